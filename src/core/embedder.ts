@@ -1,0 +1,56 @@
+import type { Matrix } from './matrix.js';
+
+/** Which side of an asymmetric task a text is on. Symmetric tasks embed everything as 'query' with the task instruction, as NV-Embed does. */
+export type Role = 'query' | 'passage';
+
+export interface EmbedOptions {
+  role: Role;
+  /** The task instruction (not the template): each embedder applies its own template, e.g. NV-Embed's `Instruct: {instruction}\nQuery: `. */
+  instruction?: string;
+  /** Called with the number of texts finished so far, for progress reporting. */
+  onProgress?: (done: number) => void;
+}
+
+/**
+ * The one interface every model backend implements (precomputed vectors, baselines, NV-Embed on
+ * onnxruntime, OpenAI-compatible servers). tests/embedders/conformance.ts checks each one.
+ */
+export interface Embedder {
+  /** Model name as it appears in results, e.g. `nvidia/NV-Embed-v2`. */
+  readonly name: string;
+  /** Model revision, or `no_revision_available`. */
+  readonly revision: string;
+  /** Output dimension. */
+  readonly dimension: number;
+  /** Stable identity of the weights/config (used as the embedding-cache key); defaults to name@revision. */
+  readonly fingerprint?: string;
+  /** Largest batch the backend wants at once (the caller may send fewer). */
+  readonly maxBatchSize?: number;
+  /** Embeds texts in order; returns texts.length rows of `dimension` finite floats. */
+  embed(texts: string[], options: EmbedOptions): Promise<Matrix>;
+  /** Optional metadata for model_meta.json. */
+  meta?(): Partial<ModelMeta>;
+  close?(): Promise<void>;
+}
+
+/** The model_meta.json fields mteb writes next to results. */
+export interface ModelMeta {
+  name: string;
+  revision: string;
+  release_date: string | null;
+  languages: string[] | null;
+  n_parameters: number | null;
+  max_tokens: number | null;
+  embed_dim: number | null;
+  license: string | null;
+  open_weights: boolean | null;
+  public_training_code: string | null;
+  framework: string[];
+  reference: string | null;
+  similarity_fn_name: string | null;
+  use_instructions: boolean | null;
+  training_datasets: Record<string, string[]> | null;
+  adapted_from: string | null;
+  superseded_by: string | null;
+  loader: string | null;
+}

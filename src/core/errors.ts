@@ -1,0 +1,71 @@
+/**
+ * Errors as data. Every failure a user can cause (bad file, missing split, NaN vector, unreachable server)
+ * becomes an MtebError with a stable code and the location it concerns, so the CLI can print one precise
+ * line and the runner can skip to the next task without losing what it already computed.
+ */
+export type ErrorCode =
+  | 'E_USAGE'
+  | 'E_UNKNOWN_TASK'
+  | 'E_UNKNOWN_BENCHMARK'
+  | 'E_TASK_SCHEMA'
+  | 'E_DATASET_NOT_FOUND'
+  | 'E_SPLIT_MISSING'
+  | 'E_FILE_MISSING'
+  | 'E_PARSE'
+  | 'E_COLUMN_MISSING'
+  | 'E_BAD_VALUE'
+  | 'E_EMBEDDING_NAN'
+  | 'E_EMBEDDING_DIM'
+  | 'E_EMBEDDING_MISSING'
+  | 'E_MODEL_SPEC'
+  | 'E_MODEL_LOAD'
+  | 'E_PROVIDER_UNAVAILABLE'
+  | 'E_NETWORK'
+  | 'E_RESULTS'
+  | 'E_CACHE'
+  | 'E_INTERNAL';
+
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  field?: string;
+  task?: string;
+}
+
+export class MtebError extends Error {
+  readonly code: ErrorCode;
+  readonly location: ErrorLocation;
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MtebError';
+    this.code = code;
+    this.location = location;
+  }
+
+  /** A copy that also names the task, for errors raised deep inside a loader that did not know it. */
+  withTask(task: string): MtebError {
+    if (this.location.task) return this;
+    return new MtebError(this.code, this.message, { ...this.location, task }, { cause: this.cause });
+  }
+}
+
+export function isMtebError(e: unknown): e is MtebError {
+  return e instanceof MtebError;
+}
+
+/** One line for the user: `error[E_PARSE] task ArguAna: corpus.jsonl:17 field "_id": ...`. */
+export function formatError(e: unknown): string {
+  if (!isMtebError(e)) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return `error[E_INTERNAL] ${msg}`;
+  }
+  const where: string[] = [];
+  if (e.location.task) where.push(`task ${e.location.task}`);
+  if (e.location.file) {
+    let f = e.location.file;
+    if (e.location.line !== undefined) f += `:${e.location.line}`;
+    where.push(f);
+  }
+  if (e.location.field) where.push(`field "${e.location.field}"`);
+  return `error[${e.code}] ${where.length ? where.join(' ') + ': ' : ''}${e.message}`;
+}
