@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# One-shot GPU checks for NV-Embed, run by the device tool from the repository root:
+#   bash bench/gpu/run-gpu-checks.sh            (writes JSON + log to $OUT, default ./gpu-out)
+# Before: bash bench/gpu/prepare-carry.sh here, and carry tmp/nvembed-gpu.
+# 1. what the machine has (nvidia-smi, python/torch, node)
+# 2. PyTorch runner, full-size NV-Embed config, random bf16 weights, SDPA: tokens/s and fraction of the
+#    H100's 989 dense bf16 TFLOPS at several batch x length shapes (bench_random.py)
+# 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs)
+# Every step records its failure and the script goes on; nothing needs network.
+set -u
+OUT="${OUT:-$PWD/gpu-out}"
+mkdir -p "$OUT"
+LOG="$OUT/log.txt"
+exec > >(tee -a "$LOG") 2>&1
+TINY_ONLY="${TINY_ONLY:-0}"
+SHAPES="${SHAPES:-256x128,64x512,16x2048,4x8192,1x32768}"
+PY_TIMEOUT="${PY_TIMEOUT:-270}"
+
+echo "== env $(date -u +%FT%TZ)"
+{
+  echo "{"
+  echo "\"nvidia_smi\": $(nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader 2>/dev/null | python3 -c "import json,sys; print(json.dumps(sys.stdin.read().strip() or \"absent\"))" 2>/dev/null || echo "\"absent\""),"
+  echo "\"nproc\": $(nproc),"
+  echo "\"node\": \"$(node --version 2>/dev/null || echo absent)\""
+  echo "}"
+} > "$OUT/env.json"
+cat "$OUT/env.json"
+
+PY=""
+for cand in python3 /usr/bin/python3 python; do
+  if command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import torch' >/dev/null 2>&1; then PY="$cand"; break; fi
+done
+if [ -z "$PY" ]; then
+  echo '{"error": "no python with torch on this machine"}' > "$OUT/torch.json"
+  echo "no python with torch"
+else
+  "$PY" - > "$OUT/torch.json" <<'PYEOF'
+import json, sys, torch
+d = {"python": sys.version.split()[0], "torch": torch.__version__, "cuda": torch.cuda.is_available(),
+     "cuda_version": torch.version.cuda, "sdpa": hasattr(torch.nn.functional, "scaled_dot_product_attention")}
+if torch.cuda.is_available():
+    d["gpus"] = [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
+    d["bf16"] = torch.cuda.is_bf16_supported()
+print(json.dumps(d))
+PYEOF
+  cat "$OUT/torch.json"
+  DEV=cpu; DT=fp32
+  if "$PY" -c 'import torch,sys; sys.exit(0 if torch.cuda.is_available() else 1)'; then DEV=cuda; DT=bf16; fi
+  echo "== torch runner, tiny config ($DEV $DT)"
+  timeout 60 "$PY" -m runners.nvembed_torch.bench_random --config fixtures/models/nv-embed-tiny/config.json \
+    --device "$DEV" --dtype "$DT" --shapes 8x64,2x512 --padded --iters 2 --out "$OUT/torch-tiny.json" || echo "tiny bench rc=$?"
+  echo "== torch runner, tiny checkpoint vs golden ($DEV)"
+  timeout 60 "$PY" - > "$OUT/torch-tiny-golden.json" <<PYEOF || echo "golden check rc=\$?"
+import json, torch
+from runners.nvembed_torch.embed import Runner
+g = json.load(open("fixtures/golden/nvembed/tiny-golden.json"))
+out = {}
+for dt in (["bf16", "fp16", "fp32"] if "$DEV" == "cuda" else ["fp32"]):
+    r = Runner("fixtures/models/nv-embed-tiny", "$DEV", dt, 512)
+    cs = [c for c in g["cases"] if c["max_length"] == 512 and c["instruction"] == ""]
+    v = r.embed([c["text"] for c in cs])
+    out[dt] = max(abs(a - b) for c, e in zip(cs, v) for a, b in zip(c["embedding"], e))
+print(json.dumps({"max_abs_diff_vs_float64_golden": out}))
+PYEOF
+  cat "$OUT/torch-tiny-golden.json"
+  if [ "$DEV" = cuda ] && [ "$TINY_ONLY" != 1 ]; then
+    echo "== torch runner, full-size NV-Embed-v2 config, random bf16 weights"
+    timeout "$PY_TIMEOUT" "$PY" -m runners.nvembed_torch.bench_random --config fixtures/models/nv-embed-v2-layout/config.json \
+      --device cuda --dtype bf16 --shapes "$SHAPES" --padded --iters 3 --out "$OUT/torch-full.json" || echo "full bench rc=$?"
+  fi
+fi
+
+echo "== onnxruntime-node providers on the tiny graphs"
+if command -v node >/dev/null 2>&1 && [ -d tmp/nvembed-gpu ]; then
+  timeout 60 node bench/gpu/ort-check.mjs tmp/nvembed-gpu "$OUT/ort.json" 2>&1 | grep -v '^\s*$' | cut -c1-400 || echo "ort check rc=$?"
+else
+  echo '{"error": "node or tmp/nvembed-gpu absent"}' > "$OUT/ort.json"
+fi
+echo "== done $(date -u +%FT%TZ)"

@@ -1,0 +1,56 @@
+"""OpenAI-compatible embeddings endpoint: POST /v1/embeddings.
+
+Body: {"input": str | [str], "model": any, "instruction": str?, "role": "query"|"passage"?}
+`instruction`/`role` are top-level extra fields, which is what the OpenAI client's `extra_body=` sends.
+An instruction is applied (NV-Embed template) whenever it is non-empty; role is accepted for clients that
+send it and otherwise ignored (QuoraRetrieval-style tasks send the instruction for passages too).
+"""
+import json
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def serve(runner, host="127.0.0.1", port=8000, model_name="nv-embed"):
+    lock = __import__("threading").Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, code, obj):
+            body = json.dumps(obj).encode()
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path.rstrip("/") == "/v1/models":
+                return self._send(200, {"object": "list", "data": [{"id": model_name, "object": "model"}]})
+            self._send(404, {"error": {"message": "not found"}})
+
+        def do_POST(self):
+            if self.path.rstrip("/") != "/v1/embeddings":
+                return self._send(404, {"error": {"message": "not found"}})
+            try:
+                req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                inp = req["input"]
+                texts = [inp] if isinstance(inp, str) else list(inp)
+                if not all(isinstance(t, str) for t in texts):
+                    raise ValueError("input must be a string or a list of strings (token arrays are not supported)")
+                instr = req.get("instruction") or (req.get("extra_body") or {}).get("instruction") or ""
+            except (KeyError, ValueError, TypeError) as e:
+                return self._send(400, {"error": {"message": f"bad request: {e}", "type": "invalid_request_error"}})
+            with lock:
+                vecs = runner.embed(texts, instr)
+            n_tok = sum(len(runner.tok.encode(t)) for t in texts)
+            self._send(200, {
+                "object": "list",
+                "model": req.get("model", model_name),
+                "data": [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vecs)],
+                "usage": {"prompt_tokens": n_tok, "total_tokens": n_tok},
+            })
+
+        def log_message(self, fmt, *args):
+            pass
+
+    httpd = ThreadingHTTPServer((host, port), Handler)
+    print(f"serving {model_name} on http://{host}:{port}/v1/embeddings", flush=True)
+    httpd.serve_forever()

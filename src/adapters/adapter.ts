@@ -1,0 +1,48 @@
+import type { Embedder, Role } from '../core/embedder.js';
+import type { TaskSpec, TaskType } from '../core/task-spec.js';
+import type { Matrix } from '../core/matrix.js';
+import type { ProgressSink } from '../util/progress.js';
+
+/** Everything an adapter needs to evaluate one (split, hf_subset) of a task. */
+export interface EvalContext {
+  spec: TaskSpec;
+  split: string;
+  subset: string;
+  /** Resolved dataset (see src/data/). Typed loosely here so adapters stay independent of the source kind. */
+  source: unknown;
+  embedder: Embedder;
+  /** Embeds texts with the task's instruction for that role, deduplicated and batched, in input order. */
+  embed(texts: string[], role: Role, label?: string): Promise<Matrix>;
+  limit?: number;
+  progress: ProgressSink;
+  warn(message: string): void;
+  /** Options for the retrieval search backend (exact/hnsw and their parameters). */
+  search?: Record<string, unknown>;
+  /**
+   * Which scikit-learn behaviour iterative ports follow: 'modern' (sklearn >= 1.4 logistic regression,
+   * >= 1.3 k-means++: what mteb runs since mid-2024 used) or '1.2' (Debian's sklearn 1.2.1, our golden files).
+   */
+  sklearn?: SklearnFlavour;
+}
+
+export type SklearnFlavour = 'modern' | '1.2';
+
+/** Per-item scores for paired statistics: metric -> item id -> value (see docs/per-item-scores.md). */
+export type ItemScores = Record<string, Record<string, number>>;
+
+export interface SubsetResult {
+  /** Every metric key mteb writes for this task type and protocol (before the 6-decimal save rounding). */
+  scores: Record<string, unknown>;
+  items?: ItemScores;
+  /** Extra facts about how the score was computed (e.g. HNSW recall against exact search). */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * One per task type: it knows how to load its data, which texts to embed with which role, and which metric
+ * module scores them. The runner only ever calls `evaluate`; it never looks at the task type itself.
+ */
+export interface TaskAdapter {
+  readonly type: TaskType;
+  evaluate(ctx: EvalContext): Promise<SubsetResult>;
+}

@@ -1,0 +1,42 @@
+import type { TaskAdapter } from './adapter.js';
+import { loaders } from './loaders.js';
+import { evaluateLegacyClustering, planFastClustering, evaluateFastClustering } from '../metrics/clustering/index.js';
+import { PythonRandom } from '../rng/python-random.js';
+import { itemsFromArray } from './items.js';
+
+/**
+ * Legacy clustering (MTEB(eng, v1)): every row is a cluster set scored on its own. Fast clustering (.v2 and
+ * hierarchical tasks): documents are downsampled before embedding, then bootstrapped per hierarchy level.
+ */
+export const clusteringAdapter: TaskAdapter = {
+  type: 'Clustering',
+  async evaluate(ctx) {
+    const { spec } = ctx;
+    const protocol = spec.protocol ?? 'mteb-1';
+    const kmeansPlusPlus = ctx.sklearn === '1.2' ? '1.2' : '1.3';
+    if ((spec.clustering_variant ?? 'legacy') === 'legacy') {
+      const { sets } = await loaders.clusteringLegacy(ctx);
+      const embedded = [];
+      for (let i = 0; i < sets.length; i++) {
+        embedded.push({ X: await ctx.embed(sets[i].sentences, 'query', `set ${i + 1}/${sets.length}`), labels: sets[i].labels });
+      }
+      const { scores, perItem } = evaluateLegacyClustering(embedded, { protocol, kmeansPlusPlus });
+      return { scores: scores as unknown as Record<string, unknown>, items: itemsFromArray('v_measure', perItem) };
+    }
+    const data = await loaders.clusteringFast(ctx);
+    // One Python Random(42) drives both the downsampling and the bootstrap draws, as in mteb.
+    const rng = new PythonRandom(42);
+    const maxFraction = spec.max_fraction_of_documents_to_embed === undefined ? 0.04 : spec.max_fraction_of_documents_to_embed;
+    const plan = planFastClustering(data.sentences.length, { maxFractionOfDocumentsToEmbed: maxFraction, rng });
+    const X = await ctx.embed(plan.map((i) => data.sentences[i]), 'query', 'documents');
+    const { scores, perItem } = evaluateFastClustering(X, plan.map((i) => data.labels[i]), {
+      protocol,
+      rng,
+      maxFractionOfDocumentsToEmbed: maxFraction,
+      maxDocumentsPerCluster: spec.max_documents_per_cluster ?? 16384,
+      nClusters: spec.n_bootstrap_rounds ?? 10,
+      kmeansPlusPlus,
+    });
+    return { scores: scores as unknown as Record<string, unknown>, items: itemsFromArray('v_measure', perItem) };
+  },
+};

@@ -1,0 +1,53 @@
+import type { TaskAdapter } from './adapter.js';
+import { loaders } from './loaders.js';
+import { scoreRetrievalSplit } from './retrieval.js';
+import { evaluateRerankingLegacy } from '../metrics/reranking/index.js';
+import { gather } from '../core/matrix.js';
+import { itemsFromArray } from './items.js';
+
+/**
+ * Two protocols share the type: mteb 1.x scores each row's positives+negatives with sklearn AP and MRR@10
+ * (MTEB(eng, v1)); mteb 2.x stores candidates as `top_ranked` and scores them as retrieval (MTEB(eng, v2)).
+ */
+export const rerankingAdapter: TaskAdapter = {
+  type: 'Reranking',
+  async evaluate(ctx) {
+    if ((ctx.spec.protocol ?? 'mteb-1') === 'mteb-2') return scoreRetrievalSplit(ctx, await loaders.retrieval(ctx));
+
+    const { rows } = await loaders.rerankingLegacy(ctx);
+    // mteb drops rows lacking positives or negatives before encoding anything.
+    const kept = rows.filter((r: { positive: string[]; negative: string[] }) => r.positive.length > 0 && r.negative.length > 0);
+    if (kept.length < rows.length) ctx.warn(`${rows.length - kept.length} rows without positives or negatives skipped (as mteb does)`);
+
+    // String queries go through the query encoder; list-valued ones (MindSmall click histories) through the
+    // corpus encoder, as mteb 1.x does.
+    const strQueries: string[] = [];
+    const subQueries: string[] = [];
+    const docs: string[] = [];
+    for (const r of kept) {
+      if (Array.isArray(r.query)) subQueries.push(...r.query);
+      else strQueries.push(r.query);
+      docs.push(...r.positive, ...r.negative);
+    }
+    const qEmb = await ctx.embed(strQueries, 'query', 'queries');
+    const sqEmb = await ctx.embed(subQueries, 'passage', 'sub-queries');
+    const dEmb = await ctx.embed(docs, 'passage', 'candidates');
+    let qi = 0, sqi = 0, di = 0;
+    const input = kept.map((r) => {
+      let query;
+      if (Array.isArray(r.query)) {
+        query = gather(sqEmb, r.query.map((_, k) => sqi + k));
+        sqi += r.query.length;
+      } else {
+        query = gather(qEmb, [qi++]);
+      }
+      const positive = gather(dEmb, r.positive.map((_, k) => di + k));
+      di += r.positive.length;
+      const negative = gather(dEmb, r.negative.map((_, k) => di + k));
+      di += r.negative.length;
+      return { query, positive, negative };
+    });
+    const { scores, perItem } = evaluateRerankingLegacy(input, { k: 10 });
+    return { scores, items: itemsFromArray('ap', perItem) };
+  },
+};

@@ -1,0 +1,97 @@
+import type { TaskAdapter, EvalContext, SubsetResult } from './adapter.js';
+import type { RetrievalSplit } from '../core/datasets.js';
+import { loaders } from './loaders.js';
+import { evaluateRetrieval, evaluateMaxOverSubqueries } from '../metrics/retrieval/index.js';
+import { createSearchBackend } from '../search/index.js';
+import type { CorpusProvider, CorpusChunk } from '../search/types.js';
+import { makeMatrix, type Matrix } from '../core/matrix.js';
+import { rankCandidates } from './rank-candidates.js';
+import { itemsFromPerQuery } from './items.js';
+
+export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
+const CORPUS_CHUNK_ROWS = 50_000;
+
+/** mteb joins title and text with a space and strips (both 1.x and 2.x). */
+export function corpusText(doc: { title: string; text: string }): string {
+  return `${doc.title ?? ''} ${doc.text ?? ''}`.trim();
+}
+
+/**
+ * The corpus is embedded chunk by chunk as the search consumes it, so memory holds one chunk of vectors plus
+ * the per-query top-k heaps, never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
+ */
+function embeddedCorpus(ctx: EvalContext, data: RetrievalSplit, role: 'query' | 'passage'): CorpusProvider {
+  const ids = [...data.corpus.keys()];
+  const dim = ctx.embedder.dimension;
+  return {
+    dim,
+    size: ids.length,
+    async *chunks(): AsyncIterable<CorpusChunk> {
+      for (let s = 0; s < ids.length; s += CORPUS_CHUNK_ROWS) {
+        const chunkIds = ids.slice(s, s + CORPUS_CHUNK_ROWS);
+        const texts = chunkIds.map((id) => corpusText(data.corpus.get(id)!));
+        const m = await ctx.embed(texts, role, `corpus ${s + chunkIds.length}/${ids.length}`);
+        yield { ids: chunkIds, dim, data: m.data };
+      }
+    },
+  };
+}
+
+/** Keeps the queries mteb evaluates: 1.x drops queries absent from qrels, 2.x those whose qrels dict is empty. */
+function evaluatedQueries(data: RetrievalSplit): { ids: string[]; texts: string[] } {
+  const ids: string[] = [];
+  const texts: string[] = [];
+  for (const [id, text] of data.queries) {
+    const rel = data.qrels.get(id);
+    if (!rel || rel.size === 0) continue;
+    ids.push(id);
+    texts.push(text);
+  }
+  return { ids, texts };
+}
+
+export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit): Promise<SubsetResult> {
+  const { spec } = ctx;
+  const protocol = spec.protocol ?? 'mteb-1';
+  const passageRole = spec.symmetric ? 'query' : 'passage';
+  const q = evaluatedQueries(data);
+  const qEmb: Matrix = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
+  const similarity = ctx.embedder.meta?.().similarity_fn_name === 'dot' && protocol === 'mteb-2' ? 'dot' : 'cosine';
+  let run: Map<string, Map<string, number>>;
+  let metadata: Record<string, unknown> | undefined;
+  if (data.topRanked) {
+    run = await rankCandidates(ctx, data, q, qEmb, passageRole, similarity);
+  } else {
+    const backend = createSearchBackend(ctx.search ?? {});
+    const k = Math.max(...RETRIEVAL_K_VALUES);
+    const res = await backend.search(qEmb, embeddedCorpus(ctx, data, passageRole), k, { similarity });
+    await backend.close?.();
+    run = new Map();
+    q.ids.forEach((qid, i) => {
+      const m = new Map<string, number>();
+      res.ids[i].forEach((d, r) => m.set(d, res.scores[i][r]));
+      run.set(qid, m);
+    });
+    metadata = res.meta;
+  }
+  const opts = {
+    kValues: RETRIEVAL_K_VALUES,
+    protocol,
+    ignoreIdenticalIds: spec.ignore_identical_ids ?? false,
+    // 'mteb-1' = the last 1.x evaluator (1.12.8+: mean MRR, nAUC keys), which wrote the published result files.
+    mteb1Variant: '1.12.8' as const,
+  };
+  const { scores, perQuery } = evaluateRetrieval(data.qrels, run, opts);
+  if (!spec.max_over_subqueries) return { scores, items: itemsFromPerQuery(perQuery), metadata };
+  // MindSmall (mteb 2.x): sub-queries `<id>_<i>` merged by max score; both key sets are written.
+  const merged = evaluateMaxOverSubqueries(data.qrels, run, opts);
+  return { scores: { ...scores, ...merged.scores }, items: itemsFromPerQuery(merged.perQuery), metadata };
+}
+
+export const retrievalAdapter: TaskAdapter = {
+  type: 'Retrieval',
+  async evaluate(ctx) {
+    const data = await loaders.retrieval(ctx);
+    return scoreRetrievalSplit(ctx, data);
+  },
+};

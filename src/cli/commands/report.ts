@@ -1,0 +1,30 @@
+import type { Argv } from 'yargs';
+import type { CliCommand } from '../command.js';
+import { buildLeaderboard } from '../../leaderboard/build.js';
+import { sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
+import { formatsFor, renderReport } from '../../../reports/index.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+
+export const reportCommand: CliCommand = {
+  command: 'report <results..>',
+  describe: 'Leaderboard of the models under RESULTS: per-task scores, category averages, overall average, rank, warnings',
+  builder: (y: Argv) =>
+    withSourceOptions(y)
+      .positional('results', { type: 'string', array: true, describe: 'results root, <org>__<model> folder or <org>__<model>/<revision> folder' })
+      .option('revision', { type: 'string', array: true, describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: newest complete' })
+      .option('format', { alias: 'f', choices: formatsFor('leaderboard'), default: 'table' })
+      .option('out', { alias: 'o', type: 'string', describe: 'write the report here instead of stdout' }),
+  handler: async (args) => {
+    const lb = buildLeaderboard(args.results as string[], {
+      ...sourceOptions(args),
+      revision: args.revision as string[] | undefined,
+      log: stderrLog,
+    });
+    const text = renderReport(lb, String(args.format));
+    if (args.out) {
+      await writeFileAtomic(String(args.out), text);
+      stderrLog(`wrote ${args.out}`);
+    } else process.stdout.write(text);
+    return 0;
+  },
+};

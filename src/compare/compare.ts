@@ -1,0 +1,107 @@
+import { MtebError } from '../core/errors.js';
+import { buildLeaderboard } from '../leaderboard/build.js';
+import type { BuildOptions } from '../leaderboard/build.js';
+import type { Leaderboard, ModelRow } from '../leaderboard/types.js';
+import { npRound } from '../leaderboard/round.js';
+import { pairedBootstrap } from '../stats/paired.js';
+import { itemSignificance } from './significance.js';
+import type { CategoryDelta, Comparison, SideInfo, TaskDelta, TestKind } from './types.js';
+
+export interface CompareOptions extends Omit<BuildOptions, 'revision'> {
+  /** Revision per side (see BuildOptions.revision). */
+  baselineRevision?: string[];
+  candidateRevision?: string[];
+  /** Pick one model when a side's folder holds several. */
+  baselineModel?: string;
+  candidateModel?: string;
+  test?: TestKind;
+  iterations?: number;
+  seed?: number;
+  alpha?: number;
+}
+
+function pickModel(lb: Leaderboard, side: string, wanted: string | undefined, sources: string[]): ModelRow {
+  const rows = wanted ? lb.models.filter((m) => m.model === wanted || m.model.endsWith(`/${wanted}`)) : lb.models;
+  if (rows.length !== 1) {
+    throw new MtebError(
+      'E_USAGE',
+      `${side} ${sources.join(', ')} holds ${rows.length === 0 ? 'no matching model' : `${rows.length} models (${rows.map((m) => m.model).join(', ')})`}; pass one model folder or --${side}-model`,
+      { field: side },
+    );
+  }
+  return rows[0];
+}
+
+function side(row: ModelRow): SideInfo {
+  return { model: row.model, revision: row.revision, layers: row.layers, average: row.average, warnings: row.warnings };
+}
+
+/** Normalises float noise so that 30.7 - 31.2 reads as -0.5, not -0.5000000000000036. */
+export function cleanDelta(x: number): number {
+  return Math.round(x * 1e9) / 1e9;
+}
+
+const sub = (a: number | null | undefined, b: number | null | undefined) =>
+  a === null || a === undefined || b === null || b === undefined ? null : cleanDelta(b - a);
+
+/**
+ * Per-task, per-category and average deltas between two runs scored by the same leaderboard rules, with paired
+ * significance tests where both runs carry per-item sidecars and a bootstrap over tasks for the average.
+ */
+export function compareRuns(baseline: string[], candidate: string[], opts: CompareOptions): Comparison {
+  const { baselineRevision, candidateRevision, ...build } = opts;
+  const lbA = buildLeaderboard(baseline, { ...build, revision: baselineRevision });
+  const lbB = buildLeaderboard(candidate, { ...build, revision: candidateRevision });
+  const a = pickModel(lbA, 'baseline', opts.baselineModel, baseline);
+  const b = pickModel(lbB, 'candidate', opts.candidateModel, candidate);
+  const sig = { test: opts.test ?? 'both', iterations: opts.iterations ?? 10000, seed: opts.seed ?? 42, alpha: opts.alpha ?? 0.05 };
+  const tasks: TaskDelta[] = lbA.tasks.map((rule) => {
+    const ta = a.tasks[rule.name];
+    const tb = b.tasks[rule.name];
+    const s = itemSignificance(rule, ta.source?.file, tb.source?.file, sig);
+    const row: TaskDelta = {
+      task: rule.name,
+      category: rule.category,
+      baseline: ta.value,
+      candidate: tb.value,
+      delta: sub(ta.value, tb.value),
+      significance: typeof s === 'string' ? null : s,
+    };
+    if (typeof s === 'string') row.significanceNote = s;
+    return row;
+  });
+  // Classic tables show averages rounded to 2 decimals; deltas are taken between the numbers readers see.
+  const shown = (x: number | null | undefined) => (x === null || x === undefined ? null : lbA.mode === 'classic' ? npRound(x, 2) : x);
+  const categories: CategoryDelta[] = lbA.categories.map((c) => ({
+    category: c,
+    baseline: shown(a.categories[c]),
+    candidate: shown(b.categories[c]),
+    delta: sub(shown(a.categories[c]), shown(b.categories[c])),
+  }));
+  const both = tasks.filter((t) => t.delta !== null);
+  let common: Comparison['average']['common'] = null;
+  if (both.length) {
+    const xs = both.map((t) => t.baseline!);
+    const ys = both.map((t) => t.candidate!);
+    const mA = xs.reduce((p, q) => p + q, 0) / xs.length;
+    const mB = ys.reduce((p, q) => p + q, 0) / ys.length;
+    common = { n: both.length, baseline: mA, candidate: mB, delta: cleanDelta(mB - mA) };
+    if (both.length >= 2) common.bootstrap = pairedBootstrap(xs, ys, { iterations: sig.iterations, seed: sig.seed });
+  }
+  const warnings: string[] = [];
+  const unknown = tasks.filter((t) => t.delta !== null && !t.significance).length;
+  if (unknown) warnings.push(`significance unknown for ${unknown} of ${both.length} compared tasks (no per-item scores on both sides)`);
+  const onlyOne = tasks.filter((t) => (t.baseline === null) !== (t.candidate === null)).map((t) => `${t.task} (${t.baseline === null ? 'baseline' : 'candidate'} missing)`);
+  if (onlyOne.length) warnings.push(`tasks on one side only: ${onlyOne.join(', ')}`);
+  return {
+    benchmark: lbA.benchmark,
+    mode: lbA.mode,
+    alpha: sig.alpha,
+    baseline: side(a),
+    candidate: side(b),
+    tasks,
+    categories,
+    average: { baseline: shown(a.average), candidate: shown(b.average), delta: sub(shown(a.average), shown(b.average)), common },
+    warnings,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Category, ScoringMode } from '../leaderboard/rules.js';
+import type { BootstrapResult, RandomizationResult } from '../stats/paired.js';
+
+export type TestKind = 'randomization' | 'bootstrap' | 'both';
+
+export interface ItemSignificance {
+  /** Items scored on both sides (ids present on one side only are dropped and counted). */
+  n: number;
+  droppedItems: number;
+  metric: string;
+  randomization?: RandomizationResult;
+  bootstrap?: BootstrapResult;
+  /** Randomization p < alpha when that test ran, else the bootstrap interval excludes 0. */
+  significant: boolean;
+}
+
+export interface TaskDelta {
+  task: string;
+  category: Category;
+  baseline: number | null;
+  candidate: number | null;
+  /** candidate - baseline, 0-100 scale; null when either side is missing. */
+  delta: number | null;
+  significance: ItemSignificance | null;
+  /** Why significance is unknown, when it is. */
+  significanceNote?: string;
+}
+
+export interface CategoryDelta {
+  category: Category;
+  baseline: number | null;
+  candidate: number | null;
+  delta: number | null;
+}
+
+export interface SideInfo {
+  model: string;
+  revision: string | null;
+  layers: string[];
+  average: number | null;
+  warnings: string[];
+}
+
+export interface Comparison {
+  benchmark: string;
+  mode: ScoringMode;
+  alpha: number;
+  baseline: SideInfo;
+  candidate: SideInfo;
+  tasks: TaskDelta[];
+  categories: CategoryDelta[];
+  average: {
+    baseline: number | null;
+    candidate: number | null;
+    delta: number | null;
+    /** Mean over the tasks scored on both sides, with a bootstrap over tasks of the mean delta. */
+    common: { n: number; baseline: number; candidate: number; delta: number; bootstrap?: BootstrapResult } | null;
+  };
+  warnings: string[];
+}

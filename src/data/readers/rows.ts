@@ -1,0 +1,127 @@
+import { basename } from 'node:path';
+import { MtebError } from '../../core/errors.js';
+import { jsonErrorOffset, lineAt } from '../../registry/json-file.js';
+import { readLines, readText } from './lines.js';
+import { readParquetRows } from './parquet.js';
+import { readTsvRows } from './tsv.js';
+
+export type Row = Record<string, unknown>;
+/** A row and where it came from (`line` for text formats, `index` = 0-based row number in the file). */
+export interface LocatedRow {
+  row: Row;
+  file: string;
+  index: number;
+  line?: number;
+}
+
+export const DATA_EXTENSIONS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'parquet', 'tsv', 'tsv.gz', 'csv'] as const;
+
+export function dataExtension(file: string): string | undefined {
+  const b = basename(file).toLowerCase();
+  return [...DATA_EXTENSIONS].sort((a, z) => z.length - a.length).find((e) => b.endsWith('.' + e));
+}
+
+function isRow(v: unknown): v is Row {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function parseError(file: string, line: number | undefined, e: unknown, what = 'invalid JSON'): MtebError {
+  return new MtebError('E_PARSE', `${what}: ${(e as Error).message}`, { file, line }, { cause: e });
+}
+
+/** JSON lines, streamed; blank lines are skipped; each line must be an object. */
+async function* jsonLines(file: string): AsyncGenerator<LocatedRow> {
+  let index = 0;
+  for await (const { text, line } of readLines(file)) {
+    if (!text.trim()) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(text);
+    } catch (e) {
+      throw parseError(file, line, e);
+    }
+    if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
+    yield { row: v, file, index: index++, line };
+  }
+}
+
+/**
+ * `.json` / `.json.gz`: a JSON array of rows, a single object (one row, e.g. pair-classification test.json.gz), or
+ * JSON lines (the hub often names JSON-lines files `.json`).
+ */
+async function* jsonDocument(file: string): AsyncGenerator<LocatedRow> {
+  const text = await readText(file);
+  const head = text.trimStart()[0];
+  if (head === '[' || head === '{') {
+    let v: unknown;
+    let ok = true;
+    try {
+      v = JSON.parse(text);
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          if (!isRow(v[i])) throw new MtebError('E_PARSE', `element ${i} of the JSON array is not an object`, { file });
+          yield { row: v[i] as Row, file, index: i };
+        }
+        return;
+      }
+      if (isRow(v)) {
+        yield { row: v, file, index: 0, line: 1 };
+        return;
+      }
+    } else if (head === '[') {
+      const off = jsonErrorOffset(text);
+      throw parseError(file, off === undefined ? undefined : lineAt(text, off), new Error('malformed JSON array'));
+    }
+  }
+  let index = 0;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].trim();
+    if (!t) continue;
+    let v: unknown;
+    try {
+      v = JSON.parse(t);
+    } catch (e) {
+      throw parseError(file, i + 1, e);
+    }
+    if (!isRow(v)) throw new MtebError('E_PARSE', 'expected a JSON object per line', { file, line: i + 1 });
+    yield { row: v, file, index: index++, line: i + 1 };
+  }
+}
+
+/** Rows of any supported data file, streamed where the format allows (jsonl, tsv, parquet row groups). */
+export function readRows(file: string, opts: { columns?: string[] } = {}): AsyncGenerator<LocatedRow> {
+  const ext = dataExtension(file);
+  switch (ext) {
+    case 'jsonl':
+    case 'jsonl.gz':
+      return jsonLines(file);
+    case 'json':
+    case 'json.gz':
+      return jsonDocument(file);
+    case 'parquet':
+      return readParquetRows(file, opts.columns);
+    case 'tsv':
+    case 'tsv.gz':
+      return readTsvRows(file, '\t');
+    case 'csv':
+      return readTsvRows(file, ',');
+    default:
+      throw new MtebError('E_PARSE', `unsupported data file type (supported: ${DATA_EXTENSIONS.join(', ')})`, { file });
+  }
+}
+
+/** The value of `row[col]` (first of `cols` present), or E_COLUMN_MISSING naming file, line/row and the columns tried. */
+export function column(r: LocatedRow, ...cols: string[]): unknown {
+  for (const c of cols) if (r.row[c] !== undefined) return r.row[c];
+  const where = r.line !== undefined ? '' : ` (row ${r.index})`;
+  throw new MtebError(
+    'E_COLUMN_MISSING',
+    `missing column ${cols.map((c) => JSON.stringify(c)).join(' or ')}${where}; row has ${Object.keys(r.row).map((k) => JSON.stringify(k)).join(', ') || 'no columns'}`,
+    { file: r.file, line: r.line, field: cols[0] },
+  );
+}

@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { MtebError } from '../../core/errors.js';
+
+export type DeviceKind = 'cpu' | 'cuda' | 'webgpu' | 'tensorrt';
+export interface Device {
+  kind: DeviceKind;
+  index: number;
+}
+
+export const CUDA_INSTALL_HINT =
+  'install the CUDA 12 execution provider on a machine with internet: `ONNXRUNTIME_NODE_INSTALL=cuda12 npm install` ' +
+  '(needs the CUDA 12 runtime and cuDNN 9 on the host); air-gapped hosts can copy libonnxruntime_providers_{cuda,shared,tensorrt}.so ' +
+  'from the Microsoft.ML.OnnxRuntime.Gpu.Linux NuGet package into node_modules/onnxruntime-node/bin/napi-v6/linux/x64/';
+
+export function parseDevice(spec = 'cpu'): Device {
+  const m = /^(cpu|cuda|webgpu|tensorrt)(?::(\d+))?$/.exec(spec.trim().toLowerCase());
+  if (!m) throw new MtebError('E_USAGE', `unknown device "${spec}": use cpu, cuda[:N], webgpu or tensorrt`, { field: 'device' });
+  return { kind: m[1] as DeviceKind, index: m[2] ? Number(m[2]) : 0 };
+}
+
+/** Where onnxruntime-node keeps its native libraries (the CUDA/TensorRT providers go next to them). */
+export function ortBinDir(): string {
+  const req = createRequire(import.meta.url);
+  const pkg = dirname(req.resolve('onnxruntime-node/package.json'));
+  return join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/** Throws E_PROVIDER_UNAVAILABLE when the device's execution provider is not installed. */
+export function checkProvider(dev: Device): void {
+  if (dev.kind === 'cpu') return;
+  const backends = (ort as any).listSupportedBackends?.() as { name: string; bundled: boolean }[] | undefined;
+  if (backends && !backends.some((b) => b.name === dev.kind)) {
+    throw new MtebError('E_PROVIDER_UNAVAILABLE', `onnxruntime-node on ${process.platform}/${process.arch} has no ${dev.kind} execution provider`, { field: 'device' });
+  }
+  if (dev.kind === 'cuda' || dev.kind === 'tensorrt') {
+    const lib = join(ortBinDir(), `libonnxruntime_providers_${dev.kind}.so`);
+    if (process.platform === 'linux' && !existsSync(lib)) {
+      throw new MtebError('E_PROVIDER_UNAVAILABLE', `device ${dev.kind} requested but ${lib} is absent; ${CUDA_INSTALL_HINT}`, { field: 'device', file: lib });
+    }
+  }
+}
+
+export function sessionOptions(dev: Device): ort.InferenceSession.SessionOptions {
+  const eps: any[] = [];
+  if (dev.kind === 'cuda') eps.push({ name: 'cuda', deviceId: dev.index });
+  if (dev.kind === 'tensorrt') eps.push({ name: 'tensorrt', deviceId: dev.index }, { name: 'cuda', deviceId: dev.index });
+  if (dev.kind === 'webgpu') eps.push({ name: 'webgpu' });
+  eps.push('cpu');
+  return { executionProviders: eps, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+}
+
+/**
+ * Opens the graph. With `externalDir`, the model is passed as bytes and external data resolves against the
+ * process cwd, so cwd is switched to the checkpoint folder while onnxruntime loads the weights: the only way
+ * to read shards in place when they sit behind symlinks (onnxruntime rejects paths that resolve outside the
+ * model's folder). Not safe while other code in this process depends on cwd during that await.
+ */
+export async function createSession(modelPath: string, dev: Device, externalDir?: string): Promise<ort.InferenceSession> {
+  checkProvider(dev);
+  try {
+    if (!externalDir) return await ort.InferenceSession.create(modelPath, sessionOptions(dev));
+    const bytes = readFileSync(modelPath);
+    const cwd = process.cwd();
+    process.chdir(externalDir);
+    try {
+      return await ort.InferenceSession.create(bytes, sessionOptions(dev));
+    } finally {
+      process.chdir(cwd);
+    }
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (dev.kind !== 'cpu' && /provider|cuda|cudnn|tensorrt|webgpu|libcu|dlopen|\.so/i.test(msg)) {
+      throw new MtebError('E_PROVIDER_UNAVAILABLE', `cannot start the ${dev.kind} execution provider: ${msg.split('\n')[0]}; ${CUDA_INSTALL_HINT}`, { field: 'device' }, { cause: e });
+    }
+    throw new MtebError('E_MODEL_LOAD', `onnxruntime could not load ${modelPath}: ${msg.split('\n')[0]}`, { file: modelPath }, { cause: e });
+  }
+}

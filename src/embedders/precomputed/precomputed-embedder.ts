@@ -1,0 +1,122 @@
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import type { Embedder, EmbedOptions, Role } from '../../core/embedder.js';
+import { MtebError } from '../../core/errors.js';
+import { makeMatrix, type Matrix } from '../../core/matrix.js';
+
+interface Entry {
+  vector: Float32Array;
+}
+
+/** Keys are (role, instruction, text); an entry without role/instruction matches any value of that field. */
+function key(role: string, instruction: string, text: string): string {
+  return `${role}\u0001${instruction}\u0001${text}`;
+}
+const ANY = '\u0000*';
+
+/**
+ * `precomputed:FILE` — vectors someone else computed: JSONL lines `{"text", "embedding", "role"?,
+ * "instruction"?}` or an Arrow IPC file with the same columns. Lets any model (run elsewhere) be scored
+ * here, and lets tests pin embeddings so scores can be compared with independently computed values.
+ */
+export class PrecomputedEmbedder implements Embedder {
+  readonly revision = 'no_revision_available';
+  readonly fingerprint: string;
+  private constructor(
+    readonly name: string,
+    readonly dimension: number,
+    private readonly file: string,
+    private readonly entries: Map<string, Entry>,
+  ) {
+    this.fingerprint = `precomputed:${path.resolve(file)}`;
+  }
+
+  static async load(file: string): Promise<PrecomputedEmbedder> {
+    if (!existsSync(file)) throw new MtebError('E_FILE_MISSING', 'precomputed embeddings file not found', { file });
+    const entries = new Map<string, Entry>();
+    const state = { dim: -1 };
+    const add = (text: unknown, emb: ArrayLike<number> | null | undefined, role: unknown, instr: unknown, line: number) => {
+      if (typeof text !== 'string') throw new MtebError('E_COLUMN_MISSING', 'expected a string "text"', { file, line, field: 'text' });
+      if (!emb || typeof emb.length !== 'number') throw new MtebError('E_COLUMN_MISSING', 'expected an "embedding" array', { file, line, field: 'embedding' });
+      if (state.dim < 0) state.dim = emb.length;
+      if (emb.length !== state.dim)
+        throw new MtebError('E_EMBEDDING_DIM', `embedding has ${emb.length} values, expected ${state.dim} (the first line's dimension)`, { file, line, field: 'embedding' });
+      const v = Float32Array.from(emb);
+      for (let j = 0; j < v.length; j++) {
+        if (!Number.isFinite(v[j]) || typeof emb[j] !== 'number')
+          throw new MtebError('E_EMBEDDING_NAN', `embedding value ${j} is ${String(emb[j])}, not a finite number`, { file, line, field: 'embedding' });
+      }
+      const r = role === undefined || role === null ? ANY : String(role);
+      const ins = instr === undefined || instr === null ? ANY : String(instr);
+      entries.set(key(r, ins, text), { vector: v });
+    };
+    if (/\.(arrow|feather|ipc)$/i.test(file)) {
+      const table = tableFromIPC(readFileSync(file));
+      const texts = table.getChild('text');
+      const embs = table.getChild('embedding');
+      if (!texts) throw new MtebError('E_COLUMN_MISSING', 'Arrow file has no "text" column', { file, field: 'text' });
+      if (!embs) throw new MtebError('E_COLUMN_MISSING', 'Arrow file has no "embedding" column', { file, field: 'embedding' });
+      const roles = table.getChild('role');
+      const instrs = table.getChild('instruction');
+      for (let i = 0; i < table.numRows; i++) {
+        const e = embs.get(i);
+        add(texts.get(i), e ? (e.toArray() as ArrayLike<number>) : null, roles?.get(i), instrs?.get(i), i + 1);
+      }
+    } else {
+      const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+      let line = 0;
+      for await (const raw of rl) {
+        line++;
+        if (!raw.trim()) continue;
+        let obj: any;
+        try {
+          obj = JSON.parse(raw);
+        } catch (e) {
+          throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file, line });
+        }
+        if (obj === null || typeof obj !== 'object') throw new MtebError('E_PARSE', 'expected a JSON object per line', { file, line });
+        const emb = obj.embedding;
+        if (Array.isArray(emb) && emb.some((x: unknown) => x === null))
+          throw new MtebError('E_EMBEDDING_NAN', 'embedding contains null (NaN written as JSON?)', { file, line, field: 'embedding' });
+        add(obj.text, emb, obj.role, obj.instruction, line);
+      }
+    }
+    if (state.dim < 0) throw new MtebError('E_PARSE', 'precomputed embeddings file holds no vectors', { file });
+    const name = `precomputed/${path.basename(file).replace(/\.(jsonl|json|arrow|feather|ipc)$/i, '')}`;
+    return new PrecomputedEmbedder(name, state.dim, file, entries);
+  }
+
+  private lookup(text: string, role: Role, instruction: string): Entry | undefined {
+    return (
+      this.entries.get(key(role, instruction, text)) ??
+      this.entries.get(key(role, ANY, text)) ??
+      this.entries.get(key(ANY, instruction, text)) ??
+      this.entries.get(key(ANY, ANY, text))
+    );
+  }
+
+  async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {
+    const m = makeMatrix(texts.length, this.dimension);
+    const instr = options.instruction ?? '';
+    texts.forEach((t, i) => {
+      const e = this.lookup(t, options.role, instr);
+      if (!e) {
+        const shown = t.length > 80 ? `${t.slice(0, 77)}...` : t;
+        throw new MtebError(
+          'E_EMBEDDING_MISSING',
+          `no vector for text ${JSON.stringify(shown)} (role ${options.role}${instr ? `, instruction ${JSON.stringify(instr)}` : ''})`,
+          { file: this.file },
+        );
+      }
+      m.data.set(e.vector, i * this.dimension);
+    });
+    options.onProgress?.(texts.length);
+    return m;
+  }
+
+  meta() {
+    return { embed_dim: this.dimension, framework: ['mteb-ts'], loader: 'precomputed' };
+  }
+}

@@ -1,0 +1,144 @@
+import { MtebError } from '../core/errors.js';
+import { discoverLayers } from '../results/discover.js';
+import { metaWarnings, readModelMeta } from '../results/model-meta.js';
+import type { ResultLayer } from '../results/discover.js';
+import { ResultCache } from './load.js';
+import { CATEGORIES, getBenchmarkRules } from './rules.js';
+import type { BenchmarkRules, Category } from './rules.js';
+import { layerLabel, scoreTask } from './score.js';
+import { orderLayers } from './select.js';
+import type { LayerOrderOptions } from './select.js';
+import type { Leaderboard, ModelRow, TaskScore } from './types.js';
+
+export interface BuildOptions extends LayerOrderOptions {
+  benchmark: string | BenchmarkRules;
+  /** Progress and the revision chosen per model (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+function mean(xs: Array<number | null>): number | null {
+  if (xs.length === 0 || xs.some((x) => x === null)) return null;
+  return (xs as number[]).reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Borda count as mteb >= 2 ranks models: per task average ranks, n - rank summed, missing tasks add nothing. */
+function assignBorda(rows: ModelRow[], taskNames: string[]): void {
+  const n = rows.length;
+  for (const r of rows) r.borda = 0;
+  for (const t of taskNames) {
+    const withValue = rows.filter((r) => r.tasks[t]?.value !== null && r.tasks[t]?.value !== undefined);
+    for (const r of withValue) {
+      const v = r.tasks[t].value!;
+      const greater = withValue.filter((o) => o.tasks[t].value! > v).length;
+      const equal = withValue.filter((o) => o.tasks[t].value! === v).length;
+      const rank = greater + (equal + 1) / 2;
+      r.borda! += n - rank;
+    }
+  }
+}
+
+function buildRow(model: string, layers: ResultLayer[], revision: string | null, bench: BenchmarkRules, cache: ResultCache): ModelRow {
+  const fileNotes = new Map<string, string[]>();
+  const ctx = { bench, cache, layers, fileNotes };
+  const tasks: Record<string, TaskScore> = {};
+  for (const rule of bench.tasks) tasks[rule.name] = scoreTask(rule, ctx);
+  const categories: Partial<Record<Category, number | null>> = {};
+  const present = CATEGORIES.filter((c) => bench.tasks.some((t) => t.category === c));
+  for (const c of present) categories[c] = mean(bench.tasks.filter((t) => t.category === c).map((t) => tasks[t.name].value));
+  // Per-task "missing" lines stay on the task; the row lists them once in the "average blank" line.
+  const warnings = Object.values(tasks).flatMap((t) => t.warnings.filter((w) => !/^[^:]+: missing \(/.test(w)));
+  const missing = bench.tasks.filter((t) => tasks[t.name].value === null).map((t) => t.name);
+  if (missing.length) {
+    warnings.unshift(`average blank: ${missing.length} of ${bench.tasks.length} tasks missing (${missing.join(', ')})`);
+  }
+  const placeholder: string[] = [];
+  for (const [file, notes] of fileNotes) {
+    const name = file.split(/[\\/]/).slice(-1)[0].replace(/\.json$/, '');
+    for (const note of notes) {
+      if (note.startsWith('placeholder MRR')) {
+        if (!placeholder.includes(name)) placeholder.push(name);
+      } else warnings.push(`${name}: ${note}`);
+    }
+  }
+  const revLayer = layers.find((l) => l.kind === 'revision');
+  let meta: ModelRow['meta'];
+  if (revLayer) {
+    try {
+      meta = readModelMeta(revLayer.dir);
+      warnings.push(...metaWarnings(meta, model, revLayer.name, layerLabel(revLayer)));
+    } catch (e) {
+      if (!(e instanceof MtebError)) throw e;
+      warnings.push(`${layerLabel(revLayer)}/model_meta.json unusable: ${e.message}`);
+    }
+  }
+  if (placeholder.length) {
+    warnings.push(`placeholder MRR values (0) ignored in ${placeholder.length} model-card file(s): ${placeholder.join(', ')}`);
+  }
+  return {
+    model,
+    revision,
+    layers: layers.map(layerLabel),
+    average: mean(bench.tasks.map((t) => tasks[t.name].value)),
+    typeAverage: mean(present.map((c) => categories[c] ?? null)),
+    categories,
+    tasks,
+    rank: null,
+    warnings,
+    ...(meta ? { meta } : {}),
+  };
+}
+
+/**
+ * Scores every model found under `sources` by the benchmark's leaderboard rules. Earlier sources (and
+ * `prefer` entries) take precedence file by file; nothing is silently fixed: each row carries its warnings.
+ */
+export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderboard {
+  const bench = typeof opts.benchmark === 'string' ? getBenchmarkRules(opts.benchmark) : opts.benchmark;
+  const log = opts.log ?? (() => {});
+  const preferPaths = (opts.prefer ?? []).filter((p) => p !== 'external');
+  const allSources = [...new Set([...preferPaths, ...sources])];
+  const byModel = new Map<string, ResultLayer[]>();
+  for (const s of allSources) {
+    for (const l of discoverLayers(s)) {
+      const list = byModel.get(l.model) ?? [];
+      list.push(l);
+      byModel.set(l.model, list);
+    }
+  }
+  // --prefer folders overlay the models of the RESULTS arguments; they do not add models of their own.
+  if (sources.length) {
+    const main = new Set(sources.map((s) => s));
+    for (const [model, layers] of byModel) {
+      if (!layers.some((l) => main.has(l.source))) {
+        byModel.delete(model);
+        log(`${model}: only in --prefer folders; not listed`);
+      }
+    }
+  }
+  const cache = new ResultCache();
+  const rows: ModelRow[] = [];
+  for (const [model, all] of byModel) {
+    const ordered = orderLayers(model, all, allSources, bench, cache, opts);
+    log(`${model}: ${ordered.notes.join('; ') || 'no revision folder'}; sources: ${ordered.layers.map(layerLabel).join(' > ')}`);
+    rows.push(buildRow(model, ordered.layers, ordered.revision, bench, cache));
+  }
+  if (bench.mode === 'current') {
+    assignBorda(rows, bench.tasks.map((t) => t.name));
+    rows.sort((a, b) => b.borda! - a.borda! || a.model.localeCompare(b.model));
+  } else {
+    rows.sort((a, b) => {
+      if (a.average === null || b.average === null) return a.average === null ? (b.average === null ? a.model.localeCompare(b.model) : 1) : -1;
+      return b.average - a.average || a.model.localeCompare(b.model);
+    });
+  }
+  rows.forEach((r, i) => {
+    r.rank = bench.mode === 'classic' && r.average === null ? null : i + 1;
+  });
+  return {
+    benchmark: bench.name,
+    mode: bench.mode,
+    tasks: bench.tasks,
+    categories: CATEGORIES.filter((c) => bench.tasks.some((t) => t.category === c)),
+    models: rows,
+  };
+}

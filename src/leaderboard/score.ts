@@ -1,0 +1,172 @@
+import path from 'node:path';
+import { MtebError } from '../core/errors.js';
+import { getMetric } from '../results/parse.js';
+import type { ResultLayer } from '../results/discover.js';
+import type { TaskResult } from '../results/types.js';
+import type { ResultCache } from './load.js';
+import { pyRound } from './round.js';
+import type { BenchmarkRules, TaskRule } from './rules.js';
+import type { TaskScore } from './types.js';
+
+/** English subsets: a file holding none of these for an English task is flagged as such. */
+const ENGLISH_SUBSET = /^(default|en|eng|en-en|english)$/i;
+
+export function layerLabel(l: ResultLayer): string {
+  const src = path.basename(path.resolve(l.source));
+  return l.kind === 'revision' ? `${src}:${l.name.slice(0, 8)}` : `${src}:${l.name}`;
+}
+
+type FileEval = { ok: true; raw: number; metric: string; warnings: string[] } | { ok: false; reason: string };
+
+/** Scores one file by the rule; never throws for a bad file, the reason is returned instead. */
+export function evalResult(rule: TaskRule, bench: BenchmarkRules, result: TaskResult | MtebError): FileEval {
+  if (result instanceof MtebError) return { ok: false, reason: result.message };
+  const warnings: string[] = [];
+  let split = rule.split;
+  let entries = result.splits[split];
+  if (!entries) {
+    const have = Object.keys(result.splits);
+    const stand = bench.splitMislabels[rule.split] ?? [];
+    if (have.length === 1 && stand.includes(have[0])) {
+      split = have[0];
+      entries = result.splits[split];
+      warnings.push(
+        `split mislabel: file has only split "${split}", ${bench.name} uses "${rule.split}"; used the "${split}" values`,
+      );
+    } else {
+      return { ok: false, reason: `no split "${rule.split}" (has ${JSON.stringify(have)})` };
+    }
+  }
+  const values: number[] = [];
+  let metricUsed = '';
+  for (const subset of rule.subsets) {
+    const entry = entries.find((e) => e.hfSubset === subset);
+    if (!entry) {
+      const have = entries.map((e) => e.hfSubset);
+      const onlyForeign = have.length > 0 && !have.some((s) => ENGLISH_SUBSET.test(s));
+      return {
+        ok: false,
+        reason: `no subset "${subset}" in split "${split}" (${onlyForeign ? 'holds only non-English subsets' : 'has'} ${JSON.stringify(have)})`,
+      };
+    }
+    let hit: { key: string; value: number } | undefined;
+    if (rule.metric === 'main_score') {
+      hit = entry.mainScore !== undefined ? { key: 'main_score', value: entry.mainScore } : getMetric(entry.metrics, rule.mainScoreFallback ?? []);
+    } else {
+      hit = getMetric(entry.metrics, rule.metric);
+    }
+    if (!hit) {
+      const wanted = rule.metric === 'main_score' ? ['main_score', ...(rule.mainScoreFallback ?? [])] : rule.metric;
+      return { ok: false, reason: `no metric ${wanted.join('/')} in split "${split}" subset "${subset}"` };
+    }
+    values.push(hit.value);
+    metricUsed = hit.key;
+  }
+  const raw = values.reduce((a, b) => a + b, 0) / values.length;
+  return { ok: true, raw, metric: metricUsed, warnings };
+}
+
+export function toDisplay(raw: number, bench: BenchmarkRules): number {
+  // The original leaderboard multiplied by 100 in float and then applied Python's round(v, 2).
+  return bench.mode === 'classic' ? pyRound(raw * 100, 2) : raw * 100;
+}
+
+/** Values differing by more than this (0-100 scale) across sources are worth a warning. */
+const DISAGREE = 1.0;
+
+export interface ScoreContext {
+  bench: BenchmarkRules;
+  cache: ResultCache;
+  /** Highest precedence first. */
+  layers: ResultLayer[];
+  /** Notes from the files actually used (placeholder metrics); aggregated per model by the caller. */
+  fileNotes: Map<string, string[]>;
+}
+
+function scoreAggregate(rule: TaskRule, ctx: ScoreContext, out: TaskScore): TaskScore {
+  const forums = rule.aggregateOf ?? [];
+  const forumRule = (name: string): TaskRule => ({ ...rule, name, aggregateOf: undefined });
+  for (const layer of ctx.layers) {
+    const aggFile = layer.files.get(rule.name);
+    const present = forums.filter((f) => layer.files.has(f));
+    if (!aggFile && present.length === 0) continue;
+    const where = layerLabel(layer);
+    const forumEvals = present.map((f) => ({ f, ev: evalResult(forumRule(f), ctx.bench, ctx.cache.get(layer.files.get(f)!, f)) }));
+    const okForums = forumEvals.filter((x) => x.ev.ok) as Array<{ f: string; ev: Extract<FileEval, { ok: true }> }>;
+    const agg = aggFile ? evalResult(rule, ctx.bench, ctx.cache.get(aggFile, rule.name)) : undefined;
+    const short = (f: string) => f.replace(/^CQADupstack|Retrieval$/g, '');
+    if (okForums.length === forums.length) {
+      const raw = okForums.reduce((a, x) => a + x.ev.raw, 0) / forums.length;
+      if (agg?.ok && Math.abs(agg.raw - raw) > 1e-5) {
+        out.warnings.push(
+          `${rule.name}: aggregate file ${where} (${(agg.raw * 100).toFixed(2)}) does not match the mean of its 12 forum files (${(raw * 100).toFixed(2)}); used the forum mean`,
+        );
+      }
+      out.raw = raw;
+      out.value = toDisplay(raw, ctx.bench);
+      out.metric = okForums[0].ev.metric;
+      out.source = { layer: where, file: path.join(layer.dir, `${forums[0]} … ${forums[forums.length - 1]}`) };
+      return out;
+    }
+    if (present.length > 0) {
+      const missing = forums.filter((f) => !okForums.some((x) => x.f === f)).map(short);
+      if (agg?.ok && okForums.length > 0) {
+        const partial = okForums.reduce((a, x) => a + x.ev.raw, 0) / okForums.length;
+        if (Math.abs(partial - agg.raw) <= 1e-5) {
+          out.warnings.push(
+            `${rule.name}: partial CQADupstack aggregate refused: ${where}/${path.basename(aggFile!)} (${(agg.raw * 100).toFixed(2)}) equals the mean of only ${okForums.length} of 12 forums (${okForums.map((x) => short(x.f)).join(', ')})`,
+          );
+          continue;
+        }
+      }
+      out.warnings.push(
+        `${rule.name}: refused in ${where}: only ${okForums.length} of 12 forum files usable (missing: ${missing.join(', ')}); the score is the mean of all 12`,
+      );
+      continue;
+    }
+    if (agg?.ok) {
+      out.raw = agg.raw;
+      out.value = toDisplay(agg.raw, ctx.bench);
+      out.metric = agg.metric;
+      out.source = { layer: where, file: aggFile! };
+      out.warnings.push(...agg.warnings.map((w) => `${rule.name}: ${w}`));
+      return out;
+    }
+    if (agg && !agg.ok) out.warnings.push(`${rule.name}: ${where}/${path.basename(aggFile!)} unusable: ${agg.reason}`);
+  }
+  if (out.value === null) out.warnings.push(`${rule.name}: missing (no usable aggregate or complete set of 12 forum files)`);
+  return out;
+}
+
+/** First usable file in precedence order; unusable higher-precedence files and disagreeing lower ones are flagged. */
+export function scoreTask(rule: TaskRule, ctx: ScoreContext): TaskScore {
+  const out: TaskScore = { task: rule.name, category: rule.category, value: null, raw: null, warnings: [] };
+  if (rule.aggregateOf) return scoreAggregate(rule, ctx, out);
+  const candidates = ctx.layers.filter((l) => l.files.has(rule.name));
+  for (const layer of candidates) {
+    const file = layer.files.get(rule.name)!;
+    const result = ctx.cache.get(file, rule.name);
+    const ev = evalResult(rule, ctx.bench, result);
+    if (!ev.ok) {
+      out.warnings.push(`${rule.name}: ${layerLabel(layer)}/${path.basename(file)} unusable: ${ev.reason}`);
+      continue;
+    }
+    const value = toDisplay(ev.raw, ctx.bench);
+    if (out.value === null) {
+      out.value = value;
+      out.raw = ev.raw;
+      out.metric = ev.metric;
+      out.source = { layer: layerLabel(layer), file };
+      out.warnings.push(...ev.warnings.map((w) => `${rule.name}: ${w}`));
+      if (!(result instanceof MtebError) && result.notes.length) ctx.fileNotes.set(file, result.notes);
+    } else if (Math.abs(value - out.value) > DISAGREE) {
+      out.warnings.push(
+        `${rule.name}: sources disagree: ${layerLabel(layer)} gives ${value.toFixed(2)}, used ${out.value.toFixed(2)} from ${out.source!.layer}`,
+      );
+    }
+  }
+  if (out.value === null) {
+    out.warnings.push(candidates.length ? `${rule.name}: missing (no usable result file)` : `${rule.name}: missing (no result file)`);
+  }
+  return out;
+}

@@ -1,0 +1,78 @@
+/**
+ * BitextMining as mteb's BitextMiningEvaluator (1.39.7 and HEAD): for each sentence1 the nearest sentence2
+ * by (model) similarity — torch-style cosine by default — is the prediction; the gold target is its own row
+ * index unless `gold` says otherwise. Scores: sklearn weighted precision/recall/F1 (zero_division 0) and
+ * accuracy. Ties resolve as torch.topk(k=1) does on CPU (see stats/torch-topk.ts: the lowest index once the
+ * corpus has ≥ 64 rows, value-dependent below), per corpus chunk of 500 000 rows, the earliest chunk winning
+ * ties between chunks (mteb sorts the per-chunk hits stably by score). Main score `f1`.
+ */
+import type { Matrix } from '../../core/matrix.js';
+import { MtebError } from '../../core/errors.js';
+import { similarityMatrix, type SimilarityFn } from '../stats/paired.js';
+import { weightedPrecisionRecallF1 } from '../stats/weighted-prf.js';
+import { torchTop1Index } from '../stats/torch-topk.js';
+
+export interface BitextOptions {
+  similarity?: SimilarityFn;
+  /** gold[i] = index in emb2 of sentence1[i]'s translation (mteb's `gold` column, second element). */
+  gold?: ArrayLike<number>;
+}
+
+export interface BitextResult {
+  scores: Record<string, number>;
+  /** Per sentence1: 1 if its nearest neighbour is the gold one, else 0. */
+  perItem: number[];
+  predictions: number[];
+}
+
+// Bounded work per block keeps memory flat for large corpora.
+const QUERY_BLOCK = 256;
+// mteb's corpus_chunk_size: topk runs per chunk, so ties across chunks go to the earlier chunk.
+const CORPUS_CHUNK = 500_000;
+
+export function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine'): number[] {
+  if (emb2.rows === 0) throw new MtebError('E_BAD_VALUE', 'bitext mining: no sentence2 rows to search');
+  const out: number[] = [];
+  for (let start = 0; start < emb1.rows; start += QUERY_BLOCK) {
+    const rows = Math.min(QUERY_BLOCK, emb1.rows - start);
+    const block = { rows, dim: emb1.dim, data: emb1.data.subarray(start * emb1.dim, (start + rows) * emb1.dim) };
+    const sim = similarityMatrix(block, emb2, fn);
+    for (let i = 0; i < rows; i++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let c = 0; c < emb2.rows; c += CORPUS_CHUNK) {
+        const len = Math.min(CORPUS_CHUNK, emb2.rows - c);
+        const j = c + torchTop1Index(sim, i * emb2.rows + c, len);
+        const v = sim[i * emb2.rows + j];
+        if (best < 0 || v > bestScore) {
+          best = j;
+          bestScore = v;
+        }
+      }
+      out.push(best);
+    }
+  }
+  return out;
+}
+
+export function evaluateBitextMining(emb1: Matrix, emb2: Matrix, opts: BitextOptions = {}): BitextResult {
+  if (emb1.dim !== emb2.dim) {
+    throw new MtebError('E_EMBEDDING_DIM', `bitext mining: embedding dimensions differ (${emb1.dim} vs ${emb2.dim})`);
+  }
+  const gold = opts.gold ? Array.from(opts.gold) : Array.from({ length: emb1.rows }, (_, i) => i);
+  if (gold.length !== emb1.rows) {
+    throw new MtebError('E_BAD_VALUE', `bitext mining: ${emb1.rows} sentences but ${gold.length} gold entries`, { field: 'gold' });
+  }
+  if (!opts.gold && emb2.rows < emb1.rows) {
+    throw new MtebError('E_BAD_VALUE', `bitext mining: ${emb1.rows} sentence1 rows but only ${emb2.rows} sentence2 rows`, {
+      field: 'sentence2',
+    });
+  }
+  const predictions = nearestNeighbours(emb1, emb2, opts.similarity ?? 'cosine');
+  const prf = weightedPrecisionRecallF1(gold, predictions);
+  return {
+    scores: { precision: prf.precision, recall: prf.recall, f1: prf.f1, accuracy: prf.accuracy },
+    perItem: predictions.map((p, i) => (p === gold[i] ? 1 : 0)),
+    predictions,
+  };
+}

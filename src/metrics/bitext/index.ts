@@ -1,0 +1,1 @@
+export { evaluateBitextMining, nearestNeighbours, type BitextOptions, type BitextResult } from './evaluate.js';

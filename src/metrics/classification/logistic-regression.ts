@@ -1,0 +1,267 @@
+/**
+ * scikit-learn's `LogisticRegression(max_iter=100)` with the lbfgs solver (L2, C=1, tol=1e-4,
+ * fit_intercept): binomial loss for two classes, multinomial softmax for more, solved by our port of
+ * scipy's L-BFGS-B with the exact objective scaling and options of the chosen sklearn generation.
+ *   - '1.2' (sklearn <= 1.3): F = sum(loss) + ||W||^2/(2C); scipy defaults maxls=20, ftol=2.22e-9.
+ *   - '1.4' (sklearn >= 1.4, PR #26721): F = mean(loss) + ||W||^2/(2Cn); maxls=50, ftol=64*eps.
+ * Both have the same minimiser but stop at different points when max_iter is hit, which is common for
+ * mteb's few-shot problems; '1.4' is what mteb 1.12+ environments ran.
+ */
+import type { Matrix } from '../../core/matrix.js';
+import { MtebError } from '../../core/errors.js';
+import { minimizeLbfgsb } from './lbfgsb.js';
+import { npSum } from './numpy-sum.js';
+import { encodeLabels, uniqueLabels, type Label } from './labels.js';
+
+export type SklearnFlavour = '1.2' | '1.4';
+
+export interface LogisticRegressionOptions {
+  /** sklearn generation whose objective/options to reproduce (default '1.4'). */
+  sklearn?: SklearnFlavour;
+  maxIter?: number;
+  /** Inverse regularisation strength. */
+  C?: number;
+  tol?: number;
+}
+
+export interface LogisticRegressionModel {
+  classes: Label[];
+  /** 1 x p for two classes, K x p otherwise (row-major). */
+  coef: Float64Array[];
+  intercept: Float64Array;
+  /** sklearn `n_iter_` = min(scipy nit, max_iter). */
+  nIter: number;
+  converged: boolean;
+  /** Final objective value in the chosen flavour's scaling. */
+  objective: number;
+  message: string;
+}
+
+/** Row-major float64 copy of the design matrix (sklearn widens float32 input exactly). */
+function toFloat64(X: Matrix, rows?: readonly number[]): { data: Float64Array; n: number; p: number } {
+  const p = X.dim;
+  const idx = rows ?? null;
+  const n = idx ? idx.length : X.rows;
+  const data = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) {
+    const src = (idx ? idx[i] : i) * p;
+    for (let j = 0; j < p; j++) data[i * p + j] = X.data[src + j];
+  }
+  return { data, n, p };
+}
+
+/** Binomial loss and gradient for one raw score, as sklearn's HalfBinomialLoss kernel evaluates them. */
+function binomialLossGrad(z: number, t: number, out: { loss: number; grad: number }): void {
+  if (z <= 0) {
+    const e = Math.exp(z);
+    out.loss = (z <= -37 ? e : Math.log1p(e)) - t * z;
+    out.grad = ((1 - t) * e - t) / (1 + e);
+  } else {
+    const e = Math.exp(-z);
+    out.loss = (z <= 18 ? Math.log1p(e) : e) + (1 - t) * z;
+    out.grad = (1 - t - t * e) / (1 + e);
+  }
+}
+
+/**
+ * Objective for the binary case. Parameters [w_1..w_p, b]. Exposed for tests.
+ */
+export function binaryObjective(X: Float64Array, n: number, p: number, t: Float64Array, l2: number, scaleByN: boolean) {
+  const lossArr = new Float64Array(n);
+  const gp = new Float64Array(n);
+  const tmp = { loss: 0, grad: 0 };
+  return (w: Float64Array, grad: Float64Array): number => {
+    const b = w[p];
+    for (let i = 0; i < n; i++) {
+      let z = 0;
+      const off = i * p;
+      for (let j = 0; j < p; j++) z += X[off + j] * w[j];
+      z += b;
+      binomialLossGrad(z, t[i], tmp);
+      lossArr[i] = tmp.loss;
+      gp[i] = tmp.grad;
+    }
+    let loss = npSum(lossArr);
+    if (scaleByN) {
+      loss /= n;
+      for (let i = 0; i < n; i++) gp[i] /= n;
+    }
+    let ww = 0;
+    for (let j = 0; j < p; j++) ww += w[j] * w[j];
+    loss += 0.5 * l2 * ww;
+    for (let j = 0; j < p; j++) grad[j] = 0;
+    for (let i = 0; i < n; i++) {
+      const gi = gp[i];
+      const off = i * p;
+      for (let j = 0; j < p; j++) grad[j] += X[off + j] * gi;
+    }
+    for (let j = 0; j < p; j++) grad[j] += l2 * w[j];
+    grad[p] = npSum(gp);
+    return loss;
+  };
+}
+
+/**
+ * Objective for K >= 3 classes. Parameters = K x (p+1) matrix [W | b] flattened column-major (scipy sees
+ * what sklearn passes): index j*K + k for weight (k, j), p*K + k for intercept k.
+ */
+export function multinomialObjective(X: Float64Array, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
+  const raw = new Float64Array(n * K);
+  const gp = new Float64Array(n * K);
+  const lossArr = new Float64Array(n);
+  const probs = new Float64Array(K);
+  // Class-major copies (K x p) so the inner loops run over contiguous feature vectors.
+  const wT = new Float64Array(K * p);
+  const gT = new Float64Array(K * p);
+  return (w: Float64Array, grad: Float64Array): number => {
+    const bOff = p * K;
+    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) wT[k * p + j] = w[j * K + k];
+    for (let i = 0; i < n; i++) {
+      const r = i * K;
+      const off = i * p;
+      for (let k = 0; k < K; k++) {
+        const wo = k * p;
+        let s = 0;
+        for (let j = 0; j < p; j++) s += X[off + j] * wT[wo + j];
+        raw[r + k] = s + w[bOff + k];
+      }
+      let mx = raw[r];
+      for (let k = 1; k < K; k++) if (raw[r + k] > mx) mx = raw[r + k];
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        probs[k] = Math.exp(raw[r + k] - mx);
+        sum += probs[k];
+      }
+      lossArr[i] = Math.log(sum) + mx - raw[r + y[i]];
+      for (let k = 0; k < K; k++) gp[r + k] = probs[k] / sum - (k === y[i] ? 1 : 0);
+    }
+    let loss = npSum(lossArr);
+    if (scaleByN) {
+      loss /= n;
+      for (let i = 0; i < n * K; i++) gp[i] /= n;
+    }
+    let ww = 0;
+    for (let q = 0; q < bOff; q++) ww += w[q] * w[q];
+    loss += 0.5 * l2 * ww;
+    gT.fill(0);
+    for (let k = 0; k < K; k++) {
+      const go = k * p;
+      let bsum = 0;
+      for (let i = 0; i < n; i++) {
+        const gik = gp[i * K + k];
+        bsum += gik;
+        if (gik === 0) continue;
+        const off = i * p;
+        for (let j = 0; j < p; j++) gT[go + j] += gik * X[off + j];
+      }
+      grad[bOff + k] = bsum;
+    }
+    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) grad[j * K + k] = gT[k * p + j] + l2 * w[j * K + k];
+    return loss;
+  };
+}
+
+/**
+ * Fits on the rows `rows` of X (all rows when omitted) with labels y (one per selected row).
+ * Throws MtebError when the training labels hold a single class: sklearn raises ValueError there,
+ * so mteb itself would abort the task.
+ */
+export function fitLogisticRegression(
+  X: Matrix,
+  y: readonly Label[],
+  opts: LogisticRegressionOptions & { rows?: readonly number[]; task?: string } = {},
+): LogisticRegressionModel {
+  const flavour = opts.sklearn ?? '1.4';
+  const maxIter = opts.maxIter ?? 100;
+  const C = opts.C ?? 1;
+  const tol = opts.tol ?? 1e-4;
+  const { data, n, p } = toFloat64(X, opts.rows);
+  if (y.length !== n) throw new MtebError('E_INTERNAL', `logistic regression: ${n} rows but ${y.length} labels`);
+  const classes = uniqueLabels(y as Label[]);
+  if (classes.length < 2) {
+    throw new MtebError(
+      'E_BAD_VALUE',
+      `logistic regression needs at least 2 classes in the training sample, got only ${JSON.stringify(classes[0])} ` +
+        '(scikit-learn raises ValueError here)',
+      { task: opts.task, field: 'label' },
+    );
+  }
+  const scale = flavour === '1.4';
+  const l2 = scale ? 1 / (C * n) : 1 / C;
+  const lbfgsOpts =
+    flavour === '1.4'
+      ? { maxiter: maxIter, gtol: tol, maxls: 50, ftol: 64 * 2.220446049250313e-16 }
+      : { maxiter: maxIter, gtol: tol, maxls: 20, ftol: 2.2204460492503131e-9 };
+  const yi = encodeLabels(y, classes);
+
+  if (classes.length === 2) {
+    const t = new Float64Array(n);
+    for (let i = 0; i < n; i++) t[i] = yi[i] === 1 ? 1 : 0;
+    const res = minimizeLbfgsb(binaryObjective(data, n, p, t, l2, scale), new Float64Array(p + 1), lbfgsOpts);
+    return {
+      classes,
+      coef: [res.x.slice(0, p)],
+      intercept: Float64Array.of(res.x[p]),
+      nIter: Math.min(res.nit, maxIter),
+      converged: res.status === 0,
+      objective: res.f,
+      message: res.message,
+    };
+  }
+  const K = classes.length;
+  const res = minimizeLbfgsb(multinomialObjective(data, n, p, K, yi, l2, scale), new Float64Array(K * (p + 1)), lbfgsOpts);
+  const coef: Float64Array[] = [];
+  for (let k = 0; k < K; k++) {
+    const c = new Float64Array(p);
+    for (let j = 0; j < p; j++) c[j] = res.x[j * K + k];
+    coef.push(c);
+  }
+  const intercept = new Float64Array(K);
+  for (let k = 0; k < K; k++) intercept[k] = res.x[p * K + k];
+  return {
+    classes,
+    coef,
+    intercept,
+    nIter: Math.min(res.nit, maxIter),
+    converged: res.status === 0,
+    objective: res.f,
+    message: res.message,
+  };
+}
+
+/** `decision_function`: n x (1 or K) scores in float64, row-major. */
+export function decisionFunction(model: LogisticRegressionModel, X: Matrix): Float64Array {
+  const p = X.dim;
+  const K = model.coef.length;
+  if (model.coef[0].length !== p) {
+    throw new MtebError('E_EMBEDDING_DIM', `model has ${model.coef[0].length} features, test embeddings have ${p}`);
+  }
+  const out = new Float64Array(X.rows * K);
+  for (let i = 0; i < X.rows; i++) {
+    const off = i * p;
+    for (let k = 0; k < K; k++) {
+      const c = model.coef[k];
+      let s = 0;
+      for (let j = 0; j < p; j++) s += X.data[off + j] * c[j];
+      out[i * K + k] = s + model.intercept[k];
+    }
+  }
+  return out;
+}
+
+/** `predict`: classes[1] when the binary score is > 0 (ties to classes[0]); argmax (first) otherwise. */
+export function predict(model: LogisticRegressionModel, X: Matrix): Label[] {
+  const scores = decisionFunction(model, X);
+  const K = model.coef.length;
+  const out: Label[] = new Array(X.rows);
+  for (let i = 0; i < X.rows; i++) {
+    if (K === 1) {
+      out[i] = scores[i] > 0 ? model.classes[1] : model.classes[0];
+    } else {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (scores[i * K + k] > scores[i * K + best]) best = k;
+      out[i] = model.classes[best];
+    }
+  }
+  return out;
+}

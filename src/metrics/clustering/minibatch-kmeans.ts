@@ -1,0 +1,524 @@
+/**
+ * scikit-learn's `MiniBatchKMeans(init="k-means++", n_init=1)` re-implemented step for step: the same
+ * RandomState draws in the same order (validation indices, init subsample, k-means++ trials, minibatches,
+ * reassignment permutations), the same float32/float64 arithmetic on centres and counts, the same early
+ * stopping on the EWA of batch inertia and the same final full-data labelling. On small problems the labels
+ * are identical to sklearn's; on large float32 embeddings the BLAS dot products (whose accumulation order is
+ * not reproducible) can flip near-tie assignments, so agreement there is statistical (see docs/BENCHMARKS.md).
+ */
+import { MtebError } from '../../core/errors.js';
+import { RandomState } from '../../rng/numpy-random-state.js';
+import { numpySum32, numpySum64 } from './numpy-sum.js';
+
+/** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
+export interface DenseRows {
+  readonly rows: number;
+  readonly dim: number;
+  readonly data: Float32Array | Float64Array;
+}
+
+/**
+ * Which scikit-learn k-means++ to follow. '1.2': first centre by `randint`, potentials by numpy sum.
+ * '1.3' (1.3–1.7): first centre by weighted `choice` (one double), potentials by a unit-weight dot product.
+ * '1.8': as 1.3 with the candidate cumsum in the data dtype. Everything after initialisation is shared.
+ */
+export type KMeansPlusPlusVariant = '1.2' | '1.3' | '1.8';
+
+export interface MiniBatchKMeansOptions {
+  nClusters: number;
+  /** sklearn default 1024; mteb passes 500 (legacy) or 512 (fast). */
+  batchSize?: number;
+  maxIter?: number;
+  maxNoImprovement?: number | null;
+  reassignmentRatio?: number;
+  initSize?: number | null;
+  /** Only 0 (sklearn's and mteb's value) skips the centre-shift test; > 0 uses tol × mean feature variance. */
+  tol?: number;
+  /** An integer makes a fresh RandomState(seed) (sklearn `random_state=int`); an instance is consumed in place. */
+  seed?: number | RandomState;
+  kmeansPlusPlus?: KMeansPlusPlusVariant;
+}
+
+export interface MiniBatchKMeansResult {
+  labels: Int32Array;
+  centers: Float32Array | Float64Array;
+  /** Per-centre accumulated weights (sklearn `_counts`). */
+  counts: Float32Array | Float64Array;
+  inertia: number;
+  nSteps: number;
+  nIter: number;
+  /** Indices (into the init subsample) of the k-means++ centres. */
+  initIndices: number[];
+}
+
+type Round = (x: number) => number;
+const identity: Round = (x) => x;
+
+/** Labels of `fit_predict` / `labels_`. */
+export function miniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): Int32Array {
+  return fitMiniBatchKMeans(X, opts).labels;
+}
+
+export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): MiniBatchKMeansResult {
+  const n = X.rows;
+  const d = X.dim;
+  const k = opts.nClusters;
+  if (!Number.isInteger(k) || k < 1) throw new MtebError('E_BAD_VALUE', `n_clusters must be a positive integer, got ${k}`);
+  if (n < k) throw new MtebError('E_BAD_VALUE', `n_samples=${n} should be >= n_clusters=${k}`);
+  if (X.data.length !== n * d) throw new MtebError('E_INTERNAL', `data has ${X.data.length} values, expected ${n}x${d}`);
+  for (let i = 0; i < X.data.length; i++) {
+    // sklearn's input validation rejects non-finite values too
+    if (!Number.isFinite(X.data[i])) {
+      throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
+    }
+  }
+  const f32 = X.data instanceof Float32Array;
+  const R: Round = f32 ? Math.fround : identity;
+  const alloc = (len: number): Float32Array | Float64Array => (f32 ? new Float32Array(len) : new Float64Array(len));
+  const batchSizeParam = opts.batchSize ?? 1024;
+  const maxIter = opts.maxIter ?? 100;
+  const maxNoImprovement = opts.maxNoImprovement === undefined ? 10 : opts.maxNoImprovement;
+  const ratio = opts.reassignmentRatio ?? 0.01;
+  const variant = opts.kmeansPlusPlus ?? '1.2';
+  const rs = opts.seed instanceof RandomState ? opts.seed : new RandomState(opts.seed ?? 0);
+
+  const b = Math.min(batchSizeParam, n);
+  let initSize = opts.initSize ?? null;
+  if (initSize === null) {
+    initSize = 3 * b;
+    if (initSize < k) initSize = 3 * k;
+  } else if (initSize < k) {
+    initSize = 3 * k;
+  }
+  initSize = Math.min(initSize, n);
+  const tolScaled = opts.tol && opts.tol > 0 ? opts.tol * meanVariance(X) : 0;
+
+  // Validation indices: drawn even for a single init, so they shift every later draw.
+  for (let i = 0; i < initSize; i++) rs.randint(0, n);
+  let sub: number[];
+  if (initSize < n) {
+    sub = new Array<number>(initSize);
+    for (let i = 0; i < initSize; i++) sub[i] = rs.randint(0, n);
+  } else {
+    sub = Array.from({ length: n }, (_, i) => i);
+  }
+  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R);
+
+  let centers = alloc(k * d);
+  centers.set(initCenters);
+  let centersNew = alloc(k * d);
+  const counts = alloc(k);
+  let ewa: number | null = null;
+  let ewaMin: number | null = null;
+  let noImprovement = 0;
+  let sinceReassign = 0;
+  const nSteps = Math.floor((maxIter * n) / b);
+
+  const batch = new Int32Array(b);
+  const batchLabels = new Int32Array(b);
+  const cnorm = alloc(k);
+  let step = 0;
+  for (step = 0; step < nSteps; step++) {
+    for (let t = 0; t < b; t++) batch[t] = rs.randint(0, n);
+
+    sinceReassign += b;
+    let reassign = false;
+    let anyEmpty = false;
+    for (let j = 0; j < k; j++) if (counts[j] === 0) anyEmpty = true;
+    if (anyEmpty || sinceReassign >= 10 * k) {
+      sinceReassign = 0;
+      reassign = true;
+    }
+
+    centerNorms(centers, k, d, cnorm, R);
+    assignRows(X, batch, centers, cnorm, k, batchLabels);
+    const batchInertia = inertiaOf(X, batch, centers, batchLabels, R);
+    updateCenters(X, batch, batchLabels, centers, centersNew, counts, k, R);
+
+    if (reassign && ratio > 0) {
+      let maxW = -Infinity;
+      for (let j = 0; j < k; j++) if (counts[j] > maxW) maxW = counts[j];
+      // numpy compares the float32 array with the float64 scalar after casting the scalar to float32.
+      const threshold = R(ratio * maxW);
+      const toRe = new Array<boolean>(k);
+      let nRe = 0;
+      for (let j = 0; j < k; j++) {
+        toRe[j] = counts[j] < threshold;
+        if (toRe[j]) nRe++;
+      }
+      if (nRe > 0.5 * b) {
+        // Only the floor(b/2) lightest clusters may move. sklearn's argsort is an unstable quicksort; a stable
+        // sort is the closest deterministic stand-in (it only matters with more than b/2 light clusters).
+        const order = Array.from({ length: k }, (_, j) => j).sort((p, q) => counts[p] - counts[q]);
+        for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
+        nRe = toRe.filter(Boolean).length;
+      }
+      if (nRe > 0) {
+        const perm = rs.permutation(b);
+        let t = 0;
+        for (let j = 0; j < k; j++) {
+          if (!toRe[j]) continue;
+          const src = batch[perm[t++]] * d;
+          for (let f = 0; f < d; f++) centersNew[j * d + f] = X.data[src + f];
+        }
+        let minKept = Infinity;
+        for (let j = 0; j < k; j++) if (!toRe[j] && counts[j] < minKept) minKept = counts[j];
+        for (let j = 0; j < k; j++) if (toRe[j]) counts[j] = minKept;
+      }
+    }
+
+    let shift = 0;
+    if (tolScaled > 0) {
+      for (let i = 0; i < k * d; i++) {
+        const diff = centersNew[i] - centers[i];
+        shift += diff * diff;
+      }
+    }
+    const tmp = centers;
+    centers = centersNew;
+    centersNew = tmp;
+
+    // Early stopping on the exponentially weighted average of the mean batch inertia.
+    const s = step + 1;
+    if (s === 1) continue;
+    const bi = batchInertia / b;
+    if (ewa === null) ewa = bi;
+    else {
+      const alpha = Math.min((b * 2.0) / (n + 1), 1);
+      ewa = ewa * (1 - alpha) + bi * alpha;
+    }
+    if (tolScaled > 0 && shift <= tolScaled) break;
+    if (ewaMin === null || ewa < ewaMin) {
+      noImprovement = 0;
+      ewaMin = ewa;
+    } else {
+      noImprovement++;
+    }
+    if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
+  }
+  const stepsDone = Math.min(step, nSteps - 1) + 1;
+
+  const all = new Int32Array(n);
+  for (let i = 0; i < n; i++) all[i] = i;
+  const labels = new Int32Array(n);
+  centerNorms(centers, k, d, cnorm, R);
+  assignRows(X, all, centers, cnorm, k, labels);
+  const inertia = inertiaOf(X, all, centers, labels, R);
+  return {
+    labels,
+    centers,
+    counts,
+    inertia,
+    nSteps: stepsDone,
+    nIter: Math.ceil((stepsDone * b) / n),
+    initIndices,
+  };
+}
+
+/** Squared centre norms in the data dtype (numpy einsum). */
+function centerNorms(c: ArrayLike<number>, k: number, d: number, out: Float32Array | Float64Array, R: Round): void {
+  for (let j = 0; j < k; j++) {
+    let s = 0;
+    const o = j * d;
+    for (let f = 0; f < d; f++) s += c[o + f] * c[o + f];
+    out[j] = R(s);
+  }
+}
+
+/**
+ * sklearn's label rule: score_j = ‖c_j‖² + (−2 x·c_j) in the data dtype, first strict minimum wins. For float32
+ * the dot product is accumulated like OpenBLAS's FMA kernels (one rounding per multiply-add: a float32 product is
+ * exact in a double, so fround(acc + x·c) is a fused multiply-add); this matched sklearn's labels on every golden
+ * case, where a plain float64 accumulation did not. That serial chain is slow, so scores are first computed in
+ * float64 and the exact float32 chain is replayed only for rows whose best and runner-up scores are closer than
+ * the float32 error bound. Wide vectors may still differ from sklearn on exact near-ties because the BLAS kernel
+ * splits the sum across SIMD lanes.
+ */
+function assignRows(
+  X: DenseRows,
+  rowsIdx: ArrayLike<number>,
+  c: Float32Array | Float64Array,
+  cnorm: ArrayLike<number>,
+  k: number,
+  out: Int32Array,
+): void {
+  const d = X.dim;
+  const x = X.data;
+  if (!(x instanceof Float32Array)) {
+    for (let t = 0; t < rowsIdx.length; t++) {
+      const o = rowsIdx[t] * d;
+      let best = 0;
+      let bestScore = Infinity;
+      for (let j = 0; j < k; j++) {
+        const score = cnorm[j] + -2 * dot64(x, o, c, j * d, d);
+        if (j === 0 || score < bestScore) {
+          bestScore = score;
+          best = j;
+        }
+      }
+      out[t] = best;
+    }
+    return;
+  }
+  const cLen = new Float64Array(k);
+  for (let j = 0; j < k; j++) cLen[j] = Math.sqrt(dot64(c, j * d, c, j * d, d));
+  const relErr = (d + 8) * 2 ** -23;
+  const approx = new Float64Array(k);
+  for (let t = 0; t < rowsIdx.length; t++) {
+    const o = rowsIdx[t] * d;
+    const xLen = Math.sqrt(dot64(x, o, x, o, d));
+    let j = 0;
+    for (; j + 1 < k; j += 2) {
+      // two centres per pass so each x element is loaded once
+      const c0 = j * d;
+      const c1 = c0 + d;
+      let a0 = 0;
+      let a1 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let f = 0;
+      for (; f + 1 < d; f += 2) {
+        const x0 = x[o + f];
+        const x1 = x[o + f + 1];
+        a0 += x0 * c[c0 + f];
+        a1 += x1 * c[c0 + f + 1];
+        b0 += x0 * c[c1 + f];
+        b1 += x1 * c[c1 + f + 1];
+      }
+      if (f < d) {
+        a0 += x[o + f] * c[c0 + f];
+        b0 += x[o + f] * c[c1 + f];
+      }
+      approx[j] = cnorm[j] - 2 * (a0 + a1);
+      approx[j + 1] = cnorm[j + 1] - 2 * (b0 + b1);
+    }
+    if (j < k) approx[j] = cnorm[j] - 2 * dot64(x, o, c, j * d, d);
+    let best = 0;
+    for (let q = 1; q < k; q++) if (approx[q] < approx[best]) best = q;
+    const tolBest = relErr * (2 * xLen * cLen[best] + cnorm[best]);
+    let ambiguous = false;
+    for (let j = 0; j < k && !ambiguous; j++) {
+      if (j !== best && approx[j] - approx[best] <= tolBest + relErr * (2 * xLen * cLen[j] + cnorm[j])) ambiguous = true;
+    }
+    if (ambiguous) {
+      let bestScore = Infinity;
+      for (let j = 0; j < k; j++) {
+        const co = j * d;
+        let dot = 0;
+        for (let f = 0; f < d; f++) dot = Math.fround(dot + x[o + f] * c[co + f]);
+        const score = Math.fround(cnorm[j] + Math.fround(-2 * dot));
+        if (j === 0 || score < bestScore) {
+          bestScore = score;
+          best = j;
+        }
+      }
+    }
+    out[t] = best;
+  }
+}
+
+/** Float64 dot product of a[ao..ao+n) and b[bo..bo+n) with four independent accumulators (for speed). */
+function dot64(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < n; f += 4) {
+    s0 += a[ao + f] * b[bo + f];
+    s1 += a[ao + f + 1] * b[bo + f + 1];
+    s2 += a[ao + f + 2] * b[bo + f + 2];
+    s3 += a[ao + f + 3] * b[bo + f + 3];
+  }
+  for (; f < n; f++) s0 += a[ao + f] * b[bo + f];
+  return s0 + s1 + (s2 + s3);
+}
+
+/** `_inertia_dense` with one thread: squared distances in groups of four features, summed in the data dtype. */
+function inertiaOf(X: DenseRows, rowsIdx: ArrayLike<number>, c: ArrayLike<number>, labels: Int32Array, R: Round): number {
+  const d = X.dim;
+  const x = X.data;
+  const groups = Math.floor(d / 4);
+  const rem = d % 4;
+  let inertia = 0;
+  for (let t = 0; t < rowsIdx.length; t++) {
+    let a = rowsIdx[t] * d;
+    let bo = labels[t] * d;
+    let result = 0;
+    for (let g = 0; g < groups; g++) {
+      const d0 = R(x[a] - c[bo]);
+      const d1 = R(x[a + 1] - c[bo + 1]);
+      const d2 = R(x[a + 2] - c[bo + 2]);
+      const d3 = R(x[a + 3] - c[bo + 3]);
+      const grp = R(R(R(R(d0 * d0) + R(d1 * d1)) + R(d2 * d2)) + R(d3 * d3));
+      result = R(result + grp);
+      a += 4;
+      bo += 4;
+    }
+    for (let f = 0; f < rem; f++) {
+      const df = R(x[a + f] - c[bo + f]);
+      result = R(result + R(df * df));
+    }
+    inertia = R(inertia + result);
+  }
+  return inertia;
+}
+
+/** `_minibatch_update_dense`: count-weighted running means, reciprocal then multiply, in the data dtype. */
+function updateCenters(
+  X: DenseRows,
+  batch: Int32Array,
+  labels: Int32Array,
+  oldC: Float32Array | Float64Array,
+  newC: Float32Array | Float64Array,
+  counts: Float32Array | Float64Array,
+  k: number,
+  R: Round,
+): void {
+  const d = X.dim;
+  const x = X.data;
+  const members: number[][] = Array.from({ length: k }, () => []);
+  for (let t = 0; t < batch.length; t++) members[labels[t]].push(batch[t]);
+  for (let j = 0; j < k; j++) {
+    const o = j * d;
+    const m = members[j];
+    let wsum = 0;
+    for (let t = 0; t < m.length; t++) wsum = R(wsum + 1);
+    if (wsum > 0) {
+      const w = counts[j];
+      for (let f = 0; f < d; f++) newC[o + f] = R(oldC[o + f] * w);
+      for (const r of m) {
+        const ro = r * d;
+        for (let f = 0; f < d; f++) newC[o + f] = R(newC[o + f] + x[ro + f]);
+      }
+      counts[j] = R(counts[j] + wsum);
+      const alpha = R(1 / counts[j]);
+      for (let f = 0; f < d; f++) newC[o + f] = R(newC[o + f] * alpha);
+    } else {
+      for (let f = 0; f < d; f++) newC[o + f] = oldC[o + f];
+    }
+  }
+}
+
+/**
+ * Greedy k-means++ on the rows `sub` of X. Squared distances follow sklearn's `_euclidean_distances`:
+ * (−2 a·x + ‖a‖²) + ‖x‖² in float64, clamped at 0, rounded to the data dtype.
+ */
+function kmeansPlusPlus(
+  X: DenseRows,
+  sub: number[],
+  k: number,
+  rs: RandomState,
+  variant: KMeansPlusPlusVariant,
+  R: Round,
+): { centers: Float64Array; indices: number[] } {
+  const d = X.dim;
+  const x = X.data;
+  const m = sub.length;
+  const f32 = X.data instanceof Float32Array;
+  const norms = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    const o = sub[i] * d;
+    let s = 0;
+    for (let f = 0; f < d; f++) s += x[o + f] * x[o + f];
+    norms[i] = s;
+  }
+  const distRow = (ci: number, out: Float32Array | Float64Array): void => {
+    const co = sub[ci] * d;
+    const cn = norms[ci];
+    for (let i = 0; i < m; i++) {
+      const o = sub[i] * d;
+      const v = R(-2 * dot64(x, co, x, o, d) + cn + norms[i]);
+      out[i] = v > 0 ? v : 0;
+    }
+  };
+  const alloc = (len: number): Float32Array | Float64Array => (f32 ? new Float32Array(len) : new Float64Array(len));
+  const potential = (row: Float32Array | Float64Array): number => {
+    if (variant === '1.2') return f32 ? numpySum32(row) : numpySum64(row);
+    // ≥1.3: a BLAS dot with unit weights; accumulated in float64 and rounded once.
+    let s = 0;
+    for (let i = 0; i < row.length; i++) s += row[i];
+    return R(s);
+  };
+
+  const nLocal = 2 + Math.floor(Math.log(k));
+  const centers = new Float64Array(k * d);
+  const indices: number[] = [];
+  let first: number;
+  if (variant === '1.2') first = rs.randint(m);
+  else {
+    const p = new Float64Array(m).fill(R(1 / m));
+    first = rs.choiceScalar(m, { p, pDtype: f32 ? 'float32' : 'float64' });
+  }
+  const put = (c: number, ci: number): void => {
+    const o = sub[ci] * d;
+    for (let f = 0; f < d; f++) centers[c * d + f] = x[o + f];
+    indices.push(ci);
+  };
+  put(0, first);
+  let closest = alloc(m);
+  distRow(first, closest);
+  let pot = potential(closest);
+  const cum = new Float64Array(m);
+  const cand = alloc(m);
+  let best = alloc(m);
+  for (let c = 1; c < k; c++) {
+    const u = rs.uniform(0, 1, nLocal);
+    let acc = 0;
+    for (let i = 0; i < m; i++) {
+      acc = variant === '1.8' ? R(acc + closest[i]) : acc + closest[i];
+      cum[i] = acc;
+    }
+    let bestPot = Infinity;
+    let bestId = -1;
+    for (let t = 0; t < nLocal; t++) {
+      const r = u[t] * pot;
+      let id = searchLeft(cum, r);
+      if (id > m - 1) id = m - 1;
+      distRow(id, cand);
+      for (let i = 0; i < m; i++) if (closest[i] < cand[i]) cand[i] = closest[i];
+      const p = potential(cand);
+      if (bestId < 0 || p < bestPot) {
+        bestPot = p;
+        bestId = id;
+        best.set(cand);
+      }
+    }
+    pot = bestPot;
+    const swap = closest;
+    closest = best;
+    best = swap;
+    put(c, bestId);
+  }
+  return { centers, indices };
+}
+
+/** numpy searchsorted(side='left'): first index with cum[i] >= v. */
+function searchLeft(cum: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = cum.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (cum[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** tol scaling for tol > 0: mean over features of the per-feature variance (np.var, float64). */
+function meanVariance(X: DenseRows): number {
+  const { rows, dim, data } = X;
+  let total = 0;
+  for (let f = 0; f < dim; f++) {
+    let mean = 0;
+    for (let i = 0; i < rows; i++) mean += data[i * dim + f];
+    mean /= rows;
+    let v = 0;
+    for (let i = 0; i < rows; i++) {
+      const e = data[i * dim + f] - mean;
+      v += e * e;
+    }
+    total += v / rows;
+  }
+  return total / dim;
+}

@@ -1,0 +1,7 @@
+export {
+  evaluateRerankingLegacy,
+  rerankingRowScores,
+  type RerankingRow,
+  type RerankingLegacyOptions,
+  type RerankingLegacyResult,
+} from './evaluate.js';

@@ -1,0 +1,7 @@
+export { evaluateRetrieval, toColumns, validateKValues, validateQrels } from './evaluate.js';
+export { evaluateMaxOverSubqueries, mergeSubqueries, subqueryBase } from './subqueries.js';
+export { parseJsonDict, parseTrecQrels, parseTrecRun, readQrels, readRun } from './readers.js';
+export { compareCodePoints, trecSim } from './order.js';
+export { confidenceScores, nauc } from './nauc.js';
+export { numpyMean, numpyStd, numpySum, pythonSum } from './pysum.js';
+export * from './types.js';

@@ -1,0 +1,59 @@
+/**
+ * Shapes shared by the retrieval metric code. Query and doc ids are compared as trec_eval compares them
+ * (bytes of UTF-8), so they are kept as JS strings and compared by code point (see order.ts).
+ */
+
+/** Query id -> (doc id -> integer relevance). Map order is kept (it decides mteb's summation order). */
+export type Qrels = Map<string, Map<string, number>>;
+
+/** Query id -> (doc id -> score). Map order = mteb's `results` dict order (MRR ties in mteb 1.x follow it). */
+export type Run = Map<string, Map<string, number>>;
+
+/**
+ * The same run in columns: what the TREC reader produces, because 10^7 Map entries cost far more memory and
+ * time than parallel arrays. `docIds[i]` / `scores[i]` in insertion order per query.
+ */
+export interface QueryRun {
+  docIds: string[];
+  scores: Float64Array;
+}
+export type ColumnRun = Map<string, QueryRun>;
+
+export type RetrievalProtocol = 'mteb-1' | 'mteb-2';
+
+/**
+ * Which mteb 1.x release the 'mteb-1' protocol reproduces:
+ * - '1.12.0': up to 1.12.7 — MRR = sum / len(qrels) rounded to 5 decimals, no nAUC keys.
+ * - '1.12.8': 1.12.8 … 1.x (the published NV-Embed / e5 result files, mteb 1.12.75 and 1.20.0) — MRR = unrounded
+ *   mean over evaluated queries, plus `nauc_*` keys.
+ */
+export type Mteb1Variant = '1.12.0' | '1.12.8';
+
+/**
+ * How Python adds up per-query values before dividing (mteb ≥1.12.8 and 2.x call `sum()`):
+ * CPython < 3.12 adds left to right; 3.12+ uses Neumaier compensation. mteb 1.12.0 uses `+=` (always naive).
+ */
+export type PythonSum = 'naive' | 'neumaier';
+
+export interface EvaluateOptions {
+  /** Cutoffs, in the order mteb lists them; default 1,3,5,10,20,100,1000. */
+  kValues?: number[];
+  protocol: RetrievalProtocol;
+  /** Drop doc == query from the run before anything else (mteb `ignore_identical_ids`). */
+  ignoreIdenticalIds?: boolean;
+  /** Only for protocol 'mteb-1'; default '1.12.0'. */
+  mteb1Variant?: Mteb1Variant;
+  /** Default 'naive' (CPython ≤ 3.11, and mteb 1.12.0 always). */
+  pythonSum?: PythonSum;
+  /** Compute the `nauc_*` abstention keys where the protocol writes them (default true). */
+  nauc?: boolean;
+}
+
+export interface RetrievalResult {
+  /** Exactly mteb's keys for the protocol (without `main_score`, which the task adds), rounded as mteb rounds. */
+  scores: Record<string, number>;
+  /** Unrounded per-query values (keys `ndcg_at_10`, `mrr_at_10`, …) for the queries mteb averages over. */
+  perQuery: Map<string, Record<string, number>>;
+}
+
+export const DEFAULT_K_VALUES: readonly number[] = [1, 3, 5, 10, 20, 100, 1000];

@@ -1,0 +1,43 @@
+/**
+ * sklearn.metrics.average_precision_score for binary labels (sklearn 1.2.1):
+ * AP = Σ_thresholds (R_t − R_{t−1})·P_t over the distinct score values taken in decreasing order, so tied
+ * scores form one step. No positive label gives 0 (sklearn warns and sets recall to 1 everywhere).
+ */
+import { MtebError } from '../../core/errors.js';
+import { numpySum } from './numpy-order.js';
+
+export function averagePrecisionScore(yTrue: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
+  const n = yTrue.length;
+  if (scores.length !== n) {
+    throw new MtebError('E_INTERNAL', `average precision: ${n} labels but ${scores.length} scores`);
+  }
+  if (n === 0) return NaN;
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(scores[i])) {
+      // sklearn raises "Input contains NaN, infinity or a value too large"
+      throw new MtebError('E_BAD_VALUE', `average precision: score ${i} is ${scores[i]} (scores must be finite)`);
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[j] - scores[i]);
+  let totalPos = 0;
+  for (let i = 0; i < n; i++) if (Number(yTrue[i]) === 1) totalPos++;
+  if (totalPos === 0) return 0;
+  const recall: number[] = [];
+  const precision: number[] = [];
+  let tp = 0;
+  for (let k = 0; k < n; k++) {
+    if (Number(yTrue[order[k]]) === 1) tp++;
+    const last = k === n - 1 || scores[order[k + 1]] !== scores[order[k]];
+    if (!last) continue;
+    recall.push(tp / totalPos);
+    precision.push(tp / (k + 1));
+  }
+  // sklearn: -np.sum(np.diff(recall) * precision[:-1]) over the curve reversed (lowest threshold first).
+  const m = recall.length;
+  const terms = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const k = m - 1 - j;
+    terms[j] = ((k > 0 ? recall[k - 1] : 0) - recall[k]) * precision[k];
+  }
+  return -numpySum(terms);
+}

@@ -1,0 +1,1 @@
+export { evaluateSTS, type STSOptions, type STSResult } from './evaluate.js';

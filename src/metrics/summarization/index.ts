@@ -1,0 +1,6 @@
+export {
+  evaluateSummarization,
+  type SummarizationDoc,
+  type SummarizationOptions,
+  type SummarizationResult,
+} from './evaluate.js';

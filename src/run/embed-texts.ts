@@ -1,0 +1,49 @@
+import type { Embedder, Role } from '../core/embedder.js';
+import { makeMatrix, type Matrix } from '../core/matrix.js';
+import type { ProgressSink } from '../util/progress.js';
+
+/**
+ * Embeds texts in input order, sending each distinct text once (mteb dedups too, and duplicates are common:
+ * pair-classification sentences, reranking candidates) in batches of `batchSize`.
+ */
+export async function embedTexts(
+  embedder: Embedder,
+  texts: string[],
+  opts: { role: Role; instruction?: string; batchSize: number; progress: ProgressSink; label: string },
+): Promise<Matrix> {
+  const firstIndex = new Map<string, number>();
+  const unique: string[] = [];
+  const slot = new Int32Array(texts.length);
+  texts.forEach((t, i) => {
+    let u = firstIndex.get(t);
+    if (u === undefined) {
+      u = unique.length;
+      firstIndex.set(t, u);
+      unique.push(t);
+    }
+    slot[i] = u;
+  });
+  const dim = embedder.dimension;
+  const uniq = makeMatrix(unique.length, dim);
+  const batch = Math.max(1, Math.min(opts.batchSize, embedder.maxBatchSize ?? Infinity));
+  opts.progress.start(opts.label, unique.length);
+  for (let s = 0; s < unique.length; s += batch) {
+    const part = unique.slice(s, s + batch);
+    const m = await embedder.embed(part, { role: opts.role, instruction: opts.instruction });
+    uniq.data.set(m.data, s * dim);
+    opts.progress.tick(Math.min(unique.length, s + batch));
+  }
+  opts.progress.end();
+  if (unique.length === texts.length) return uniq;
+  const out = makeMatrix(texts.length, dim);
+  for (let i = 0; i < texts.length; i++) out.data.set(uniq.data.subarray(slot[i] * dim, (slot[i] + 1) * dim), i * dim);
+  return out;
+}
+
+/** The instruction NV-Embed-style models get for a role: tasks without a known instruction get none. */
+export function instructionFor(spec: { instruction?: { query?: string | null; passage?: string | null } | null }, role: Role): string | undefined {
+  const ins = spec.instruction;
+  if (!ins) return undefined;
+  const v = role === 'query' ? ins.query : ins.passage;
+  return v ? v : undefined;
+}

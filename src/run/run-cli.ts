@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { MtebError } from '../core/errors.js';
+import type { Embedder } from '../core/embedder.js';
+import type { TaskSpec } from '../core/task-spec.js';
+import { resolveTasks, getBenchmark, benchmarkTaskSpecs } from '../registry/index.js';
+import { resolveEmbedder } from '../embedders/resolve.js';
+import { validating } from '../embedders/validating-embedder.js';
+import { EmbeddingCache } from '../cache/index.js';
+import { StderrProgress, silentProgress } from '../util/progress.js';
+import { runEvaluation, type RunSummary } from './runner.js';
+import { renderRunSummary } from './summary-table.js';
+import { parseShard, selectShardTasks } from './shard.js';
+
+export interface RunCliArgs {
+  model: string;
+  tasks?: string[];
+  benchmark?: string;
+  type?: string;
+  output: string;
+  dataDir?: string;
+  hfHome?: string;
+  modelName?: string;
+  modelRevision?: string;
+  overwrite?: boolean;
+  limit?: number;
+  batchSize?: number;
+  device?: string;
+  maxLength?: number;
+  cacheDir?: string;
+  search?: string;
+  hnswM?: number;
+  hnswEfConstruction?: number;
+  hnswEfSearch?: number;
+  shard?: string;
+  quiet?: boolean;
+}
+
+/** Task selection shared by `run`, `demo` and `merge`: --tasks and/or --benchmark, optionally by --type. */
+export function selectTasks(a: { tasks?: string[]; benchmark?: string; type?: string }, cwd = process.cwd()): TaskSpec[] {
+  const specs: TaskSpec[] = [];
+  if (a.benchmark) specs.push(...benchmarkTaskSpecs(getBenchmark(a.benchmark)));
+  if (a.tasks?.length) specs.push(...resolveTasks(a.tasks, { cwd }));
+  if (!a.benchmark && !a.tasks?.length) throw new MtebError('E_USAGE', 'name tasks with --tasks or a benchmark with --benchmark');
+  const seen = new Set<string>();
+  return specs.filter((s) => (!a.type || s.type === a.type) && !seen.has(s.name) && seen.add(s.name));
+}
+
+/** Model spec -> validated (and, unless disabled, cached) embedder. */
+export async function openModel(spec: string, a: { device?: string; maxLength?: number; cacheDir?: string }): Promise<{ embedder: Embedder; cache?: EmbeddingCache }> {
+  const base = await resolveEmbedder(spec, { device: a.device, maxLength: a.maxLength });
+  if (a.cacheDir === 'none') return { embedder: validating(base) };
+  const cache = new EmbeddingCache(path.resolve(a.cacheDir ?? '.mteb-ts-cache'));
+  return { embedder: validating(cache.wrap(base)), cache };
+}
+
+export async function runFromCli(a: RunCliArgs): Promise<number> {
+  let tasks = selectTasks(a);
+  const shard = a.shard ? parseShard(a.shard) : undefined;
+  if (shard) tasks = selectShardTasks(tasks, shard);
+  const { embedder } = await openModel(a.model, a);
+  const progress = a.quiet ? silentProgress : new StderrProgress();
+  let summary: RunSummary;
+  try {
+    summary = await runEvaluation({
+      tasks,
+      embedder,
+      outputDir: path.resolve(a.output),
+      modelName: a.modelName,
+      modelRevision: a.modelRevision,
+      overwrite: a.overwrite,
+      limit: a.limit,
+      batchSize: a.batchSize,
+      dataDir: a.dataDir,
+      hfHome: a.hfHome,
+      search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      progress,
+      log: (l) => process.stderr.write(l + '\n'),
+    });
+  } finally {
+    await embedder.close?.();
+  }
+  process.stdout.write(renderRunSummary(summary) + '\n');
+  return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}

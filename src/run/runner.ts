@@ -1,0 +1,174 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Embedder, Role } from '../core/embedder.js';
+import { MtebError, formatError, isMtebError } from '../core/errors.js';
+import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
+import { adapterFor } from '../adapters/index.js';
+import type { ItemScores, SklearnFlavour } from '../adapters/adapter.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { silentProgress, type ProgressSink } from '../util/progress.js';
+import { embedTexts, instructionFor } from './embed-texts.js';
+import { buildModelMeta } from './model-meta.js';
+import { aggregateResult } from './aggregate.js';
+import { openDataset, type DatasetOptions } from './open-dataset.js';
+import {
+  MTEB_TS_VERSION,
+  PROTOCOL_MTEB_VERSION,
+  itemsPath,
+  languagesFor,
+  resultDir,
+  resultPath,
+  roundScores,
+  type ResultFile,
+  type SplitScoreEntry,
+} from '../output/result-file.js';
+
+export interface RunOptions extends DatasetOptions {
+  tasks: TaskSpec[];
+  embedder: Embedder;
+  outputDir: string;
+  modelName?: string;
+  modelRevision?: string;
+  overwrite?: boolean;
+  limit?: number;
+  batchSize?: number;
+  search?: Record<string, unknown>;
+  /** scikit-learn behaviour of the iterative ports (see EvalContext.sklearn); default 'modern'. */
+  sklearn?: SklearnFlavour;
+  progress?: ProgressSink;
+  /** Warnings and per-task status lines (stderr in the CLI). */
+  log?: (line: string) => void;
+}
+
+export type TaskOutcome =
+  | { task: string; status: 'done' | 'skipped'; mainScore: number | null; file: string; seconds: number }
+  | { task: string; status: 'failed'; error: string; errorCode: string; seconds: number };
+
+export interface RunSummary {
+  model: string;
+  revision: string;
+  outputDir: string;
+  outcomes: TaskOutcome[];
+}
+
+/** Reads an existing result if it is complete and was not a --limit dry run, for resume. */
+function existingMainScore(file: string, spec: TaskSpec): number | null | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
+    if (r.mteb_ts?.limit !== undefined) return undefined;
+    const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
+    if (splits.length !== spec.eval_splits.length) return undefined;
+    const first = r.scores[splits[0]]?.[0];
+    return typeof first?.main_score === 'number' ? first.main_score : null;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The evaluation spine: for each task, each eval split and hf_subset, the task type's adapter loads the data,
+ * embeds through the model and scores with the metric modules; results are written atomically in mteb's
+ * layout. A failing task is reported and the run goes on; finished result files are never touched again
+ * unless --overwrite.
+ */
+export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
+  const embedder = opts.embedder;
+  const model = opts.modelName ?? embedder.name;
+  const revision = opts.modelRevision ?? embedder.revision ?? 'no_revision_available';
+  const progress = opts.progress ?? silentProgress;
+  const log = opts.log ?? (() => {});
+  const batchSize = opts.batchSize ?? 32;
+  const outcomes: TaskOutcome[] = [];
+
+  await writeJsonAtomic(`${resultDir(opts.outputDir, model, revision)}/model_meta.json`, buildModelMeta(embedder, model, revision));
+
+  const ordered = [...opts.tasks.filter((t) => !t.aggregate_of), ...opts.tasks.filter((t) => t.aggregate_of)];
+  for (const spec of ordered) {
+    const t0 = performance.now();
+    const file = resultPath(opts.outputDir, model, revision, spec.name);
+    try {
+      const prior = opts.overwrite ? undefined : existingMainScore(file, spec);
+      if (prior !== undefined) {
+        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: 0 });
+        log(`${spec.name}: result exists, skipped (use --overwrite to recompute)`);
+        continue;
+      }
+      let result: ResultFile;
+      let items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> = {};
+      if (spec.aggregate_of) {
+        result = await aggregateResult(spec, opts.outputDir, model, revision);
+      } else {
+        ({ result, items } = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }));
+      }
+      result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
+      if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
+      await writeJsonAtomic(file, result);
+      if (Object.keys(items).length) await writeJsonAtomic(itemsPath(file), { task_name: spec.name, format: 'mteb-ts.items/1', splits: items });
+      const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
+      outcomes.push({ task: spec.name, status: 'done', mainScore: main, file, seconds: (performance.now() - t0) / 1000 });
+      log(`${spec.name}: ${spec.main_score} = ${main}`);
+    } catch (e) {
+      const err = isMtebError(e) ? e.withTask(spec.name) : new MtebError('E_INTERNAL', (e as Error)?.stack ?? String(e), { task: spec.name });
+      outcomes.push({ task: spec.name, status: 'failed', error: formatError(err), errorCode: err.code, seconds: (performance.now() - t0) / 1000 });
+      log(formatError(err));
+    }
+  }
+  return { model, revision, outputDir: opts.outputDir, outcomes };
+}
+
+async function evaluateTask(
+  spec: TaskSpec,
+  opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
+): Promise<{ result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> }> {
+  const adapter = adapterFor(spec.type);
+  const { source, warnings, revision } = await openDataset(spec, opts);
+  warnings.forEach((w) => opts.log(`${spec.name}: ${w}`));
+  const scores: Record<string, SplitScoreEntry[]> = {};
+  const items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> = {};
+  const metadata: Record<string, unknown> = {};
+  for (const split of spec.eval_splits) {
+    scores[split] = [];
+    for (const subset of hfSubsets(spec)) {
+      const embed = (texts: string[], role: Role, label?: string) =>
+        embedTexts(opts.embedder, texts, {
+          role,
+          instruction: instructionFor(spec, role),
+          batchSize: opts.batchSize,
+          progress: opts.progress,
+          label: `${spec.name} ${split}/${subset} ${label ?? role}`,
+        });
+      const r = await adapter.evaluate({
+        spec,
+        split,
+        subset,
+        source,
+        embedder: opts.embedder,
+        embed,
+        limit: opts.limit,
+        progress: opts.progress,
+        warn: (m) => opts.log(`${spec.name}: ${m}`),
+        search: opts.search,
+        sklearn: opts.sklearn ?? 'modern',
+      });
+      const main = r.scores[spec.main_score];
+      if (typeof main !== 'number')
+        throw new MtebError('E_INTERNAL', `task type ${spec.type} produced no "${spec.main_score}" score (main_score of ${spec.name})`);
+      const entry = roundScores({ ...r.scores, main_score: main, hf_subset: subset, languages: languagesFor(spec, subset) }) as SplitScoreEntry;
+      scores[split].push(entry);
+      if (r.items) (items[split] ??= {})[subset] = { main_score: spec.main_score, metrics: r.items };
+      if (r.metadata) metadata[`${split}/${subset}`] = r.metadata;
+    }
+  }
+  const protocol = spec.protocol ?? 'mteb-1';
+  const result: ResultFile = {
+    dataset_revision: revision ?? spec.dataset.revision ?? 'no_revision_available',
+    task_name: spec.name,
+    mteb_version: PROTOCOL_MTEB_VERSION[protocol],
+    scores,
+    evaluation_time: 0,
+    kg_co2_emissions: null,
+    mteb_ts: { version: MTEB_TS_VERSION, protocol, ...(Object.keys(metadata).length ? { metadata } : {}) },
+  };
+  return { result, items };
+}

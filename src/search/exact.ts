@@ -1,0 +1,90 @@
+import type { Matrix } from '../core/matrix.js';
+import { MtebError } from '../core/errors.js';
+import { mergeTopK, type Scored } from './id-order.js';
+import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
+import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
+
+export interface ExactSearchOptions {
+  /** 'onnx' (default): onnxruntime Gemm + TopK at BLAS speed; 'js': plain loops (reference, tiny inputs). */
+  engine?: EngineName;
+  /** Queries scored against a chunk at once; bounds the score matrix to queryBatch x chunk rows floats. */
+  queryBatch?: number;
+  /** onnxruntime intra-op threads (default: all cores). */
+  threads?: number;
+}
+
+/**
+ * Exact top-k by corpus chunks, merged per query. Within a chunk the engine's TopK returns k+margin candidates;
+ * if equal scores straddle the cut (the (k)-th kept score equals the last returned one) the chunk's raw score
+ * row is rescanned so that every tied document competes on doc id, as trec_eval orders them. Merging the
+ * per-chunk top-k sets under one total order (score desc, id desc by UTF-8) gives the global top-k exactly.
+ */
+export class ExactSearch implements SearchBackend {
+  readonly name = 'exact';
+  private engine?: ScoreEngine;
+  constructor(private readonly options: ExactSearchOptions = {}) {}
+
+  async search(queries: Matrix, corpus: CorpusProvider, k: number, opts: SearchOptions): Promise<SearchResult> {
+    if (!Number.isInteger(k) || k < 1) throw new MtebError('E_USAGE', `top-k must be a positive integer, got ${k}`);
+    if (queries.rows && queries.dim !== corpus.dim) {
+      throw new MtebError('E_EMBEDDING_DIM', `query vectors have dimension ${queries.dim} but corpus vectors ${corpus.dim}`);
+    }
+    this.engine ??= await createScoreEngine(this.options.engine ?? 'onnx', this.options.threads);
+    const engine = this.engine;
+    const dim = corpus.dim;
+    const M = queries.rows;
+    const excl = opts.excludeIds;
+    let maxExcl = 0;
+    if (excl) for (const s of excl) if (s && s.size > maxExcl) maxExcl = s.size;
+    const best: Scored[][] = Array.from({ length: M }, () => []);
+    const qb = Math.max(1, this.options.queryBatch ?? 1024);
+    let done = 0;
+
+    for await (const chunk of corpus.chunks()) {
+      if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
+      const n = chunk.ids.length;
+      if (n === 0 || M === 0) continue;
+      const ids = chunk.ids;
+      const kk = Math.min(n, k + maxExcl + 1);
+      await engine.setChunk(chunk.data, n, dim, opts.similarity);
+      for (let qs = 0; qs < M; qs += qb) {
+        const qe = Math.min(M, qs + qb);
+        const m = qe - qs;
+        const qSlice = queries.data.subarray(qs * dim, qe * dim);
+        const { values, indices } = await engine.topk(qSlice, m, kk);
+        let full: Float32Array | undefined;
+        for (let i = 0; i < m; i++) {
+          const qi = qs + i;
+          const ex = excl?.[qi];
+          let cands: Scored[] = [];
+          const base = i * kk;
+          for (let r = 0; r < kk; r++) {
+            const j = Number(indices[base + r]);
+            if (ex?.has(ids[j])) continue;
+            cands.push({ id: ids[j], score: values[base + r] });
+          }
+          // Equal scores may continue past what TopK returned: rescan the row so all of them compete on id.
+          if (kk < n && cands.length >= k && cands[k - 1].score === values[base + kk - 1]) {
+            full ??= await engine.scores(qSlice, m);
+            const cut = cands[k - 1].score;
+            cands = cands.filter((s) => s.score > cut);
+            const row = full.subarray(i * n, (i + 1) * n);
+            for (let j = 0; j < n; j++) if (row[j] === cut && !ex?.has(ids[j])) cands.push({ id: ids[j], score: cut });
+          }
+          best[qi] = mergeTopK(best[qi], cands, k);
+        }
+      }
+      done += n;
+      opts.onProgress?.(done);
+    }
+    return {
+      ids: best.map((b) => b.map((s) => s.id)),
+      scores: best.map((b) => Float32Array.from(b, (s) => s.score)),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.engine?.close();
+    this.engine = undefined;
+  }
+}

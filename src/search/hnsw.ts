@@ -1,0 +1,146 @@
+import type { Matrix } from '../core/matrix.js';
+import { MtebError } from '../core/errors.js';
+import { ExactSearch } from './exact.js';
+import { rankOrder, type Scored } from './id-order.js';
+import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
+import { chunkToFloat32, normalizeRows } from './vectors.js';
+
+export interface HnswOptions {
+  /** Graph degree (hnswlib M). */
+  M?: number;
+  efConstruction?: number;
+  /** Beam width at query time; raised to the number of neighbours asked for when smaller. */
+  efSearch?: number;
+  /** hnswlib space; 'ip' on vectors we normalise for cosine is the default and matches exact search's scores. */
+  space?: 'ip' | 'l2' | 'cosine';
+  randomSeed?: number;
+  /** Queries re-run with exact search to report recall@k in `meta` (0 disables). */
+  recallSample?: number;
+}
+
+interface Built {
+  index: import('hnswlib-node').HierarchicalNSW;
+  ids: string[];
+  vectors: Float32Array;
+  bad: Uint8Array;
+  similarity: string;
+  buildSeconds: number;
+}
+
+/**
+ * Approximate top-k with hnswlib. The graph only proposes candidates: every returned score is recomputed
+ * exactly from the stored vectors and candidates are ranked by (score desc, id desc) like exact search, so
+ * the run differs from exact search only by documents the graph missed, measured as sampled recall@k.
+ */
+export class HnswSearch implements SearchBackend {
+  readonly name = 'hnsw';
+  private built = new WeakMap<CorpusProvider, Built>();
+  constructor(private readonly options: HnswOptions = {}) {}
+
+  private async build(corpus: CorpusProvider, similarity: string): Promise<Built> {
+    const cached = this.built.get(corpus);
+    if (cached && cached.similarity === similarity) return cached;
+    const { HierarchicalNSW } = (await import('hnswlib-node')).default ?? (await import('hnswlib-node'));
+    const t0 = performance.now();
+    const ids: string[] = [];
+    const parts: Float32Array[] = [];
+    const bads: Uint8Array[] = [];
+    for await (const chunk of corpus.chunks()) {
+      const c = chunkToFloat32(chunk);
+      bads.push(normalizeRows(c, corpus.dim, similarity === 'cosine'));
+      parts.push(c);
+      ids.push(...chunk.ids);
+    }
+    const dim = corpus.dim;
+    const vectors = new Float32Array(ids.length * dim);
+    const bad = new Uint8Array(ids.length);
+    let o = 0;
+    parts.forEach((p, i) => {
+      vectors.set(p, o * dim);
+      bad.set(bads[i], o);
+      o += bads[i].length;
+    });
+    const index = new HierarchicalNSW(this.options.space ?? 'ip', dim);
+    index.initIndex(Math.max(1, ids.length), this.options.M ?? 16, this.options.efConstruction ?? 200, this.options.randomSeed ?? 100);
+    const buf = new Array<number>(dim);
+    for (let j = 0; j < ids.length; j++) {
+      for (let d = 0; d < dim; d++) buf[d] = vectors[j * dim + d];
+      index.addPoint(buf, j);
+    }
+    const built = { index, ids, vectors, bad, similarity, buildSeconds: (performance.now() - t0) / 1000 };
+    this.built.set(corpus, built);
+    return built;
+  }
+
+  async search(queries: Matrix, corpus: CorpusProvider, k: number, opts: SearchOptions): Promise<SearchResult> {
+    if (!Number.isInteger(k) || k < 1) throw new MtebError('E_USAGE', `top-k must be a positive integer, got ${k}`);
+    if (queries.rows && queries.dim !== corpus.dim) {
+      throw new MtebError('E_EMBEDDING_DIM', `query vectors have dimension ${queries.dim} but corpus vectors ${corpus.dim}`);
+    }
+    const b = await this.build(corpus, opts.similarity);
+    const dim = corpus.dim;
+    const q = queries.data.slice();
+    const qBad = normalizeRows(q, dim, opts.similarity === 'cosine');
+    const t0 = performance.now();
+    const ids: string[][] = [];
+    const scores: Float32Array[] = [];
+    const qbuf = new Array<number>(dim);
+    const nDocs = b.ids.length;
+    for (let i = 0; i < queries.rows; i++) {
+      const ex = opts.excludeIds?.[i];
+      const want = Math.min(nDocs, k + (ex?.size ?? 0));
+      const cands: Scored[] = [];
+      if (qBad[i]) {
+        for (const id of b.ids) if (!ex?.has(id)) cands.push({ id, score: -1 });
+      } else if (want > 0) {
+        // The whole beam is re-scored exactly, so ask for all ef candidates: more tied documents compete on id.
+        const ef = Math.max(this.options.efSearch ?? 64, want);
+        b.index.setEf(ef);
+        for (let d = 0; d < dim; d++) qbuf[d] = q[i * dim + d];
+        const res = b.index.searchKnn(qbuf, Math.min(nDocs, ef));
+        for (const j of res.neighbors) {
+          if (ex?.has(b.ids[j])) continue;
+          let s = 0;
+          if (!b.bad[j]) for (let d = 0; d < dim; d++) s += q[i * dim + d] * b.vectors[j * dim + d];
+          cands.push({ id: b.ids[j], score: b.bad[j] ? -1 : Math.fround(s) });
+        }
+      }
+      cands.sort(rankOrder);
+      if (cands.length > k) cands.length = k;
+      ids.push(cands.map((c) => c.id));
+      scores.push(Float32Array.from(cands, (c) => c.score));
+    }
+    const querySeconds = (performance.now() - t0) / 1000;
+    const meta: Record<string, unknown> = {
+      backend: 'hnsw',
+      M: this.options.M ?? 16,
+      efConstruction: this.options.efConstruction ?? 200,
+      efSearch: this.options.efSearch ?? 64,
+      space: this.options.space ?? 'ip',
+      build_seconds: b.buildSeconds,
+      query_seconds: querySeconds,
+    };
+    const sample = Math.min(this.options.recallSample ?? 100, queries.rows);
+    if (sample > 0) {
+      const pick = Array.from({ length: sample }, (_, s) => Math.floor((s * queries.rows) / sample));
+      const sub = new Float32Array(sample * dim);
+      pick.forEach((qi, s) => sub.set(queries.data.subarray(qi * dim, (qi + 1) * dim), s * dim));
+      const exact = new ExactSearch();
+      const ref = await exact.search({ rows: sample, dim, data: sub }, corpus, k, {
+        similarity: opts.similarity,
+        excludeIds: opts.excludeIds ? pick.map((qi) => opts.excludeIds![qi]) : undefined,
+      });
+      await exact.close();
+      let hit = 0;
+      let total = 0;
+      pick.forEach((qi, s) => {
+        const got = new Set(ids[qi]);
+        for (const id of ref.ids[s]) if (got.has(id)) hit++;
+        total += ref.ids[s].length;
+      });
+      meta[`recall_at_${k}`] = total ? hit / total : 1;
+      meta.recall_sample = sample;
+    }
+    return { ids, scores, meta };
+  }
+}

@@ -1,0 +1,274 @@
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { MtebError } from '../core/errors.js';
+import { buildSearchGraph, graphKey, type SearchGraphSpec } from './onnx-graph.js';
+import type { Similarity } from './types.js';
+import { chunkToFloat32 } from './vectors.js';
+
+export type EngineName = 'onnx' | 'js';
+
+/**
+ * Scores one corpus chunk (set once, as stored: float32 or fp16 bits) against query batches with mteb's
+ * semantics (cosine = normalise then dot; NaN → -1). `topk` returns per query the kk best scores sorted
+ * descending, equal scores by lower column index first (ONNX TopK semantics); `scores` returns the full matrix
+ * with the very same float32 values, used to resolve ties at the cut.
+ */
+export interface ScoreEngine {
+  setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void>;
+  topk(q: Float32Array, m: number, kk: number): Promise<{ values: Float32Array; indices: ArrayLike<number | bigint> }>;
+  scores(q: Float32Array, m: number): Promise<Float32Array>;
+  close(): Promise<void>;
+}
+
+export async function createScoreEngine(name: EngineName, threads?: number): Promise<ScoreEngine> {
+  if (name === 'js') return new JsEngine();
+  const t = threads ?? os.availableParallelism();
+  const inProcess = new OnnxEngine(new InProcessRunner(await import('onnxruntime-node'), t));
+  if (await inProcess.works()) return inProcess;
+  await inProcess.close();
+  return new OnnxEngine(await WorkerRunner.create(t));
+}
+
+type Feeds = { queries: Float32Array; m: number; corpus?: { data: Float32Array | Uint16Array; n: number; dim: number }; kk?: number; dim: number };
+interface Runner {
+  run(spec: SearchGraphSpec, feeds: Feeds): Promise<{ values?: Float32Array; indices?: BigInt64Array; scores?: Float32Array }>;
+  close(): Promise<void>;
+}
+
+class OnnxEngine implements ScoreEngine {
+  private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
+  private normalize = false;
+  constructor(private readonly runner: Runner) {}
+
+  /** False inside a vm sandbox (jest) where onnxruntime-node cannot build its output tensors. */
+  async works(): Promise<boolean> {
+    try {
+      await this.setChunk(Float32Array.of(1, 0), 1, 2, 'dot');
+      await this.topk(Float32Array.of(1, 0), 1, 1);
+      return true;
+    } catch (e) {
+      if (e instanceof TypeError && /tensor's data must be type/.test(e.message)) return false;
+      throw e;
+    }
+  }
+
+  private spec(withTopK: boolean): SearchGraphSpec {
+    return { withTopK, normalize: this.normalize, corpusDtype: this.chunk!.data instanceof Uint16Array ? 'float16' : 'float32' };
+  }
+
+  async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
+    this.chunk = { data, n, dim };
+    this.normalize = similarity === 'cosine';
+  }
+
+  async topk(q: Float32Array, m: number, kk: number) {
+    const r = await this.runner.run(this.spec(true), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk, kk });
+    return { values: r.values!, indices: r.indices! };
+  }
+
+  async scores(q: Float32Array, m: number) {
+    return (await this.runner.run(this.spec(false), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk })).scores!;
+  }
+
+  close(): Promise<void> {
+    return this.runner.close();
+  }
+}
+
+type Ort = typeof import('onnxruntime-node');
+
+/** onnxruntime on the calling thread: inputs are wrapped, not copied, so a stored corpus is read in place. */
+class InProcessRunner implements Runner {
+  private sessions = new Map<string, Promise<import('onnxruntime-node').InferenceSession>>();
+  constructor(private readonly ort: Ort, private readonly threads: number) {}
+
+  private session(spec: SearchGraphSpec) {
+    const key = graphKey(spec);
+    let s = this.sessions.get(key);
+    if (!s) {
+      s = this.ort.InferenceSession.create(buildSearchGraph(spec), { intraOpNumThreads: this.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', enableCpuMemArena: false });
+      this.sessions.set(key, s);
+    }
+    return s;
+  }
+
+  async run(spec: SearchGraphSpec, f: Feeds) {
+    const { Tensor } = this.ort;
+    const c = f.corpus!;
+    const feeds: Record<string, import('onnxruntime-node').Tensor> = {
+      queries: new Tensor('float32', f.queries, [f.m, f.dim]),
+      corpus: c.data instanceof Uint16Array ? new Tensor('float16', c.data, [c.n, c.dim]) : new Tensor('float32', c.data, [c.n, c.dim]),
+    };
+    if (spec.withTopK) feeds.k = new Tensor('int64', BigInt64Array.of(BigInt(f.kk!)), [1]);
+    const out = await (await this.session(spec)).run(feeds);
+    if (spec.withTopK) return { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array };
+    return { scores: out.scores.data as Float32Array };
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) await (await s).release();
+    this.sessions.clear();
+  }
+}
+
+/**
+ * Fallback for vm sandboxes such as jest's, where onnxruntime-node's instanceof checks on the native typed
+ * arrays it returns fail: the same sessions in a worker thread (a plain Node realm). Costs one copy per chunk.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const sessions = new Map();
+let corpus;
+parentPort.on('message', async (msg) => {
+  try {
+    if (msg.op === 'session') {
+      sessions.set(msg.key, await ort.InferenceSession.create(msg.graph, { intraOpNumThreads: workerData.threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', enableCpuMemArena: false }));
+      parentPort.postMessage({ id: msg.id });
+    } else if (msg.op === 'chunk') {
+      corpus = msg.f16 ? new ort.Tensor('float16', msg.data, [msg.n, msg.dim]) : new ort.Tensor('float32', msg.data, [msg.n, msg.dim]);
+      parentPort.postMessage({ id: msg.id });
+    } else if (msg.op === 'run') {
+      const feeds = { queries: new ort.Tensor('float32', msg.q, [msg.m, msg.dim]), corpus };
+      if (msg.kk) feeds.k = new ort.Tensor('int64', BigInt64Array.of(BigInt(msg.kk)), [1]);
+      const out = await sessions.get(msg.key).run(feeds);
+      if (msg.kk) {
+        const v = out.values.data, ix = out.indices.data;
+        parentPort.postMessage({ id: msg.id, values: v, indices: ix }, [v.buffer, ix.buffer]);
+      } else {
+        const s = out.scores.data;
+        parentPort.postMessage({ id: msg.id, scores: s }, [s.buffer]);
+      }
+    } else if (msg.op === 'close') {
+      for (const s of sessions.values()) await s.release();
+      parentPort.postMessage({ id: msg.id });
+    }
+  } catch (e) {
+    parentPort.postMessage({ id: msg.id, error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+class WorkerRunner implements Runner {
+  private nextId = 1;
+  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: unknown) => void }>();
+  private known = new Set<string>();
+  private sentChunk?: Float32Array | Uint16Array;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (msg: any) => {
+      const p = this.pending.get(msg.id);
+      if (!p) return;
+      this.pending.delete(msg.id);
+      if (msg.error) p.reject(new MtebError('E_INTERNAL', `onnxruntime search failed: ${msg.error}`));
+      else p.resolve(msg);
+    });
+    worker.on('error', (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+    worker.unref();
+  }
+
+  static async create(threads: number): Promise<WorkerRunner> {
+    const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+    return new WorkerRunner(new Worker(WORKER_SOURCE, { eval: true, workerData: { ortPath, threads } }));
+  }
+
+  private call(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.ref();
+      this.worker.postMessage({ ...msg, id }, transfer);
+    }).finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
+    });
+  }
+
+  async run(spec: SearchGraphSpec, f: Feeds) {
+    const key = graphKey(spec);
+    if (!this.known.has(key)) {
+      await this.call({ op: 'session', key, graph: buildSearchGraph(spec) });
+      this.known.add(key);
+    }
+    const c = f.corpus!;
+    if (this.sentChunk !== c.data) {
+      await this.call({ op: 'chunk', data: c.data, n: c.n, dim: c.dim, f16: c.data instanceof Uint16Array });
+      this.sentChunk = c.data;
+    }
+    const r = await this.call({ op: 'run', key, q: f.queries, m: f.m, dim: f.dim, kk: spec.withTopK ? f.kk : 0 });
+    if (spec.withTopK) return { values: new Float32Array(r.values.buffer, r.values.byteOffset, r.values.length), indices: r.indices as BigInt64Array };
+    return { scores: new Float32Array(r.scores.buffer, r.scores.byteOffset, r.scores.length) };
+  }
+
+  async close(): Promise<void> {
+    await this.call({ op: 'close' });
+    await this.worker.terminate();
+  }
+}
+
+/** Plain loops with the same semantics: a reference for tests; 100x slower than onnxruntime on real shapes. */
+class JsEngine implements ScoreEngine {
+  private c: Float32Array = new Float32Array(0);
+  private n = 0;
+  private dim = 0;
+  private normalize = false;
+
+  async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
+    this.normalize = similarity === 'cosine';
+    this.c = chunkToFloat32({ ids: [], dim, data });
+    if (this.normalize) torchNormalize(this.c, dim);
+    this.n = n;
+    this.dim = dim;
+  }
+
+  async scores(qIn: Float32Array, m: number): Promise<Float32Array> {
+    const { c, n, dim } = this;
+    const q = qIn.slice();
+    if (this.normalize) torchNormalize(q, dim);
+    const out = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      const qo = i * dim;
+      for (let j = 0; j < n; j++) {
+        const co = j * dim;
+        let s = 0;
+        for (let d = 0; d < dim; d++) s += q[qo + d] * c[co + d];
+        out[i * n + j] = Number.isNaN(s) ? -1 : s;
+      }
+    }
+    return out;
+  }
+
+  async topk(q: Float32Array, m: number, kk: number) {
+    const n = this.n;
+    const s = await this.scores(q, m);
+    const values = new Float32Array(m * kk);
+    const indices = new Float64Array(m * kk);
+    const order = new Array<number>(n);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) order[j] = j;
+      const row = s.subarray(i * n, (i + 1) * n);
+      order.sort((a, b) => (row[a] === row[b] ? a - b : row[b] > row[a] ? 1 : -1));
+      for (let r = 0; r < kk; r++) {
+        values[i * kk + r] = row[order[r]];
+        indices[i * kk + r] = order[r];
+      }
+    }
+    return { values, indices };
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** x / max(‖x‖₂, 1e-12) per row in float32, NaN and Inf propagating as in torch. */
+function torchNormalize(data: Float32Array, dim: number): void {
+  for (let o = 0; o < data.length; o += dim) {
+    let ss = 0;
+    for (let j = 0; j < dim; j++) ss += data[o + j] * data[o + j];
+    const norm = Math.fround(Math.sqrt(ss));
+    const den = norm > 1e-12 ? norm : Number.isNaN(norm) ? NaN : 1e-12;
+    for (let j = 0; j < dim; j++) data[o + j] = data[o + j] / den;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Matrix } from '../core/matrix.js';
+
+export type Similarity = 'cosine' | 'dot';
+
+/**
+ * One slice of the corpus. `data` is row-major float32, or IEEE half-precision bit patterns (Uint16Array) when
+ * the corpus is stored as fp16 to halve its memory; search widens a chunk to float32 only while it scores it.
+ */
+export interface CorpusChunk {
+  ids: string[];
+  dim: number;
+  data: Float32Array | Uint16Array;
+}
+
+/**
+ * Yields the corpus chunk by chunk, so search memory is bounded by the chunk size, not the corpus. A chunk's
+ * `data` is only valid until the next chunk is requested (providers may reuse one buffer): copy what you keep.
+ */
+export interface CorpusProvider {
+  readonly dim: number;
+  /** Number of documents, when known (progress, HNSW capacity). */
+  readonly size?: number;
+  chunks(): AsyncIterable<CorpusChunk>;
+}
+
+export interface SearchOptions {
+  similarity: Similarity;
+  /** Per query (same order as the query rows): doc ids never to return (mteb ≤1.12.52 skips doc id == query id). */
+  excludeIds?: ReadonlyArray<ReadonlySet<string> | undefined>;
+  /** Called with the number of corpus documents scored so far. */
+  onProgress?: (docsDone: number) => void;
+}
+
+export interface SearchResult {
+  /** ids[q] = up to k doc ids ordered by (score desc, doc id desc by UTF-8 bytes), as trec_eval ranks them. */
+  ids: string[][];
+  /** scores[q][r] = float32 similarity of ids[q][r]; NaN scores are reported as -1 (mteb). */
+  scores: Float32Array[];
+  /** Backend facts worth keeping next to results (HNSW parameters, sampled recall). */
+  meta?: Record<string, unknown>;
+}
+
+/** One interface, interchangeable implementations (`exact`, `hnsw`), one conformance suite (tests/search). */
+export interface SearchBackend {
+  readonly name: string;
+  search(queries: Matrix, corpus: CorpusProvider, k: number, opts: SearchOptions): Promise<SearchResult>;
+  close?(): Promise<void>;
+}

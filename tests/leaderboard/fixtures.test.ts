@@ -1,0 +1,96 @@
+import { describe, test, expect } from '@jest/globals';
+import { buildLeaderboard } from '../../src/leaderboard/build.js';
+import { getBenchmarkRules, MTEB_ENG_V1, MTEB_ENG_V2 } from '../../src/leaderboard/rules.js';
+import type { BenchmarkRules } from '../../src/leaderboard/rules.js';
+import { benchmarkScoring, getBenchmark } from '../../src/registry/index.js';
+
+const F = 'fixtures/results/formats/acme__legacy-model';
+
+describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/formats)', () => {
+  const lb = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)' });
+  const m = lb.models[0];
+  const v = (t: string) => m.tasks[t].value;
+  test('values x100 rounded to 2 decimals from the leaderboard metric of each format', () => {
+    expect(v('STS12')).toBe(77.12); // pre-1.11 cos_sim.spearman
+    expect(v('AmazonCounterfactualClassification')).toBe(75.12); // subset en, not en-ext / de
+    expect(v('SprintDuplicateQuestions')).toBe(95.12); // cos_sim.ap, not max.ap 96.01
+    expect(v('SummEval')).toBe(30.12);
+    expect(v('TwitterSemEval2015')).toBe(78.12); // cosine_ap, not max_ap, test split not validation
+    expect(v('STS13')).toBe(85.12); // revision folder wins over external
+    expect(v('STS14')).toBe(82.09); // broken revision file -> external
+    expect(v('MSMARCO')).toBe(46.49);
+    expect(v('SciFact')).toBe(71.23);
+    expect(v('STS22')).toBeNull();
+  });
+  test('each anomaly is a warning, nothing silently fixed', () => {
+    expect(m.warnings).toEqual(expect.arrayContaining([
+      'STS13: sources disagree: acme__legacy-model:external gives 83.12, used 85.12 from acme__legacy-model:3333cccc',
+      expect.stringMatching(/^STS14: acme__legacy-model:3333cccc\/STS14\.json unusable: invalid JSON/),
+      'STS22: acme__legacy-model:3333cccc/STS22.json unusable: no subset "en" in split "test" (holds only non-English subsets ["ru"])',
+      'MSMARCO: split mislabel: file has only split "test", MTEB(eng, v1) uses "dev"; used the "test" values',
+      'SciFact: 2 non-finite value(s) (NaN, -Infinity) read as missing',
+      'placeholder MRR values (0) ignored in 1 model-card file(s): MSMARCO',
+    ]));
+    expect(m.average).toBeNull();
+    expect(m.rank).toBeNull();
+    expect(m.warnings[0]).toMatch(/^average blank: 47 of 56 tasks missing \(AmazonPolarityClassification, /);
+  });
+  test('--prefer external puts model-card files above the revision folder', () => {
+    const lb2 = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)', prefer: ['external'] });
+    expect(lb2.models[0].tasks.STS13.value).toBe(83.12);
+    expect(lb2.models[0].layers).toEqual(['acme__legacy-model:external', 'acme__legacy-model:3333cccc', 'acme__legacy-model:no_revision_available']);
+  });
+  test('current rules read main_score, or the old main metric when a pre-1.11 file has none', () => {
+    const lb2 = buildLeaderboard([F], { benchmark: 'MTEB(eng, v2)' });
+    const t = lb2.models[0].tasks;
+    expect(t.TwitterSemEval2015.value).toBeCloseTo(79, 10);
+    expect(t.SprintDuplicateQuestions.value).toBeCloseTo(96.0125, 10);
+    expect(t.SprintDuplicateQuestions.metric).toBe('max_ap');
+    expect(t.STS12.metric).toBe('cos_sim_spearman');
+  });
+});
+
+describe('revision choice', () => {
+  const bench: BenchmarkRules = { ...MTEB_ENG_V2, name: 'two-tasks', tasks: MTEB_ENG_V2.tasks.filter((t) => t.name === 'STS12' || t.name === 'STS13') };
+  const R = 'fixtures/results/revisions';
+  test('default: the newest complete revision (by date), not the newest incomplete one', () => {
+    const logs: string[] = [];
+    const lb = buildLeaderboard([R], { benchmark: bench, log: (l) => logs.push(l) });
+    expect(lb.models[0].revision).toBe('mid2222');
+    expect(lb.models[0].tasks.STS12.value).toBeCloseTo(80, 10);
+    expect(logs[0]).toBe('acme/multi: revision mid2222 (newest complete; others ignored: new1111, old0000); sources: revisions:mid2222');
+  });
+  test('--revision by prefix or per model', () => {
+    expect(buildLeaderboard([R], { benchmark: bench, revision: ['new'] }).models[0].tasks.STS13.value).toBeNull();
+    const old = buildLeaderboard([R], { benchmark: bench, revision: ['acme/multi=old0'] }).models[0];
+    expect(old.tasks.STS12.value).toBeCloseTo(70, 10);
+    expect(old.warnings).toEqual(['revisions:old0000/model_meta.json names model "acme/other", folder says "acme/multi"']);
+    expect(old.meta).toEqual({ name: 'acme/other', revision: 'old0000', n_parameters: 1000 });
+    expect(() => buildLeaderboard([R], { benchmark: bench, revision: ['zzz'] })).toThrow(/--revision zzz matches 0 revision folders \(available: mid2222, new1111, old0000\)/);
+  });
+});
+
+describe('benchmark rules', () => {
+  test('aliases and unknown names', () => {
+    expect(getBenchmarkRules('MTEB(eng, classic)').name).toBe('MTEB(eng, v1)');
+    expect(getBenchmarkRules('mteb(eng)').name).toBe('MTEB(eng, v2)');
+    expect(() => getBenchmarkRules('MTEB(klingon)')).toThrow(/unknown benchmark/);
+  });
+  test('56 + 41 tasks with the published category counts', () => {
+    const count = (b: BenchmarkRules) => Object.fromEntries([...new Set(b.tasks.map((t) => t.category))].map((c) => [c, b.tasks.filter((t) => t.category === c).length]));
+    expect(count(MTEB_ENG_V1)).toEqual({ Classification: 12, Clustering: 11, PairClassification: 3, Reranking: 4, Retrieval: 15, STS: 10, Summarization: 1 });
+    expect(count(MTEB_ENG_V2)).toEqual({ Classification: 8, Clustering: 8, PairClassification: 3, Reranking: 2, Retrieval: 10, STS: 9, Summarization: 1 });
+  });
+  test('task names, splits and subsets agree with the task registry (tasks/benchmarks.json)', () => {
+    for (const b of [MTEB_ENG_V1, MTEB_ENG_V2]) {
+      const reg = benchmarkScoring(getBenchmark(b.name)).map((t) => `${t.name}|${t.split}|${t.subsets.join(',')}`);
+      expect(b.tasks.map((t) => `${t.name}|${t.split}|${t.subsets.join(',')}`).sort()).toEqual(reg.sort());
+    }
+  });
+  test('other registry benchmarks are scored by their registry scoring', () => {
+    const beir = getBenchmarkRules('BEIR');
+    expect(beir.mode).toBe('current');
+    expect(beir.tasks).toHaveLength(15);
+    expect(beir.tasks.find((t) => t.name === 'MSMARCO')!.split).toBe('dev');
+  });
+});
