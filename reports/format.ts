@@ -28,12 +28,13 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** Markdown-safe inline text: no HTML, no table breaks, no emphasis/link syntax, one line. */
+/** Markdown-safe inline text (never at a line start): no HTML, no table breaks, no emphasis/link syntax, one line. */
 export function escapeMarkdown(s: string): string {
   return s
     .replace(/[\r\n]+/g, ' ')
     .replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!)
-    .replace(/([\\`*_{}[\]()#+!|~])/g, '\\$1');
+    // Brackets stop link/image syntax, | table breaks, the rest emphasis and code; ( ) # + ! are harmless mid-line.
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
 }
 
 export function escapeXml(s: string): string {

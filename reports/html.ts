@@ -136,7 +136,7 @@ export function comparisonHtml(cmp: Comparison): string {
   body.push(deltaBarsSvg(cmp.tasks.map((t) => ({ label: t.task, delta: t.delta, marker: t.significance?.significant ? ' *' : '' })), 'Per-task delta (candidate - baseline; * = significant)'));
   const rows = cmp.tasks.map((t) => {
     const s = t.significance;
-    return `<tr><td>${h(t.task)}</td><td class="n">${fmt(t.baseline)}</td><td class="n">${fmt(t.candidate)}</td><td class="n">${fmtDelta(t.delta)}</td><td class="n">${s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : 'unknown'}</td><td>${s ? (s.significant ? 'yes' : 'no') : h(t.significanceNote ?? '')}</td></tr>`;
+    return `<tr><td>${h(t.task)}</td><td class="n">${fmt(t.baseline)}</td><td class="n">${fmt(t.candidate)}</td><td class="n">${fmtDelta(t.delta)}</td><td class="n">${s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : t.delta === null ? '' : 'unknown'}</td><td>${s ? (s.significant ? 'yes' : 'no') : t.delta === null ? 'missing' : h(t.significanceNote ?? '')}</td></tr>`;
   });
   body.push(`<table id="deltas"><thead><tr><th>Task</th><th>Baseline</th><th>Candidate</th><th>Δ</th><th>p</th><th>Significant</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
   if (cmp.warnings.length) body.push(`<ul class="warn">${cmp.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul>`);

@@ -50,7 +50,7 @@ export function comparisonMarkdown(cmp: Comparison): string {
     const s = t.significance;
     const p = s?.randomization?.pValue ?? s?.bootstrap?.pValue;
     const ciT = s?.bootstrap ? `${fmtDelta(s.bootstrap.ci[0])} … ${fmtDelta(s.bootstrap.ci[1])}` : '';
-    return [md(t.task), fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(p) : 'unknown', ciT, s ? (s.significant ? 'yes' : 'no') : ''];
+    return [md(t.task), fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(p) : t.delta === null ? '' : 'unknown', ciT, s ? (s.significant ? 'yes' : 'no') : ''];
   });
   out.push(mdTable(['Task', 'Baseline', 'Candidate', 'Δ', 'p', '95% CI', `Significant (α=${cmp.alpha})`], rows), '');
   const warn = [...cmp.warnings, ...cmp.baseline.warnings.map((w) => `baseline: ${w}`), ...cmp.candidate.warnings.map((w) => `candidate: ${w}`)];

@@ -42,28 +42,28 @@ export function leaderboardTable(lb: Leaderboard): string {
 export function comparisonTable(cmp: Comparison): string {
   const rows = cmp.tasks.map((t) => {
     const s = t.significance;
-    return [t.task, fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : 'unknown', s ? (s.significant ? 'yes' : 'no') : ''];
+    return [t.task, fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : t.delta === null ? '' : 'unknown', s ? (s.significant ? 'yes' : 'no') : ''];
   });
   for (const c of cmp.categories) rows.push([`[${c.category}]`, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), '', '']);
   const b = cmp.average.common?.bootstrap;
   rows.push(['[Average]', fmt(cmp.average.baseline), fmt(cmp.average.candidate), fmtDelta(cmp.average.delta), b ? fmtP(b.pValue) : '', b ? `CI ${fmtDelta(b.ci[0])}..${fmtDelta(b.ci[1])}` : '']);
   const lines = [
-    `${cmp.benchmark}: candidate ${cmp.candidate.model} (${cmp.candidate.revision ?? '-'}) vs baseline ${cmp.baseline.model} (${cmp.baseline.revision ?? '-'})`,
+    clean(`${cmp.benchmark}: candidate ${cmp.candidate.model} (${cmp.candidate.revision ?? '-'}) vs baseline ${cmp.baseline.model} (${cmp.baseline.revision ?? '-'})`),
     render(['Task', 'Baseline', 'Candidate', 'Delta', 'p', 'Significant'], rows),
-    ...cmp.warnings.map((w) => `warning: ${w}`),
+    ...cmp.warnings.map((w) => clean(`warning: ${w}`)),
   ];
-  return lines.map(clean).join('\n') + '\n';
+  return lines.join('\n') + '\n';
 }
 
 export function gateTable(v: GateVerdict): string {
   const head = v.problems.length ? 'GATE: INPUTS UNUSABLE' : v.passed ? 'GATE: PASSED' : 'GATE: FAILED';
-  const lines = [head, ...v.problems.map((p) => `unusable: ${p}`), ...v.violations.map((x) => `violation: ${x.message}`)];
+  const lines = [head, ...v.problems.map((p) => clean(`unusable: ${p}`)), ...v.violations.map((x) => clean(`violation: ${x.message}`))];
   const failing = v.checks.filter((c) => c.status !== 'passed');
   if (failing.length) {
     lines.push(render(['Kind', 'Target', 'Baseline', 'Candidate', 'Delta', 'Status'], failing.map((c) => [c.kind, c.target, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), c.status])));
   }
   lines.push(`${v.checks.filter((c) => c.status === 'passed').length} of ${v.checks.length} checks passed`);
-  return lines.map(clean).join('\n') + '\n';
+  return lines.join('\n') + '\n';
 }
 
 export const tableReporter: Reporter = {

@@ -230,6 +230,14 @@ for reg_id, (name, typ) in V2_ONLY.items():
         t['max_fraction_of_documents_to_embed'] = None if name == 'StackExchangeClustering.v2' else 0.04
         t['max_documents_per_cluster'] = 16384
         t['n_bootstrap_rounds'] = 10
+        # mteb's dataset_transform of these tasks, as data (applied by src/adapters/clustering-transforms.ts)
+        if name.startswith('ArXivHierarchicalClustering'):
+            t['label_separator'] = '.'
+            t['test_subsample'] = {'size': 2048, 'stratified': False, 'seed': 42}
+        if name == 'StackExchangeClustering.v2':
+            t['test_subsample'] = {'size': 2048, 'stratified': True, 'seed': 42}
+        if name == 'StackExchangeClusteringP2P.v2':
+            t['drop_singleton_labels'] = True
     if typ == 'STS':
         t['min_score'], t['max_score'] = e['attrs'].get('min_score', 0), e['attrs'].get('max_score', 5)
     if typ == 'Summarization':

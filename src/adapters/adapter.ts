@@ -23,6 +23,22 @@ export interface EvalContext {
    * >= 1.3 k-means++: what mteb runs since mid-2024 used) or '1.2' (Debian's sklearn 1.2.1, our golden files).
    */
   sklearn?: SklearnFlavour;
+  /**
+   * Set under `run --shard i/n`: big retrieval corpora are split by chunk across shards, which only embed their
+   * chunks into the shared cache (no score) and leave a marker per chunk in `markerDir` for `merge`.
+   */
+  shard?: ShardContext;
+}
+
+export interface ShardContext {
+  index: number;
+  count: number;
+  /** Corpus rows per shard unit; corpora with more rows than this are split. */
+  chunkRows: number;
+  /** Folder for this (task, split, subset)'s chunk markers. */
+  markerDir: string;
+  /** Whether this shard owns the task (evaluates it unless its corpus is split). */
+  owner: boolean;
 }
 
 export type SklearnFlavour = 'modern' | '1.2';
@@ -36,6 +52,8 @@ export interface SubsetResult {
   items?: ItemScores;
   /** Extra facts about how the score was computed (e.g. HNSW recall against exact search). */
   metadata?: Record<string, unknown>;
+  /** Set when this shard only did its part (embedded its corpus chunks); `merge` produces the score. */
+  deferred?: string;
 }
 
 /**
@@ -44,5 +62,7 @@ export interface SubsetResult {
  */
 export interface TaskAdapter {
   readonly type: TaskType;
+  /** True when the type can split one task's embedding work across shards (retrieval corpora). */
+  readonly splitsAcrossShards?: boolean;
   evaluate(ctx: EvalContext): Promise<SubsetResult>;
 }

@@ -3,10 +3,15 @@ import { loaders } from './loaders.js';
 import { evaluateLegacyClustering, planFastClustering, evaluateFastClustering } from '../metrics/clustering/index.js';
 import { PythonRandom } from '../rng/python-random.js';
 import { itemsFromArray } from './items.js';
+import { loadClusteringFastSplit, type DatasetSource } from '../data/index.js';
+import { applyClusteringTransforms } from './clustering-transforms.js';
 
 /**
  * Legacy clustering (MTEB(eng, v1)): every row is a cluster set scored on its own. Fast clustering (.v2 and
- * hierarchical tasks): documents are downsampled before embedding, then bootstrapped per hierarchy level.
+ * hierarchical tasks): the task's dataset transforms (label levels, singleton drop, subsample; see
+ * clustering-transforms.ts) run first, then documents are downsampled before embedding and bootstrapped per
+ * hierarchy level. mteb keeps one Random(seed) per task object across its subsets; every v2 clustering task
+ * has one (split, subset), so a fresh Random(42) per call is the same stream.
  */
 export const clusteringAdapter: TaskAdapter = {
   type: 'Clustering',
@@ -23,7 +28,12 @@ export const clusteringAdapter: TaskAdapter = {
       const { scores, perItem } = evaluateLegacyClustering(embedded, { protocol, kmeansPlusPlus });
       return { scores: scores as unknown as Record<string, unknown>, items: itemsFromArray('v_measure', perItem) };
     }
-    const data = await loaders.clusteringFast(ctx);
+    // mteb order: flatten + label split (loader), drop singletons, subsample, then the 4 % draw below.
+    const loaded = await loadClusteringFastSplit(ctx.source as DatasetSource, spec, ctx.split, ctx.subset, {
+      limit: ctx.limit,
+      labelSeparator: spec.label_separator,
+    });
+    const data = applyClusteringTransforms(loaded, spec, { limited: ctx.limit !== undefined, warn: ctx.warn });
     // One Python Random(42) drives both the downsampling and the bootstrap draws, as in mteb.
     const rng = new PythonRandom(42);
     const maxFraction = spec.max_fraction_of_documents_to_embed === undefined ? 0.04 : spec.max_fraction_of_documents_to_embed;

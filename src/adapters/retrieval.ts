@@ -7,6 +7,7 @@ import type { CorpusProvider, CorpusChunk } from '../search/types.js';
 import { makeMatrix, type Matrix } from '../core/matrix.js';
 import { rankCandidates } from './rank-candidates.js';
 import { itemsFromPerQuery } from './items.js';
+import { embedCorpusShare, shardsSplitCorpus } from './shard-corpus.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
 const CORPUS_CHUNK_ROWS = 50_000;
@@ -54,6 +55,10 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
   const { spec } = ctx;
   const protocol = spec.protocol ?? 'mteb-1';
   const passageRole = spec.symmetric ? 'query' : 'passage';
+  if (!data.topRanked && shardsSplitCorpus(ctx.shard, data.corpus.size)) {
+    return embedCorpusShare(ctx, data, passageRole, (id) => corpusText(data.corpus.get(id)!));
+  }
+  if (ctx.shard && !ctx.shard.owner) return { scores: {}, deferred: 'evaluated by its owner shard' };
   const q = evaluatedQueries(data);
   const qEmb: Matrix = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
   const similarity = ctx.embedder.meta?.().similarity_fn_name === 'dot' && protocol === 'mteb-2' ? 'dot' : 'cosine';
@@ -90,6 +95,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
 
 export const retrievalAdapter: TaskAdapter = {
   type: 'Retrieval',
+  splitsAcrossShards: true,
   async evaluate(ctx) {
     const data = await loaders.retrieval(ctx);
     return scoreRetrievalSplit(ctx, data);

@@ -5,7 +5,7 @@ import { MtebError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DIGEST_BYTES, chunkFileName, decodeChunk, encodeChunk, expectedHash, sha256, type DecodedChunk } from './chunk-file.js';
-import { namespaceInfo, namespaceKey, textDigest, type NamespaceInfo } from './keys.js';
+import { embedderFingerprint, namespaceInfo, namespaceKey, textDigest, type NamespaceInfo } from './keys.js';
 
 export interface CacheStats {
   /** Texts answered from the cache. */
@@ -70,8 +70,9 @@ export class EmbeddingCache {
       get revision() {
         return inner.revision;
       },
+      // A remote model learns its dimension from its first response, which a fully cached run never sends.
       get dimension() {
-        return inner.dimension;
+        return inner.dimension || cache.knownDim(inner);
       },
       get fingerprint() {
         return inner.fingerprint;
@@ -84,6 +85,13 @@ export class EmbeddingCache {
       close: inner.close ? () => inner.close!() : undefined,
     };
     return wrapped;
+  }
+
+  /** Dimension of vectors already cached for this model (any role/instruction), 0 if none yet. */
+  knownDim(inner: Embedder): number {
+    const fp = embedderFingerprint(inner);
+    for (const ns of this.namespaces.values()) if (ns.info.fingerprint === fp && ns.dim) return ns.dim;
+    return 0;
   }
 
   private async namespace(inner: Embedder, options: EmbedOptions): Promise<Namespace> {

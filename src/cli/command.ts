@@ -9,4 +9,6 @@ export interface CliCommand {
   describe: string;
   builder: (y: Argv) => Argv<any>;
   handler: (args: Record<string, any>) => Promise<number>;
+  /** A command group (`mteb-ts metrics retrieval`): the group's own handler is never called. */
+  subcommands?: CliCommand[];
 }

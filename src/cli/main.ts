@@ -9,10 +9,15 @@ import { COMMANDS } from './commands/index.js';
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
-  const wrap = (cmd: CliCommand) => ({
+  const wrap = (cmd: CliCommand): any => ({
     command: cmd.command,
     describe: cmd.describe,
-    builder: cmd.builder,
+    builder: cmd.subcommands
+      ? (y: any) => {
+          for (const s of cmd.subcommands!) y.command(wrap(s));
+          return cmd.builder(y).demandCommand(1, `Name a ${cmd.command} subcommand.`);
+        }
+      : cmd.builder,
     handler: async (args: Record<string, any>) => {
       exitCode = await cmd.handler(args);
     },
@@ -30,7 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
     });
-  for (const c of COMMANDS) parser.command(wrap(c) as any);
+  for (const c of COMMANDS) parser.command(wrap(c));
   try {
     await parser.parseAsync();
     return exitCode;

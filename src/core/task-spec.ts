@@ -26,6 +26,12 @@ export interface InstructionSpec {
   source: string;
 }
 
+export interface TestSubsampleSpec {
+  size: number;
+  stratified: boolean;
+  seed?: number;
+}
+
 export interface TaskSpec {
   name: string;
   type: TaskType;
@@ -61,6 +67,19 @@ export interface TaskSpec {
   max_fraction_of_documents_to_embed?: number | null;
   max_documents_per_cluster?: number;
   n_bootstrap_rounds?: number;
+  /**
+   * Fast clustering (mteb `dataset_transform`s of the v2 tasks, applied in this order after flattening rows
+   * to one document each): split string labels on this into hierarchy levels (ArXivHierarchical: ".").
+   */
+  label_separator?: string;
+  /** Drop documents whose label occurs once in the split (StackExchangeClusteringP2P.v2). */
+  drop_singleton_labels?: boolean;
+  /**
+   * Keep a `size`-document subset of the split, drawn as Hugging Face `train_test_split(test_size=size,
+   * seed, stratify_by_column=labels if stratified)["test"]` (ArXivHierarchical: 2048 plain; StackExchange.v2:
+   * 2048 stratified, skipped when the split is not larger). seed default 42.
+   */
+  test_subsample?: TestSubsampleSpec;
 
   // STS
   min_score?: number;

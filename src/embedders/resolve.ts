@@ -50,6 +50,7 @@ export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): 
         device: params.get('device') ?? opts.device,
         maxLength: params.has('max_length') ? positiveInt(params.get('max_length')!, spec) : opts.maxLength,
         dtype: (params.get('dtype') as 'fp16' | 'fp32' | null) ?? undefined,
+        attention: (params.get('attention') as 'mha' | 'standard' | null) ?? undefined,
         cacheDir: opts.cacheDir,
       });
     }

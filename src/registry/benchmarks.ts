@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MtebError } from '../core/errors.js';
-import type { TaskSpec, TaskType } from '../core/task-spec.js';
+import type { Protocol, TaskSpec, TaskType } from '../core/task-spec.js';
 import { readJsonFile } from './json-file.js';
 import { REPO_ROOT, TASKS_DIR } from './paths.js';
 import { getTask } from './registry.js';
@@ -32,6 +32,11 @@ export interface BenchmarkSpec {
   tasks: string[];
   /** Task name -> task file relative to the repository root, for tasks outside the registry (demo). */
   task_files?: Record<string, string>;
+  /**
+   * Protocol every task of this benchmark is evaluated with, overriding the task's own (MTEB(eng, v2) scores
+   * its tasks shared with v1, registered as 'mteb-1', the mteb 2.x way). Absent = each task's own protocol.
+   */
+  protocol?: Protocol;
   scoring: BenchmarkScoring;
 }
 
@@ -74,6 +79,8 @@ export function readBenchmarksFile(file: string = join(TASKS_DIR, 'benchmarks.js
       fail(`${p}.tasks`, 'expected an array of task ids');
     if (b.aliases !== undefined && !(Array.isArray(b.aliases) && b.aliases.every((a) => typeof a === 'string')))
       fail(`${p}.aliases`, 'expected an array of strings');
+    if (b.protocol !== undefined && b.protocol !== 'mteb-1' && b.protocol !== 'mteb-2')
+      fail(`${p}.protocol`, `expected "mteb-1" or "mteb-2", got ${JSON.stringify(b.protocol)}`);
     if (!isObj(b.scoring)) fail(`${p}.scoring`, 'expected an object');
     const known = new Set(['split', 'splitOverrides', 'subsets', 'metric', 'metricOverrides', 'variants']);
     for (const k of Object.keys(b.scoring as object)) if (!known.has(k)) fail(`${p}.scoring.${k}`, 'unknown field');
@@ -109,15 +116,22 @@ export function getBenchmark(name: string): BenchmarkSpec {
   );
 }
 
-/** The TaskSpecs of a benchmark, in its order (registry entries, or task files for e.g. `demo`). */
+/**
+ * The TaskSpecs of a benchmark, in its order (registry entries, or task files for e.g. `demo`), with the
+ * benchmark's `protocol` (when it sets one) replacing each task's own.
+ */
 export function benchmarkTaskSpecs(b: BenchmarkSpec): TaskSpec[] {
   return b.tasks.map((t) => {
     const rel = b.task_files?.[t];
-    if (!rel) return getTask(t);
-    const file = join(REPO_ROOT, rel);
-    if (!existsSync(file))
-      throw new MtebError('E_FILE_MISSING', `task file of benchmark "${b.name}" not found`, { file, task: t });
-    return loadTaskFile(file);
+    let spec: TaskSpec;
+    if (!rel) spec = getTask(t);
+    else {
+      const file = join(REPO_ROOT, rel);
+      if (!existsSync(file))
+        throw new MtebError('E_FILE_MISSING', `task file of benchmark "${b.name}" not found`, { file, task: t });
+      spec = loadTaskFile(file);
+    }
+    return b.protocol ? { ...spec, protocol: b.protocol } : spec;
   });
 }
 

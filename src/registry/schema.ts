@@ -25,6 +25,18 @@ const oneOf =
 const fraction: Check = (v) =>
   typeof v === 'number' && v > 0 && v <= 1 ? null : 'a number in (0, 1]';
 
+const subsampleSpec: Check = (v) => {
+  const want = 'an object {size: positive integer, stratified: true|false, seed?: integer >= 0}';
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return want;
+  const o = v as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => !['size', 'stratified', 'seed'].includes(k));
+  if (extra.length) return `${want} (unknown key ${JSON.stringify(extra[0])})`;
+  if (!Number.isInteger(o.size) || (o.size as number) <= 0) return `${want} (bad size)`;
+  if (typeof o.stratified !== 'boolean') return `${want} (bad stratified)`;
+  if (o.seed !== undefined && !(Number.isInteger(o.seed) && (o.seed as number) >= 0)) return `${want} (bad seed)`;
+  return null;
+};
+
 function strList(v: unknown): string | null {
   if (!Array.isArray(v) || v.length === 0) return 'a non-empty array of strings';
   const bad = v.findIndex((x) => typeof x !== 'string' || x.length === 0);
@@ -54,6 +66,9 @@ const FIELDS: Record<string, Check | 'dataset' | 'instruction' | 'eval_langs'> =
   max_fraction_of_documents_to_embed: nullOr(fraction),
   max_documents_per_cluster: posInt,
   n_bootstrap_rounds: posInt,
+  label_separator: str,
+  drop_singleton_labels: bool,
+  test_subsample: subsampleSpec,
   min_score: num,
   max_score: num,
   summarization_variant: oneOf('legacy', 'fixed'),

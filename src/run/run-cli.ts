@@ -9,7 +9,8 @@ import { EmbeddingCache } from '../cache/index.js';
 import { StderrProgress, silentProgress } from '../util/progress.js';
 import { runEvaluation, type RunSummary } from './runner.js';
 import { renderRunSummary } from './summary-table.js';
-import { parseShard, selectShardTasks } from './shard.js';
+import { parseShard } from './shard.js';
+import { mergeShards } from './merge.js';
 
 export interface RunCliArgs {
   model: string;
@@ -32,6 +33,7 @@ export interface RunCliArgs {
   hnswEfConstruction?: number;
   hnswEfSearch?: number;
   shard?: string;
+  shardChunkRows?: number;
   quiet?: boolean;
 }
 
@@ -54,9 +56,8 @@ export async function openModel(spec: string, a: { device?: string; maxLength?: 
 }
 
 export async function runFromCli(a: RunCliArgs): Promise<number> {
-  let tasks = selectTasks(a);
-  const shard = a.shard ? parseShard(a.shard) : undefined;
-  if (shard) tasks = selectShardTasks(tasks, shard);
+  const tasks = selectTasks(a);
+  const shard = a.shard ? { ...parseShard(a.shard), chunkRows: a.shardChunkRows } : undefined;
   const { embedder } = await openModel(a.model, a);
   const progress = a.quiet ? silentProgress : new StderrProgress();
   let summary: RunSummary;
@@ -75,10 +76,38 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
       search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
       progress,
       log: (l) => process.stderr.write(l + '\n'),
+      shard,
     });
   } finally {
     await embedder.close?.();
   }
   process.stdout.write(renderRunSummary(summary) + '\n');
   return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}
+
+/** `mteb-ts merge`: the same selection and model as the shards, then score what they left to the merge. */
+export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<number> {
+  const tasks = selectTasks(a);
+  const { embedder } = await openModel(a.model, a);
+  try {
+    const summary = await mergeShards({
+      tasks,
+      embedder,
+      count: a.shards,
+      outputDir: path.resolve(a.output),
+      modelName: a.modelName,
+      modelRevision: a.modelRevision,
+      batchSize: a.batchSize,
+      dataDir: a.dataDir,
+      hfHome: a.hfHome,
+      search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      progress: a.quiet ? silentProgress : new StderrProgress(),
+      log: (l) => process.stderr.write(l + '\n'),
+    });
+    process.stdout.write(`merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates\n`);
+    process.stdout.write(renderRunSummary(summary) + '\n');
+    return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+  } finally {
+    await embedder.close?.();
+  }
 }

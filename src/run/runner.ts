@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Embedder, Role } from '../core/embedder.js';
 import { MtebError, formatError, isMtebError } from '../core/errors.js';
@@ -8,6 +9,7 @@ import type { ItemScores, SklearnFlavour } from '../adapters/adapter.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
+import { selectShardTasks } from './shard.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
@@ -15,6 +17,7 @@ import {
   MTEB_TS_VERSION,
   PROTOCOL_MTEB_VERSION,
   itemsPath,
+  modelNameAsPath,
   languagesFor,
   resultDir,
   resultPath,
@@ -38,11 +41,22 @@ export interface RunOptions extends DatasetOptions {
   progress?: ProgressSink;
   /** Warnings and per-task status lines (stderr in the CLI). */
   log?: (line: string) => void;
+  /** `--shard i/n`: do only this part of the work (see docs/scaling.md); `merge` completes the results. */
+  shard?: { index: number; count: number; chunkRows?: number };
+}
+
+/** Corpus rows per shard unit when a retrieval corpus is split across shards. */
+export const DEFAULT_SHARD_CHUNK_ROWS = 500_000;
+
+export function shardMarkerDir(outputDir: string, model: string, revision: string, task: string, split: string, subset: string): string {
+  return path.join(outputDir, '.shards', modelNameAsPath(model), revision, task, `${split}__${subset}`);
 }
 
 export type TaskOutcome =
   | { task: string; status: 'done' | 'skipped'; mainScore: number | null; file: string; seconds: number }
-  | { task: string; status: 'failed'; error: string; errorCode: string; seconds: number };
+  | { task: string; status: 'failed'; error: string; errorCode: string; seconds: number }
+  /** Under --shard: this shard did its part (or none); `merge` writes the result. */
+  | { task: string; status: 'deferred'; note: string; seconds: number };
 
 export interface RunSummary {
   model: string;
@@ -51,12 +65,17 @@ export interface RunSummary {
   outcomes: TaskOutcome[];
 }
 
-/** Reads an existing result if it is complete and was not a --limit dry run, for resume. */
+/**
+ * Reads an existing result if it is complete, was not a --limit dry run and was scored with the spec's
+ * protocol (a benchmark may rescore a shared task under another one), for resume. Files without `mteb_ts`
+ * (written by mteb itself) are taken as they are.
+ */
 function existingMainScore(file: string, spec: TaskSpec): number | null | undefined {
   if (!existsSync(file)) return undefined;
   try {
     const r = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
     if (r.mteb_ts?.limit !== undefined) return undefined;
+    if (r.mteb_ts && r.mteb_ts.protocol !== (spec.protocol ?? 'mteb-1')) return undefined;
     const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
     if (splits.length !== spec.eval_splits.length) return undefined;
     const first = r.scores[splits[0]]?.[0];
@@ -84,9 +103,14 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
   await writeJsonAtomic(`${resultDir(opts.outputDir, model, revision)}/model_meta.json`, buildModelMeta(embedder, model, revision));
 
   const ordered = [...opts.tasks.filter((t) => !t.aggregate_of), ...opts.tasks.filter((t) => t.aggregate_of)];
+  const owned = opts.shard ? new Set(selectShardTasks(opts.tasks.filter((t) => !t.aggregate_of), opts.shard).map((t) => t.name)) : undefined;
   for (const spec of ordered) {
     const t0 = performance.now();
     const file = resultPath(opts.outputDir, model, revision, spec.name);
+    if (owned && (spec.aggregate_of || (!owned.has(spec.name) && !adapterFor(spec.type).splitsAcrossShards))) {
+      outcomes.push({ task: spec.name, status: 'deferred', note: spec.aggregate_of ? 'aggregated by merge' : 'another shard\'s task', seconds: 0 });
+      continue;
+    }
     try {
       const prior = opts.overwrite ? undefined : existingMainScore(file, spec);
       if (prior !== undefined) {
@@ -99,7 +123,14 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       if (spec.aggregate_of) {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
-        ({ result, items } = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }));
+        const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision };
+        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx);
+        if ('deferred' in r) {
+          outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
+          log(`${spec.name}: ${r.deferred}`);
+          continue;
+        }
+        ({ result, items } = r);
       }
       result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
       if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
@@ -120,7 +151,8 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
 async function evaluateTask(
   spec: TaskSpec,
   opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
-): Promise<{ result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> }> {
+  shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
+): Promise<{ result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> } | { deferred: string }> {
   const adapter = adapterFor(spec.type);
   const { source, warnings, revision } = await openDataset(spec, opts);
   warnings.forEach((w) => opts.log(`${spec.name}: ${w}`));
@@ -150,7 +182,15 @@ async function evaluateTask(
         warn: (m) => opts.log(`${spec.name}: ${m}`),
         search: opts.search,
         sklearn: opts.sklearn ?? 'modern',
+        shard: shard && {
+          index: shard.index,
+          count: shard.count,
+          owner: shard.owner,
+          chunkRows: shard.chunkRows ?? DEFAULT_SHARD_CHUNK_ROWS,
+          markerDir: shardMarkerDir(opts.outputDir, shard.model, shard.revision, spec.name, split, subset),
+        },
       });
+      if (r.deferred) return { deferred: r.deferred };
       const main = r.scores[spec.main_score];
       if (typeof main !== 'number')
         throw new MtebError('E_INTERNAL', `task type ${spec.type} produced no "${spec.main_score}" score (main_score of ${spec.name})`);

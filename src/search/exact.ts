@@ -37,13 +37,15 @@ export class ExactSearch implements SearchBackend {
     let maxExcl = 0;
     if (excl) for (const s of excl) if (s && s.size > maxExcl) maxExcl = s.size;
     const best: Scored[][] = Array.from({ length: M }, () => []);
+    // No queries: do not pull (and so embed) the corpus at all.
+    if (M === 0) return { ids: [], scores: [] };
     const qb = Math.max(1, this.options.queryBatch ?? 1024);
     let done = 0;
 
     for await (const chunk of corpus.chunks()) {
       if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
       const n = chunk.ids.length;
-      if (n === 0 || M === 0) continue;
+      if (n === 0) continue;
       const ids = chunk.ids;
       const kk = Math.min(n, k + maxExcl + 1);
       await engine.setChunk(chunk.data, n, dim, opts.similarity);

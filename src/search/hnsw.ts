@@ -37,6 +37,13 @@ export class HnswSearch implements SearchBackend {
   private built = new WeakMap<CorpusProvider, Built>();
   constructor(private readonly options: HnswOptions = {}) {}
 
+  /** Same index cache, other query-time options (e.g. several efSearch values over one build). */
+  withOptions(patch: Pick<HnswOptions, 'efSearch' | 'recallSample'>): HnswSearch {
+    const h = new HnswSearch({ ...this.options, ...patch });
+    h.built = this.built;
+    return h;
+  }
+
   private async build(corpus: CorpusProvider, similarity: string): Promise<Built> {
     const cached = this.built.get(corpus);
     if (cached && cached.similarity === similarity) return cached;

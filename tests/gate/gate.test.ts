@@ -73,6 +73,13 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
     expect(v.violations).toEqual([]);
     expect(v.rules).toEqual({ maxTaskDrop: 1, maxCategoryDrop: 2, maxAverageDrop: 0.3, significantOnly: true, allowMissing: true });
   });
+  test('report: --prefer before the RESULTS positionals does not swallow them', async () => {
+    const r = await runCli(['report', '--prefer', 'external', 'fixtures/results/formats/acme__legacy-model', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.models[0].layers[0]).toBe('acme__legacy-model:external');
+    expect(doc.models[0].tasks.STS13).toBe(83.12);
+  });
   test('report --format json --out writes the file atomically and logs the revision', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'report-'));
     const out = path.join(dir, 'lb.json');

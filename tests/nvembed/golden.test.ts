@@ -2,11 +2,12 @@
  * @jest-environment ./tests/nvembed/ort-environment.cjs
  */
 import { describe, expect, test, afterAll } from '@jest/globals';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../../src/core/embedder.js';
 import { createNvEmbedEmbedder } from '../../src/embedders/nvembed/embedder.js';
 import { ensureOnnx } from '../../src/embedders/nvembed/build-onnx.js';
+import { ortBinDir } from '../../src/embedders/nvembed/session.js';
 import { NvEmbedEncoder } from '../../src/embedders/nvembed/inputs.js';
 import { loadHfTokenizer } from '../../src/tokenize/hf-tokenizer.js';
 import { cleanupTmp, golden, tinyAs, tmp, TINY, type GoldenCase } from './helpers.js';
@@ -94,6 +95,16 @@ describe('ONNX graph (fp32) equals the float64 PyTorch reference on the tiny che
     expect(seen[seen.length - 1]).toBe(3);
     expect(m.rows).toBe(3);
     expect((await e.embed([], { role: 'passage' })).rows).toBe(0);
+  });
+
+  test('bad options are user errors naming the field', async () => {
+    await expect(make(TINY, { dtype: 'int8' as any })).rejects.toMatchObject({ code: 'E_MODEL_SPEC', location: { field: 'dtype' } });
+    await expect(make(TINY, { device: 'tpu' })).rejects.toMatchObject({ code: 'E_USAGE', location: { field: 'device' } });
+    await expect(make(TINY, { maxLength: 40000 })).rejects.toMatchObject({ code: 'E_USAGE', location: { field: 'max_length' } });
+    await expect(make('/nonexistent/ckpt')).rejects.toMatchObject({ code: 'E_FILE_MISSING' });
+    if (!existsSync(join(ortBinDir(), 'libonnxruntime_providers_cuda.so'))) {
+      await expect(make(TINY, { device: 'cuda:0' })).rejects.toMatchObject({ code: 'E_PROVIDER_UNAVAILABLE', location: { field: 'device' } });
+    }
   });
 
   test('instruction that fills max_length is a user error, not NaN', async () => {

@@ -31,6 +31,10 @@ describe('token-budget batching', () => {
     expect(paddingFraction(tokenBudgetBatches(lengths, 200, 0), lengths)).toBeCloseTo(1 - 366 / (200 + 196 + 28), 12);
     expect(fixed).toBeCloseTo(1 - 366 / (200 + 196 + 198 + 100), 12);
   });
+  test('attention-cell bound: rows x seq^2 stays under it', () => {
+    const b = tokenBudgetBatches([64, 64, 64, 64, 64], 1e9, 0.75, Infinity, 3 * 64 * 64);
+    expect(b.map((x) => x.indices.length)).toEqual([3, 2]);
+  });
   test('a text longer than the budget still gets its own batch', () => {
     expect(tokenBudgetBatches([500, 3], 100)).toEqual([{ indices: [0], seq: 500 }, { indices: [1], seq: 3 }]);
   });

@@ -123,3 +123,23 @@ describe('openai: spec parsing', () => {
     expect(retryAfterMs(undefined)).toBeUndefined();
   });
 });
+
+describe('openai: dimension', () => {
+  test('openOpenAIEmbedder learns the dimension up front; a cached run reports it without any request', async () => {
+    const { openOpenAIEmbedder } = await import('../../src/embedders/openai/index.js');
+    const { EmbeddingCache } = await import('../../src/cache/embedding-cache.js');
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const e = await openOpenAIEmbedder(`openai:${server.url}#m`);
+    expect(e.dimension).toBe(12);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'oa-cache-'));
+    await new EmbeddingCache(dir).wrap(createOpenAIEmbedder(`openai:${server.url}#m`)).embed(['q1'], { role: 'query' });
+    const fresh = createOpenAIEmbedder(`openai:${server.url}#m`);
+    const cached = new EmbeddingCache(dir).wrap(fresh);
+    expect(cached.dimension).toBe(0);
+    await cached.embed(['q1'], { role: 'query' });
+    expect(cached.dimension).toBe(12);
+    expect(fresh.stats().requests).toBe(0);
+  });
+});

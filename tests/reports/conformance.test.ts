@@ -64,14 +64,18 @@ describe('reporter conformance', () => {
         }
         if (r.name === 'html') expect(text).toContain('evil/&lt;script&gt;alert(1)&lt;/script&gt;|**bold**');
         if (r.name === 'markdown' || r.name === 'github-summary') {
-          expect(text).toContain('evil/&lt;script&gt;alert\\(1\\)&lt;/script&gt;\\|\\*\\*bold\\*\\*\\[x\\]\\(http://e.vil\\)');
+          expect(text).toContain('evil/&lt;script&gt;alert(1)&lt;/script&gt;\\|\\*\\*bold\\*\\*\\[x\\](http://e.vil)');
           for (const block of text.split('\n\n')) {
             const rows = block.split('\n').filter((l) => l.startsWith('|'));
             if (rows.length) expect(new Set(rows.map(pipes)).size).toBe(1);
           }
         }
         if (r.name === 'json') expect(JSON.stringify(JSON.parse(text))).toContain(JSON.stringify(EVIL_MODEL).slice(1, -1));
-        if (r.name === 'table') expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+        if (r.name === 'table') {
+          expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+          expect(text.split('\n').length).toBeGreaterThan(5);
+          expect(text).not.toMatch(/┐\?/); // line breaks survive the control-character filter
+        }
       });
     }
   }

@@ -40,6 +40,11 @@ describe('exact search details', () => {
     expect(halfToFloat(0x0001)).toBe(2 ** -24);
   });
 
+  test('no queries: the corpus is never pulled (so never embedded)', async () => {
+    const untouchable = { dim: 4, chunks: () => { throw new Error('pulled'); } };
+    expect(await new ExactSearch().search({ rows: 0, dim: 4, data: new Float32Array(0) }, untouchable as any, 10, { similarity: 'cosine' })).toEqual({ ids: [], scores: [] });
+  });
+
   test('rejects bad k and mismatched dimensions with MtebError', async () => {
     const s = new ExactSearch({ engine: 'js' });
     const c = matrixCorpus(['a'], { rows: 1, dim: 2, data: Float32Array.of(1, 2) });

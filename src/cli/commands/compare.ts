@@ -2,15 +2,15 @@ import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { compareRuns } from '../../compare/compare.js';
 import type { CompareOptions } from '../../compare/compare.js';
-import { sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
+import { list, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
 import { formatsFor, renderComparison } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
 /** Options compare and gate share. */
 export function withCompareOptions(y: Argv): Argv {
   return withSourceOptions(y)
-    .option('baseline-revision', { type: 'string', array: true, describe: 'revision folder for the baseline (REV or org/model=REV)' })
-    .option('candidate-revision', { type: 'string', array: true, describe: 'revision folder for the candidate' })
+    .option('baseline-revision', { type: 'string', describe: 'revision folder for the baseline (REV or org/model=REV)' })
+    .option('candidate-revision', { type: 'string', describe: 'revision folder for the candidate' })
     .option('baseline-model', { type: 'string', describe: 'model to take when the baseline folder holds several' })
     .option('candidate-model', { type: 'string', describe: 'model to take when the candidate folder holds several' })
     .option('test', { choices: ['both', 'randomization', 'bootstrap'] as const, default: 'both', describe: 'paired test(s) over per-item scores' })
@@ -22,8 +22,8 @@ export function withCompareOptions(y: Argv): Argv {
 export function compareOptions(args: Record<string, any>): CompareOptions {
   return {
     ...sourceOptions(args),
-    baselineRevision: args['baseline-revision'],
-    candidateRevision: args['candidate-revision'],
+    baselineRevision: list(args['baseline-revision']),
+    candidateRevision: list(args['candidate-revision']),
     baselineModel: args['baseline-model'],
     candidateModel: args['candidate-model'],
     test: args.test,

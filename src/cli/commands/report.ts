@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { buildLeaderboard } from '../../leaderboard/build.js';
-import { sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
+import { list, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
 import { formatsFor, renderReport } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
@@ -11,13 +11,13 @@ export const reportCommand: CliCommand = {
   builder: (y: Argv) =>
     withSourceOptions(y)
       .positional('results', { type: 'string', array: true, describe: 'results root, <org>__<model> folder or <org>__<model>/<revision> folder' })
-      .option('revision', { type: 'string', array: true, describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: newest complete' })
+      .option('revision', { type: 'string', describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: newest complete' })
       .option('format', { alias: 'f', choices: formatsFor('leaderboard'), default: 'table' })
       .option('out', { alias: 'o', type: 'string', describe: 'write the report here instead of stdout' }),
   handler: async (args) => {
     const lb = buildLeaderboard(args.results as string[], {
       ...sourceOptions(args),
-      revision: args.revision as string[] | undefined,
+      revision: list(args.revision),
       log: stderrLog,
     });
     const text = renderReport(lb, String(args.format));

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CliCommand } from '../command.js';
-import { runFromCli, type RunCliArgs } from '../../run/run-cli.js';
+import { runFromCli, mergeFromCli, type RunCliArgs } from '../../run/run-cli.js';
 
 export const runCommand: CliCommand = {
   command: 'run',
@@ -26,7 +26,8 @@ export const runCommand: CliCommand = {
       .option('hnsw-m', { type: 'number', describe: 'HNSW M (graph degree)' })
       .option('hnsw-ef-construction', { type: 'number', describe: 'HNSW efConstruction' })
       .option('hnsw-ef-search', { type: 'number', describe: 'HNSW efSearch' })
-      .option('shard', { type: 'string', describe: 'i/n: do only this part of the work into the shared cache (see docs/scaling.md)' })
+      .option('shard', { type: 'string', describe: 'i/n (0 <= i < n): do only this part of the work into the shared cache; then `merge` (docs/scaling.md)' })
+      .option('shard-chunk-rows', { type: 'number', describe: 'retrieval corpora larger than this are split across shards by chunks of this many documents (default 500000)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' }),
   handler: async (a) => runFromCli(a as unknown as RunCliArgs),
 };
@@ -43,4 +44,11 @@ export const demoCommand: CliCommand = {
     const { runDemo } = await import('../../run/demo.js');
     return runDemo({ model: a.model as string | undefined, output: a.output as string, quiet: a.quiet as boolean });
   },
+};
+
+export const mergeCommand: CliCommand = {
+  command: 'merge',
+  describe: 'Complete a sharded run: check every shard\'s part exists, score split corpora from the shared cache, write aggregates',
+  builder: (y) => runCommand.builder(y).option('shards', { type: 'number', demandOption: true, describe: 'n, the shard count the parts were run with' }),
+  handler: async (a) => mergeFromCli(a as unknown as RunCliArgs & { shards: number }),
 };

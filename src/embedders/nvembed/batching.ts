@@ -10,9 +10,9 @@ export interface Batch {
  * be less than `minFill` of the batch's longest row, which bounds padding per row (without it, a big budget
  * lumps 5- and 20-token texts together). Callers write results back by index, restoring input order.
  */
-export function tokenBudgetBatches(lengths: number[], tokenBudget: number, minFill = 0.75, maxBatch = Infinity): Batch[] {
+export function tokenBudgetBatches(lengths: number[], tokenBudget: number, minFill = 0.75, maxBatch = Infinity, maxAttnCells = Infinity): Batch[] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
-  return packInOrder(order, lengths, tokenBudget, maxBatch, minFill);
+  return packInOrder(order, lengths, tokenBudget, maxBatch, minFill, maxAttnCells);
 }
 
 /** Batches in the given order without sorting (the baseline the benchmark compares with). */
@@ -20,13 +20,18 @@ export function fixedOrderBatches(lengths: number[], tokenBudget: number, maxBat
   return packInOrder(lengths.map((_, i) => i), lengths, tokenBudget, maxBatch, 0);
 }
 
-function packInOrder(order: number[], lengths: number[], tokenBudget: number, maxBatch: number, minFill: number): Batch[] {
+/**
+ * `maxAttnCells` bounds rows x seq x seq, the size of one head's attention scores for the batch: with
+ * unfused attention the [B, heads, L, L] scores, not the tokens, are what fills memory at long lengths.
+ */
+function packInOrder(order: number[], lengths: number[], tokenBudget: number, maxBatch: number, minFill: number, maxAttnCells = Infinity): Batch[] {
   const out: Batch[] = [];
   let cur: number[] = [];
   let seq = 0;
   for (const i of order) {
     const s = Math.max(seq, lengths[i], 1);
-    if (cur.length && (s * (cur.length + 1) > tokenBudget || cur.length >= maxBatch || Math.max(lengths[i], 1) < minFill * seq)) {
+    const n = cur.length + 1;
+    if (cur.length && (s * n > tokenBudget || s * s * n > maxAttnCells || cur.length >= maxBatch || Math.max(lengths[i], 1) < minFill * seq)) {
       out.push({ indices: cur, seq });
       cur = [];
       seq = 0;

@@ -8,7 +8,7 @@ import { fixedOrderBatches, tokenBudgetBatches } from './batching.js';
 import type { AttentionImpl, GraphDtype } from './build-graph.js';
 import { ensureOnnx, type BuildOnnxResult } from './build-onnx.js';
 import { NvEmbedEncoder, padBatch, type EncodedText } from './inputs.js';
-import { createSession, parseDevice } from './session.js';
+import { checkProvider, createSession, parseDevice } from './session.js';
 
 export interface NvEmbedOptions {
   device?: string;
@@ -31,6 +31,7 @@ export interface NvEmbedOptions {
 export async function createNvEmbedEmbedder(dir: string, opts: NvEmbedOptions = {}): Promise<Embedder> {
   const ckpt = resolve(dir);
   const dev = parseDevice(opts.device ?? 'cpu');
+  checkProvider(dev); // before any graph build: a missing CUDA provider should fail at once
   if (opts.dtype !== undefined && opts.dtype !== 'fp16' && opts.dtype !== 'fp32') {
     throw new MtebError('E_MODEL_SPEC', `dtype must be fp16 or fp32, got "${opts.dtype}"`, { field: 'dtype' });
   }
@@ -88,7 +89,9 @@ class NvEmbedOnnx implements Embedder {
     });
     let done = 0;
     const lengths = rows.map((r) => r.ids.length);
-    const batches = this.batching === 'sorted' ? tokenBudgetBatches(lengths, this.tokenBudget) : fixedOrderBatches(lengths, this.tokenBudget);
+    // Unfused attention holds [rows, heads, L, L] fp32 scores: keep one layer's scores under ~2 GiB.
+    const cells = this.built.attention === 'mha' ? Infinity : Math.floor(2 ** 29 / this.built.dims.heads);
+    const batches = this.batching === 'sorted' ? tokenBudgetBatches(lengths, this.tokenBudget, 0.75, Infinity, cells) : fixedOrderBatches(lengths, this.tokenBudget);
     for (const b of batches) {
       const t = padBatch(b.indices.map((i) => rows[i]));
       const feeds = {

@@ -1,2 +1,2 @@
-export { createOpenAIEmbedder, retryAfterMs, type OpenAIEmbedderOptions, type OpenAIClientStats } from './openai-embedder.js';
+export { createOpenAIEmbedder, openOpenAIEmbedder, retryAfterMs, type OpenAIEmbedderOptions, type OpenAIClientStats } from './openai-embedder.js';
 export { parseOpenAISpec, type OpenAISpec } from './spec.js';

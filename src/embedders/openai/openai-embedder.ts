@@ -84,6 +84,16 @@ export function createOpenAIEmbedder(spec: string, opts: OpenAIEmbedderOptions =
   return new OpenAIEmbedder(parsed.endpoints, o);
 }
 
+/**
+ * createOpenAIEmbedder, then (unless the dimension was given) one tiny request to learn it, so `dimension` is
+ * right before the first real call. Fails early, with E_NETWORK, when no server answers.
+ */
+export async function openOpenAIEmbedder(spec: string, opts: OpenAIEmbedderOptions = {}): Promise<Embedder & { stats(): OpenAIClientStats }> {
+  const e = createOpenAIEmbedder(spec, opts);
+  if (!e.dimension) await e.embed(['dimension probe'], { role: 'passage' });
+  return e;
+}
+
 class OpenAIEmbedder implements Embedder {
   readonly name: string;
   readonly revision: string;
@@ -128,10 +138,16 @@ class OpenAIEmbedder implements Embedder {
     const results: Float32Array[][] = new Array(batches.length);
     let next = 0;
     let done = 0;
+    let failed = false;
     const worker = async () => {
-      while (next < batches.length) {
+      while (next < batches.length && !failed) {
         const b = next++;
-        results[b] = await this.request(batches[b].map((i) => prepared[i]), options);
+        try {
+          results[b] = await this.request(batches[b].map((i) => prepared[i]), options);
+        } catch (e) {
+          failed = true; // the other workers stop taking batches
+          throw e;
+        }
         done += batches[b].length;
         options.onProgress?.(done);
       }
