@@ -1,11 +1,10 @@
 import path from 'node:path';
+import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { runFromCli, mergeFromCli, type RunCliArgs } from '../../run/run-cli.js';
 
-export const runCommand: CliCommand = {
-  command: 'run',
-  describe: 'Evaluate a model on tasks or a benchmark and write mteb-format result files',
-  builder: (y) =>
+/** Options `run` and `merge` share: which tasks, which model, where results and data live. */
+const modelAndTaskOptions = (y: Argv) =>
     y
       .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'model spec (nvembed:DIR, openai:URL#model, precomputed:FILE, hash:DIM, random:DIM)' })
       .option('tasks', { alias: 't', type: 'string', array: true, describe: 'registry task names or task-file paths (comma-separated or repeated)' })
@@ -16,8 +15,6 @@ export const runCommand: CliCommand = {
       .option('hf-home', { type: 'string', describe: 'Hugging Face home (default $HF_HOME or ~/.cache/huggingface)' })
       .option('model-name', { type: 'string', describe: 'name to write in results instead of the model\'s own' })
       .option('model-revision', { type: 'string', describe: 'revision to write in results instead of the model\'s own' })
-      .option('overwrite', { type: 'boolean', default: false, describe: 'recompute tasks whose result file exists' })
-      .option('limit', { type: 'number', describe: 'dry run on the first N items of each split (marked in the result file)' })
       .option('batch-size', { type: 'number', default: 32, describe: 'texts per embedding call' })
       .option('device', { type: 'string', describe: 'cpu | cuda[:N] | webgpu | tensorrt (in-process models)' })
       .option('max-length', { type: 'number', describe: 'token limit for in-process models' })
@@ -26,9 +23,17 @@ export const runCommand: CliCommand = {
       .option('hnsw-m', { type: 'number', describe: 'HNSW M (graph degree)' })
       .option('hnsw-ef-construction', { type: 'number', describe: 'HNSW efConstruction' })
       .option('hnsw-ef-search', { type: 'number', describe: 'HNSW efSearch' })
+      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' });
+
+export const runCommand: CliCommand = {
+  command: 'run',
+  describe: 'Evaluate a model on tasks or a benchmark and write mteb-format result files',
+  builder: (y) =>
+    modelAndTaskOptions(y)
+      .option('overwrite', { type: 'boolean', default: false, describe: 'recompute tasks whose result file exists' })
+      .option('limit', { type: 'number', describe: 'dry run on the first N items of each split (marked in the result file)' })
       .option('shard', { type: 'string', describe: 'i/n (0 <= i < n): do only this part of the work into the shared cache; then `merge` (docs/scaling.md)' })
-      .option('shard-chunk-rows', { type: 'number', describe: 'retrieval corpora larger than this are split across shards by chunks of this many documents (default 500000)' })
-      .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' }),
+      .option('shard-chunk-rows', { type: 'number', describe: 'retrieval corpora larger than this are split across shards by chunks of this many documents (default 500000)' }),
   handler: async (a) => runFromCli(a as unknown as RunCliArgs),
 };
 
@@ -49,6 +54,6 @@ export const demoCommand: CliCommand = {
 export const mergeCommand: CliCommand = {
   command: 'merge',
   describe: 'Complete a sharded run: check every shard\'s part exists, score split corpora from the shared cache, write aggregates',
-  builder: (y) => runCommand.builder(y).option('shards', { type: 'number', demandOption: true, describe: 'n, the shard count the parts were run with' }),
+  builder: (y) => modelAndTaskOptions(y).option('shards', { type: 'number', demandOption: true, describe: 'n, the shard count the parts were run with' }),
   handler: async (a) => mergeFromCli(a as unknown as RunCliArgs & { shards: number }),
 };

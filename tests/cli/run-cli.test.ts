@@ -1,0 +1,51 @@
+import { describe, test, expect } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { REPO_ROOT } from '../../src/registry/index.js';
+
+function cli(args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const task = (n: string) => path.join('fixtures', 'tasks', n, 'task.json');
+
+describe('mteb-ts CLI', () => {
+  test('run writes results, prints the summary table and exits 0', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const r = cli(['run', '-m', 'hash:128', '--tasks', `${task('DemoSTS')},${task('DemoBitextMining')}`, '-o', out, '--cache-dir', 'none', '-q']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/DemoSTS\s+│ done/);
+    expect(r.stdout).toContain('2 tasks ok, 0 failed');
+    expect(existsSync(path.join(out, 'mteb-ts__hash-128', 'no_revision_available', 'DemoSTS.json'))).toBe(true);
+    const again = cli(['run', '-m', 'hash:128', '--tasks', task('DemoSTS'), '-o', out, '--cache-dir', 'none', '-q']);
+    expect(again.stdout).toMatch(/DemoSTS\s+│ skipped/);
+  });
+
+  test('an unknown task is one error line and exit 2, no stack trace', () => {
+    const r = cli(['run', '-m', 'hash:8', '--tasks', 'ArguAnna', '-o', mkdtempSync(path.join(tmpdir(), 'cli-'))]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^error\[E_UNKNOWN_TASK\] task ArguAnna: unknown task "ArguAnna"/);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  test('a bad model spec and a missing option are usage errors (exit 2)', () => {
+    expect(cli(['run', '-m', 'nope:1', '--tasks', task('DemoSTS')]).code).toBe(2);
+    const r = cli(['run', '--tasks', task('DemoSTS')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Missing required argument: model/);
+  });
+
+  test('a task that fails makes the run exit 1 while the others are written', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'broken-'));
+    cpSync(path.join(REPO_ROOT, 'fixtures', 'tasks', 'DemoSTS'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'test.jsonl'), '{"sentence1": "a", "sentence2": "b", "score": 1}\n{not json}\n');
+    const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const r = cli(['run', '-m', 'hash:16', '--tasks', `${path.join(dir, 'task.json')},${task('DemoBitextMining')}`, '-o', out, '-q', '--cache-dir', 'none']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/DemoSTS\s+│ FAILED/);
+    expect(r.stderr).toContain(`error[E_PARSE] task DemoSTS ${path.join(dir, 'test.jsonl')}:2: invalid JSON`);
+    expect(existsSync(path.join(out, 'mteb-ts__hash-16', 'no_revision_available', 'DemoBitextMining.json'))).toBe(true);
+  });
+});
