@@ -34,6 +34,7 @@ export interface RunCliArgs {
   hnswEfSearch?: number;
   shard?: string;
   shardChunkRows?: number;
+  sklearn?: 'modern' | '1.2';
   quiet?: boolean;
 }
 
@@ -74,6 +75,7 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
       dataDir: a.dataDir,
       hfHome: a.hfHome,
       search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      sklearn: a.sklearn,
       progress,
       log: (l) => process.stderr.write(l + '\n'),
       shard,
@@ -101,6 +103,7 @@ export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<
       dataDir: a.dataDir,
       hfHome: a.hfHome,
       search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      sklearn: a.sklearn,
       progress: a.quiet ? silentProgress : new StderrProgress(),
       log: (l) => process.stderr.write(l + '\n'),
     });

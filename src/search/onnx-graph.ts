@@ -10,10 +10,16 @@ export interface SearchGraphSpec {
   corpusDtype: CorpusDtype;
   /** L2-normalise query and corpus rows first (cosine), as torch.nn.functional.normalize(eps=1e-12). */
   normalize: boolean;
+  /**
+   * Map NaN scores to -1 (mteb) with an extra pass over the score matrix. The fast variant skips it and instead
+   * outputs per-row squared norms `q_sq`/`c_sq`: when all are finite no score can be NaN and its result is
+   * final; otherwise the caller reruns the chunk with this safe variant.
+   */
+  nanSafe: boolean;
 }
 
 export function graphKey(s: SearchGraphSpec): string {
-  return `${s.withTopK ? 'topk' : 'scores'}-${s.normalize ? 'cos' : 'dot'}-${s.corpusDtype}`;
+  return `${s.withTopK ? 'topk' : 'scores'}-${s.normalize ? 'cos' : 'dot'}-${s.corpusDtype}-${s.nanSafe ? 'safe' : 'fast'}`;
 }
 
 /**
@@ -32,18 +38,22 @@ export function buildSearchGraph(spec: SearchGraphSpec): Uint8Array {
   });
   const scalar = (name: string, v: number) => ({ name, dataType: T.FLOAT, dims: [], floatData: [v] });
   const nodes: any[] = [];
-  const initializer: any[] = [scalar('minus_one', -1)];
+  const initializer: any[] = spec.nanSafe ? [scalar('minus_one', -1)] : [];
   let corpus = 'corpus';
   let queries = 'queries';
   if (spec.corpusDtype === 'float16') {
     nodes.push({ opType: 'Cast', input: ['corpus'], output: ['corpus_f32'], attribute: [{ name: 'to', type: A.INT, i: T.FLOAT }] });
     corpus = 'corpus_f32';
   }
+  // Squared row norms: non-finite exactly when a row holds NaN/Inf (or overflows), i.e. when scores can be NaN.
+  for (const [src, tag] of [[queries, 'q'], [corpus, 'c']] as const) {
+    nodes.push({ opType: 'ReduceSumSquare', input: [src], output: [`${tag}_sq`], attribute: [{ name: 'axes', type: A.INTS, ints: [1] }, { name: 'keepdims', type: A.INT, i: 1 }] });
+  }
   if (spec.normalize) {
     initializer.push(scalar('eps', 1e-12));
     for (const [src, tag] of [[queries, 'q'], [corpus, 'c']] as const) {
       nodes.push(
-        { opType: 'ReduceL2', input: [src], output: [`${tag}_norm`], attribute: [{ name: 'axes', type: A.INTS, ints: [1] }, { name: 'keepdims', type: A.INT, i: 1 }] },
+        { opType: 'Sqrt', input: [`${tag}_sq`], output: [`${tag}_norm`] },
         { opType: 'Max', input: [`${tag}_norm`, 'eps'], output: [`${tag}_den`] },
         { opType: 'Div', input: [src, `${tag}_den`], output: [`${tag}_unit`] },
       );
@@ -51,11 +61,15 @@ export function buildSearchGraph(spec: SearchGraphSpec): Uint8Array {
     queries = 'q_unit';
     corpus = 'c_unit';
   }
-  nodes.push(
-    { opType: 'Gemm', input: [queries, corpus], output: ['raw_scores'], attribute: [{ name: 'transB', type: A.INT, i: 1 }] },
-    { opType: 'IsNaN', input: ['raw_scores'], output: ['is_nan'] },
-    { opType: 'Where', input: ['is_nan', 'minus_one', 'raw_scores'], output: ['scores'] },
-  );
+  if (spec.nanSafe) {
+    nodes.push(
+      { opType: 'Gemm', input: [queries, corpus], output: ['raw_scores'], attribute: [{ name: 'transB', type: A.INT, i: 1 }] },
+      { opType: 'IsNaN', input: ['raw_scores'], output: ['is_nan'] },
+      { opType: 'Where', input: ['is_nan', 'minus_one', 'raw_scores'], output: ['scores'] },
+    );
+  } else {
+    nodes.push({ opType: 'Gemm', input: [queries, corpus], output: ['scores'], attribute: [{ name: 'transB', type: A.INT, i: 1 }] });
+  }
   const inputs = [tensor('queries', T.FLOAT, ['m', 'd']), tensor('corpus', spec.corpusDtype === 'float16' ? T.FLOAT16 : T.FLOAT, ['n', 'd'])];
   let outputs = [tensor('scores', T.FLOAT, ['m', 'n'])];
   if (spec.withTopK) {
@@ -72,6 +86,7 @@ export function buildSearchGraph(spec: SearchGraphSpec): Uint8Array {
     });
     outputs = [tensor('values', T.FLOAT, ['m', 'kk']), tensor('indices', T.INT64, ['m', 'kk'])];
   }
+  if (!spec.nanSafe) outputs.push(tensor('q_sq', T.FLOAT, ['m', 1]), tensor('c_sq', T.FLOAT, ['n', 1]));
   const model = {
     irVersion: 7,
     opsetImport: [{ domain: '', version: 13 }],

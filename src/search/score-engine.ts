@@ -30,15 +30,18 @@ export async function createScoreEngine(name: EngineName, threads?: number): Pro
   return new OnnxEngine(await WorkerRunner.create(t));
 }
 
+type RunOut = { values?: Float32Array; indices?: BigInt64Array; scores?: Float32Array; qSq?: Float32Array; cSq?: Float32Array };
 type Feeds = { queries: Float32Array; m: number; corpus?: { data: Float32Array | Uint16Array; n: number; dim: number }; kk?: number; dim: number };
 interface Runner {
-  run(spec: SearchGraphSpec, feeds: Feeds): Promise<{ values?: Float32Array; indices?: BigInt64Array; scores?: Float32Array }>;
+  run(spec: SearchGraphSpec, feeds: Feeds): Promise<RunOut>;
   close(): Promise<void>;
 }
 
 class OnnxEngine implements ScoreEngine {
   private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
   private normalize = false;
+  /** Whether the last topk needed the NaN-safe graph; scores() must then use it too (same values). */
+  private safe = false;
   constructor(private readonly runner: Runner) {}
 
   /** False inside a vm sandbox (jest) where onnxruntime-node cannot build its output tensors. */
@@ -48,13 +51,13 @@ class OnnxEngine implements ScoreEngine {
       await this.topk(Float32Array.of(1, 0), 1, 1);
       return true;
     } catch (e) {
-      if (e instanceof TypeError && /tensor's data must be type/.test(e.message)) return false;
+      if (e instanceof Error && /tensor's data must be type/.test(e.message)) return false;
       throw e;
     }
   }
 
-  private spec(withTopK: boolean): SearchGraphSpec {
-    return { withTopK, normalize: this.normalize, corpusDtype: this.chunk!.data instanceof Uint16Array ? 'float16' : 'float32' };
+  private spec(withTopK: boolean, nanSafe: boolean): SearchGraphSpec {
+    return { withTopK, nanSafe, normalize: this.normalize, corpusDtype: this.chunk!.data instanceof Uint16Array ? 'float16' : 'float32' };
   }
 
   async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
@@ -63,17 +66,25 @@ class OnnxEngine implements ScoreEngine {
   }
 
   async topk(q: Float32Array, m: number, kk: number) {
-    const r = await this.runner.run(this.spec(true), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk, kk });
+    const feeds = { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk, kk };
+    let r = await this.runner.run(this.spec(true, false), feeds);
+    this.safe = !allFinite(r.qSq!) || !allFinite(r.cSq!);
+    if (this.safe) r = await this.runner.run(this.spec(true, true), feeds);
     return { values: r.values!, indices: r.indices! };
   }
 
   async scores(q: Float32Array, m: number) {
-    return (await this.runner.run(this.spec(false), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk })).scores!;
+    return (await this.runner.run(this.spec(false, this.safe), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk })).scores!;
   }
 
   close(): Promise<void> {
     return this.runner.close();
   }
+}
+
+function allFinite(a: Float32Array): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
 }
 
 type Ort = typeof import('onnxruntime-node');
@@ -102,8 +113,12 @@ class InProcessRunner implements Runner {
     };
     if (spec.withTopK) feeds.k = new Tensor('int64', BigInt64Array.of(BigInt(f.kk!)), [1]);
     const out = await (await this.session(spec)).run(feeds);
-    if (spec.withTopK) return { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array };
-    return { scores: out.scores.data as Float32Array };
+    const r: RunOut = spec.withTopK ? { values: out.values.data as Float32Array, indices: out.indices.data as BigInt64Array } : { scores: out.scores.data as Float32Array };
+    if (!spec.nanSafe) {
+      r.qSq = out.q_sq.data as Float32Array;
+      r.cSq = out.c_sq.data as Float32Array;
+    }
+    return r;
   }
 
   async close(): Promise<void> {
@@ -133,13 +148,11 @@ parentPort.on('message', async (msg) => {
       const feeds = { queries: new ort.Tensor('float32', msg.q, [msg.m, msg.dim]), corpus };
       if (msg.kk) feeds.k = new ort.Tensor('int64', BigInt64Array.of(BigInt(msg.kk)), [1]);
       const out = await sessions.get(msg.key).run(feeds);
-      if (msg.kk) {
-        const v = out.values.data, ix = out.indices.data;
-        parentPort.postMessage({ id: msg.id, values: v, indices: ix }, [v.buffer, ix.buffer]);
-      } else {
-        const s = out.scores.data;
-        parentPort.postMessage({ id: msg.id, scores: s }, [s.buffer]);
+      const reply = { id: msg.id };
+      for (const [name, key] of [['values', 'values'], ['indices', 'indices'], ['scores', 'scores'], ['q_sq', 'qSq'], ['c_sq', 'cSq']]) {
+        if (out[name]) reply[key] = out[name].data;
       }
+      parentPort.postMessage(reply, Object.values(reply).filter((v) => v && v.buffer).map((v) => v.buffer));
     } else if (msg.op === 'close') {
       for (const s of sessions.values()) await s.release();
       parentPort.postMessage({ id: msg.id });
@@ -199,8 +212,9 @@ class WorkerRunner implements Runner {
       this.sentChunk = c.data;
     }
     const r = await this.call({ op: 'run', key, q: f.queries, m: f.m, dim: f.dim, kk: spec.withTopK ? f.kk : 0 });
-    if (spec.withTopK) return { values: new Float32Array(r.values.buffer, r.values.byteOffset, r.values.length), indices: r.indices as BigInt64Array };
-    return { scores: new Float32Array(r.scores.buffer, r.scores.byteOffset, r.scores.length) };
+    // Typed arrays from the worker belong to this realm's intrinsics only after re-wrapping.
+    const f32 = (a: any) => (a ? new Float32Array(a.buffer, a.byteOffset, a.length) : undefined);
+    return { values: f32(r.values), indices: r.indices as BigInt64Array | undefined, scores: f32(r.scores), qSq: f32(r.qSq), cSq: f32(r.cSq) };
   }
 
   async close(): Promise<void> {

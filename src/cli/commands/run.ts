@@ -23,6 +23,7 @@ const modelAndTaskOptions = (y: Argv) =>
       .option('hnsw-m', { type: 'number', describe: 'HNSW M (graph degree)' })
       .option('hnsw-ef-construction', { type: 'number', describe: 'HNSW efConstruction' })
       .option('hnsw-ef-search', { type: 'number', describe: 'HNSW efSearch' })
+      .option('sklearn', { type: 'string', choices: ['modern', '1.2'], default: 'modern', describe: 'scikit-learn behaviour of the logistic-regression and k-means ports (docs/protocol.md)' })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' });
 
 export const runCommand: CliCommand = {
