@@ -1,0 +1,28 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MtebError } from '../core/errors.js';
+import { pythonJsonToJson } from './parse.js';
+import type { ModelMetaFile } from './types.js';
+
+/** `model_meta.json` of a revision folder (mteb >= 1.12.18 writes one), or undefined when absent. */
+export function readModelMeta(dir: string): ModelMetaFile | undefined {
+  const file = path.join(dir, 'model_meta.json');
+  if (!existsSync(file)) return undefined;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(pythonJsonToJson(readFileSync(file, 'utf8')));
+  } catch (e) {
+    throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file });
+  }
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new MtebError('E_RESULTS', 'model_meta.json is not an object', { file });
+  return raw as ModelMetaFile;
+}
+
+/** Disagreements between a folder's name and its model_meta.json, as warnings. */
+export function metaWarnings(meta: ModelMetaFile | undefined, model: string, revision: string, where: string): string[] {
+  if (!meta) return [];
+  const out: string[] = [];
+  if (typeof meta.name === 'string' && meta.name !== model) out.push(`${where}/model_meta.json names model "${meta.name}", folder says "${model}"`);
+  if (typeof meta.revision === 'string' && meta.revision !== revision) out.push(`${where}/model_meta.json names revision "${meta.revision}", folder is "${revision}"`);
+  return out;
+}
