@@ -10,6 +10,8 @@ export interface ResolveOptions {
   maxLength?: number;
   /** Folder for derived artefacts (built ONNX graphs). */
   cacheDir?: string;
+  /** Environment variable holding the API key of remote embedders (default OPENAI_API_KEY). */
+  apiKeyEnv?: string;
 }
 
 export const MODEL_SPEC_HELP = [
@@ -55,8 +57,9 @@ export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): 
       });
     }
     case 'openai': {
-      const { createOpenAIEmbedder } = await import('./openai/index.js');
-      return createOpenAIEmbedder(rest, {});
+      // Opened with one small request, so the dimension is known (and an unreachable server reported) up front.
+      const { openOpenAIEmbedder } = await import('./openai/index.js');
+      return openOpenAIEmbedder(rest, { apiKeyEnv: opts.apiKeyEnv });
     }
     default:
       throw new MtebError('E_MODEL_SPEC', `unknown model spec "${spec}". Known forms:\n${MODEL_SPEC_HELP}`);

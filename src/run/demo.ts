@@ -45,7 +45,7 @@ export async function runDemo(opts: { model?: string; output: string; quiet?: bo
       await embedder.close?.();
     }
   }
-  const lb = buildLeaderboard([output], { benchmark: 'demo' });
+  const lb = buildLeaderboard([output], { benchmark: 'demo', log: (l) => process.stderr.write(l + '\n') });
   process.stdout.write(renderReport(lb, 'table') + '\n');
   process.stdout.write(`\nResult files: ${output}\n`);
   return failed ? 1 : 0;

@@ -27,6 +27,7 @@ export interface RunCliArgs {
   batchSize?: number;
   device?: string;
   maxLength?: number;
+  apiKeyEnv?: string;
   cacheDir?: string;
   search?: string;
   hnswM?: number;
@@ -49,8 +50,11 @@ export function selectTasks(a: { tasks?: string[]; benchmark?: string; type?: st
 }
 
 /** Model spec -> validated (and, unless disabled, cached) embedder. */
-export async function openModel(spec: string, a: { device?: string; maxLength?: number; cacheDir?: string }): Promise<{ embedder: Embedder; cache?: EmbeddingCache }> {
-  const base = await resolveEmbedder(spec, { device: a.device, maxLength: a.maxLength });
+export async function openModel(
+  spec: string,
+  a: { device?: string; maxLength?: number; cacheDir?: string; apiKeyEnv?: string },
+): Promise<{ embedder: Embedder; cache?: EmbeddingCache }> {
+  const base = await resolveEmbedder(spec, { device: a.device, maxLength: a.maxLength, apiKeyEnv: a.apiKeyEnv });
   if (a.cacheDir === 'none') return { embedder: validating(base) };
   const cache = new EmbeddingCache(path.resolve(a.cacheDir ?? '.mteb-ts-cache'));
   return { embedder: validating(cache.wrap(base)), cache };

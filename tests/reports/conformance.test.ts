@@ -149,7 +149,8 @@ describe('HTML report renders offline in headless Chromium', () => {
     const img = decodePng(readFileSync(png));
     expect([img.width, img.height]).toEqual([1400, 1000]);
     const palette = ['#0072B2', '#E69F00', '#009E73', '#CC79A7'].slice(0, lb.models.length);
-    for (const c of palette) expect(countColour(img, c)).toBeGreaterThan(500);
+    // The real four-model leaderboard draws large bars; the small fixture fallback (no ../shared) draws thin ones.
+    for (const c of palette) expect(countColour(img, c)).toBeGreaterThan(HAVE_SHARED ? 500 : 50);
     // Text and table borders: a rendered page is far from uniform white.
     expect(countColour(img, '#1f2328', 40)).toBeGreaterThan(2000);
   }, 90000);

@@ -9,6 +9,8 @@ import { metricsRetrievalCommand } from './metrics-retrieval.js';
 import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
 import { gateCommand } from './gate.js';
+import { cacheCommand } from './cache.js';
+import { serveCommand } from './serve.js';
 
 const metricsCommand: CliCommand = {
   command: 'metrics',
@@ -32,4 +34,6 @@ export const COMMANDS: CliCommand[] = [
   buildOnnxCommand,
   metricsCommand,
   mergeCommand,
+  cacheCommand,
+  serveCommand,
 ];

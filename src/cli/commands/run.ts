@@ -17,6 +17,7 @@ const modelAndTaskOptions = (y: Argv) =>
       .option('model-revision', { type: 'string', describe: 'revision to write in results instead of the model\'s own' })
       .option('batch-size', { type: 'number', default: 32, describe: 'texts per embedding call' })
       .option('device', { type: 'string', describe: 'cpu | cuda[:N] | webgpu | tensorrt (in-process models)' })
+      .option('api-key-env', { type: 'string', describe: 'environment variable holding the API key for openai: models (default OPENAI_API_KEY)' })
       .option('max-length', { type: 'number', describe: 'token limit for in-process models' })
       .option('cache-dir', { type: 'string', describe: 'embedding cache folder (default .mteb-ts-cache); "none" disables it' })
       .option('search', { type: 'string', choices: ['exact', 'hnsw'], default: 'exact', describe: 'retrieval search backend' })
