@@ -3,7 +3,7 @@ import { buildLeaderboard } from '../leaderboard/build.js';
 import type { BuildOptions } from '../leaderboard/build.js';
 import type { Leaderboard, ModelRow } from '../leaderboard/types.js';
 import { npRound } from '../leaderboard/round.js';
-import { pairedBootstrap } from '../stats/paired.js';
+import { pairedBootstrap } from './paired-tests.js';
 import { itemSignificance } from './significance.js';
 import type { CategoryDelta, Comparison, SideInfo, TaskDelta, TestKind } from './types.js';
 

@@ -1,7 +1,7 @@
 import type { TaskRule } from '../leaderboard/rules.js';
 import { readItemsFile } from '../results/items.js';
 import type { ItemsFile } from '../results/items.js';
-import { pairedBootstrap, pairedRandomizationTest } from '../stats/paired.js';
+import { pairedBootstrap, pairedRandomizationTest } from './paired-tests.js';
 import type { ItemSignificance, TestKind } from './types.js';
 
 export interface SignificanceOptions {

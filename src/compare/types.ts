@@ -1,5 +1,5 @@
 import type { Category, ScoringMode } from '../leaderboard/rules.js';
-import type { BootstrapResult, RandomizationResult } from '../stats/paired.js';
+import type { BootstrapResult, RandomizationResult } from './paired-tests.js';
 
 export type TestKind = 'randomization' | 'bootstrap' | 'both';
 

@@ -1,7 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { pairedBootstrap, pairedRandomizationTest, percentile } from '../../src/stats/paired.js';
+import { pairedBootstrap, pairedRandomizationTest, percentile } from '../../src/compare/paired-tests.js';
 
 interface Case {
   name: string;
