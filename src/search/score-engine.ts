@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { MtebError } from '../core/errors.js';
 import { buildSearchGraph, graphKey, type SearchGraphSpec } from './onnx-graph.js';
 import type { Similarity } from './types.js';
-import { chunkToFloat32 } from './vectors.js';
+import { chunkToFloat32, torchNormalizeInto } from './vectors.js';
 
 export type EngineName = 'onnx' | 'js';
 
@@ -39,7 +39,14 @@ interface Runner {
 
 class OnnxEngine implements ScoreEngine {
   private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
-  private normalize = false;
+  /**
+   * Cosine: each chunk is normalised once in setChunk (into this reused buffer) and each query batch once per
+   * chunk, so the graph that runs is the same bare Gemm+TopK as dot. Normalising inside the graph redid the
+   * corpus pass and allocated a fresh chunk-sized tensor on every call.
+   */
+  private unit?: Float32Array;
+  private cosine = false;
+  private lastQ?: { src: Float32Array; unit: Float32Array };
   /** Whether the last topk needed the NaN-safe graph; scores() must then use it too (same values). */
   private safe = false;
   constructor(private readonly runner: Runner) {}
@@ -57,15 +64,30 @@ class OnnxEngine implements ScoreEngine {
   }
 
   private spec(withTopK: boolean, nanSafe: boolean): SearchGraphSpec {
-    return { withTopK, nanSafe, normalize: this.normalize, corpusDtype: this.chunk!.data instanceof Uint16Array ? 'float16' : 'float32' };
+    return { withTopK, nanSafe, corpusDtype: this.chunk!.data instanceof Uint16Array ? 'float16' : 'float32' };
   }
 
   async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
+    this.cosine = similarity === 'cosine';
+    this.lastQ = undefined;
+    if (this.cosine) {
+      if (!this.unit || this.unit.length < n * dim) this.unit = new Float32Array(n * dim);
+      // A new view each chunk: the worker runner resends a chunk when the view object changes.
+      data = torchNormalizeInto(data.subarray(0, n * dim), this.unit.subarray(0, n * dim), dim);
+    }
     this.chunk = { data, n, dim };
-    this.normalize = similarity === 'cosine';
   }
 
-  async topk(q: Float32Array, m: number, kk: number) {
+  private queries(q: Float32Array): Float32Array {
+    if (!this.cosine) return q;
+    if (this.lastQ?.src === q) return this.lastQ.unit;
+    const unit = torchNormalizeInto(q, new Float32Array(q.length), this.chunk!.dim);
+    this.lastQ = { src: q, unit };
+    return unit;
+  }
+
+  async topk(qIn: Float32Array, m: number, kk: number) {
+    const q = this.queries(qIn);
     const feeds = { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk, kk };
     let r = await this.runner.run(this.spec(true, false), feeds);
     this.safe = !allFinite(r.qSq!) || !allFinite(r.cSq!);
@@ -73,11 +95,14 @@ class OnnxEngine implements ScoreEngine {
     return { values: r.values!, indices: r.indices! };
   }
 
-  async scores(q: Float32Array, m: number) {
+  async scores(qIn: Float32Array, m: number) {
+    const q = this.queries(qIn);
     return (await this.runner.run(this.spec(false, this.safe), { queries: q, m, dim: this.chunk!.dim, corpus: this.chunk })).scores!;
   }
 
   close(): Promise<void> {
+    this.unit = undefined;
+    this.lastQ = undefined;
     return this.runner.close();
   }
 }
@@ -233,7 +258,7 @@ class JsEngine implements ScoreEngine {
   async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
     this.normalize = similarity === 'cosine';
     this.c = chunkToFloat32({ ids: [], dim, data });
-    if (this.normalize) torchNormalize(this.c, dim);
+    if (this.normalize) torchNormalizeInto(this.c, this.c, dim);
     this.n = n;
     this.dim = dim;
   }
@@ -241,7 +266,7 @@ class JsEngine implements ScoreEngine {
   async scores(qIn: Float32Array, m: number): Promise<Float32Array> {
     const { c, n, dim } = this;
     const q = qIn.slice();
-    if (this.normalize) torchNormalize(q, dim);
+    if (this.normalize) torchNormalizeInto(q, q, dim);
     const out = new Float32Array(m * n);
     for (let i = 0; i < m; i++) {
       const qo = i * dim;
@@ -274,15 +299,4 @@ class JsEngine implements ScoreEngine {
   }
 
   async close(): Promise<void> {}
-}
-
-/** x / max(‖x‖₂, 1e-12) per row in float32, NaN and Inf propagating as in torch. */
-function torchNormalize(data: Float32Array, dim: number): void {
-  for (let o = 0; o < data.length; o += dim) {
-    let ss = 0;
-    for (let j = 0; j < dim; j++) ss += data[o + j] * data[o + j];
-    const norm = Math.fround(Math.sqrt(ss));
-    const den = norm > 1e-12 ? norm : Number.isNaN(norm) ? NaN : 1e-12;
-    for (let j = 0; j < dim; j++) data[o + j] = data[o + j] / den;
-  }
 }

@@ -6,7 +6,7 @@ import { compareUtf8 } from '../../src/search/id-order.js';
 import { shardOf, parseShard } from '../../src/search/shard.js';
 import { retrievalSearchPlan } from '../../src/search/plan.js';
 import { createSearchBackend } from '../../src/search/index.js';
-import { floatToHalf, halfToFloat, toHalf } from '../../src/search/vectors.js';
+import { floatToHalf, halfToFloat, toHalf, torchNormalizeInto } from '../../src/search/vectors.js';
 import { searchConformance } from './conformance.js';
 import { floatMatrix, intMatrix, rng } from './helpers.js';
 
@@ -38,6 +38,35 @@ describe('exact search details', () => {
     expect(floatToHalf(-2.5)).toBe(0xc100);
     expect(floatToHalf(65520)).toBe(0x7c00);
     expect(halfToFloat(0x0001)).toBe(2 ** -24);
+  });
+
+  test('cosine runs the dot graph on rows normalised once: bit-identical to dot over pre-normalised vectors', async () => {
+    const q = floatMatrix(9, 24, 41);
+    const c = floatMatrix(400, 24, 42);
+    const ids = Array.from({ length: 400 }, (_, j) => `d${j}`);
+    const unit = (m: typeof q) => ({ ...m, data: torchNormalizeInto(m.data, new Float32Array(m.data.length), m.dim) });
+    const s = new ExactSearch({ queryBatch: 4 });
+    const cos = await s.search(q, matrixCorpus(ids, c, { chunkRows: 150 }), 12, { similarity: 'cosine' });
+    const dot = await s.search(unit(q), matrixCorpus(ids, unit(c), { chunkRows: 150 }), 12, { similarity: 'dot' });
+    expect(cos).toEqual(dot);
+    // fp16 storage: widened and normalised in one pass, same as normalising the widened vectors.
+    const half = toHalf(c.data);
+    const widened = { rows: 400, dim: 24, data: Float32Array.from(half, halfToFloat) };
+    const cos16 = await s.search(q, matrixCorpus(ids, c, { storage: 'float16', chunkRows: 150 }), 12, { similarity: 'cosine' });
+    expect(cos16).toEqual(await s.search(unit(q), matrixCorpus(ids, unit(widened), { chunkRows: 150 }), 12, { similarity: 'dot' }));
+    await s.close();
+  });
+
+  test('torchNormalizeInto: float32 norm, eps 1e-12, NaN/Inf propagate, fp16 input', () => {
+    const out = torchNormalizeInto(Float32Array.of(3, 4, 0, 0, 1e-13, 0, NaN, 1, Infinity, 1), new Float32Array(10), 2);
+    expect(Array.from(out.subarray(0, 4))).toEqual([Math.fround(0.6), Math.fround(0.8), 0, 0]);
+    // Below eps the row is divided by float32(1e-12), not scaled to unit length (torch clamp_min).
+    expect(out[4]).toBe(Math.fround(Math.fround(1e-13) / Math.fround(1e-12)));
+    expect(Number.isNaN(out[6]) && Number.isNaN(out[7])).toBe(true);
+    expect(Number.isNaN(out[8])).toBe(true);
+    expect(out[9]).toBe(0);
+    const h = torchNormalizeInto(Uint16Array.of(floatToHalf(0), floatToHalf(-2)), new Float32Array(2), 2);
+    expect(Array.from(h)).toEqual([0, -1]);
   });
 
   test('no queries: the corpus is never pulled (so never embedded)', async () => {

@@ -48,14 +48,14 @@ function compareLabels(a: Label, b: Label): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
-function countsOf(inverse: Int32Array, n: number): Float64Array {
+export function countsOf(inverse: Int32Array, n: number): Float64Array {
   const c = new Float64Array(n);
   for (const i of inverse) c[i]++;
   return c;
 }
 
 /** sklearn `entropy(labels)` from class counts (all > 0) in unique order. */
-function entropyFromCounts(pi: Float64Array): number {
+export function entropyFromCounts(pi: Float64Array): number {
   if (pi.length === 1) return 0;
   const piSum = numpySum64(pi);
   const logSum = Math.log(piSum);
@@ -71,8 +71,12 @@ export function labelEntropy(labels: readonly Label[]): number {
   return entropyFromCounts(countsOf(u.inverse, u.nUnique));
 }
 
-/** sklearn `mutual_info_score` on the sparse contingency table (nonzeros in row-major order). */
-function mutualInfo(ci: Int32Array, nc: number, ki: Int32Array, nk: number): number {
+/**
+ * sklearn `mutual_info_score` on the sparse contingency table (nonzeros in row-major order), from dense class
+ * and cluster indices (`uniqueInverse`). AMI calls it with a float64 table and v-measure with an integer one;
+ * every count stays an exact integer in float64, so the two give the same value.
+ */
+export function mutualInfo(ci: Int32Array, nc: number, ki: Int32Array, nk: number): number {
   const n = ci.length;
   const pi = countsOf(ci, nc);
   const pj = countsOf(ki, nk);
