@@ -6,6 +6,7 @@
  * 32-bit Lemire bounded draw, _generator.pyx shuffle/choice), so the chosen rows equal Python's.
  * 128-bit state arithmetic uses BigInt: these streams are short (one draw per row), so speed is moot.
  */
+import { bitMask, fisherYates, maskedInterval } from './bounded.js';
 
 const MASK32 = 0xffffffffn;
 const MASK64 = (1n << 64n) - 1n;
@@ -145,21 +146,10 @@ export class Generator {
 
   /** distributions.c `random_interval(max)`: masked rejection in [0, max]. */
   interval(max: number): number {
-    if (max === 0) return 0;
-    if (max > 0xffffffff) throw new RangeError('interval above 2^32 not supported');
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
-    let v: number;
-    do {
-      v = (this.bitgen.next32() & mask) >>> 0;
-    } while (v > max);
-    return v;
+    return maskedInterval(this.next32, max);
   }
+
+  private readonly next32 = (): number => this.bitgen.next32();
 
   /** `random_bounded_uint64(off=0, rng, use_masked=False)`: Lemire's method in [0, rng]. */
   boundedLemire(rng: number): number {
@@ -181,12 +171,7 @@ export class Generator {
 
   /** In-place `shuffle` of a 1-D array (ndarray fast path and list path draw identically). */
   shuffle<T>(x: T[] | { length: number; [i: number]: T }): void {
-    for (let i = x.length - 1; i >= 1; i--) {
-      const j = this.interval(i);
-      const t = x[i];
-      x[i] = x[j];
-      x[j] = t;
-    }
+    fisherYates(x, (max) => this.interval(max));
   }
 
   /** `permutation(n)` or `permutation(array)` (a shuffled copy). */
@@ -218,13 +203,7 @@ export class Generator {
     }
     // Floyd's algorithm with numpy's open-addressing hash set.
     const out = new Array<number>(size);
-    let mask = Math.floor(1.2 * size);
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
+    const mask = bitMask(Math.floor(1.2 * size));
     const hashSet = new Float64Array(mask + 1).fill(-1);
     for (let j = popSize - size; j < popSize; j++) {
       const val = this.boundedLemire(j);

@@ -4,6 +4,7 @@
  * consumes generator outputs exactly as numpy 1.x-2.x legacy code does (masked rejection, never Lemire),
  * so a shuffle or a k-means++ draw here picks the same elements as in Python.
  */
+import { fisherYates, maskedInterval } from './bounded.js';
 import { MT19937 } from './mt19937.js';
 
 export interface ChoiceOptions {
@@ -60,26 +61,10 @@ export class RandomState {
    * shuffle/permutation. max = 0 consumes nothing.
    */
   interval(max: number): number {
-    if (max === 0) return 0;
-    return this.maskedBounded(max);
+    return maskedInterval(this.next32, max);
   }
 
-  /** Masked rejection on a span rng in [1, 2^32-1] (inclusive upper bound). */
-  private maskedBounded(rng: number): number {
-    if (rng === 0xffffffff) return this.bitgen.nextUint32();
-    let mask = rng;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
-    let v: number;
-    do {
-      v = (this.bitgen.nextUint32() & mask) >>> 0;
-    } while (v > rng);
-    return v;
-  }
+  private readonly next32 = (): number => this.bitgen.nextUint32();
 
   /**
    * Legacy `randint(low, high)`; `randint(n)` when high is omitted means [0, n). Exclusive upper bound.
@@ -97,7 +82,7 @@ export class RandomState {
     const rng = hi - 1 - lo;
     if (rng > 0xffffffff) throw new RangeError('randint spans >= 2^32 are not supported');
     if (rng === 0) return lo;
-    return lo + this.maskedBounded(rng);
+    return lo + maskedInterval(this.next32, rng);
   }
 
   /** Array form `randint(low, high, size)`: same consumption as `size` scalar calls in order. */
@@ -109,12 +94,7 @@ export class RandomState {
 
   /** Legacy in-place Fisher-Yates from the end (identical stream for lists and 1-D arrays). */
   shuffle<T>(x: T[] | { length: number; [i: number]: T }): void {
-    for (let i = x.length - 1; i >= 1; i--) {
-      const j = this.interval(i);
-      const t = x[i];
-      x[i] = x[j];
-      x[j] = t;
-    }
+    fisherYates(x, (max) => this.interval(max));
   }
 
   /** `permutation(n)`: a shuffled arange(n). */

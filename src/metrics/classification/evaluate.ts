@@ -7,7 +7,7 @@ import type { Matrix } from '../../core/matrix.js';
 import { MtebError } from '../../core/errors.js';
 import { fitLogisticRegression, predict, type SklearnFlavour } from './logistic-regression.js';
 import { accuracyScore, averagePrecisionFromLabels, prfCounts, precisionRecallF1, type FFormula } from './metrics.js';
-import { npMean } from './numpy-sum.js';
+import { numpyMean } from '../numeric/numpy-sum.js';
 import { uniqueLabels, type Label } from './labels.js';
 import { remapToUnion, undersampleExperiments, unionOfExperiments } from './undersample.js';
 
@@ -125,7 +125,7 @@ export function evaluateClassification(input: ClassificationInput, opts: Classif
   const scores: Record<string, unknown> = {};
   for (const key of Object.keys(perExperiment[0])) {
     const values = perExperiment.map((s) => s[key]).filter((v): v is number => v !== null && v !== undefined);
-    scores[key] = values.length ? npMean(values) : NaN;
+    scores[key] = values.length ? numpyMean(values) : NaN;
   }
   const n = experiments.length;
   return {

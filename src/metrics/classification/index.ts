@@ -28,5 +28,4 @@ export {
   type FFormula,
 } from './metrics.js';
 export { stratifiedSubsample, type StratifiedSubsampleOptions } from './stratified-subsample.js';
-export { npSum, npMean, npAverage } from './numpy-sum.js';
 export { uniqueLabels, compareLabels, type Label } from './labels.js';

@@ -10,7 +10,7 @@
 import type { Matrix } from '../../core/matrix.js';
 import { MtebError } from '../../core/errors.js';
 import { minimizeLbfgsb } from './lbfgsb.js';
-import { npSum } from './numpy-sum.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 import { encodeLabels, uniqueLabels, type Label } from './labels.js';
 
 export type SklearnFlavour = '1.2' | '1.4';
@@ -81,7 +81,7 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
       lossArr[i] = tmp.loss;
       gp[i] = tmp.grad;
     }
-    let loss = npSum(lossArr);
+    let loss = numpySum64(lossArr);
     if (scaleByN) {
       loss /= n;
       for (let i = 0; i < n; i++) gp[i] /= n;
@@ -96,7 +96,7 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
       for (let j = 0; j < p; j++) grad[j] += X[off + j] * gi;
     }
     for (let j = 0; j < p; j++) grad[j] += l2 * w[j];
-    grad[p] = npSum(gp);
+    grad[p] = numpySum64(gp);
     return loss;
   };
 }
@@ -135,7 +135,7 @@ export function multinomialObjective(X: Float64Array, n: number, p: number, K: n
       lossArr[i] = Math.log(sum) + mx - raw[r + y[i]];
       for (let k = 0; k < K; k++) gp[r + k] = probs[k] / sum - (k === y[i] ? 1 : 0);
     }
-    let loss = npSum(lossArr);
+    let loss = numpySum64(lossArr);
     if (scaleByN) {
       loss /= n;
       for (let i = 0; i < n * K; i++) gp[i] /= n;

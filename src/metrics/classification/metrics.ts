@@ -4,7 +4,7 @@
  * zero_division -> 0) and `average_precision_score` on the predicted labels used as scores.
  */
 import { MtebError } from '../../core/errors.js';
-import { npAverage, npMean, npSum } from './numpy-sum.js';
+import { numpyAverage, numpyMean, numpySum64 } from '../numeric/numpy-sum.js';
 import { encodeLabels, uniqueLabels, type Label } from './labels.js';
 
 /**
@@ -79,12 +79,12 @@ export function precisionRecallF1(
       f[i] = denom === 0 ? 0 : (2 * tp[i]) / denom;
     }
   }
-  if (average === 'macro') return { precision: npMean(precision), recall: npMean(recall), f1: npMean(f) };
+  if (average === 'macro') return { precision: numpyMean(precision), recall: numpyMean(recall), f1: numpyMean(f) };
   // Weights = support; y_true is non-empty so they never sum to zero.
   return {
-    precision: npAverage(precision, trueSum),
-    recall: npAverage(recall, trueSum),
-    f1: npAverage(f, trueSum),
+    precision: numpyAverage(precision, trueSum),
+    recall: numpyAverage(recall, trueSum),
+    f1: numpyAverage(f, trueSum),
   };
 }
 
@@ -125,7 +125,7 @@ export function averagePrecisionBinary(yTrue: readonly number[], yScore: readonl
   recall.push(0);
   const terms = new Float64Array(recall.length - 1);
   for (let j = 0; j < terms.length; j++) terms[j] = (recall[j + 1] - recall[j]) * precision[j];
-  return -npSum(terms);
+  return -numpySum64(terms);
 }
 
 /** AP on hard predictions as mteb calls it: labels must be numeric and include the positive class 1. */

@@ -12,7 +12,8 @@ import { RandomState } from '../../rng/numpy-random-state.js';
 import { PythonRandom } from '../../rng/python-random.js';
 import type { ClusteringProtocol, ClusteringResult } from './legacy-protocol.js';
 import { miniBatchKMeans, type KMeansPlusPlusVariant } from './minibatch-kmeans.js';
-import { numpyMean, numpyStd } from './numpy-sum.js';
+import { numpyMean, numpyStd } from '../numeric/numpy-sum.js';
+import { adjustedMutualInfoScore } from './ami.js';
 import { uniqueInverse, vMeasureScore, type Label } from './v-measure.js';
 
 export interface FastPlanOptions {
@@ -51,6 +52,10 @@ export interface FastClusteringScores {
   v_measures: Record<string, number[]>;
   v_measure: number;
   v_measure_std: number;
+  /** mteb-2 only (mteb ≥ 2.13.4): adjusted mutual information of the same rounds, keyed like `v_measures`. */
+  ami_scores?: Record<string, number[]>;
+  ami?: number;
+  ami_std?: number;
 }
 
 function resolveLimit(nDocs: number, opts: FastPlanOptions): number | null {
@@ -95,7 +100,7 @@ function levelSelection(labels: readonly (readonly Label[])[], level: number): {
 }
 
 /**
- * Bootstrapped V-measure over hierarchy levels, as `_evaluate_clustering_bootstrapped`. `labels[i]` is the
+ * Bootstrapped V-measure (and for mteb-2 AMI) over hierarchy levels, as `_evaluate_clustering_bootstrapped`. `labels[i]` is the
  * label (or list of per-level labels) of the i-th embedded document.
  */
 export function evaluateFastClustering(
@@ -120,14 +125,18 @@ export function evaluateFastClustering(
   const sampleSize = opts.maxDocumentsPerCluster ?? 16384;
   const globalNumpy = opts.protocol === 'mteb-1' ? (opts.numpyRng ?? new RandomState(seed)) : undefined;
 
+  const withAmi = opts.protocol === 'mteb-2';
   const vMeasures: Record<string, number[]> = {};
+  const amiScores: Record<string, number[]> = {};
   const flat: number[] = [];
+  const flatAmi: number[] = [];
   for (let level = 0; level < maxDepth; level++) {
     const sel = levelSelection(perLevel, level);
     const levelX = sel.keep.length === X.rows ? X : gather(X, sel.keep);
     const k = uniqueInverse(sel.labels).nUnique;
     const key = `Level ${level}`;
     vMeasures[key] = [];
+    if (withAmi) amiScores[key] = [];
     for (let r = 0; r < rounds; r++) {
       const idx = rng.choicesRange(sel.labels.length, sampleSize);
       const sample = gather(levelX, idx);
@@ -141,11 +150,22 @@ export function evaluateFastClustering(
       const v = vMeasureScore(sampleLabels, assignment);
       vMeasures[key].push(v);
       flat.push(v);
-      opts.onProgress?.(`clustering ${key} round ${r + 1}/${rounds}: k=${k} v_measure=${v.toFixed(4)}`);
+      let amiNote = '';
+      if (withAmi) {
+        const ami = adjustedMutualInfoScore(sampleLabels, assignment);
+        amiScores[key].push(ami);
+        flatAmi.push(ami);
+        amiNote = ` ami=${ami.toFixed(4)}`;
+      }
+      opts.onProgress?.(`clustering ${key} round ${r + 1}/${rounds}: k=${k} v_measure=${v.toFixed(4)}${amiNote}`);
     }
   }
-  return {
-    scores: { v_measures: vMeasures, v_measure: numpyMean(flat), v_measure_std: numpyStd(flat) },
-    perItem: flat,
-  };
+  // Key order as mteb's result dict: each metric's per-level lists, then its mean and std.
+  const scores: FastClusteringScores = { v_measures: vMeasures, v_measure: numpyMean(flat), v_measure_std: numpyStd(flat) };
+  if (withAmi) {
+    scores.ami_scores = amiScores;
+    scores.ami = numpyMean(flatAmi);
+    scores.ami_std = numpyStd(flatAmi);
+  }
+  return { scores, perItem: flat };
 }

@@ -22,4 +22,4 @@ export {
   type FastClusteringOptions,
   type FastClusteringScores,
 } from './fast-protocol.js';
-export { numpySum32, numpySum64, numpyMean, numpyStd } from './numpy-sum.js';
+export { adjustedMutualInfoScore, expectedMutualInformation } from './ami.js';

@@ -8,7 +8,7 @@
  */
 import { MtebError } from '../../core/errors.js';
 import { miniBatchKMeans, type DenseRows, type KMeansPlusPlusVariant } from './minibatch-kmeans.js';
-import { numpyMean, numpyStd } from './numpy-sum.js';
+import { numpyMean, numpyStd } from '../numeric/numpy-sum.js';
 import { uniqueInverse, vMeasureScore, type Label } from './v-measure.js';
 
 export type ClusteringProtocol = 'mteb-1' | 'mteb-2';

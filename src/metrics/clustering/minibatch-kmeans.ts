@@ -8,7 +8,7 @@
  */
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
-import { numpySum32, numpySum64 } from './numpy-sum.js';
+import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
 
 /** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
 export interface DenseRows {

@@ -4,7 +4,7 @@
  * the same summation order (classes and clusters in `np.unique` order, numpy pairwise sums), so scores agree
  * with sklearn to the last bit or two.
  */
-import { numpySum64 } from './numpy-sum.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 
 /** A gold label as mteb hands it over: dataset strings, or integers. */
 export type Label = string | number;

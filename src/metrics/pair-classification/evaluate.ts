@@ -10,21 +10,7 @@ import type { Matrix } from '../../core/matrix.js';
 import type { Protocol } from '../../core/task-spec.js';
 import { MtebError } from '../../core/errors.js';
 import { averagePrecisionScore } from '../stats/average-precision.js';
-import {
-  checkSameShape,
-  pairedCosine,
-  pairedCosineF32,
-  pairedDot,
-  pairedDotF32,
-  pairedEuclidean,
-  pairedEuclideanF32,
-  pairedManhattan,
-  pairedManhattanF32,
-  pairedModelSimilarity,
-  pairedModelSimilarityF32,
-  type Arithmetic,
-  type SimilarityFn,
-} from '../stats/paired.js';
+import { checkSameShape, pairedScoreFns, type Arithmetic, type SimilarityFn } from '../stats/paired.js';
 import { bestAccuracyAndThreshold, bestF1AndThreshold } from './threshold-scan.js';
 
 export interface PairClassificationOptions {
@@ -106,14 +92,13 @@ export function evaluatePairClassification(
   checkSameShape(emb1, emb2, 'pair classification');
   checkLabels(labels, emb1.rows);
   const f32 = opts.arithmetic === 'float32';
-  const cosine = (f32 ? pairedCosineF32 : pairedCosine)(emb1, emb2);
-  const manhattan = (f32 ? pairedManhattanF32 : pairedManhattan)(emb1, emb2);
-  const euclidean = (f32 ? pairedEuclideanF32 : pairedEuclidean)(emb1, emb2);
-  const dot = (f32 ? pairedDotF32 : pairedDot)(emb1, emb2);
+  const fns = pairedScoreFns(opts.arithmetic);
+  const cosine = fns.cosine(emb1, emb2);
+  const manhattan = fns.manhattan(emb1, emb2);
+  const euclidean = fns.euclidean(emb1, emb2);
+  const dot = fns.dot(emb1, emb2);
   const ownSimilarity = opts.protocol === 'mteb-2' || opts.similarity !== undefined;
-  const similarity = ownSimilarity
-    ? (f32 ? pairedModelSimilarityF32 : pairedModelSimilarity)(emb1, emb2, opts.similarity ?? 'cosine')
-    : cosine;
+  const similarity = ownSimilarity ? fns.modelSimilarity(emb1, emb2, opts.similarity ?? 'cosine') : cosine;
   // mteb-1 scans numpy float32 arrays (midpoints in float32); mteb-2 scans .tolist() floats, and 1.39.7's
   // model similarity is an array of Python floats.
   const npF32 = f32 && opts.protocol === 'mteb-1';

@@ -16,7 +16,7 @@ import type { Matrix } from '../../core/matrix.js';
 import { MtebError } from '../../core/errors.js';
 import { averagePrecisionScore } from '../stats/average-precision.js';
 import { torchArgsortDesc } from '../stats/torch-sort.js';
-import { numpySum } from '../stats/numpy-order.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 import { similarityMatrix, type SimilarityFn } from '../stats/paired.js';
 import { confidenceScores, nAUCScores, type ConfidenceScores } from '../stats/nauc.js';
 
@@ -102,7 +102,7 @@ export function evaluateRerankingLegacy(rows: RerankingRow[], opts: RerankingLeg
   if (map.length === 0) {
     throw new MtebError('E_BAD_VALUE', 'reranking: no row has both a positive and a negative candidate');
   }
-  const mean = (v: number[]): number => numpySum(v) / v.length;
+  const mean = (v: number[]): number => numpySum64(v) / v.length;
   const scores: Record<string, number> = {
     map: mean(map),
     mrr: mean(mrr),

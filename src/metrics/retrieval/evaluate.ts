@@ -13,7 +13,7 @@ import {
   naucFromCurves,
   stableArgsort,
 } from './nauc.js';
-import { pythonSum } from './pysum.js';
+import { pythonSum } from '../numeric/python-sum.js';
 import { MAP, N_TREC_METRICS, NDCG, PREC, prepareCutoffs, RECALL, SUCCESS, TrecScratch, trecQueryMetrics } from './trec.js';
 import {
   DEFAULT_K_VALUES,

@@ -3,5 +3,4 @@ export { evaluateMaxOverSubqueries, mergeSubqueries, subqueryBase } from './subq
 export { parseJsonDict, parseTrecQrels, parseTrecRun, readQrels, readRun } from './readers.js';
 export { compareCodePoints, trecSim } from './order.js';
 export { confidenceScores, nauc } from './nauc.js';
-export { numpyMean, numpyStd, numpySum, pythonSum } from './pysum.js';
 export * from './types.js';

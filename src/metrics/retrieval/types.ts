@@ -2,6 +2,7 @@
  * Shapes shared by the retrieval metric code. Query and doc ids are compared as trec_eval compares them
  * (bytes of UTF-8), so they are kept as JS strings and compared by code point (see order.ts).
  */
+import type { PythonSumMode } from '../numeric/python-sum.js';
 
 /** Query id -> (doc id -> integer relevance). Map order is kept (it decides mteb's summation order). */
 export type Qrels = Map<string, Map<string, number>>;
@@ -29,11 +30,8 @@ export type RetrievalProtocol = 'mteb-1' | 'mteb-2';
  */
 export type Mteb1Variant = '1.12.0' | '1.12.8';
 
-/**
- * How Python adds up per-query values before dividing (mteb ≥1.12.8 and 2.x call `sum()`):
- * CPython < 3.12 adds left to right; 3.12+ uses Neumaier compensation. mteb 1.12.0 uses `+=` (always naive).
- */
-export type PythonSum = 'naive' | 'neumaier';
+/** How Python adds up per-query values before dividing (mteb ≥1.12.8 and 2.x call `sum()`; 1.12.0 `+=`). */
+export type PythonSum = PythonSumMode;
 
 export interface EvaluateOptions {
   /** Cutoffs, in the order mteb lists them; default 1,3,5,10,20,100,1000. */

@@ -4,7 +4,7 @@
  * scores form one step. No positive label gives 0 (sklearn warns and sets recall to 1 everywhere).
  */
 import { MtebError } from '../../core/errors.js';
-import { numpySum } from './numpy-order.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 
 export function averagePrecisionScore(yTrue: ArrayLike<number | boolean>, scores: ArrayLike<number>): number {
   const n = yTrue.length;
@@ -39,5 +39,5 @@ export function averagePrecisionScore(yTrue: ArrayLike<number | boolean>, scores
     const k = m - 1 - j;
     terms[j] = ((k > 0 ? recall[k - 1] : 0) - recall[k]) * precision[k];
   }
-  return -numpySum(terms);
+  return -numpySum64(terms);
 }

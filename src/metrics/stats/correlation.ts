@@ -4,7 +4,7 @@
  */
 import { betaIncReg, studentTSf } from './special.js';
 import { rankdataAverage } from './rank.js';
-import { numpySum } from './numpy-order.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 
 export interface CorrelationResult {
   statistic: number;
@@ -19,7 +19,7 @@ function isConstant(v: ArrayLike<number>): boolean {
 
 // np.mean: pairwise sum / n
 function mean(v: ArrayLike<number>): number {
-  return numpySum(v) / v.length;
+  return numpySum64(v) / v.length;
 }
 
 // scipy.linalg.norm (BLAS nrm2) scales to avoid overflow; for embedding scores a scaled sum of squares

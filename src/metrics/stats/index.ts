@@ -23,11 +23,12 @@ export {
   pairedEuclideanF32,
   pairedDotF32,
   pairedModelSimilarityF32,
+  pairedScoreFns,
+  type PairedScoreFns,
   type SimilarityFn,
   type Arithmetic,
 } from './paired.js';
 export { weightedPrecisionRecallF1, type WeightedPrf } from './weighted-prf.js';
 export { confidenceScores, nAUC, nAUCScores, type ConfidenceScores } from './nauc.js';
 export { torchTop1Index } from './torch-topk.js';
-export { einsumDot, numpySum, einsumDotF32, numpySumF32 } from './numpy-order.js';
 export { torchArgsortDesc } from './torch-sort.js';

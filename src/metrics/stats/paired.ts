@@ -8,7 +8,7 @@
  */
 import type { Matrix } from '../../core/matrix.js';
 import { MtebError } from '../../core/errors.js';
-import { einsumDot, einsumDotF32, numpySum, numpySumF32 } from './numpy-order.js';
+import { einsumDot32, einsumDot64, numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
 
 const SKLEARN_ZERO_NORM = 10 * 2.220446049250313e-16;
 const TORCH_NORM_EPS = 1e-12;
@@ -21,7 +21,7 @@ export function checkSameShape(a: Matrix, b: Matrix, what: string): void {
 
 // sklearn row_norms = sqrt(einsum('ij,ij->i')); torch's norm differs only in the last bit.
 function rowNorm(m: Matrix, i: number): number {
-  return Math.sqrt(einsumDot(m.data, i * m.dim, m.data, i * m.dim, m.dim));
+  return Math.sqrt(einsumDot64(m.data, i * m.dim, m.data, i * m.dim, m.dim));
 }
 
 /** sklearn `normalize` divisor: the L2 norm, or 1 for (near-)zero rows. */
@@ -44,7 +44,7 @@ export function pairedCosine(a: Matrix, b: Matrix): Float64Array {
     const na = sklearnNorm(a, i);
     const nb = sklearnNorm(b, i);
     for (let k = 0; k < d; k++) diff[k] = a.data[i * d + k] / na - b.data[i * d + k] / nb;
-    out[i] = 1 - 0.5 * einsumDot(diff, 0, diff, 0, d);
+    out[i] = 1 - 0.5 * einsumDot64(diff, 0, diff, 0, d);
   }
   return out;
 }
@@ -70,7 +70,7 @@ export function pairedManhattan(a: Matrix, b: Matrix): Float64Array {
   const diff = new Float64Array(d);
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < d; k++) diff[k] = Math.abs(a.data[i * d + k] - b.data[i * d + k]);
-    out[i] = numpySum(diff);
+    out[i] = numpySum64(diff);
   }
   return out;
 }
@@ -82,7 +82,7 @@ export function pairedEuclidean(a: Matrix, b: Matrix): Float64Array {
   const diff = new Float64Array(d);
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < d; k++) diff[k] = a.data[i * d + k] - b.data[i * d + k];
-    out[i] = Math.sqrt(einsumDot(diff, 0, diff, 0, d));
+    out[i] = Math.sqrt(einsumDot64(diff, 0, diff, 0, d));
   }
   return out;
 }
@@ -91,7 +91,7 @@ export function pairedDot(a: Matrix, b: Matrix): Float64Array {
   checkSameShape(a, b, 'paired dot');
   const out = new Float64Array(a.rows);
   const d = a.dim;
-  for (let i = 0; i < a.rows; i++) out[i] = einsumDot(a.data, i * d, b.data, i * d, d);
+  for (let i = 0; i < a.rows; i++) out[i] = einsumDot64(a.data, i * d, b.data, i * d, d);
   return out;
 }
 
@@ -148,7 +148,7 @@ const F32_ZERO_NORM = Math.fround(10 * 1.1920928955078125e-7);
 const f32 = Math.fround;
 
 function sklearnNormF32(m: Matrix, i: number): number {
-  const n = f32(Math.sqrt(einsumDotF32(m.data, i * m.dim, m.data, i * m.dim, m.dim)));
+  const n = f32(Math.sqrt(einsumDot32(m.data, i * m.dim, m.data, i * m.dim, m.dim)));
   return n < F32_ZERO_NORM ? 1 : n;
 }
 
@@ -161,7 +161,7 @@ export function pairedCosineF32(a: Matrix, b: Matrix): Float64Array {
     const na = sklearnNormF32(a, i);
     const nb = sklearnNormF32(b, i);
     for (let k = 0; k < d; k++) diff[k] = f32(a.data[i * d + k] / na) - f32(b.data[i * d + k] / nb);
-    out[i] = f32(1 - f32(0.5 * einsumDotF32(diff, 0, diff, 0, d)));
+    out[i] = f32(1 - f32(0.5 * einsumDot32(diff, 0, diff, 0, d)));
   }
   return out;
 }
@@ -173,7 +173,7 @@ export function pairedManhattanF32(a: Matrix, b: Matrix): Float64Array {
   const diff = new Float32Array(d);
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < d; k++) diff[k] = Math.abs(a.data[i * d + k] - b.data[i * d + k]);
-    out[i] = numpySumF32(diff);
+    out[i] = numpySum32(diff);
   }
   return out;
 }
@@ -185,7 +185,7 @@ export function pairedEuclideanF32(a: Matrix, b: Matrix): Float64Array {
   const diff = new Float32Array(d);
   for (let i = 0; i < a.rows; i++) {
     for (let k = 0; k < d; k++) diff[k] = a.data[i * d + k] - b.data[i * d + k];
-    out[i] = f32(Math.sqrt(einsumDotF32(diff, 0, diff, 0, d)));
+    out[i] = f32(Math.sqrt(einsumDot32(diff, 0, diff, 0, d)));
   }
   return out;
 }
@@ -193,7 +193,7 @@ export function pairedEuclideanF32(a: Matrix, b: Matrix): Float64Array {
 export function pairedDotF32(a: Matrix, b: Matrix): Float64Array {
   checkSameShape(a, b, 'paired dot');
   const out = new Float64Array(a.rows);
-  for (let i = 0; i < a.rows; i++) out[i] = einsumDotF32(a.data, i * a.dim, b.data, i * b.dim, a.dim);
+  for (let i = 0; i < a.rows; i++) out[i] = einsumDot32(a.data, i * a.dim, b.data, i * b.dim, a.dim);
   return out;
 }
 
@@ -232,3 +232,31 @@ export function pairedModelSimilarityF32(a: Matrix, b: Matrix, fn: SimilarityFn)
 
 /** Which arithmetic the paired scores use: float64 (default), or float32 as mteb runs on float32 embeddings. */
 export type Arithmetic = 'float64' | 'float32';
+
+/** The paired score functions of one arithmetic, so evaluators pick float64 or float32 in one place. */
+export interface PairedScoreFns {
+  cosine: (a: Matrix, b: Matrix) => Float64Array;
+  manhattan: (a: Matrix, b: Matrix) => Float64Array;
+  euclidean: (a: Matrix, b: Matrix) => Float64Array;
+  dot: (a: Matrix, b: Matrix) => Float64Array;
+  modelSimilarity: (a: Matrix, b: Matrix, fn: SimilarityFn) => Float64Array;
+}
+
+const PAIRED_F64: PairedScoreFns = {
+  cosine: pairedCosine,
+  manhattan: pairedManhattan,
+  euclidean: pairedEuclidean,
+  dot: pairedDot,
+  modelSimilarity: pairedModelSimilarity,
+};
+const PAIRED_F32: PairedScoreFns = {
+  cosine: pairedCosineF32,
+  manhattan: pairedManhattanF32,
+  euclidean: pairedEuclideanF32,
+  dot: pairedDotF32,
+  modelSimilarity: pairedModelSimilarityF32,
+};
+
+export function pairedScoreFns(arithmetic: Arithmetic = 'float64'): PairedScoreFns {
+  return arithmetic === 'float32' ? PAIRED_F32 : PAIRED_F64;
+}

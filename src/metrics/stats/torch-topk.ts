@@ -6,55 +6,12 @@
  * Verified against torch 1.13 on 3000 tie-heavy random vectors (fixtures/golden/bitext/make_goldens.py).
  * NaN ranks above everything, as ATen's comparator puts it.
  */
+import { insertionSort, moveMedianToFirst, swap, unguardedPartition } from './libstdcxx-sort.js';
 
 type Pair = [number, number];
 
 function comp(x: Pair, y: Pair): boolean {
   return (Number.isNaN(x[0]) && !Number.isNaN(y[0])) || x[0] > y[0];
-}
-
-function swap(q: Pair[], i: number, j: number): void {
-  const t = q[i];
-  q[i] = q[j];
-  q[j] = t;
-}
-
-function moveMedianToFirst(q: Pair[], result: number, a: number, b: number, c: number): void {
-  if (comp(q[a], q[b])) {
-    if (comp(q[b], q[c])) swap(q, result, b);
-    else if (comp(q[a], q[c])) swap(q, result, c);
-    else swap(q, result, a);
-  } else if (comp(q[a], q[c])) swap(q, result, a);
-  else if (comp(q[b], q[c])) swap(q, result, c);
-  else swap(q, result, b);
-}
-
-function unguardedPartition(q: Pair[], first: number, last: number, pivot: number): number {
-  for (;;) {
-    while (comp(q[first], q[pivot])) first++;
-    last--;
-    while (comp(q[pivot], q[last])) last--;
-    if (!(first < last)) return first;
-    swap(q, first, last);
-    first++;
-  }
-}
-
-function insertionSort(q: Pair[], first: number, last: number): void {
-  for (let i = first + 1; i < last; i++) {
-    const val = q[i];
-    if (comp(val, q[first])) {
-      for (let j = i; j > first; j--) q[j] = q[j - 1];
-      q[first] = val;
-    } else {
-      let j = i;
-      while (comp(val, q[j - 1])) {
-        q[j] = q[j - 1];
-        j--;
-      }
-      q[j] = val;
-    }
-  }
 }
 
 function firstMax(q: Pair[], first: number, last: number): void {
@@ -80,12 +37,12 @@ export function torchTop1Index(values: ArrayLike<number>, offset = 0, n = values
     }
     depth--;
     const mid = first + Math.floor((last - first) / 2);
-    moveMedianToFirst(q, first, first + 1, mid, last - 1);
-    const cut = unguardedPartition(q, first + 1, last, first);
+    moveMedianToFirst(q, first, first + 1, mid, last - 1, comp);
+    const cut = unguardedPartition(q, first + 1, last, first, comp);
     // nth = 0: keep the left part unless the cut is at the very start
     if (cut <= 0) first = cut;
     else last = cut;
   }
-  insertionSort(q, first, last);
+  insertionSort(q, first, last, comp);
   return q[0][1];
 }

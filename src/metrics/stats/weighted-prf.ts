@@ -3,7 +3,7 @@
  * accuracy_score (sklearn 1.2.1). Labels are the sorted union of y_true and y_pred; each label's metric is
  * weighted by its support in y_true, so labels only ever predicted count with weight 0.
  */
-import { numpySum } from './numpy-order.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 
 export interface WeightedPrf {
   precision: number;
@@ -48,7 +48,7 @@ export function weightedPrecisionRecallF1(yTrue: ArrayLike<number>, yPred: Array
     w.push(ts);
   }
   // np.average(x, weights=w) = np.multiply(x, w).sum() / w.sum(), sums pairwise in label order
-  const wsum = numpySum(w);
+  const wsum = numpySum64(w);
   if (wsum === 0) return { precision: 0, recall: 0, f1: 0, accuracy: n ? correct / n : NaN };
-  return { precision: numpySum(wp) / wsum, recall: numpySum(wr) / wsum, f1: numpySum(wf) / wsum, accuracy: correct / n };
+  return { precision: numpySum64(wp) / wsum, recall: numpySum64(wr) / wsum, f1: numpySum64(wf) / wsum, accuracy: correct / n };
 }

@@ -8,19 +8,7 @@ import type { Matrix } from '../../core/matrix.js';
 import type { Protocol } from '../../core/task-spec.js';
 import { MtebError } from '../../core/errors.js';
 import { pearson, spearman } from '../stats/correlation.js';
-import {
-  checkSameShape,
-  pairedCosine,
-  pairedCosineF32,
-  pairedEuclidean,
-  pairedEuclideanF32,
-  pairedManhattan,
-  pairedManhattanF32,
-  pairedModelSimilarity,
-  pairedModelSimilarityF32,
-  type Arithmetic,
-  type SimilarityFn,
-} from '../stats/paired.js';
+import { checkSameShape, pairedScoreFns, type Arithmetic, type SimilarityFn } from '../stats/paired.js';
 
 export interface STSOptions {
   protocol?: Protocol;
@@ -50,16 +38,16 @@ export function evaluateSTS(emb1: Matrix, emb2: Matrix, gold: ArrayLike<number>,
   const g = opts.scoreRange
     ? Float64Array.from(gold, (s) => (s - opts.scoreRange![0]) / (opts.scoreRange![1] - opts.scoreRange![0]))
     : Float64Array.from(gold);
-  const f32 = opts.arithmetic === 'float32';
-  const cosine = (f32 ? pairedCosineF32 : pairedCosine)(emb1, emb2);
-  const manhattan = (f32 ? pairedManhattanF32 : pairedManhattan)(emb1, emb2).map((v) => -v);
-  const euclidean = (f32 ? pairedEuclideanF32 : pairedEuclidean)(emb1, emb2).map((v) => -v);
+  const fns = pairedScoreFns(opts.arithmetic);
+  const cosine = fns.cosine(emb1, emb2);
+  const manhattan = fns.manhattan(emb1, emb2).map((v) => -v);
+  const euclidean = fns.euclidean(emb1, emb2).map((v) => -v);
   const cosinePearson = pearson(g, cosine);
   const cosineSpearman = spearman(g, cosine);
   let simPearson = cosinePearson;
   let simSpearman = cosineSpearman;
   if (opts.protocol === 'mteb-2' || opts.similarity) {
-    const sim = (f32 ? pairedModelSimilarityF32 : pairedModelSimilarity)(emb1, emb2, opts.similarity ?? 'cosine');
+    const sim = fns.modelSimilarity(emb1, emb2, opts.similarity ?? 'cosine');
     simPearson = pearson(g, sim);
     simSpearman = spearman(g, sim);
   }

@@ -15,7 +15,7 @@ import type { Protocol } from '../../core/task-spec.js';
 import { MtebError } from '../../core/errors.js';
 import { pearsonr, spearmanr, type CorrelationResult } from '../stats/correlation.js';
 import { similarityMatrix, type SimilarityFn } from '../stats/paired.js';
-import { numpySum } from '../stats/numpy-order.js';
+import { numpySum64 } from '../numeric/numpy-sum.js';
 
 export interface SummarizationDoc {
   human: Matrix;
@@ -120,7 +120,7 @@ export function evaluateSummarization(docs: SummarizationDoc[], opts: Summarizat
     const rs = results[k];
     // np.mean of an empty list is NaN; the legacy mean runs over the flattened (statistic, pvalue) pairs.
     const values = opts.variant === 'legacy' ? rs.flatMap((r) => [r.statistic, r.pvalue]) : rs.map((r) => r.statistic);
-    scores[k] = values.length === 0 ? NaN : numpySum(values) / values.length;
+    scores[k] = values.length === 0 ? NaN : numpySum64(values) / values.length;
   }
   return { scores, perItem, skipped };
 }

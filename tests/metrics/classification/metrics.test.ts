@@ -6,7 +6,7 @@ import {
   precisionRecallF1,
   prfCounts,
 } from '../../../src/metrics/classification/metrics.js';
-import { npMean, npSum } from '../../../src/metrics/classification/numpy-sum.js';
+import { numpyMean as npMean, numpySum64 as npSum } from '../../../src/metrics/numeric/numpy-sum.js';
 import { compareLabels, uniqueLabels } from '../../../src/metrics/classification/labels.js';
 import { MtebError } from '../../../src/core/errors.js';
 import { G } from './golden.js';

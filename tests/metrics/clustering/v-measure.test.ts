@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { vMeasure, vMeasureScore, labelEntropy } from '../../../src/metrics/clustering/v-measure.js';
-import { numpyMean, numpyStd, numpySum32, numpySum64 } from '../../../src/metrics/clustering/numpy-sum.js';
+import { numpyMean, numpyStd, numpySum32, numpySum64 } from '../../../src/metrics/numeric/numpy-sum.js';
 import { RandomState } from '../../../src/rng/numpy-random-state.js';
 import { goldens } from './helpers.js';
 

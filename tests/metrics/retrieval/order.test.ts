@@ -1,7 +1,8 @@
 import { describe, test, expect } from '@jest/globals';
 import { compareCodePoints, trecPrecedes, trecSim } from '../../../src/metrics/retrieval/order.js';
 import { glibcLog2 } from '../../../src/metrics/retrieval/log2.js';
-import { numpyStd, numpySum, pythonSum } from '../../../src/metrics/retrieval/pysum.js';
+import { numpyStd, numpySum64 as numpySum } from '../../../src/metrics/numeric/numpy-sum.js';
+import { pythonSum } from '../../../src/metrics/numeric/python-sum.js';
 
 describe('orderings', () => {
   test('code point order, not UTF-16 order', () => {

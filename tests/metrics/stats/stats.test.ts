@@ -10,7 +10,8 @@ import {
   nAUC,
   confidenceScores,
 } from '../../../src/metrics/stats/index.js';
-import { einsumDot, numpySum } from '../../../src/metrics/stats/numpy-order.js';
+import { stdSort } from '../../../src/metrics/stats/libstdcxx-sort.js';
+import { einsumDot64 as einsumDot, numpySum64 as numpySum } from '../../../src/metrics/numeric/numpy-sum.js';
 import { loadGolden } from '../pair-classification/golden-helpers.js';
 
 type N = number | null;
@@ -117,5 +118,19 @@ describe('nAUC', () => {
     expect(c.max).toBe(0.9);
     expect(c.diff1).toBeCloseTo(0.4, 15);
     expect(c.std).toBeCloseTo(Math.sqrt(((0.2 - 1.6 / 3) ** 2 + (0.9 - 1.6 / 3) ** 2 + (0.5 - 1.6 / 3) ** 2) / 3), 15);
+  });
+});
+
+describe('libstdc++ std::sort port', () => {
+  test('sorts like std::sort for any comparator (sizes around the 16-element threshold)', () => {
+    for (const n of [0, 1, 2, 15, 16, 17, 40, 300]) {
+      const v = Array.from({ length: n }, (_, i) => (i * 7919) % 101);
+      const asc = v.slice();
+      stdSort(asc, (a, b) => a < b);
+      expect(asc).toEqual(v.slice().sort((a, b) => a - b));
+      const desc = v.slice();
+      stdSort(desc, (a, b) => a > b);
+      expect(desc).toEqual(v.slice().sort((a, b) => b - a));
+    }
   });
 });
