@@ -1,5 +1,6 @@
 // Exact top-k search vs numpy/OpenBLAS on the same shapes, plain JS loops, and HNSW build/query/recall.
-// Run: node bin/run-ts.js bench/search/run.ts [--quick]   (prints JSON on stdout, progress on stderr)
+// Run: node bin/run-ts.js bench/search/run.ts [--quick] [--exact-only]   (JSON on stdout, progress on stderr)
+// --exact-only: just the interleaved numpy / onnxruntime rounds (skips JS loops and HNSW).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -75,7 +76,11 @@ delete env.OPENBLAS_L2_SIZE;
 const exact = new ExactSearch();
 const c16 = matrixCorpus(ids, c, { storage: 'float16' });
 const bestOf: Record<string, number> = {};
-const keep = (k: string, s: number) => (bestOf[k] = Math.min(bestOf[k] ?? Infinity, s));
+const perRound: Record<string, number[]> = {};
+const keep = (k: string, s: number) => {
+  (perRound[k] ??= []).push(s);
+  bestOf[k] = Math.min(bestOf[k] ?? Infinity, s);
+};
 const timed = async (f: () => Promise<unknown>) => {
   const t = performance.now();
   await f();
@@ -106,6 +111,15 @@ out.exact_onnx_dot = rate(bestOf.onnx_dot);
 out.exact_onnx_cosine = rate(bestOf.onnx_cosine);
 out.exact_onnx_dot_fp16 = rate(bestOf.onnx_dot_fp16);
 out.rounds = ROUNDS;
+// Every round's seconds, and each round's ratio to that round's numpy bare matmul (same background load).
+out.per_round_seconds = perRound;
+out.per_round_vs_numpy_bare = Object.fromEntries(
+  ['onnx_dot', 'onnx_cosine', 'onnx_dot_fp16'].map((k) => [k, (perRound[k] ?? []).map((s, r) => (perRound.numpy_bare?.[r] ?? NaN) / s)]),
+);
+if (process.argv.includes('--exact-only')) {
+  process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  process.exit(0);
+}
 
 // JS loops on a small slice, as a rate.
 log('js loops (small slice) ...');

@@ -76,3 +76,50 @@ export function expectedHash(name: string): string | null {
   const m = NAME.exec(name);
   return m ? m[4] : null;
 }
+
+/**
+ * The small per-chunk index `<chunk name minus .arrow>.idx`, written atomically right after its chunk, so a
+ * process opening the cache reads 32 B per text instead of hashing every vector: magic, rows (u32 LE), dim
+ * (u32 LE), the chunk's content sha256 (the one in its name), rows × 32 B text digests, then sha256 of all of
+ * the above. The chunk itself is hashed lazily, the first time its vectors are read.
+ */
+export interface ChunkIndex {
+  rows: number;
+  dim: number;
+  /** sha256 hex of the chunk file's bytes. */
+  contentHash: string;
+  digests: Uint8Array;
+}
+
+const INDEX_MAGIC = Buffer.from('MTEBCIX1', 'latin1');
+const INDEX_HEAD = INDEX_MAGIC.length + 8 + 32;
+
+export function encodeIndex(ix: ChunkIndex): Uint8Array {
+  const out = Buffer.alloc(INDEX_HEAD + ix.digests.length + 32);
+  INDEX_MAGIC.copy(out, 0);
+  out.writeUInt32LE(ix.rows, 8);
+  out.writeUInt32LE(ix.dim, 12);
+  out.write(ix.contentHash, 16, 'hex');
+  out.set(ix.digests, INDEX_HEAD);
+  createHash('sha256').update(out.subarray(0, out.length - 32)).digest().copy(out, out.length - 32);
+  return out;
+}
+
+/** Throws on a wrong magic, length or checksum; callers rebuild the index from its chunk. */
+export function decodeIndex(bytes: Uint8Array): ChunkIndex {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (b.length < INDEX_HEAD + 32 || !b.subarray(0, 8).equals(INDEX_MAGIC)) throw new Error('not a chunk index');
+  const rows = b.readUInt32LE(8);
+  if (b.length !== INDEX_HEAD + rows * DIGEST_BYTES + 32) throw new Error(`index length ${b.length} does not fit ${rows} rows`);
+  if (!createHash('sha256').update(b.subarray(0, b.length - 32)).digest().equals(b.subarray(b.length - 32))) throw new Error('index checksum mismatch');
+  return { rows, dim: b.readUInt32LE(12), contentHash: b.toString('hex', 16, 48), digests: b.subarray(INDEX_HEAD, b.length - 32) };
+}
+
+export function indexFileName(chunkName: string): string {
+  return chunkName.replace(/\.arrow$/, '.idx');
+}
+
+/** The chunk a `.idx` file belongs to, or null if the name is not an index name. */
+export function chunkOfIndex(name: string): string | null {
+  return name.endsWith('.idx') && expectedHash(name.replace(/\.idx$/, '.arrow')) ? name.replace(/\.idx$/, '.arrow') : null;
+}

@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
-import { decodeChunk, expectedHash, sha256 } from './chunk-file.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { chunkOfIndex, decodeChunk, decodeIndex, encodeIndex, expectedHash, indexFileName, sha256 } from './chunk-file.js';
 import type { NamespaceInfo } from './keys.js';
 
 export interface NamespaceSummary {
@@ -11,7 +12,7 @@ export interface NamespaceSummary {
   rows: number;
   bytes: number;
   dim: number | null;
-  /** Leftovers: `*.corrupt` chunks and temp files of killed writers. */
+  /** Leftovers: `*.corrupt` chunks, temp files of killed writers, indexes whose chunk is gone. */
   junk: number;
 }
 
@@ -32,21 +33,35 @@ async function readInfo(nsDir: string): Promise<NamespaceInfo | null> {
   }
 }
 
-/** Rows are counted from chunk footers without hashing (fast); `verifyCache` checks content. */
+/** Rows come from the chunk indexes (a chunk without a usable one is decoded); `verifyCache` checks content. */
 export async function cacheInfo(dir: string): Promise<NamespaceSummary[]> {
   const out: NamespaceSummary[] = [];
   for (const ns of await listNamespaces(dir)) {
     const nsDir = path.join(dir, ns);
     const s: NamespaceSummary = { key: ns.slice(3), info: await readInfo(nsDir), chunks: 0, rows: 0, bytes: 0, dim: null, junk: 0 };
-    for (const f of await fs.readdir(nsDir)) {
+    const files = new Set(await fs.readdir(nsDir));
+    for (const f of files) {
       if (f === 'namespace.json') continue;
       const st = await fs.stat(path.join(nsDir, f));
+      s.bytes += st.size;
+      const owner = chunkOfIndex(f);
+      if (owner) {
+        if (!files.has(owner)) s.junk++;
+        continue;
+      }
       if (!expectedHash(f)) {
         s.junk++;
         continue;
       }
       s.chunks++;
-      s.bytes += st.size;
+      try {
+        const ix = decodeIndex(await fs.readFile(path.join(nsDir, indexFileName(f))));
+        s.rows += ix.rows;
+        s.dim = ix.dim;
+        continue;
+      } catch {
+        // no or damaged index: count from the chunk itself
+      }
       try {
         const c = decodeChunk(await fs.readFile(path.join(nsDir, f)));
         s.rows += c.rows;
@@ -63,11 +78,16 @@ export async function cacheInfo(dir: string): Promise<NamespaceSummary[]> {
 export interface VerifyReport {
   checked: number;
   corrupt: string[];
+  /** Chunks (sound ones) whose index was missing or did not match them; rewritten with `fix`. */
+  badIndexes: string[];
 }
 
-/** Hashes every chunk against its name and decodes it; with `fix`, bad chunks are renamed `*.corrupt`. */
+/**
+ * Hashes every chunk against its name, decodes it and compares its index; with `fix`, bad chunks are renamed
+ * `*.corrupt` (their index removed) and missing or wrong indexes are rewritten from their chunk.
+ */
 export async function verifyCache(dir: string, opts: { fix?: boolean } = {}): Promise<VerifyReport> {
-  const rep: VerifyReport = { checked: 0, corrupt: [] };
+  const rep: VerifyReport = { checked: 0, corrupt: [], badIndexes: [] };
   for (const ns of await listNamespaces(dir)) {
     const nsDir = path.join(dir, ns);
     for (const f of (await fs.readdir(nsDir)).sort()) {
@@ -76,17 +96,28 @@ export async function verifyCache(dir: string, opts: { fix?: boolean } = {}): Pr
       rep.checked++;
       const full = path.join(nsDir, f);
       const bytes = await fs.readFile(full);
-      let ok = sha256(bytes) === want;
-      if (ok) {
+      let chunk: ReturnType<typeof decodeChunk> | null = null;
+      if (sha256(bytes) === want) {
         try {
-          decodeChunk(bytes);
+          chunk = decodeChunk(bytes);
         } catch {
-          ok = false;
+          chunk = null;
         }
       }
-      if (!ok) {
+      const idxFile = path.join(nsDir, indexFileName(f));
+      if (!chunk) {
         rep.corrupt.push(full);
-        if (opts.fix) await fs.rename(full, `${full}.corrupt`);
+        if (opts.fix) {
+          await fs.rename(full, `${full}.corrupt`);
+          await fs.rm(idxFile, { force: true });
+        }
+        continue;
+      }
+      const expected = Buffer.from(encodeIndex({ rows: chunk.rows, dim: chunk.dim, contentHash: want, digests: chunk.digests }));
+      const actual = await fs.readFile(idxFile).catch(() => null);
+      if (!actual || !expected.equals(actual)) {
+        rep.badIndexes.push(full);
+        if (opts.fix) await writeFileAtomic(idxFile, expected);
       }
     }
   }
@@ -102,7 +133,7 @@ export interface PruneOptions {
 }
 
 /**
- * Always removes `*.corrupt` files and temp files older than an hour (a writer still running finishes within
+ * Always removes `*.corrupt` files, indexes whose chunk is gone, and temp files older than an hour (a writer still running finishes within
  * seconds); removes whole namespaces by fingerprint or age when asked. Returns the paths removed.
  */
 export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<{ removed: string[]; bytes: number }> {
@@ -132,7 +163,10 @@ export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<
       const full = path.join(nsDir, f);
       const st = await fs.stat(full);
       const staleTmp = f.includes('.tmp-') && now - st.mtimeMs > 3_600_000;
-      if (f.endsWith('.corrupt') || staleTmp) {
+      // Writers rename the chunk before writing its index, so an index without its chunk is never in progress.
+      const owner = chunkOfIndex(f);
+      const orphanIndex = owner !== null && !files.includes(owner);
+      if (f.endsWith('.corrupt') || staleTmp || orphanIndex) {
         removed.push(full);
         bytes += st.size;
         if (!opts.dryRun) await fs.rm(full, { force: true });

@@ -30,6 +30,8 @@ export interface Embedder {
   embed(texts: string[], options: EmbedOptions): Promise<Matrix>;
   /** Optional metadata for model_meta.json. */
   meta?(): Partial<ModelMeta>;
+  /** Persist anything buffered (the embedding cache's pending rows); the runner calls it after every task. */
+  flush?(): Promise<void>;
   close?(): Promise<void>;
 }
 

@@ -33,6 +33,7 @@ export function validating(inner: Embedder): Embedder {
       return check(texts, await inner.embed(texts, options));
     },
     meta: inner.meta ? () => inner.meta!() : undefined,
+    flush: inner.flush ? () => inner.flush!() : undefined,
     close: inner.close ? () => inner.close!() : undefined,
   };
   return wrapped;

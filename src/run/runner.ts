@@ -143,6 +143,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       const err = isMtebError(e) ? e.withTask(spec.name) : new MtebError('E_INTERNAL', (e as Error)?.stack ?? String(e), { task: spec.name });
       outcomes.push({ task: spec.name, status: 'failed', error: formatError(err), errorCode: err.code, seconds: (performance.now() - t0) / 1000 });
       log(formatError(err));
+    } finally {
+      // Embeddings computed for this task are persisted even when it failed, so a rerun never redoes them.
+      await embedder.flush?.();
     }
   }
   return { model, revision, outputDir: opts.outputDir, outcomes };

@@ -8,6 +8,8 @@ export interface SearchGraphSpec {
   /** TopK outputs (values, indices) instead of the raw score matrix. */
   withTopK: boolean;
   corpusDtype: CorpusDtype;
+  /** L2-normalise query and corpus rows first (cosine), as torch.nn.functional.normalize(eps=1e-12). */
+  normalize: boolean;
   /**
    * Map NaN scores to -1 (mteb) with an extra pass over the score matrix. The fast variant skips it and instead
    * outputs per-row squared norms `q_sq`/`c_sq`: when all are finite no score can be NaN and its result is
@@ -17,12 +19,12 @@ export interface SearchGraphSpec {
 }
 
 export function graphKey(s: SearchGraphSpec): string {
-  return `${s.withTopK ? 'topk' : 'scores'}-${s.corpusDtype}-${s.nanSafe ? 'safe' : 'fast'}`;
+  return `${s.withTopK ? 'topk' : 'scores'}-${s.normalize ? 'cos' : 'dot'}-${s.corpusDtype}-${s.nanSafe ? 'safe' : 'fast'}`;
 }
 
 /**
  * The tiny graphs exact search runs, so onnxruntime does every pass over the corpus at native speed with its
- * own threads and no JS-side copy: optional fp16→fp32 Cast, scores = Q · Cᵀ
+ * own threads and no JS-side copy: optional fp16→fp32 Cast, optional row L2-normalisation, scores = Q · Cᵀ
  * (one Gemm → MLAS SGEMM), NaN → -1 (mteb), then TopK along the corpus axis. The `scores` variant is the same
  * graph without TopK; it is only run when ties straddle the top-k cut, and the same ops on the same shapes give
  * the same float32 scores bit for bit.
@@ -38,7 +40,7 @@ export function buildSearchGraph(spec: SearchGraphSpec): Uint8Array {
   const nodes: any[] = [];
   const initializer: any[] = spec.nanSafe ? [scalar('minus_one', -1)] : [];
   let corpus = 'corpus';
-  const queries = 'queries';
+  let queries = 'queries';
   if (spec.corpusDtype === 'float16') {
     nodes.push({ opType: 'Cast', input: ['corpus'], output: ['corpus_f32'], attribute: [{ name: 'to', type: A.INT, i: T.FLOAT }] });
     corpus = 'corpus_f32';
@@ -46,6 +48,18 @@ export function buildSearchGraph(spec: SearchGraphSpec): Uint8Array {
   // Squared row norms: non-finite exactly when a row holds NaN/Inf (or overflows), i.e. when scores can be NaN.
   for (const [src, tag] of [[queries, 'q'], [corpus, 'c']] as const) {
     nodes.push({ opType: 'ReduceSumSquare', input: [src], output: [`${tag}_sq`], attribute: [{ name: 'axes', type: A.INTS, ints: [1] }, { name: 'keepdims', type: A.INT, i: 1 }] });
+  }
+  if (spec.normalize) {
+    initializer.push(scalar('eps', 1e-12));
+    for (const [src, tag] of [[queries, 'q'], [corpus, 'c']] as const) {
+      nodes.push(
+        { opType: 'Sqrt', input: [`${tag}_sq`], output: [`${tag}_norm`] },
+        { opType: 'Max', input: [`${tag}_norm`, 'eps'], output: [`${tag}_den`] },
+        { opType: 'Div', input: [src, `${tag}_den`], output: [`${tag}_unit`] },
+      );
+    }
+    queries = 'q_unit';
+    corpus = 'c_unit';
   }
   if (spec.nanSafe) {
     nodes.push(

@@ -99,14 +99,9 @@ const EPS_F32 = Math.fround(1e-12);
  * `dst = src / max(‖src‖₂, 1e-12)` per row, as torch.nn.functional.normalize (p=2, eps=1e-12, float32): the
  * norm is rounded to float32 and each quotient is a correctly rounded float32 division. NaN and ±Inf propagate
  * as in torch (an Inf makes its row's norm Inf, so Inf/Inf = NaN), which the search turns into a -1 score.
- * `src` may be fp16 bits (widened on the fly, so a stored fp16 chunk is read once). `dst` may be `src`.
+ * The JS engine's reference for the normalisation the onnxruntime graph does; `dst` may be `src`.
  */
-export function torchNormalizeInto(src: Float32Array | Uint16Array, dst: Float32Array, dim: number): Float32Array {
-  if (src instanceof Uint16Array) {
-    const lut = halfTable();
-    for (let i = 0; i < src.length; i++) dst[i] = lut[src[i]];
-    src = dst;
-  }
+export function torchNormalizeInto(src: Float32Array, dst: Float32Array, dim: number): Float32Array {
   for (let o = 0; o < src.length; o += dim) {
     let ss = 0;
     for (let j = o; j < o + dim; j++) ss += src[j] * src[j];

@@ -21,7 +21,9 @@ async function capture(f: () => Promise<number>): Promise<{ code: number; out: s
 describe('mteb-ts cache', () => {
   test('info, verify (exit 1 on corruption, 0 with --fix), prune', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'cache-cli-'));
-    await new EmbeddingCache(dir, { chunkRows: 2 }).wrap(new StubEmbedder(4)).embed(['a', 'b', 'c'], { role: 'query', instruction: 'Q' });
+    const e = new EmbeddingCache(dir, { chunkRows: 2 }).wrap(new StubEmbedder(4));
+    await e.embed(['a', 'b', 'c'], { role: 'query', instruction: 'Q' });
+    await e.close();
     const base = { 'cache-dir': dir, fix: false, 'dry-run': false, json: true };
     const info = await capture(() => cacheCommand.handler({ ...base, action: 'info' }));
     expect(info.code).toBe(0);
@@ -31,7 +33,7 @@ describe('mteb-ts cache', () => {
     await fs.appendFile(path.join(dir, ns, chunk), 'x');
     const bad = await capture(() => cacheCommand.handler({ ...base, action: 'verify' }));
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.out)).toEqual({ checked: 2, corrupt: [path.join(dir, ns, chunk)] });
+    expect(JSON.parse(bad.out)).toEqual({ checked: 2, corrupt: [path.join(dir, ns, chunk)], badIndexes: [] });
     expect((await capture(() => cacheCommand.handler({ ...base, action: 'verify', fix: true }))).code).toBe(0);
     const pruned = await capture(() => cacheCommand.handler({ ...base, action: 'prune' }));
     expect(JSON.parse(pruned.out).removed).toEqual([path.join(dir, ns, `${chunk}.corrupt`)]);
