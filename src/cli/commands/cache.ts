@@ -37,9 +37,10 @@ export const cacheCommand: CliCommand = {
       if (args.json) out(JSON.stringify(rep, null, 2));
       else {
         for (const f of rep.corrupt) out(`corrupt: ${f}${args.fix ? ' (set aside)' : ''}`);
-        process.stderr.write(`${rep.checked} chunk(s) checked, ${rep.corrupt.length} corrupt\n`);
+        for (const f of rep.badIndexes) out(`bad index: ${f}${args.fix ? ' (rebuilt)' : ''}`);
+        process.stderr.write(`${rep.checked} chunk(s) checked, ${rep.corrupt.length} corrupt, ${rep.badIndexes.length} bad index(es)\n`);
       }
-      return rep.corrupt.length && !args.fix ? 1 : 0;
+      return (rep.corrupt.length || rep.badIndexes.length) && !args.fix ? 1 : 0;
     }
     const rep = await pruneCache(dir, {
       keepFingerprints: args['keep-fingerprint'] as string[] | undefined,
