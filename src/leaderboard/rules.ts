@@ -1,11 +1,11 @@
 /**
- * Leaderboard scoring rules per benchmark: which split, which hf_subsets, which metric, which category, and how
- * per-task values become averages. Kept here (not in the task registry) because they are properties of a
- * leaderboard, not of a task: the same STS22 file is scored by `cos_sim_spearman` on subset `en` for the
- * original MTEB(eng, v1) table, and by a different task (STS22.v2) under MTEB(eng, v2).
+ * Leaderboard scoring rules per benchmark. Which tasks, splits and hf_subsets count comes from the task registry
+ * (tasks/benchmarks.json); what is kept here are the properties of a leaderboard, not of a task: which metric
+ * each category is ranked by and how per-task values become averages (the same STS22 file is scored by
+ * `cos_sim_spearman` on subset `en` for the original MTEB(eng, v1) table, by its main score under v2 rules).
  */
 import { MtebError } from '../core/errors.js';
-import { benchmarkScoring, getBenchmark } from '../registry/index.js';
+import { benchmarkScoring, getBenchmark, getTask } from '../registry/index.js';
 
 export type Category =
   | 'Classification'
@@ -77,142 +77,36 @@ const MAIN_FALLBACK: Record<Category, readonly string[]> = {
   BitextMining: ['f1'],
 };
 
-export const CQADUPSTACK_FORUMS = [
-  'Android', 'English', 'Gaming', 'Gis', 'Mathematica', 'Physics', 'Programmers', 'Stats', 'Tex', 'Unix',
-  'Webmasters', 'Wordpress',
-].map((f) => `CQADupstack${f}Retrieval`);
+/** Task list, split, subsets and aggregates of a benchmark, as the task registry (tasks/benchmarks.json) defines them. */
+function registryTaskList(benchmark: string): Array<{ name: string; category: Category; split: string; subsets: string[]; aggregateOf?: string[] }> {
+  return benchmarkScoring(getBenchmark(benchmark)).map((t) => ({
+    name: t.name,
+    category: t.type as Category,
+    split: t.split,
+    subsets: t.subsets,
+    ...(t.aggregate_of ? { aggregateOf: t.aggregate_of.map((id) => getTask(id).name) } : {}),
+  }));
+}
 
-const V1_TASKS: Array<[string, Category, string?, string?]> = [
-  ['AmazonCounterfactualClassification', 'Classification', 'en'],
-  ['AmazonPolarityClassification', 'Classification'],
-  ['AmazonReviewsClassification', 'Classification', 'en'],
-  ['Banking77Classification', 'Classification'],
-  ['EmotionClassification', 'Classification'],
-  ['ImdbClassification', 'Classification'],
-  ['MassiveIntentClassification', 'Classification', 'en'],
-  ['MassiveScenarioClassification', 'Classification', 'en'],
-  ['MTOPDomainClassification', 'Classification', 'en'],
-  ['MTOPIntentClassification', 'Classification', 'en'],
-  ['ToxicConversationsClassification', 'Classification'],
-  ['TweetSentimentExtractionClassification', 'Classification'],
-  ['ArxivClusteringP2P', 'Clustering'],
-  ['ArxivClusteringS2S', 'Clustering'],
-  ['BiorxivClusteringP2P', 'Clustering'],
-  ['BiorxivClusteringS2S', 'Clustering'],
-  ['MedrxivClusteringP2P', 'Clustering'],
-  ['MedrxivClusteringS2S', 'Clustering'],
-  ['RedditClustering', 'Clustering'],
-  ['RedditClusteringP2P', 'Clustering'],
-  ['StackExchangeClustering', 'Clustering'],
-  ['StackExchangeClusteringP2P', 'Clustering'],
-  ['TwentyNewsgroupsClustering', 'Clustering'],
-  ['SprintDuplicateQuestions', 'PairClassification'],
-  ['TwitterSemEval2015', 'PairClassification'],
-  ['TwitterURLCorpus', 'PairClassification'],
-  ['AskUbuntuDupQuestions', 'Reranking'],
-  ['MindSmallReranking', 'Reranking'],
-  ['SciDocsRR', 'Reranking'],
-  ['StackOverflowDupQuestions', 'Reranking'],
-  ['ArguAna', 'Retrieval'],
-  ['ClimateFEVER', 'Retrieval'],
-  ['CQADupstackRetrieval', 'Retrieval'],
-  ['DBPedia', 'Retrieval'],
-  ['FEVER', 'Retrieval'],
-  ['FiQA2018', 'Retrieval'],
-  ['HotpotQA', 'Retrieval'],
-  ['MSMARCO', 'Retrieval', undefined, 'dev'],
-  ['NFCorpus', 'Retrieval'],
-  ['NQ', 'Retrieval'],
-  ['QuoraRetrieval', 'Retrieval'],
-  ['SCIDOCS', 'Retrieval'],
-  ['SciFact', 'Retrieval'],
-  ['Touche2020', 'Retrieval'],
-  ['TRECCOVID', 'Retrieval'],
-  ['BIOSSES', 'STS'],
-  ['SICK-R', 'STS'],
-  ['STS12', 'STS'],
-  ['STS13', 'STS'],
-  ['STS14', 'STS'],
-  ['STS15', 'STS'],
-  ['STS16', 'STS'],
-  ['STS17', 'STS', 'en-en'],
-  ['STS22', 'STS', 'en'],
-  ['STSBenchmark', 'STS'],
-  ['SummEval', 'Summarization'],
-];
+/** The 12 forum tasks the CQADupstackRetrieval aggregate averages. */
+export const CQADUPSTACK_FORUMS: readonly string[] = getTask('CQADupstackRetrieval').aggregate_of!.map((id) => getTask(id).name);
 
-const V2_TASKS: Array<[string, Category, string?]> = [
-  ['AmazonCounterfactualClassification', 'Classification', 'en'],
-  ['Banking77Classification', 'Classification'],
-  ['ImdbClassification', 'Classification'],
-  ['MTOPDomainClassification', 'Classification', 'en'],
-  ['MassiveIntentClassification', 'Classification', 'en'],
-  ['MassiveScenarioClassification', 'Classification', 'en'],
-  ['ToxicConversationsClassification', 'Classification'],
-  ['TweetSentimentExtractionClassification', 'Classification'],
-  ['ArXivHierarchicalClusteringP2P', 'Clustering'],
-  ['ArXivHierarchicalClusteringS2S', 'Clustering'],
-  ['BiorxivClusteringP2P.v2', 'Clustering'],
-  ['MedrxivClusteringP2P.v2', 'Clustering'],
-  ['MedrxivClusteringS2S.v2', 'Clustering'],
-  ['StackExchangeClustering.v2', 'Clustering'],
-  ['StackExchangeClusteringP2P.v2', 'Clustering'],
-  ['TwentyNewsgroupsClustering.v2', 'Clustering'],
-  ['SprintDuplicateQuestions', 'PairClassification'],
-  ['TwitterSemEval2015', 'PairClassification'],
-  ['TwitterURLCorpus', 'PairClassification'],
-  ['AskUbuntuDupQuestions', 'Reranking'],
-  ['MindSmallReranking', 'Reranking'],
-  ['ArguAna', 'Retrieval'],
-  ['CQADupstackGamingRetrieval', 'Retrieval'],
-  ['CQADupstackUnixRetrieval', 'Retrieval'],
-  ['ClimateFEVERHardNegatives', 'Retrieval'],
-  ['FEVERHardNegatives', 'Retrieval'],
-  ['FiQA2018', 'Retrieval'],
-  ['HotpotQAHardNegatives', 'Retrieval'],
-  ['SCIDOCS', 'Retrieval'],
-  ['TRECCOVID', 'Retrieval'],
-  ['Touche2020Retrieval.v3', 'Retrieval'],
-  ['BIOSSES', 'STS'],
-  ['SICK-R', 'STS'],
-  ['STS12', 'STS'],
-  ['STS13', 'STS'],
-  ['STS14', 'STS'],
-  ['STS15', 'STS'],
-  ['STSBenchmark', 'STS'],
-  ['STS17', 'STS', 'en-en'],
-  ['STS22.v2', 'STS', 'en'],
-  ['SummEvalSummarization.v2', 'Summarization'],
-];
-
+/** The original HF-space leaderboard of MTEB(eng, v1): the registry's tasks, scored by the classic rules. */
 export const MTEB_ENG_V1: BenchmarkRules = {
   name: 'MTEB(eng, v1)',
   aliases: ['MTEB(eng, classic)', 'MTEB', 'mteb-eng-v1', 'eng-v1'],
   mode: 'classic',
   splitMislabels: { dev: ['test'] },
-  tasks: V1_TASKS.map(([name, category, subset, split]) => ({
-    name,
-    category,
-    split: split ?? 'test',
-    subsets: [subset ?? 'default'],
-    metric: CLASSIC_METRIC[category],
-    ...(name === 'CQADupstackRetrieval' ? { aggregateOf: CQADUPSTACK_FORUMS } : {}),
-  })),
+  tasks: registryTaskList('MTEB(eng, v1)').map((t) => ({ ...t, metric: CLASSIC_METRIC[t.category] })),
 };
 
+/** The leaderboard inside mteb >= 1.16 for MTEB(eng, v2): main_score as stored. */
 export const MTEB_ENG_V2: BenchmarkRules = {
   name: 'MTEB(eng, v2)',
   aliases: ['MTEB(eng)', 'mteb-eng-v2', 'eng-v2'],
   mode: 'current',
   splitMislabels: {},
-  tasks: V2_TASKS.map(([name, category, subset]) => ({
-    name,
-    category,
-    split: 'test',
-    subsets: [subset ?? 'default'],
-    metric: 'main_score',
-    mainScoreFallback: MAIN_FALLBACK[category],
-  })),
+  tasks: registryTaskList('MTEB(eng, v2)').map((t) => ({ ...t, metric: 'main_score' as const, mainScoreFallback: MAIN_FALLBACK[t.category] })),
 };
 
 const ALL: readonly BenchmarkRules[] = [MTEB_ENG_V1, MTEB_ENG_V2];
