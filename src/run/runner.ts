@@ -134,8 +134,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       }
       result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
       if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
-      await writeJsonAtomic(file, result);
+      // The sidecar first: the result file's existence is what marks the task as finished for resume.
       if (Object.keys(items).length) await writeJsonAtomic(itemsPath(file), { task_name: spec.name, format: 'mteb-ts.items/1', splits: items });
+      await writeJsonAtomic(file, result);
       const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
       outcomes.push({ task: spec.name, status: 'done', mainScore: main, file, seconds: (performance.now() - t0) / 1000 });
       log(`${spec.name}: ${spec.main_score} = ${main}`);
