@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
 import { pythonRound } from '../metrics/rounding.js';
+import { parsePythonJson } from '../output/python-json.js';
 import { MTEB_TS_VERSION, resultPath, type ResultFile, type SplitScoreEntry } from '../output/result-file.js';
 
 /**
@@ -13,7 +14,7 @@ export async function aggregateResult(spec: TaskSpec, outputDir: string, model: 
   const missing = parts.filter((p) => !existsSync(resultPath(outputDir, model, revision, p)));
   if (missing.length)
     throw new MtebError('E_RESULTS', `aggregate needs all ${parts.length} part tasks; missing: ${missing.join(', ')}`, { task: spec.name });
-  const files = parts.map((p) => JSON.parse(readFileSync(resultPath(outputDir, model, revision, p), 'utf8')) as ResultFile);
+  const files = parts.map((p) => parsePythonJson(readFileSync(resultPath(outputDir, model, revision, p), 'utf8')) as ResultFile);
   const scores: Record<string, SplitScoreEntry[]> = {};
   for (const split of spec.eval_splits) {
     const entries = files.map((f, i) => {

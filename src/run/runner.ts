@@ -6,7 +6,8 @@ import { MtebError, formatError, isMtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { adapterFor } from '../adapters/index.js';
 import type { ItemScores, SklearnFlavour } from '../adapters/adapter.js';
-import { writeJsonAtomic } from '../util/atomic-write.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
 import { selectShardTasks } from './shard.js';
@@ -73,7 +74,7 @@ export interface RunSummary {
 function existingMainScore(file: string, spec: TaskSpec): number | null | undefined {
   if (!existsSync(file)) return undefined;
   try {
-    const r = JSON.parse(readFileSync(file, 'utf8')) as ResultFile;
+    const r = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
     if (r.mteb_ts?.limit !== undefined) return undefined;
     if (r.mteb_ts && r.mteb_ts.protocol !== (spec.protocol ?? 'mteb-1')) return undefined;
     const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
@@ -136,8 +137,10 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
       // The sidecar first: the result file's existence is what marks the task as finished for resume.
       if (Object.keys(items).length) await writeJsonAtomic(itemsPath(file), { task_name: spec.name, format: 'mteb-ts.items/1', splits: items });
-      await writeJsonAtomic(file, result);
+      await writeFileAtomic(file, pythonJson(result));
       const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
+      if (typeof main === 'number' && Number.isNaN(main))
+        log(`${spec.name}: warning: ${spec.main_score} is NaN (e.g. constant predictions or every item skipped), written as NaN as mteb writes it`);
       outcomes.push({ task: spec.name, status: 'done', mainScore: main, file, seconds: (performance.now() - t0) / 1000 });
       log(`${spec.name}: ${spec.main_score} = ${main}`);
     } catch (e) {

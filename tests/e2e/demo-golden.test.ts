@@ -1,4 +1,5 @@
 import { describe, test, expect, beforeAll } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,7 +32,7 @@ beforeAll(async () => {
 }, 300_000);
 
 function result(task: string): ResultFile {
-  return JSON.parse(readFileSync(path.join(outDir, 'golden__pinned', 'r1', `${task}.json`), 'utf8'));
+  return parsePythonJson(readFileSync(path.join(outDir, 'golden__pinned', 'r1', `${task}.json`), 'utf8'));
 }
 
 describe('demo tasks end to end against independent values', () => {
@@ -61,7 +62,7 @@ describe('demo tasks end to end against independent values', () => {
   test('result files have mteb layout, model_meta.json and per-item sidecars', () => {
     const dir = path.join(outDir, 'golden__pinned', 'r1');
     expect(existsSync(path.join(dir, 'model_meta.json'))).toBe(true);
-    const meta = JSON.parse(readFileSync(path.join(dir, 'model_meta.json'), 'utf8'));
+    const meta = parsePythonJson(readFileSync(path.join(dir, 'model_meta.json'), 'utf8'));
     expect(meta.name).toBe('golden/pinned');
     expect(meta.revision).toBe('r1');
     const r = result('DemoRetrieval');

@@ -1,4 +1,5 @@
 import { describe, test, expect, beforeAll } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEvaluation } from '../../src/run/runner.js';
@@ -32,8 +33,8 @@ beforeAll(async () => {
 describe('metric keys equal those of official mteb result files', () => {
   for (const [task, file] of Object.entries(OFFICIAL)) {
     (have ? test : test.skip)(`${task} ~ ${path.basename(file)}`, () => {
-      const official = JSON.parse(readFileSync(path.join(SHARED, file), 'utf8'));
-      const ours = JSON.parse(readFileSync(path.join(out, 'k__m', 'r', `${task}.json`), 'utf8'));
+      const official = parsePythonJson(readFileSync(path.join(SHARED, file), 'utf8'));
+      const ours = parsePythonJson(readFileSync(path.join(out, 'k__m', 'r', `${task}.json`), 'utf8'));
       const keys = (r: any) => Object.keys(Object.values(r.scores as Record<string, any[]>)[0][0]).sort();
       expect(keys(ours)).toEqual(keys(official));
       expect(Object.keys(ours).filter((k) => k !== 'mteb_ts').sort()).toEqual(Object.keys(official).filter((k) => k !== 'date').sort());

@@ -1,4 +1,5 @@
 import { describe, test, expect, beforeAll } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,7 @@ beforeAll(async () => {
 }, 120_000);
 
 function result(task: string): ResultFile {
-  return JSON.parse(readFileSync(path.join(outDir, 'golden__pinned', 'r1', `${task}.json`), 'utf8'));
+  return parsePythonJson(readFileSync(path.join(outDir, 'golden__pinned', 'r1', `${task}.json`), 'utf8'));
 }
 
 /** Every number of `want` (nested objects and arrays too) within 1e-6 of `got`; null = NaN. */

@@ -1,4 +1,5 @@
 import { describe, test, expect } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startServer } from '../../src/serve/index.js';
@@ -20,7 +21,7 @@ describe('a run through an OpenAI-compatible server', () => {
       await runEvaluation({ tasks, embedder: validating(remote), outputDir: a, modelName: 'm', modelRevision: 'r' });
       await runEvaluation({ tasks, embedder: validating(new HashEmbedder(96)), outputDir: b, modelName: 'm', modelRevision: 'r' });
       for (const t of ['DemoSTS', 'DemoRetrieval']) {
-        const read = (o: string) => JSON.parse(readFileSync(path.join(o, 'm', 'r', `${t}.json`), 'utf8')).scores;
+        const read = (o: string) => parsePythonJson(readFileSync(path.join(o, 'm', 'r', `${t}.json`), 'utf8')).scores;
         expect(read(a)).toEqual(read(b));
       }
     } finally {

@@ -1,4 +1,5 @@
 import { describe, test, expect } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { readFileSync, statSync, writeFileSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runEvaluation } from '../../src/run/runner.js';
@@ -26,7 +27,7 @@ describe('runner: resume, overwrite, limit', () => {
     expect(statSync(f).mtimeMs).toBe(mtime);
     const third = await runEvaluation({ tasks, embedder: model(), outputDir: out, overwrite: true });
     expect(third.outcomes[0].status).toBe('done');
-    const a = JSON.parse(before), b = JSON.parse(readFileSync(f, 'utf8'));
+    const a = JSON.parse(before), b = parsePythonJson(readFileSync(f, 'utf8'));
     expect(b.scores).toEqual(a.scores);
     // no temp files left behind by the atomic writes
     expect(readdirSync(path.dirname(f)).filter((n) => n.includes('.tmp-'))).toEqual([]);
@@ -36,13 +37,13 @@ describe('runner: resume, overwrite, limit', () => {
     const out = tmpOut();
     const tasks = resolveTasks([path.join(DEMO, 'DemoRetrieval', 'task.json')]);
     await runEvaluation({ tasks, embedder: model(), outputDir: out, limit: 5 });
-    const limited = JSON.parse(readFileSync(resultFile(out, 'DemoRetrieval'), 'utf8'));
+    const limited = parsePythonJson(readFileSync(resultFile(out, 'DemoRetrieval'), 'utf8'));
     expect(limited.mteb_ts.limit).toBe(5);
     const items = JSON.parse(readFileSync(resultFile(out, 'DemoRetrieval').replace('.json', '.items.json'), 'utf8'));
     expect(Object.keys(items.splits.test.default.metrics.ndcg_at_10)).toHaveLength(5);
     const full = await runEvaluation({ tasks, embedder: model(), outputDir: out });
     expect(full.outcomes[0].status).toBe('done');
-    const r = JSON.parse(readFileSync(resultFile(out, 'DemoRetrieval'), 'utf8'));
+    const r = parsePythonJson(readFileSync(resultFile(out, 'DemoRetrieval'), 'utf8'));
     expect(r.mteb_ts.limit).toBeUndefined();
   });
 });
@@ -135,7 +136,7 @@ describe('runner: aggregate tasks', () => {
     const emb = model();
     const s = await runEvaluation({ tasks: [agg, a.spec, b.spec], embedder: emb, outputDir: out });
     expect(s.outcomes.map((o) => o.status)).toEqual(['done', 'done', 'done']);
-    const read = (t: string) => JSON.parse(readFileSync(resultFile(out, t), 'utf8'));
+    const read = (t: string) => parsePythonJson(readFileSync(resultFile(out, t), 'utf8'));
     const pa = read('PartA').scores.test[0], pb = read('PartB').scores.test[0], pg = read('PartsAggregate').scores.test[0];
     expect(pg.ndcg_at_10).toBeCloseTo((pa.ndcg_at_10 + pb.ndcg_at_10) / 2, 6);
     expect(pg.main_score).toBe(pg.ndcg_at_10);

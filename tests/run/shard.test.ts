@@ -1,4 +1,5 @@
 import { describe, test, expect } from '@jest/globals';
+import { parsePythonJson } from '../../src/output/python-json.js';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { runEvaluation } from '../../src/run/runner.js';
@@ -22,7 +23,7 @@ class CountingEmbedder extends HashEmbedder {
 
 const names = ['DemoRetrieval', 'DemoSTS', 'DemoClassification', 'DemoBitextMining', 'DemoReranking'];
 const tasks = (): TaskSpec[] => resolveTasks(names.map((n) => path.join(DEMO, n, 'task.json')));
-const read = (out: string, t: string) => JSON.parse(readFileSync(path.join(out, 'mteb-ts__hash-64', 'no_revision_available', `${t}.json`), 'utf8'));
+const read = (out: string, t: string) => parsePythonJson(readFileSync(path.join(out, 'mteb-ts__hash-64', 'no_revision_available', `${t}.json`), 'utf8'));
 const quiet = { warn: () => {} };
 
 describe('sharding', () => {
