@@ -48,7 +48,18 @@ const sub = (a: number | null | undefined, b: number | null | undefined) =>
  * Per-task, per-category and average deltas between two runs scored by the same leaderboard rules, with paired
  * significance tests where both runs carry per-item sidecars and a bootstrap over tasks for the average.
  */
+/** Resampling settings that would silently disable the tests (NaN alpha, 0 iterations) are usage errors. */
+export function validateSignificanceOptions(o: { iterations?: number; seed?: number; alpha?: number }): void {
+  if (o.iterations !== undefined && !(Number.isInteger(o.iterations) && o.iterations >= 1))
+    throw new MtebError('E_USAGE', `--iterations must be a positive integer, got ${o.iterations}`, { field: 'iterations' });
+  if (o.seed !== undefined && !(Number.isInteger(o.seed) && o.seed >= 0 && o.seed < 2 ** 32))
+    throw new MtebError('E_USAGE', `--seed must be an integer in [0, 2^32), got ${o.seed}`, { field: 'seed' });
+  if (o.alpha !== undefined && !(o.alpha > 0 && o.alpha < 1))
+    throw new MtebError('E_USAGE', `--alpha must be in (0, 1), got ${o.alpha}`, { field: 'alpha' });
+}
+
 export function compareRuns(baseline: string[], candidate: string[], opts: CompareOptions): Comparison {
+  validateSignificanceOptions(opts);
   const { baselineRevision, candidateRevision, ...build } = opts;
   const lbA = buildLeaderboard(baseline, { ...build, revision: baselineRevision });
   const lbB = buildLeaderboard(candidate, { ...build, revision: candidateRevision });

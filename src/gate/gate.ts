@@ -1,4 +1,5 @@
 import type { Comparison, TaskDelta } from '../compare/types.js';
+import { MtebError } from '../core/errors.js';
 import { cleanDelta } from '../compare/compare.js';
 
 export interface GateRules {
@@ -65,7 +66,15 @@ function taskSignificanceText(t: TaskDelta): string {
 
 /** Applies the drop limits to a comparison. Never throws for a bad candidate: everything is in the verdict. */
 export function evaluateGate(cmp: Comparison, rules: GateRules = DEFAULT_GATE_RULES): GateVerdict {
+  // A NaN limit would make every `drop > limit` false, i.e. a gate that always passes.
+  for (const [name, v] of [['max-task-drop', rules.maxTaskDrop], ['max-category-drop', rules.maxCategoryDrop], ['max-average-drop', rules.maxAverageDrop]] as const) {
+    if (!(Number.isFinite(v) && v >= 0)) throw new MtebError('E_USAGE', `--${name} must be a number >= 0, got ${v}`, { field: name });
+  }
   const problems: string[] = [];
+  // A --limit dry run scored a few items only: gating on it would compare noise with real scores.
+  for (const [side, info] of [['baseline', cmp.baseline], ['candidate', cmp.candidate]] as const) {
+    for (const w of info?.warnings ?? []) if (/: dry run \(--limit /.test(w)) problems.push(`${side}: ${w}`);
+  }
   const violations: Violation[] = [];
   const checks: GateCheck[] = [];
   const missing = cmp.tasks.filter((t) => t.delta === null);

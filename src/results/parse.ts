@@ -108,6 +108,8 @@ export function parseResultJson(raw: unknown, file: string, fallbackTaskName: st
   if (mtebVersion === null && (json.evaluation_time === null || json.evaluation_time === undefined)) {
     dropPlaceholderMrr(splits, notes);
   }
+  const ours = isObject(json.mteb_ts) ? json.mteb_ts : undefined;
+  if (ours && typeof ours.limit === 'number') notes.push(`dry run (--limit ${ours.limit}): not a full evaluation`);
   const result: TaskResult = {
     taskName,
     file,

@@ -82,3 +82,14 @@ describe('precomputed embedder', () => {
     await expect(validating(dimModel).embed(['x'], { role: 'query' })).rejects.toMatchObject({ code: 'E_EMBEDDING_DIM' });
   });
 });
+
+describe('precomputed fingerprint', () => {
+  test('changes when the file is rewritten, so a cache never serves the old vectors', async () => {
+    const f = bad('fp.jsonl', [{ text: 'a', embedding: [1, 2] }]);
+    const before = (await PrecomputedEmbedder.load(f)).fingerprint;
+    writeFileSync(f, JSON.stringify({ text: 'a', embedding: [3, 4, 5] }) + '\n');
+    const after = (await PrecomputedEmbedder.load(f)).fingerprint;
+    expect(after).not.toBe(before);
+    expect(after.startsWith(`precomputed:${f}:`)).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
@@ -30,7 +30,10 @@ export class PrecomputedEmbedder implements Embedder {
     private readonly file: string,
     private readonly entries: Map<string, Entry>,
   ) {
-    this.fingerprint = `precomputed:${path.resolve(file)}`;
+    // Size and mtime too: the embedding cache keys on the fingerprint, and a rewritten file must not be
+    // answered with the old file's vectors.
+    const st = statSync(file);
+    this.fingerprint = `precomputed:${path.resolve(file)}:${st.size}:${Math.round(st.mtimeMs)}`;
   }
 
   static async load(file: string): Promise<PrecomputedEmbedder> {
