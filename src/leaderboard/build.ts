@@ -123,17 +123,30 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
     rows.push(buildRow(model, ordered.layers, ordered.revision, bench, cache));
   }
   if (bench.mode === 'current') {
+    // mteb's leaderboard drops models with no score at all, and ranks Borda counts with rank(method="min"):
+    // equal counts share the best rank.
+    for (let i = rows.length - 1; i >= 0; i--) {
+      if (bench.tasks.every((t) => rows[i].tasks[t.name]?.value === null || rows[i].tasks[t.name] === undefined)) {
+        log(`${rows[i].model}: no task of ${bench.name} scored; left out of the ranking`);
+        rows.splice(i, 1);
+      }
+    }
     assignBorda(rows, bench.tasks.map((t) => t.name));
     rows.sort((a, b) => b.borda! - a.borda! || a.model.localeCompare(b.model));
+    rows.forEach((r, i) => {
+      r.rank = i > 0 && rows[i - 1].borda === r.borda ? rows[i - 1].rank : i + 1;
+    });
   } else {
     rows.sort((a, b) => {
       if (a.average === null || b.average === null) return a.average === null ? (b.average === null ? a.model.localeCompare(b.model) : 1) : -1;
       return b.average - a.average || a.model.localeCompare(b.model);
     });
   }
-  rows.forEach((r, i) => {
-    r.rank = bench.mode === 'classic' && r.average === null ? null : i + 1;
-  });
+  if (bench.mode === 'classic') {
+    rows.forEach((r, i) => {
+      r.rank = r.average === null ? null : i + 1;
+    });
+  }
   return {
     benchmark: bench.name,
     mode: bench.mode,
