@@ -29,10 +29,18 @@ export function gateJunit(v: GateVerdict): string {
   const problemFor = (task: string) => v.problems.find((p) => p.startsWith(`${task}:`));
   const bench = cmp.benchmark.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
   const taskCases = v.checks.filter((c) => c.kind === 'task').map((c) => ({ c, classname: `${bench}.${category.get(c.target) ?? 'task'}`, problem: problemFor(c.target) }));
-  const aggCases = v.checks.filter((c) => c.kind !== 'task').map((c) => ({ c, classname: `${bench}.${c.kind}` }));
+  // Problems that belong to no task (no common task, a dry-run input, ...) still make the run red in CI.
+  const taskNames = new Set(v.checks.filter((c) => c.kind === 'task').map((c) => c.target));
+  const global = v.problems.filter((p) => ![...taskNames].some((t) => p.startsWith(`${t}:`)));
+  const inputCases = global.map((problem, i) => ({
+    c: { kind: 'average', target: `inputs #${i + 1}`, baseline: null, candidate: null, delta: null, limit: 0, status: 'skipped', detail: problem } as unknown as GateCheck,
+    classname: `${bench}.inputs`,
+    problem,
+  }));
+  const aggCases = [...inputCases, ...v.checks.filter((c) => c.kind !== 'task').map((c) => ({ c, classname: `${bench}.${c.kind}` }))];
   const all = [...taskCases, ...aggCases];
   const failures = all.filter((k) => !('problem' in k && k.problem) && k.c.status === 'failed').length;
-  const errors = taskCases.filter((k) => k.problem).length;
+  const errors = all.filter((k) => 'problem' in k && k.problem).length;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="${x(`mteb-ts gate: ${cmp.candidate.model} vs ${cmp.baseline.model}`)}" tests="${all.length}" failures="${failures}" errors="${errors}" time="0">`,

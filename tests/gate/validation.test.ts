@@ -38,5 +38,10 @@ describe('a --limit dry run cannot pass the gate', () => {
     const v = evaluateGate(cmp, { ...DEFAULT_GATE_RULES, maxTaskDrop: 100, maxCategoryDrop: 100, maxAverageDrop: 100 });
     expect(v.problems).toContain('candidate: DemoSTS: dry run (--limit 5): not a full evaluation');
     expect(gateExitCode(v)).toBe(2);
+    // ...and JUnit is red too: the input problem becomes an error testcase.
+    const { renderGate } = await import('../../reports/index.js');
+    const xml = renderGate(v, 'junit');
+    expect(xml).toMatch(/<testsuites [^>]*errors="1"/);
+    expect(xml).toContain('message="candidate: DemoSTS: dry run (--limit 5): not a full evaluation"');
   });
 });
