@@ -48,6 +48,7 @@ export const rerankingAdapter: TaskAdapter = {
       return { query, positive, negative };
     });
     const { scores, perItem } = evaluateRerankingLegacy(input, { k: 10 });
-    return { scores, items: itemsFromArray('ap', perItem) };
+    // Keyed by the main score: `map` is the mean of these per-row APs, so paired tests can use them.
+    return { scores, items: itemsFromArray('map', perItem) };
   },
 };

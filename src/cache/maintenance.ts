@@ -151,7 +151,9 @@ export async function pruneCache(dir: string, opts: PruneOptions = {}): Promise<
       nsBytes += st.size;
       if (expectedHash(f)) newest = Math.max(newest, st.mtimeMs);
     }
-    const dropFp = opts.keepFingerprints && (!info || !opts.keepFingerprints.includes(info.fingerprint));
+    // A namespace whose namespace.json cannot be read is never dropped for its fingerprint: we cannot tell
+    // whether it is one the user asked to keep.
+    const dropFp = opts.keepFingerprints && info && !opts.keepFingerprints.includes(info.fingerprint);
     const dropAge = opts.olderThanDays !== undefined && newest > 0 && now - newest > opts.olderThanDays * 86_400_000;
     if (dropFp || dropAge) {
       removed.push(nsDir);

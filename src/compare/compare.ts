@@ -101,7 +101,7 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
   }
   const warnings: string[] = [];
   const unknown = tasks.filter((t) => t.delta !== null && !t.significance).length;
-  if (unknown) warnings.push(`significance unknown for ${unknown} of ${both.length} compared tasks (no per-item scores on both sides)`);
+  if (unknown) warnings.push(`significance unknown for ${unknown} of ${both.length} compared tasks (per-item values of the main score missing on a side, or the main score is not a mean over items)`);
   const onlyOne = tasks.filter((t) => (t.baseline === null) !== (t.candidate === null)).map((t) => `${t.task} (${t.baseline === null ? 'baseline' : 'candidate'} missing)`);
   if (onlyOne.length) warnings.push(`tasks on one side only: ${onlyOne.join(', ')}`);
   return {

@@ -91,7 +91,7 @@ d('compare NV-Embed-v1 (baseline) and NV-Embed-v2 (candidate), self-reported fil
   test('official files have no per-item scores: significance is unknown, and said so', () => {
     expect(cmp.tasks.every((t) => t.significance === null)).toBe(true);
     expect(cmp.tasks[0].significanceNote).toBe('unknown: no per-item scores (baseline and candidate have no AmazonCounterfactualClassification.items.json)');
-    expect(cmp.warnings[0]).toBe('significance unknown for 56 of 56 compared tasks (no per-item scores on both sides)');
+    expect(cmp.warnings[0]).toBe('significance unknown for 56 of 56 compared tasks (per-item values of the main score missing on a side, or the main score is not a mean over items)');
     const b = cmp.average.common!.bootstrap!;
     expect(b.n).toBe(56);
     expect(b.ci[0]).toBeGreaterThan(0);

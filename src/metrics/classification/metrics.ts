@@ -119,7 +119,8 @@ export function averagePrecisionBinary(yTrue: readonly number[], yScore: readonl
   for (let j = m - 1; j >= 0; j--) {
     const ps = tpsAt[j] + fpsAt[j];
     precision.push(ps === 0 ? 0 : tpsAt[j] / ps);
-    recall.push(tpsAt[j] / totalPos);
+    // sklearn 1.2: no positive in y_true -> recall set to 1 at every threshold (with a warning), AP = -0.0.
+    recall.push(totalPos === 0 ? 1 : tpsAt[j] / totalPos);
   }
   precision.push(1);
   recall.push(0);
@@ -134,6 +135,13 @@ export function averagePrecisionFromLabels(yTrue: readonly Label[], yPred: reado
   const present = uniqueLabels(yTrue as Label[]);
   if (present.some((l) => typeof l !== 'number') || yPred.some((l) => typeof l !== 'number')) {
     throw new MtebError('E_BAD_VALUE', 'binary average precision needs numeric labels (sklearn pos_label=1)', {
+      task,
+      field: 'label',
+    });
+  }
+  if (present.length > 2) {
+    // sklearn raises "multiclass format is not supported" here, so mteb itself would stop on this task.
+    throw new MtebError('E_BAD_VALUE', `binary average precision got ${present.length} classes in y_true (multiclass is not supported)`, {
       task,
       field: 'label',
     });
