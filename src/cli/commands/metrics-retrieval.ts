@@ -17,8 +17,8 @@ export const metricsRetrievalCommand: CliCommand = {
       .option('protocol', { choices: ['mteb-1', 'mteb-2'], default: 'mteb-2', describe: 'which mteb line to reproduce' })
       .option('mteb1-variant', {
         choices: ['1.12.0', '1.12.8'],
-        default: '1.12.0',
-        describe: 'mteb-1 only: 1.12.0 (MRR / len(qrels), rounded) or 1.12.8+ (MRR mean, nauc keys)',
+        default: '1.12.8',
+        describe: 'mteb-1 only: 1.12.8+ (MRR mean, nauc keys; what `run` writes and the published files hold) or 1.12.0 (MRR / len(qrels), rounded)',
       })
       .option('python-sum', { choices: ['naive', 'neumaier'], default: 'naive', describe: "Python's sum(): naive (<=3.11) or neumaier (3.12+)" })
       .option('ignore-identical-ids', { type: 'boolean', default: false, describe: 'drop doc == query from the run first' })
