@@ -59,8 +59,26 @@ export function layoutOf(files: string[], card?: CardConfig[] | null): Map<strin
     }
     if (splits.size) out.set(cfg.config_name, { splits });
   }
-  for (const c of out.values()) for (const l of c.splits.values()) l.sort();
+  for (const c of out.values()) for (const [split, l] of c.splits) c.splits.set(split, oneFormatPerStem(l).sort());
   return out;
+}
+
+/** Preference when the same file exists in several formats (e.g. test.jsonl next to test.jsonl.gz). */
+const FORMAT_PREFERENCE = ['parquet', 'jsonl', 'jsonl.gz', 'json', 'json.gz', 'tsv', 'tsv.gz', 'csv'];
+
+/**
+ * One file per stem: the same rows stored twice (an uncompressed copy beside the .gz, leftovers of another
+ * download) must not be read twice. Shards (`test-00000-of-00002.parquet`) have distinct stems and all stay.
+ */
+function oneFormatPerStem(files: string[]): string[] {
+  const best = new Map<string, string>();
+  for (const f of files) {
+    const ext = dataExtension(f) ?? '';
+    const stem = f.slice(0, f.length - ext.length);
+    const cur = best.get(stem);
+    if (!cur || FORMAT_PREFERENCE.indexOf(ext) < FORMAT_PREFERENCE.indexOf(dataExtension(cur) ?? '')) best.set(stem, f);
+  }
+  return [...best.values()];
 }
 
 /** Layout of a source, using its dataset card when it has a parseable `configs:` block. */
