@@ -10,6 +10,11 @@ import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
 type Check = (v: unknown) => string | null;
 
 const str: Check = (v) => (typeof v === 'string' && v.length > 0 ? null : 'a non-empty string');
+/** Result files are named `<name>.json`: a name must be a plain file name, never a path out of the output folder. */
+const fileName: Check = (v) =>
+  typeof v === 'string' && v.length > 0 && !/[\\/]/.test(v) && v !== '.' && v !== '..' && !v.startsWith('.')
+    ? null
+    : 'a non-empty name without "/", "\\" or a leading "." (it names the result file)';
 const strOrEmpty: Check = (v) => (typeof v === 'string' ? null : 'a string');
 const bool: Check = (v) => (typeof v === 'boolean' ? null : 'true or false');
 const posInt: Check = (v) => (Number.isInteger(v) && (v as number) > 0 ? null : 'a positive integer');
@@ -44,7 +49,7 @@ function strList(v: unknown): string | null {
 }
 
 const FIELDS: Record<string, Check | 'dataset' | 'instruction' | 'eval_langs'> = {
-  name: str,
+  name: fileName,
   type: oneOf(...TASK_TYPES),
   description: strOrEmpty,
   dataset: 'dataset',

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import type { Embedder } from '../core/embedder.js';
 import type { TaskSpec } from '../core/task-spec.js';
-import { resolveTasks, getBenchmark, benchmarkTaskSpecs } from '../registry/index.js';
+import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';
 import { EmbeddingCache } from '../cache/index.js';
@@ -40,13 +40,52 @@ export interface RunCliArgs {
 }
 
 /** Task selection shared by `run`, `demo` and `merge`: --tasks and/or --benchmark, optionally by --type. */
-export function selectTasks(a: { tasks?: string[]; benchmark?: string; type?: string }, cwd = process.cwd()): TaskSpec[] {
+export function selectTasks(
+  a: { tasks?: string[]; benchmark?: string; type?: string },
+  cwd = process.cwd(),
+  warn: (m: string) => void = () => {},
+): TaskSpec[] {
   const specs: TaskSpec[] = [];
   if (a.benchmark) specs.push(...benchmarkTaskSpecs(getBenchmark(a.benchmark)));
   if (a.tasks?.length) specs.push(...resolveTasks(a.tasks, { cwd }));
   if (!a.benchmark && !a.tasks?.length) throw new MtebError('E_USAGE', 'name tasks with --tasks or a benchmark with --benchmark');
-  const seen = new Set<string>();
-  return specs.filter((s) => (!a.type || s.type === a.type) && !seen.has(s.name) && seen.add(s.name));
+  // An aggregate (CQADupstackRetrieval) brings its part tasks; the runner scores it after them.
+  const withParts = specs.flatMap((s) => (s.aggregate_of?.length ? [...s.aggregate_of.map((id) => ({ ...getTask(id), ...(s.protocol ? { protocol: s.protocol } : {}) })), s] : [s]));
+  const seen = new Map<string, TaskSpec>();
+  const out: TaskSpec[] = [];
+  for (const s of withParts) {
+    if (a.type && s.type !== a.type) continue;
+    const prev = seen.get(s.name);
+    if (prev) {
+      // Results are files named after the task: two variants of one name (AskUbuntuDupQuestions and @v2) cannot
+      // both be written into one output folder.
+      if (taskId(prev) !== taskId(s)) warn(`${taskId(s)}: same result name as ${taskId(prev)}; only the first is run (use another --output for the other)`);
+      continue;
+    }
+    seen.set(s.name, s);
+    out.push(s);
+  }
+  return out;
+}
+
+/** Options that would make a run loop forever or silently do nothing are refused before any model loads. */
+export function validateRunArgs(a: RunCliArgs): void {
+  const positiveInt = (name: string, v: number | undefined) => {
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new MtebError('E_USAGE', `--${name} must be a positive integer, got ${v}`, { field: name });
+  };
+  positiveInt('limit', a.limit);
+  positiveInt('batch-size', a.batchSize);
+  positiveInt('shard-chunk-rows', a.shardChunkRows);
+  positiveInt('hnsw-m', a.hnswM);
+  positiveInt('hnsw-ef-construction', a.hnswEfConstruction);
+  positiveInt('hnsw-ef-search', a.hnswEfSearch);
+  positiveInt('max-length', a.maxLength);
+  if (a.shard && a.cacheDir === 'none')
+    throw new MtebError('E_USAGE', '--shard needs a shared embedding cache (--cache-dir on storage every shard and merge can reach); "none" would throw the shards\' work away');
+  for (const [name, v] of [['model-name', a.modelName], ['model-revision', a.modelRevision]] as const) {
+    if (v !== undefined && (v.includes('..') || v.startsWith('/') || (name === 'model-revision' && v.includes('/'))))
+      throw new MtebError('E_USAGE', `--${name} "${v}" would place results outside the output folder`, { field: name });
+  }
 }
 
 /** Model spec -> validated (and, unless disabled, cached) embedder. */
@@ -61,7 +100,8 @@ export async function openModel(
 }
 
 export async function runFromCli(a: RunCliArgs): Promise<number> {
-  const tasks = selectTasks(a);
+  validateRunArgs(a);
+  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
   const shard = a.shard ? { ...parseShard(a.shard), chunkRows: a.shardChunkRows } : undefined;
   const { embedder } = await openModel(a.model, a);
   const progress = a.quiet ? silentProgress : new StderrProgress();
@@ -93,7 +133,9 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
 
 /** `mteb-ts merge`: the same selection and model as the shards, then score what they left to the merge. */
 export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<number> {
-  const tasks = selectTasks(a);
+  validateRunArgs(a);
+  if (!(Number.isInteger(a.shards) && a.shards > 0)) throw new MtebError('E_USAGE', `--shards must be a positive integer, got ${a.shards}`, { field: 'shards' });
+  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
   const { embedder } = await openModel(a.model, a);
   try {
     const summary = await mergeShards({

@@ -71,12 +71,12 @@ export interface RunSummary {
  * protocol (a benchmark may rescore a shared task under another one), for resume. Files without `mteb_ts`
  * (written by mteb itself) are taken as they are.
  */
-function existingMainScore(file: string, spec: TaskSpec): number | null | undefined {
+function existingMainScore(file: string, spec: TaskSpec): number | null | undefined | 'protocol-mismatch' {
   if (!existsSync(file)) return undefined;
   try {
     const r = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
     if (r.mteb_ts?.limit !== undefined) return undefined;
-    if (r.mteb_ts && r.mteb_ts.protocol !== (spec.protocol ?? 'mteb-1')) return undefined;
+    if (r.mteb_ts && r.mteb_ts.protocol !== (spec.protocol ?? 'mteb-1')) return 'protocol-mismatch';
     const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
     if (splits.length !== spec.eval_splits.length) return undefined;
     const first = r.scores[splits[0]]?.[0];
@@ -101,7 +101,13 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
   const batchSize = opts.batchSize ?? 32;
   const outcomes: TaskOutcome[] = [];
 
-  await writeJsonAtomic(`${resultDir(opts.outputDir, model, revision)}/model_meta.json`, buildModelMeta(embedder, model, revision));
+  // Kept when present: filling gaps in an mteb results folder must not replace mteb's own metadata.
+  const metaFile = path.join(resultDir(opts.outputDir, model, revision), 'model_meta.json');
+  try {
+    if (!existsSync(metaFile)) await writeJsonAtomic(metaFile, buildModelMeta(embedder, model, revision));
+  } catch (e) {
+    throw new MtebError('E_RESULTS', `cannot write results under ${opts.outputDir}: ${(e as Error).message}`, { file: metaFile });
+  }
 
   const ordered = [...opts.tasks.filter((t) => !t.aggregate_of), ...opts.tasks.filter((t) => t.aggregate_of)];
   const owned = opts.shard ? new Set(selectShardTasks(opts.tasks.filter((t) => !t.aggregate_of), opts.shard).map((t) => t.name)) : undefined;
@@ -114,6 +120,12 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
     }
     try {
       const prior = opts.overwrite ? undefined : existingMainScore(file, spec);
+      if (prior === 'protocol-mismatch')
+        throw new MtebError(
+          'E_RESULTS',
+          `an existing result was scored under another protocol than ${spec.protocol ?? 'mteb-1'} (e.g. the other MTEB(eng) version); use another --output, or --overwrite to replace it`,
+          { file },
+        );
       if (prior !== undefined) {
         outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: 0 });
         log(`${spec.name}: result exists, skipped (use --overwrite to recompute)`);
@@ -144,7 +156,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       outcomes.push({ task: spec.name, status: 'done', mainScore: main, file, seconds: (performance.now() - t0) / 1000 });
       log(`${spec.name}: ${spec.main_score} = ${main}`);
     } catch (e) {
-      const err = isMtebError(e) ? e.withTask(spec.name) : new MtebError('E_INTERNAL', (e as Error)?.stack ?? String(e), { task: spec.name });
+      // Unexpected errors keep one line too (the stack only with MTEB_TS_DEBUG=1), so the run goes on readably.
+      const detail = process.env.MTEB_TS_DEBUG ? ((e as Error)?.stack ?? String(e)) : ((e as Error)?.message ?? String(e));
+      const err = isMtebError(e) ? e.withTask(spec.name) : new MtebError('E_INTERNAL', detail, { task: spec.name });
       outcomes.push({ task: spec.name, status: 'failed', error: formatError(err), errorCode: err.code, seconds: (performance.now() - t0) / 1000 });
       log(formatError(err));
     } finally {

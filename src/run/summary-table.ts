@@ -1,14 +1,24 @@
 import Table from 'cli-table3';
 import type { RunSummary } from './runner.js';
 
-/** The end-of-run table: one row per task with its main score (x100, as leaderboards show it) or its error. */
+const MAX_ERROR = 100;
+
+/**
+ * The end-of-run table: one row per task with its main score (x100, as leaderboards show it) or its error,
+ * shortened here because the full error line was already printed on stderr when it happened.
+ */
 export function renderRunSummary(s: RunSummary): string {
   const t = new Table({ head: ['Task', 'Status', 'Main score', 'Seconds'], style: { head: [], border: [] } });
   for (const o of s.outcomes) {
-    if (o.status === 'failed') t.push([o.task, 'FAILED', { content: o.error, hAlign: 'left' }, o.seconds.toFixed(1)]);
-    else if (o.status === 'deferred') t.push([o.task, 'deferred', o.note, o.seconds.toFixed(1)]);
+    if (o.status === 'failed') {
+      const e = o.error.length > MAX_ERROR ? `${o.error.slice(0, MAX_ERROR - 1)}…` : o.error;
+      t.push([o.task, 'FAILED', e, o.seconds.toFixed(1)]);
+    } else if (o.status === 'deferred') t.push([o.task, 'deferred', o.note, o.seconds.toFixed(1)]);
     else t.push([o.task, o.status, o.mainScore === null ? '-' : (o.mainScore * 100).toFixed(2), o.seconds.toFixed(1)]);
   }
-  const failed = s.outcomes.filter((o) => o.status === 'failed').length;
-  return `${s.model} @ ${s.revision} -> ${s.outputDir}\n${t.toString()}\n${s.outcomes.length - failed} tasks ok, ${failed} failed`;
+  const count = (st: string) => s.outcomes.filter((o) => o.status === st).length;
+  const parts = [`${count('done')} done`, `${count('skipped')} skipped`];
+  if (count('deferred')) parts.push(`${count('deferred')} deferred`);
+  parts.push(`${count('failed')} failed`);
+  return `${s.model} @ ${s.revision} -> ${s.outputDir}\n${t.toString()}\n${parts.join(', ')}`;
 }

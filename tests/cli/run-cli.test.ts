@@ -17,7 +17,7 @@ describe('mteb-ts CLI', () => {
     const r = cli(['run', '-m', 'hash:128', '--tasks', `${task('DemoSTS')},${task('DemoBitextMining')}`, '-o', out, '--cache-dir', 'none', '-q']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/DemoSTS\s+│ done/);
-    expect(r.stdout).toContain('2 tasks ok, 0 failed');
+    expect(r.stdout).toContain('2 done, 0 skipped, 0 failed');
     expect(existsSync(path.join(out, 'mteb-ts__hash-128', 'no_revision_available', 'DemoSTS.json'))).toBe(true);
     const again = cli(['run', '-m', 'hash:128', '--tasks', task('DemoSTS'), '-o', out, '--cache-dir', 'none', '-q']);
     expect(again.stdout).toMatch(/DemoSTS\s+│ skipped/);

@@ -66,18 +66,21 @@ describe('v2 clustering transform fields', () => {
 });
 
 describe('resume only over a result of the same protocol', () => {
-  test('a result written under another protocol is recomputed; same protocol or a plain mteb file is kept', async () => {
+  test('a result written under another protocol is never silently replaced; same protocol or a plain mteb file is kept', async () => {
     const out = mkdtempSync(path.join(tmpdir(), 'resume-'));
     const embedder = await PrecomputedEmbedder.load(path.join(REPO_ROOT, 'fixtures/golden/e2e-v2/v2-embeddings.jsonl'));
     const [spec] = resolveTasks([path.join(REPO_ROOT, 'fixtures/tasks/V2PairClassification/task.json')]);
-    const run = (protocol: 'mteb-1' | 'mteb-2') =>
-      runEvaluation({ tasks: [{ ...spec, protocol }], embedder, outputDir: out, modelName: 'm', modelRevision: 'r' });
+    const run = (protocol: 'mteb-1' | 'mteb-2', overwrite = false) =>
+      runEvaluation({ tasks: [{ ...spec, protocol }], embedder, outputDir: out, modelName: 'm', modelRevision: 'r', overwrite });
     const file = path.join(out, 'm', 'r', 'V2PairClassification.json');
 
     expect((await run('mteb-1')).outcomes[0].status).toBe('done');
     expect(JSON.parse(readFileSync(file, 'utf8')).mteb_ts.protocol).toBe('mteb-1');
     expect((await run('mteb-1')).outcomes[0].status).toBe('skipped');
-    expect((await run('mteb-2')).outcomes[0].status).toBe('done');
+    const refused = (await run('mteb-2')).outcomes[0];
+    expect(refused).toMatchObject({ status: 'failed', errorCode: 'E_RESULTS' });
+    expect(JSON.parse(readFileSync(file, 'utf8')).mteb_ts.protocol).toBe('mteb-1');
+    expect((await run('mteb-2', true)).outcomes[0].status).toBe('done');
     expect(JSON.parse(readFileSync(file, 'utf8')).mteb_ts.protocol).toBe('mteb-2');
     expect((await run('mteb-2')).outcomes[0].status).toBe('skipped');
 

@@ -213,3 +213,14 @@ describe('benchmarks', () => {
     expect(benchmarkScoring(getBenchmark('BEIR')).map((s) => s.type)).toEqual(Array(15).fill('Retrieval'));
   });
 });
+
+describe('task names cannot escape the output folder', () => {
+  test('a name with a path separator or a leading dot is a schema error', async () => {
+    const { taskSchemaIssues } = await import('../../src/registry/index.js');
+    const base = { type: 'STS', dataset: { path: '.' }, eval_splits: ['test'], main_score: 'cosine_spearman' };
+    for (const name of ['../../../esc/X', 'a/b', '..', '.hidden']) {
+      expect(taskSchemaIssues({ ...base, name }).map((i) => i.path)).toContain('$.name');
+    }
+    expect(taskSchemaIssues({ ...base, name: 'STS22.v2' })).toEqual([]);
+  });
+});

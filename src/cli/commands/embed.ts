@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
@@ -8,6 +8,7 @@ import { resolveEmbedder } from '../../embedders/resolve.js';
 
 /** Texts from a file or stdin: one per line, or JSONL lines `{"text": ...}` (decided per line). */
 export async function readTexts(file?: string): Promise<string[]> {
+  if (file && file !== '-' && !existsSync(file)) throw new MtebError('E_FILE_MISSING', 'input file not found', { file });
   const input = !file || file === '-' ? process.stdin : createReadStream(file, 'utf8');
   const name = !file || file === '-' ? '<stdin>' : file;
   const texts: string[] = [];
@@ -35,7 +36,7 @@ export const embedCommand: CliCommand = {
   describe: 'Embed texts (one per line or JSONL {"text"}) with a model spec; writes JSONL {"text","embedding"}',
   builder: (y: Argv) =>
     y
-      .option('model', { type: 'string', demandOption: true, describe: 'model spec, e.g. nvembed:fixtures/models/nv-embed-tiny' })
+      .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'model spec, e.g. nvembed:fixtures/models/nv-embed-tiny' })
       .option('instruction', { type: 'string', default: '', describe: 'task instruction (NV-Embed wraps it as "Instruct: …\\nQuery: ")' })
       .option('role', { choices: ['query', 'passage'] as const, default: 'query', describe: 'side of the task the texts are on' })
       .option('max-length', { type: 'number', describe: 'token limit per text (after the template)' })
