@@ -73,6 +73,11 @@ export function resolveDatasetSource(spec: TaskSpec, opts: ResolveOptions = {}):
     looked.push(dir);
     if (isDir(dir)) {
       const got = readMarkerRevision(dir);
+      // A copy of another revision loses to the exact pinned snapshot in the HF cache.
+      if (revision && got && got !== revision && !opts.noHfCache && isHubId(path)) {
+        const pinned = join(hfHubCacheDir(env), `datasets--${path.replace('/', '--')}`, 'snapshots', revision);
+        if (isDir(pinned)) return new HfCacheSource(path, pinned, revision);
+      }
       const warnings: string[] = [];
       if (revision && got && got !== revision)
         warnings.push(`${path}: ${dir} holds revision ${got}, the task pins ${revision}; scores may differ from mteb's`);

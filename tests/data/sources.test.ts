@@ -43,14 +43,19 @@ describe('resolveDatasetSource', () => {
     ]);
   });
 
-  test('--data-dir wins over the HF cache; marker revision mismatch warns', () => {
-    const s = resolveDatasetSource(spec('Retrieval', { dataset: { path: 'mteb/beir-mini', revision: 'rev-b' } }), {
+  test('--data-dir wins over the HF cache unless only the cache holds the pinned revision; a mismatch warns', () => {
+    const exact = resolveDatasetSource(spec('Retrieval', { dataset: { path: 'mteb/beir-mini', revision: 'rev-b' } }), {
+      dataDir: beirData,
+      env: { HF_HUB_CACHE: beirCache },
+    });
+    expect([exact.kind, exact.revision, exact.warnings]).toEqual(['hf-cache', 'rev-b', []]);
+    const s = resolveDatasetSource(spec('Retrieval', { dataset: { path: 'mteb/beir-mini', revision: 'rev-z' } }), {
       dataDir: beirData,
       env: { HF_HUB_CACHE: beirCache },
     });
     expect(s).toBeInstanceOf(FolderSource);
     expect([s.kind, s.revision]).toEqual(['data-dir', 'rev-a']);
-    expect(s.warnings[0]).toContain('holds revision rev-a, the task pins rev-b');
+    expect(s.warnings[0]).toContain('holds revision rev-a, the task pins rev-z');
   });
 
   test('not found: E_DATASET_NOT_FOUND naming the places looked and the download command', async () => {

@@ -120,8 +120,14 @@ class OpenAIEmbedder implements Embedder {
     return this.dim;
   }
 
+  /**
+   * Model name and revision, not the URLs (a fleet serving one model shares one cache), plus the client-side
+   * templates, which change what the server embeds. A new checkpoint behind the same name needs a new
+   * revision (`?revision=` or `--model-revision`), or the cache would answer with the old one's vectors.
+   */
   get fingerprint(): string {
-    return `openai:${this.name}@${this.revision}`;
+    const t = [this.o.template, this.o.queryTemplate, this.o.passageTemplate];
+    return `openai:${this.name}@${this.revision}${t.some((x) => x !== undefined) ? `:${JSON.stringify(t)}` : ''}`;
   }
 
   stats(): OpenAIClientStats {
