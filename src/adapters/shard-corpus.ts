@@ -4,6 +4,8 @@ import type { EvalContext, SubsetResult, ShardContext } from './adapter.js';
 import type { RetrievalSplit } from '../core/datasets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
+const EMBED_PIECE_ROWS = 50_000;
+
 export function chunkMarker(markerDir: string, chunk: number, nChunks: number): string {
   return path.join(markerDir, `chunk-${chunk}-of-${nChunks}.done`);
 }
@@ -27,7 +29,10 @@ export async function embedCorpusShare(ctx: EvalContext, data: RetrievalSplit, r
     mine++;
     if (existsSync(marker)) continue;
     const part = ids.slice(c * shard.chunkRows, (c + 1) * shard.chunkRows);
-    await ctx.embed(part.map(texts), role, `corpus chunk ${c + 1}/${nChunks}`);
+    // In pieces, so one call's vectors stay small (500k x 4096 floats would be 8 GB); the cache keeps them all.
+    for (let s = 0; s < part.length; s += EMBED_PIECE_ROWS) {
+      await ctx.embed(part.slice(s, s + EMBED_PIECE_ROWS).map(texts), role, `corpus chunk ${c + 1}/${nChunks} rows ${s}+`);
+    }
     await writeFileAtomic(marker, JSON.stringify({ chunk: c, of: nChunks, rows: part.length, shard: `${shard.index}/${shard.count}` }) + '\n');
   }
   return { scores: {}, deferred: `embedded ${mine} of ${nChunks} corpus chunks` };

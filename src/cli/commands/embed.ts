@@ -54,7 +54,13 @@ export const embedCommand: CliCommand = {
       });
       if (texts.length) process.stderr.write(` in ${((Date.now() - t0) / 1000).toFixed(2)} s\n`);
       const out: string[] = [];
-      for (let i = 0; i < m.rows; i++) out.push(JSON.stringify({ text: texts[i], embedding: Array.from(m.data.subarray(i * m.dim, (i + 1) * m.dim)) }));
+      // role (and instruction) travel with each vector, so the file can serve as `precomputed:` for asymmetric
+      // tasks where the same text is embedded differently as a query and as a passage.
+      const instruction = (args.instruction as string) || undefined;
+      for (let i = 0; i < m.rows; i++) {
+        const embedding = Array.from(m.data.subarray(i * m.dim, (i + 1) * m.dim));
+        out.push(JSON.stringify({ text: texts[i], role: args.role, ...(instruction ? { instruction } : {}), embedding }));
+      }
       process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
     } finally {
       await emb.close?.();
