@@ -138,7 +138,10 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
     throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file });
   }
   const result = parseResultJson(raw, file, fallbackTaskName);
-  if (nonFinite.length) result.notes.push(`${nonFinite.length} non-finite value(s) (${[...new Set(nonFinite)].join(', ')}) read as missing`);
+  // NaN in side metrics (nAUC of a constant curve) is routine in mteb files; only a non-finite main score
+  // changes what a leaderboard shows, so only that is reported.
+  const badMain = text.match(/"main_score"\s*:\s*(?:NaN|-?Infinity)/g)?.length ?? 0;
+  if (badMain) result.notes.push(`main_score is ${nonFinite[0] ?? 'NaN'} in ${badMain} subset(s): read as missing`);
   return result;
 }
 

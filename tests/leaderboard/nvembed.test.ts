@@ -99,7 +99,7 @@ d('MTEB(eng, v1) from the current official folders alone', () => {
     const e5 = row(lb.models, 'intfloat/e5-mistral-7b-instruct');
     expect(e5.tasks.CQADupstackRetrieval.value).toBe(46.0);
     expect(e5.warnings.filter((w) => w.startsWith('CQADupstackRetrieval'))).toEqual([]);
-    expect(e5.warnings).toContain('SciFact: 3 non-finite value(s) (NaN) read as missing');
+    expect(e5.warnings.filter((w) => w.startsWith('SciFact'))).toEqual([]); // its NaN nAUC values are not anomalies
   });
   test('placeholder MRR values of model-card files are reported', () => {
     expect(row(lb.models, 'nvidia/NV-Embed-v1').warnings.some((w) => /^placeholder MRR values \(0\) ignored in 14 model-card file\(s\)/.test(w))).toBe(true);
