@@ -4,6 +4,7 @@ import type { EmbedOptions, Embedder } from '../core/embedder.js';
 import { MtebError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
+import { wrapEmbedder } from '../embedders/wrap-embedder.js';
 import {
   DIGEST_BYTES,
   chunkFileName,
@@ -140,32 +141,18 @@ export class EmbeddingCache {
   /** An Embedder returning exactly the inner embedder's vectors, embedding each (text, namespace) once ever. */
   wrap(inner: Embedder): CachingEmbedder {
     const cache = this;
-    const wrapped: CachingEmbedder = {
-      get name() {
-        return inner.name;
-      },
-      get revision() {
-        return inner.revision;
-      },
+    return wrapEmbedder(inner, {
       // A remote model learns its dimension from its first response, which a fully cached run never sends.
       get dimension() {
         return inner.dimension || cache.knownDim(inner);
       },
-      get fingerprint() {
-        return inner.fingerprint;
-      },
-      get maxBatchSize() {
-        return inner.maxBatchSize;
-      },
-      embed: (texts, options) => cache.embedThrough(inner, texts, options),
-      meta: inner.meta ? () => inner.meta!() : undefined,
+      embed: (texts: string[], options: EmbedOptions) => cache.embedThrough(inner, texts, options),
       flush: () => cache.flush(),
       close: async () => {
         await cache.flush();
         await inner.close?.();
       },
-    };
-    return wrapped;
+    });
   }
 
   /** See flushOthers: another instance in this process is about to read this namespace folder. */

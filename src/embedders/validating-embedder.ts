@@ -1,6 +1,7 @@
 import type { Embedder, EmbedOptions } from '../core/embedder.js';
 import { MtebError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
+import { wrapEmbedder } from './wrap-embedder.js';
 
 /**
  * Every embedder's output passes through here before any metric sees it: a NaN or a wrong-sized vector from
@@ -23,18 +24,9 @@ export function validating(inner: Embedder): Embedder {
     }
     return m;
   };
-  const wrapped: Embedder = {
-    get name() { return inner.name; },
-    get revision() { return inner.revision; },
-    get dimension() { return inner.dimension; },
-    get fingerprint() { return inner.fingerprint; },
-    get maxBatchSize() { return inner.maxBatchSize; },
+  return wrapEmbedder(inner, {
     async embed(texts: string[], options: EmbedOptions) {
       return check(texts, await inner.embed(texts, options));
     },
-    meta: inner.meta ? () => inner.meta!() : undefined,
-    flush: inner.flush ? () => inner.flush!() : undefined,
-    close: inner.close ? () => inner.close!() : undefined,
-  };
-  return wrapped;
+  });
 }

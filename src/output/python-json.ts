@@ -5,6 +5,9 @@
  */
 const TOKEN = '\u0000pyfloat:';
 
+/** A JSON string literal, or a bare non-finite token outside of strings (both readers scan with it). */
+export const PY_NONFINITE_TOKENS = /"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g;
+
 export function pythonJson(value: unknown): string {
   const text = JSON.stringify(
     value,
@@ -17,7 +20,7 @@ export function pythonJson(value: unknown): string {
 /** Parses what `pythonJson` (or Python's json) wrote, turning the bare NaN / Infinity tokens back into numbers. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- same contract as JSON.parse
 export function parsePythonJson(text: string): any {
-  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => (m.startsWith('"') ? m : `"${TOKEN}${m}"`).replace('\u0000', '\\u0000'));
+  const marked = text.replace(PY_NONFINITE_TOKENS, (m) => (m.startsWith('"') ? m : `"${TOKEN}${m}"`).replace('\u0000', '\\u0000'));
   return JSON.parse(marked, (_k, v) => {
     if (typeof v !== 'string' || !v.startsWith(TOKEN)) return v;
     const t = v.slice(TOKEN.length);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { PY_NONFINITE_TOKENS } from '../output/python-json.js';
 import { MtebError } from '../core/errors.js';
 import type { ResultFormat, SubsetScores, TaskResult } from './types.js';
 
@@ -150,7 +151,7 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
  * degenerate query set); JSON.parse rejects them, so they become null outside of strings.
  */
 export function pythonJsonToJson(text: string, seen: string[] = []): string {
-  return text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => {
+  return text.replace(PY_NONFINITE_TOKENS, (m) => {
     if (m.startsWith('"')) return m;
     seen.push(m);
     return 'null';

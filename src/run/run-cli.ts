@@ -5,6 +5,7 @@ import type { TaskSpec } from '../core/task-spec.js';
 import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';
+import { wrapEmbedder } from '../embedders/wrap-embedder.js';
 import { EmbeddingCache } from '../cache/index.js';
 import { StderrProgress, silentProgress } from '../util/progress.js';
 import { runEvaluation, type RunSummary } from './runner.js';
@@ -88,20 +89,6 @@ export function validateRunArgs(a: RunCliArgs): void {
   }
 }
 
-function withFingerprint(e: Embedder, fingerprint: string): Embedder {
-  return {
-    get name() { return e.name; },
-    get revision() { return e.revision; },
-    get dimension() { return e.dimension; },
-    get maxBatchSize() { return e.maxBatchSize; },
-    fingerprint,
-    embed: (texts, options) => e.embed(texts, options),
-    meta: e.meta ? () => e.meta!() : undefined,
-    flush: e.flush ? () => e.flush!() : undefined,
-    close: e.close ? () => e.close!() : undefined,
-  };
-}
-
 /** Model spec -> validated (and, unless disabled, cached) embedder. */
 export async function openModel(
   spec: string,
@@ -109,7 +96,7 @@ export async function openModel(
 ): Promise<{ embedder: Embedder; cache?: EmbeddingCache }> {
   const resolved = await resolveEmbedder(spec, { device: a.device, maxLength: a.maxLength, apiKeyEnv: a.apiKeyEnv });
   // --model-revision names another checkpoint: the cache must not answer with the previous one's vectors.
-  const base = a.modelRevision ? withFingerprint(resolved, `${resolved.fingerprint ?? `${resolved.name}@${resolved.revision}`}#rev=${a.modelRevision}`) : resolved;
+  const base = a.modelRevision ? wrapEmbedder(resolved, { fingerprint: `${resolved.fingerprint ?? `${resolved.name}@${resolved.revision}`}#rev=${a.modelRevision}` }) : resolved;
   if (a.cacheDir === 'none') return { embedder: validating(base) };
   const cache = new EmbeddingCache(path.resolve(a.cacheDir ?? '.mteb-ts-cache'));
   return { embedder: validating(cache.wrap(base)), cache };

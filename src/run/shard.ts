@@ -1,5 +1,6 @@
 import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
+import { parseShard as parseShardSpec } from '../search/shard.js';
 
 export interface Shard {
   index: number;
@@ -8,12 +9,10 @@ export interface Shard {
 
 /** `i/n` with 0 <= i < n (Kubernetes indexed Jobs count from 0; for Slurm use $((SLURM_ARRAY_TASK_ID-1))). */
 export function parseShard(s: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
-  if (!m) throw new MtebError('E_USAGE', `--shard expects i/n (e.g. 0/4), got "${s}"`);
-  const index = Number(m[1]);
-  const count = Number(m[2]);
-  if (count < 1 || index >= count) throw new MtebError('E_USAGE', `--shard ${s}: need 0 <= i < n`);
-  return { index, count };
+  if (!/^\d+\/\d+$/.test(s.trim())) throw new MtebError('E_USAGE', `--shard expects i/n (e.g. 0/4), got "${s}"`);
+  const shard = parseShardSpec(s);
+  if (!shard) throw new MtebError('E_USAGE', `--shard ${s}: need 0 <= i < n`);
+  return shard;
 }
 
 /**
