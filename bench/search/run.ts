@@ -1,6 +1,6 @@
 // Exact top-k search vs numpy/OpenBLAS on the same shapes, plain JS loops, and HNSW build/query/recall.
 // Run: node bin/run-ts.js bench/search/run.ts [--quick] [--exact-only]   (JSON on stdout, progress on stderr)
-// --exact-only: just the interleaved numpy / onnxruntime rounds (skips JS loops and HNSW).
+// --exact-only: just the interleaved numpy / BLAS-engine / onnxruntime rounds (skips JS loops and HNSW).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -73,7 +73,8 @@ writeFileSync(path.join(tmp, 'c.npy'), Buffer.concat([npyHeader(N, D), Buffer.fr
 const env = { ...process.env };
 delete env.OPENBLAS_CORETYPE;
 delete env.OPENBLAS_L2_SIZE;
-const exact = new ExactSearch();
+// Both engines, each warmed up once: 'blas' (system BLAS via FFI, the default where one loads) and 'onnx'.
+const engines = { blas: new ExactSearch({ engine: 'blas' }), onnx: new ExactSearch({ engine: 'onnx' }) };
 const c16 = matrixCorpus(ids, c, { storage: 'float16' });
 const bestOf: Record<string, number> = {};
 const perRound: Record<string, number[]> = {};
@@ -86,10 +87,17 @@ const timed = async (f: () => Promise<unknown>) => {
   await f();
   return (performance.now() - t) / 1000;
 };
-await exact.search({ rows: 8, dim: D, data: q.data.subarray(0, 8 * D) }, matrixCorpus(ids.slice(0, 1000), { rows: 1000, dim: D, data: c.data.subarray(0, 1000 * D) }), K, { similarity: 'dot' });
-// Rounds interleave numpy and onnxruntime so both see the same background load; best of each is kept.
+const engineInfo: Record<string, unknown> = {};
+for (const [name, e] of Object.entries(engines)) {
+  const r = await e.search({ rows: 8, dim: D, data: q.data.subarray(0, 8 * D) }, matrixCorpus(ids.slice(0, 1000), { rows: 1000, dim: D, data: c.data.subarray(0, 1000 * D) }), K, { similarity: 'dot' });
+  engineInfo[name] = r.meta?.search_engine_detail;
+}
+out.engines = engineInfo;
+const VARIANTS = ['dot', 'cosine', 'dot_fp16'] as const;
+const KEYS = (Object.keys(engines) as (keyof typeof engines)[]).flatMap((e) => VARIANTS.map((v) => `${e}_${v}`));
+// Rounds interleave numpy and both engines so all see the same background load; best of each is kept.
 for (let r = 0; r < ROUNDS; r++) {
-  log(`round ${r + 1}/${ROUNDS}: numpy ${M}x${D}x${N} top-${K}, onnx dot/cosine/fp16 ...`);
+  log(`round ${r + 1}/${ROUNDS}: numpy ${M}x${D}x${N} top-${K}, blas + onnx dot/cosine/fp16 ...`);
   try {
     const np = JSON.parse(execFileSync('/usr/bin/python3', ['bench/search/numpy_search.py', path.join(tmp, 'q.npy'), path.join(tmp, 'c.npy'), String(K)], { env, encoding: 'utf8' }));
     out.numpy_info = { numpy: np.numpy, kernel: np.kernel };
@@ -98,24 +106,22 @@ for (let r = 0; r < ROUNDS; r++) {
   } catch (e) {
     out.numpy_info = { error: String((e as Error).message).slice(0, 200) };
   }
-  keep('onnx_dot', await timed(() => exact.search(q, matrixCorpus(ids, c), K, { similarity: 'dot' })));
-  keep('onnx_cosine', await timed(() => exact.search(q, matrixCorpus(ids, c), K, { similarity: 'cosine' })));
-  keep('onnx_dot_fp16', await timed(() => exact.search(q, c16, K, { similarity: 'dot' })));
+  for (const [name, e] of Object.entries(engines)) {
+    keep(`${name}_dot`, await timed(() => e.search(q, matrixCorpus(ids, c), K, { similarity: 'dot' })));
+    keep(`${name}_cosine`, await timed(() => e.search(q, matrixCorpus(ids, c), K, { similarity: 'cosine' })));
+    keep(`${name}_dot_fp16`, await timed(() => e.search(q, c16, K, { similarity: 'dot' })));
+  }
 }
-await exact.close();
+for (const e of Object.values(engines)) await e.close();
 rmSync(tmp, { recursive: true, force: true });
 const rate = (s: number) => ({ seconds: s, gflops: flops / s / 1e9 });
 out.numpy = { ...(out.numpy_info as object), bare_s: bestOf.numpy_bare, bare_gflops: flops / bestOf.numpy_bare / 1e9, topk_s: bestOf.numpy_topk, topk_gflops: flops / bestOf.numpy_topk / 1e9 };
 delete out.numpy_info;
-out.exact_onnx_dot = rate(bestOf.onnx_dot);
-out.exact_onnx_cosine = rate(bestOf.onnx_cosine);
-out.exact_onnx_dot_fp16 = rate(bestOf.onnx_dot_fp16);
+for (const k of KEYS) out[`exact_${k}`] = rate(bestOf[k]);
 out.rounds = ROUNDS;
 // Every round's seconds, and each round's ratio to that round's numpy bare matmul (same background load).
 out.per_round_seconds = perRound;
-out.per_round_vs_numpy_bare = Object.fromEntries(
-  ['onnx_dot', 'onnx_cosine', 'onnx_dot_fp16'].map((k) => [k, (perRound[k] ?? []).map((s, r) => (perRound.numpy_bare?.[r] ?? NaN) / s)]),
-);
+out.per_round_vs_numpy_bare = Object.fromEntries(KEYS.map((k) => [k, (perRound[k] ?? []).map((s, r) => (perRound.numpy_bare?.[r] ?? NaN) / s)]));
 if (process.argv.includes('--exact-only')) {
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   process.exit(0);

@@ -12,6 +12,8 @@ import { runEvaluation, type RunSummary } from './runner.js';
 import { renderRunSummary } from './summary-table.js';
 import { parseShard } from './shard.js';
 import { mergeShards } from './merge.js';
+import { ENGINE_NAMES, type EngineName } from '../search/score-engine.js';
+import { loadCblas } from '../search/blas/cblas.js';
 
 export interface RunCliArgs {
   model: string;
@@ -31,6 +33,8 @@ export interface RunCliArgs {
   apiKeyEnv?: string;
   cacheDir?: string;
   search?: string;
+  searchEngine?: string;
+  blasLib?: string;
   hnswM?: number;
   hnswEfConstruction?: number;
   hnswEfSearch?: number;
@@ -81,12 +85,26 @@ export function validateRunArgs(a: RunCliArgs): void {
   positiveInt('hnsw-ef-construction', a.hnswEfConstruction);
   positiveInt('hnsw-ef-search', a.hnswEfSearch);
   positiveInt('max-length', a.maxLength);
+  if (a.searchEngine !== undefined && !(ENGINE_NAMES as readonly string[]).includes(a.searchEngine))
+    throw new MtebError('E_USAGE', `--search-engine must be one of ${ENGINE_NAMES.join(', ')}, got ${a.searchEngine}`, { field: 'search-engine' });
   if (a.shard && a.cacheDir === 'none')
     throw new MtebError('E_USAGE', '--shard needs a shared embedding cache (--cache-dir on storage every shard and merge can reach); "none" would throw the shards\' work away');
   for (const [name, v] of [['model-name', a.modelName], ['model-revision', a.modelRevision]] as const) {
     if (v !== undefined && (v.includes('..') || v.startsWith('/') || (name === 'model-revision' && v.includes('/'))))
       throw new MtebError('E_USAGE', `--${name} "${v}" would place results outside the output folder`, { field: name });
   }
+}
+
+/** The --search* options as the runner's search config (undefined fields = the backend's defaults). */
+export function searchConfig(a: RunCliArgs) {
+  return {
+    backend: a.search ?? 'exact',
+    engine: a.searchEngine as EngineName | undefined,
+    blasLibrary: a.blasLib,
+    M: a.hnswM,
+    efConstruction: a.hnswEfConstruction,
+    efSearch: a.hnswEfSearch,
+  };
 }
 
 /** Model spec -> validated (and, unless disabled, cached) embedder. */
@@ -102,8 +120,14 @@ export async function openModel(
   return { embedder: validating(cache.wrap(base)), cache };
 }
 
+/** `--search-engine blas` without a loadable library would fail every retrieval task: refuse it up front. */
+export function checkSearchEngine(a: RunCliArgs): void {
+  if (a.searchEngine === 'blas') loadCblas(a.blasLib);
+}
+
 export async function runFromCli(a: RunCliArgs): Promise<number> {
   validateRunArgs(a);
+  checkSearchEngine(a);
   const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
   const shard = a.shard ? { ...parseShard(a.shard), chunkRows: a.shardChunkRows } : undefined;
   const { embedder } = await openModel(a.model, a);
@@ -121,7 +145,7 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
       batchSize: a.batchSize,
       dataDir: a.dataDir,
       hfHome: a.hfHome,
-      search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      search: searchConfig(a),
       sklearn: a.sklearn,
       progress,
       log: (l) => process.stderr.write(l + '\n'),
@@ -137,6 +161,7 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
 /** `mteb-ts merge`: the same selection and model as the shards, then score what they left to the merge. */
 export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<number> {
   validateRunArgs(a);
+  checkSearchEngine(a);
   if (!(Number.isInteger(a.shards) && a.shards > 0)) throw new MtebError('E_USAGE', `--shards must be a positive integer, got ${a.shards}`, { field: 'shards' });
   const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
   const { embedder } = await openModel(a.model, a);
@@ -151,7 +176,7 @@ export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<
       batchSize: a.batchSize,
       dataDir: a.dataDir,
       hfHome: a.hfHome,
-      search: { backend: a.search ?? 'exact', M: a.hnswM, efConstruction: a.hnswEfConstruction, efSearch: a.hnswEfSearch },
+      search: searchConfig(a),
       sklearn: a.sklearn,
       progress: a.quiet ? silentProgress : new StderrProgress(),
       log: (l) => process.stderr.write(l + '\n'),

@@ -13,8 +13,13 @@ import { createScoreEngine, type ScoreEngine, type EngineName } from './score-en
 const TIE_MARGIN = 32;
 
 export interface ExactSearchOptions {
-  /** 'onnx' (default): onnxruntime Gemm + TopK at BLAS speed; 'js': plain loops (reference, tiny inputs). */
-  engine?: EngineName;
+  /**
+   * 'auto' (default): the system BLAS through FFI when one loads, else onnxruntime; 'blas', 'onnx' insist;
+   * 'js': plain loops (reference, tiny inputs); or any ScoreEngine object.
+   */
+  engine?: EngineName | ScoreEngine;
+  /** CBLAS library for the 'blas' engine (default: MTEB_TS_BLAS, then OpenBLAS/BLIS/MKL/Accelerate). */
+  blasLibrary?: string;
   /** Queries scored against a chunk at once; bounds the score matrix to queryBatch x chunk rows floats. */
   queryBatch?: number;
   /** onnxruntime intra-op threads (default: all cores). */
@@ -37,7 +42,8 @@ export class ExactSearch implements SearchBackend {
     if (queries.rows && queries.dim !== corpus.dim) {
       throw new MtebError('E_EMBEDDING_DIM', `query vectors have dimension ${queries.dim} but corpus vectors ${corpus.dim}`);
     }
-    this.engine ??= await createScoreEngine(this.options.engine ?? 'onnx', this.options.threads);
+    const choice = this.options.engine ?? 'auto';
+    this.engine ??= typeof choice === 'string' ? await createScoreEngine(choice, this.options.threads, this.options.blasLibrary) : choice;
     const engine = this.engine;
     const dim = corpus.dim;
     const M = queries.rows;
@@ -61,34 +67,39 @@ export class ExactSearch implements SearchBackend {
         const qe = Math.min(M, qs + qb);
         const m = qe - qs;
         const qSlice = queries.data.subarray(qs * dim, qe * dim);
-        const { values, indices } = await engine.topk(qSlice, m, kk);
+        // Below a query's current k-th best nothing can enter its top k (equal scores still compete on id).
+        const floors = new Float32Array(m);
+        for (let i = 0; i < m; i++) {
+          const b = best[qs + i];
+          floors[i] = b.length >= k ? b[k - 1].score : -Infinity;
+        }
+        const { values, indices } = await engine.topk(qSlice, m, kk, floors);
         let full: Float32Array | undefined;
         for (let i = 0; i < m; i++) {
           const qi = qs + i;
           const ex = excl?.[qi];
           let cands: Scored[] = [];
           const base = i * kk;
-          for (let r = 0; r < kk; r++) {
+          let r = 0;
+          for (; r < kk; r++) {
             const j = Number(indices[base + r]);
+            if (j < 0) break;
+            const score = values[base + r];
+            // Sorted best first: past k kept candidates only equal scores can still matter.
+            if (cands.length >= k && score !== cands[k - 1].score) break;
             if (ex?.has(ids[j])) continue;
-            cands.push({ id: ids[j], score: values[base + r] });
+            cands.push({ id: ids[j], score });
           }
           // Equal scores may continue past what TopK returned: rescan the row so all of them compete on id.
-          if (kk < n && cands.length >= k && cands[k - 1].score === values[base + kk - 1]) {
+          const filled = Number(indices[base + kk - 1]) >= 0;
+          if (r === kk && filled && kk < n && cands.length >= k && cands[k - 1].score === values[base + kk - 1]) {
             full ??= await engine.scores(qSlice, m);
             const cut = cands[k - 1].score;
             cands = cands.filter((s) => s.score > cut);
             const row = full.subarray(i * n, (i + 1) * n);
             for (let j = 0; j < n; j++) if (row[j] === cut && !ex?.has(ids[j])) cands.push({ id: ids[j], score: cut });
           }
-          // Below the k-th candidate's score nothing here can reach the merged top k.
-          if (cands.length > k) {
-            const floor = cands[k - 1].score;
-            let e = k;
-            while (e < cands.length && cands[e].score === floor) e++;
-            cands.length = e;
-          }
-          best[qi] = mergeTopK(best[qi], cands, k);
+          if (cands.length) best[qi] = mergeTopK(best[qi], cands, k);
         }
       }
       done += n;
@@ -97,6 +108,7 @@ export class ExactSearch implements SearchBackend {
     return {
       ids: best.map((b) => b.map((s) => s.id)),
       scores: best.map((b) => Float32Array.from(b, (s) => s.score)),
+      meta: { search: 'exact', search_engine: engine.name, ...(engine.description ? { search_engine_detail: engine.description } : {}) },
     };
   }
 

@@ -1,6 +1,6 @@
 import type { Matrix } from '../core/matrix.js';
 import { MtebError } from '../core/errors.js';
-import { ExactSearch } from './exact.js';
+import { ExactSearch, type ExactSearchOptions } from './exact.js';
 import { rankOrder, type Scored } from './id-order.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { chunkToFloat32, normalizeRows } from './vectors.js';
@@ -132,7 +132,7 @@ export class HnswSearch implements SearchBackend {
       const pick = Array.from({ length: sample }, (_, s) => Math.floor((s * queries.rows) / sample));
       const sub = new Float32Array(sample * dim);
       pick.forEach((qi, s) => sub.set(queries.data.subarray(qi * dim, (qi + 1) * dim), s * dim));
-      const exact = new ExactSearch();
+      const exact = new ExactSearch(this.options as ExactSearchOptions);
       const ref = await exact.search({ rows: sample, dim, data: sub }, corpus, k, {
         similarity: opts.similarity,
         excludeIds: opts.excludeIds ? pick.map((qi) => opts.excludeIds![qi]) : undefined,

@@ -6,23 +6,49 @@ import { buildSearchGraph, graphKey, type SearchGraphSpec } from './onnx-graph.j
 import type { Similarity } from './types.js';
 import { chunkToFloat32, torchNormalizeInto } from './vectors.js';
 
-export type EngineName = 'onnx' | 'js';
+export type EngineName = 'auto' | 'blas' | 'onnx' | 'js';
+export const ENGINE_NAMES: readonly EngineName[] = ['auto', 'blas', 'onnx', 'js'];
+
+export interface TopKResult {
+  /** Per query kk slots, best first. */
+  values: Float32Array;
+  /** Chunk row of each slot; -1 marks an empty slot (engines that honour floors may return fewer than kk). */
+  indices: ArrayLike<number | bigint>;
+}
 
 /**
  * Scores one corpus chunk (set once, as stored: float32 or fp16 bits) against query batches with mteb's
  * semantics (cosine = normalise then dot; NaN → -1). `topk` returns per query the kk best scores sorted
- * descending, equal scores by lower column index first (ONNX TopK semantics); `scores` returns the full matrix
- * with the very same float32 values, used to resolve ties at the cut.
+ * descending, equal scores by lower column index first (ONNX TopK semantics); an engine may skip scores below
+ * `floors[q]` (the query's current k-th best over earlier chunks: nothing below it can enter the top k) and
+ * then leave slots empty. `scores` returns the full matrix with the very same float32 values, used to resolve
+ * ties at the cut.
  */
 export interface ScoreEngine {
+  readonly name: string;
+  /** What computes the scores, for result metadata (e.g. "OpenBLAS 0.3.21 SkylakeX, 2 streams"). */
+  readonly description?: string;
   setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void>;
-  topk(q: Float32Array, m: number, kk: number): Promise<{ values: Float32Array; indices: ArrayLike<number | bigint> }>;
+  topk(q: Float32Array, m: number, kk: number, floors?: ArrayLike<number>): Promise<TopKResult>;
   scores(q: Float32Array, m: number): Promise<Float32Array>;
   close(): Promise<void>;
 }
 
-export async function createScoreEngine(name: EngineName, threads?: number): Promise<ScoreEngine> {
+/**
+ * `auto` (default): the BLAS engine when a fast CBLAS library loads (OpenBLAS, BLIS, MKL, Accelerate), else
+ * onnxruntime. `blas` insists (E_PROVIDER_UNAVAILABLE with the install command otherwise); `js` is the plain-loop
+ * reference for tests.
+ */
+export async function createScoreEngine(name: EngineName, threads?: number, blasLibrary?: string): Promise<ScoreEngine> {
   if (name === 'js') return new JsEngine();
+  if (name === 'blas' || name === 'auto') {
+    const { BlasEngine } = await import('./blas/blas-engine.js');
+    try {
+      return BlasEngine.create(threads, blasLibrary);
+    } catch (e) {
+      if (name === 'blas' || !(e instanceof MtebError && e.code === 'E_PROVIDER_UNAVAILABLE')) throw e;
+    }
+  }
   const t = threads ?? os.availableParallelism();
   const inProcess = new OnnxEngine(new InProcessRunner(await import('onnxruntime-node'), t));
   if (await inProcess.works()) return inProcess;
@@ -38,6 +64,8 @@ interface Runner {
 }
 
 class OnnxEngine implements ScoreEngine {
+  readonly name = 'onnx';
+  readonly description = 'onnxruntime (MLAS)';
   private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
   private normalize = false;
   /** Whether the last topk needed the NaN-safe graph; scores() must then use it too (same values). */
@@ -242,6 +270,7 @@ class WorkerRunner implements Runner {
 
 /** Plain loops with the same semantics: a reference for tests; 100x slower than onnxruntime on real shapes. */
 class JsEngine implements ScoreEngine {
+  readonly name = 'js';
   private c: Float32Array = new Float32Array(0);
   private n = 0;
   private dim = 0;

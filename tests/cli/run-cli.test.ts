@@ -1,9 +1,10 @@
 import { describe, test, expect } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/registry/index.js';
+import { parsePythonJson } from '../../src/output/python-json.js';
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
@@ -47,5 +48,17 @@ describe('mteb-ts CLI', () => {
     expect(r.stdout).toMatch(/DemoSTS\s+│ FAILED/);
     expect(r.stderr).toContain(`error[E_PARSE] task DemoSTS ${path.join(dir, 'test.jsonl')}:2: invalid JSON`);
     expect(existsSync(path.join(out, 'mteb-ts__hash-16', 'no_revision_available', 'DemoBitextMining.json'))).toBe(true);
+  });
+
+  test('--search-engine picks the exact-search engine (recorded in the result); blas without a library is refused up front', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const r = cli(['run', '-m', 'hash:64', '--tasks', task('DemoRetrieval'), '-o', out, '--cache-dir', 'none', '-q', '--search-engine', 'onnx']);
+    expect(r.code).toBe(0);
+    const res = parsePythonJson(readFileSync(path.join(out, 'mteb-ts__hash-64', 'no_revision_available', 'DemoRetrieval.json'), 'utf8'));
+    expect(res.mteb_ts.metadata['test/default']).toEqual({ search: 'exact', search_engine: 'onnx', search_engine_detail: 'onnxruntime (MLAS)' });
+    const bad = cli(['run', '-m', 'hash:64', '--tasks', task('DemoRetrieval'), '-o', out, '--search-engine', 'blas', '--blas-lib', '/nonexistent/libcblas.so']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')[0]).toMatch(/^error\[E_PROVIDER_UNAVAILABLE\] no CBLAS library for the BLAS search engine: tried \/nonexistent\/libcblas\.so/);
+    expect(cli(['run', '-m', 'hash:64', '--tasks', task('DemoRetrieval'), '--search-engine', 'faiss']).code).toBe(2);
   });
 });

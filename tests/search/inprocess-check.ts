@@ -16,7 +16,7 @@ const ids = Array.from({ length: 3000 }, (_, j) => `d${(j * 7919) % 10007}`);
 const same: boolean[] = [];
 for (const similarity of ['dot', 'cosine'] as const) {
   for (const storage of ['float32', 'float16'] as const) {
-    const a = await new ExactSearch({ queryBatch: 16 }).search(q, matrixCorpus(ids, c, { chunkRows: 700, storage }), 25, { similarity });
+    const a = await new ExactSearch({ engine: 'onnx', queryBatch: 16 }).search(q, matrixCorpus(ids, c, { chunkRows: 700, storage }), 25, { similarity });
     const b = await new ExactSearch({ engine: 'js' }).search(q, matrixCorpus(ids, c, { chunkRows: 1000, storage }), 25, { similarity });
     // Cosine: engines round the normalisation differently, so near-equal scores may swap; compare ranked scores.
     same.push(

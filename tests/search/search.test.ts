@@ -10,7 +10,7 @@ import { floatToHalf, halfToFloat, toHalf, torchNormalizeInto } from '../../src/
 import { searchConformance } from './conformance.js';
 import { floatMatrix, intMatrix, rng } from './helpers.js';
 
-searchConformance('exact (onnxruntime)', () => new ExactSearch({ queryBatch: 7 }));
+searchConformance('exact (onnxruntime)', () => new ExactSearch({ engine: 'onnx', queryBatch: 7 }));
 searchConformance('exact (js)', () => new ExactSearch({ engine: 'js' }));
 searchConformance('hnsw (ef high enough to be exact on tiny corpora)', () => new HnswSearch({ efSearch: 400, recallSample: 0 }));
 
@@ -19,7 +19,7 @@ describe('exact search details', () => {
     const q = intMatrix(30, 12, 11, -3, 3);
     const c = intMatrix(1000, 12, 12, -3, 3);
     const ids = Array.from({ length: 1000 }, (_, j) => `d${j}`);
-    const a = await new ExactSearch().search(q, matrixCorpus(ids, c, { chunkRows: 128 }), 20, { similarity: 'dot' });
+    const a = await new ExactSearch({ engine: 'onnx' }).search(q, matrixCorpus(ids, c, { chunkRows: 128 }), 20, { similarity: 'dot' });
     const b = await new ExactSearch({ engine: 'js' }).search(q, matrixCorpus(ids, c, { chunkRows: 333 }), 20, { similarity: 'dot' });
     expect(a.ids).toEqual(b.ids);
     expect(a.scores).toEqual(b.scores);

@@ -21,6 +21,8 @@ const modelAndTaskOptions = (y: Argv) =>
       .option('max-length', { type: 'number', describe: 'token limit for in-process models' })
       .option('cache-dir', { type: 'string', describe: 'embedding cache folder (default .mteb-ts-cache); "none" disables it' })
       .option('search', { type: 'string', choices: ['exact', 'hnsw'], default: 'exact', describe: 'retrieval search backend' })
+      .option('search-engine', { type: 'string', choices: ['auto', 'blas', 'onnx', 'js'], default: 'auto', describe: 'exact search: system BLAS via FFI (auto: when one loads) or onnxruntime' })
+      .option('blas-lib', { type: 'string', describe: 'CBLAS library for --search-engine blas (default $MTEB_TS_BLAS, then OpenBLAS/BLIS/MKL/Accelerate)' })
       .option('hnsw-m', { type: 'number', describe: 'HNSW M (graph degree)' })
       .option('hnsw-ef-construction', { type: 'number', describe: 'HNSW efConstruction' })
       .option('hnsw-ef-search', { type: 'number', describe: 'HNSW efSearch' })
