@@ -1,6 +1,6 @@
 import type { Matrix } from '../core/matrix.js';
 import { MtebError } from '../core/errors.js';
-import { mergeTopK, type Scored } from './id-order.js';
+import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
 
@@ -50,7 +50,10 @@ export class ExactSearch implements SearchBackend {
     const excl = opts.excludeIds;
     let maxExcl = 0;
     if (excl) for (const s of excl) if (s && s.size > maxExcl) maxExcl = s.size;
-    const best: Scored[][] = Array.from({ length: M }, () => []);
+    const best = Array.from({ length: M }, () => new RankedList(k));
+    // Candidates of one query from one chunk, best first (reused).
+    const candIds: string[] = [];
+    let candScores = new Float64Array(0);
     // No queries: do not pull (and so embed) the corpus at all.
     if (M === 0) return { ids: [], scores: [] };
     const qb = Math.max(1, this.options.queryBatch ?? 1024);
@@ -69,45 +72,60 @@ export class ExactSearch implements SearchBackend {
         const qSlice = queries.data.subarray(qs * dim, qe * dim);
         // Below a query's current k-th best nothing can enter its top k (equal scores still compete on id).
         const floors = new Float32Array(m);
-        for (let i = 0; i < m; i++) {
-          const b = best[qs + i];
-          floors[i] = b.length >= k ? b[k - 1].score : -Infinity;
-        }
+        for (let i = 0; i < m; i++) floors[i] = best[qs + i].floor();
         const { values, indices } = await engine.topk(qSlice, m, kk, floors);
+        if (candScores.length < kk) candScores = new Float64Array(kk);
         let full: Float32Array | undefined;
         for (let i = 0; i < m; i++) {
           const qi = qs + i;
           const ex = excl?.[qi];
-          let cands: Scored[] = [];
           const base = i * kk;
+          let count = 0;
           let r = 0;
           for (; r < kk; r++) {
             const j = Number(indices[base + r]);
             if (j < 0) break;
             const score = values[base + r];
             // Sorted best first: past k kept candidates only equal scores can still matter.
-            if (cands.length >= k && score !== cands[k - 1].score) break;
+            if (count >= k && score !== candScores[k - 1]) break;
             if (ex?.has(ids[j])) continue;
-            cands.push({ id: ids[j], score });
+            candIds[count] = ids[j];
+            candScores[count++] = score;
           }
           // Equal scores may continue past what TopK returned: rescan the row so all of them compete on id.
-          const filled = Number(indices[base + kk - 1]) >= 0;
-          if (r === kk && filled && kk < n && cands.length >= k && cands[k - 1].score === values[base + kk - 1]) {
+          if (r === kk && kk < n && count >= k && candScores[k - 1] === values[base + kk - 1]) {
             full ??= await engine.scores(qSlice, m);
-            const cut = cands[k - 1].score;
-            cands = cands.filter((s) => s.score > cut);
+            const cut = candScores[k - 1];
+            count = 0;
+            for (let x = 0; x < kk; x++) {
+              const j = Number(indices[base + x]);
+              if (values[base + x] > cut && !ex?.has(ids[j])) {
+                candIds[count] = ids[j];
+                candScores[count++] = values[base + x];
+              }
+            }
             const row = full.subarray(i * n, (i + 1) * n);
-            for (let j = 0; j < n; j++) if (row[j] === cut && !ex?.has(ids[j])) cands.push({ id: ids[j], score: cut });
+            const tied: string[] = [];
+            for (let j = 0; j < n; j++) if (row[j] === cut && !ex?.has(ids[j])) tied.push(ids[j]);
+            if (candScores.length < count + tied.length) {
+              const grown = new Float64Array(count + tied.length);
+              grown.set(candScores.subarray(0, count));
+              candScores = grown;
+            }
+            for (const id of tied) {
+              candIds[count] = id;
+              candScores[count++] = cut;
+            }
           }
-          if (cands.length) best[qi] = mergeTopK(best[qi], cands, k);
+          best[qi].merge(candIds, candScores, count);
         }
       }
       done += n;
       opts.onProgress?.(done);
     }
     return {
-      ids: best.map((b) => b.map((s) => s.id)),
-      scores: best.map((b) => Float32Array.from(b, (s) => s.score)),
+      ids: best.map((b) => b.ids),
+      scores: best.map((b) => b.scores),
       meta: { search: 'exact', search_engine: engine.name, ...(engine.description ? { search_engine_detail: engine.description } : {}) },
     };
   }

@@ -29,11 +29,3 @@ export function rankOrder(a: Scored, b: Scored): number {
   if (a.score !== b.score) return b.score - a.score;
   return compareUtf8(b.id, a.id);
 }
-
-/** Keeps the best `k` of `current ∪ incoming` in rank order (both may be unsorted). */
-export function mergeTopK(current: Scored[], incoming: Scored[], k: number): Scored[] {
-  const all = current.length ? current.concat(incoming) : incoming.slice();
-  all.sort(rankOrder);
-  if (all.length > k) all.length = k;
-  return all;
-}

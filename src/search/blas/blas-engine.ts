@@ -150,11 +150,15 @@ export class BlasEngine implements ScoreEngine {
     const { n, dim } = this.chunk!;
     const { B, queries, qsq, slots } = lay;
     const qView = this.prepareQueries(q, m, queries, qsq);
+    // As many blocks as a multiple of the streams, of near-equal size: the last GEMMs then end together
+    // instead of one core idling while a lone last block finishes.
+    const blocks = Math.ceil(Math.ceil(n / B) / this.streams) * this.streams;
+    const per = Math.ceil(n / blocks);
     const free = [...slots];
     const running = new Map<Promise<void>, { slot: Slot; r0: number; rows: number }>();
     let next = 0;
     const launch = () => {
-      const rows = Math.min(B, n - next);
+      const rows = Math.min(per, n - next);
       const slot = free.pop()!;
       const block = this.prepareBlock(slot, next, rows);
       const job = { slot, r0: next, rows };
