@@ -2,9 +2,9 @@
 // Runs the TypeScript sources directly (tsx), so a fresh clone needs no build step.
 import os from 'node:os';
 import { register } from 'tsx/esm/api';
-// The BLAS search engine runs one GEMM per core on libuv's thread pool (4 threads by default); the pool reads
-// this once, on first use, so it is set before anything runs.
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism() + 2));
+// The BLAS search engine keeps two GEMMs per core in flight on libuv's thread pool (4 threads by default); the
+// pool reads this once, on first use, so it is set before anything runs.
+process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, 2 * os.availableParallelism() + 2));
 register();
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -61,7 +61,7 @@ describe('BLAS engine', () => {
         const b = await new ExactSearch({ engine: 'js' }).search(q, matrixCorpus(ids, c, { chunkRows: 1800, storage }), 30, { similarity });
         expect(a.ids).toEqual(b.ids);
         if (similarity === 'dot') expect(a.scores).toEqual(b.scores);
-        expect(a.meta).toMatchObject({ search: 'exact', search_engine: 'blas', search_engine_detail: 'fake CBLAS, 2 streams' });
+        expect(a.meta).toMatchObject({ search: 'exact', search_engine: 'blas', search_engine_detail: 'fake CBLAS, 3 GEMMs in flight' });
       }
     }
   });

@@ -20,7 +20,7 @@ export function blockRows(dim: number): number {
 
 /**
  * BLAS calls run on libuv's thread pool (koffi async), 4 threads unless UV_THREADPOOL_SIZE says otherwise (the
- * CLI raises it to cores + 2 at start-up); one thread stays free for file reads.
+ * CLI raises it to 2 × cores + 2 at start-up); one thread stays free for file reads.
  */
 function poolThreads(): number {
   const n = Number(process.env.UV_THREADPOOL_SIZE);
@@ -51,6 +51,7 @@ export class BlasEngine implements ScoreEngine {
   private readonly k: Kernels;
   private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
   private normalize = false;
+  /** GEMMs in flight at once (each single-threaded). */
   private readonly streams: number;
 
   constructor(
@@ -58,8 +59,11 @@ export class BlasEngine implements ScoreEngine {
     threads = os.availableParallelism(),
   ) {
     this.k = loadKernels();
-    this.streams = blas.perCallThreads ? Math.max(1, Math.min(threads, poolThreads() - 1)) : 1;
-    this.description = `${blas.description}, ${this.streams} stream${this.streams > 1 ? 's' : ''}`;
+    // Two single-threaded GEMMs per core: when one finishes, the core goes on with the other at once instead
+    // of idling until the main thread (busy scanning) queues the next. Measured 1000 × 100,000 × 1,024 dot on
+    // 2 cores: 4 in flight 0.66-0.72 s (cores 96-97 % busy) against 0.71-0.82 s (90-95 %) with 2.
+    this.streams = blas.perCallThreads ? Math.max(1, Math.min(2 * threads, poolThreads() - 1)) : 1;
+    this.description = `${blas.description}, ${this.streams} GEMM${this.streams > 1 ? 's' : ''} in flight`;
   }
 
   static create(threads?: number, library?: string): BlasEngine {
