@@ -81,7 +81,10 @@ export class BlasEngine implements ScoreEngine {
    */
   private layout(m: number, cap = 0) {
     const { dim } = this.chunk!;
-    const B = blockRows(dim);
+    // Every slot holds a block of rows and its scores: on many cores (2 GEMMs each in flight) smaller blocks
+    // keep the slots within ~256 MB.
+    const slotsBytes = 256 * 2 ** 20;
+    const B = Math.max(64, Math.min(blockRows(dim), Math.floor(slotsBytes / ((this.streams + 1) * (m + dim) * 4) / 16) * 16));
     const align = (x: number) => Math.ceil(x / 64) * 64;
     let at = 0;
     const queries = at;

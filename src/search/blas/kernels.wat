@@ -136,14 +136,15 @@
         (br $rl))))
 
   ;; IEEE half -> float32 for $n values: half bits $src (u16) to float32 $dst; the 2^112 multiply rebiases the
-  ;; exponent and turns half subnormals into float32 normals exactly; Inf/NaN get the float32 all-ones exponent.
+  ;; exponent and turns half subnormals into float32 normals exactly; Inf/NaN (half exponent all ones) get the
+  ;; float32 all-ones exponent.
   ;; Eight halves per step. $dst may be $src - 2n bytes or lower (each step reads its halves before writing).
   (func (export "halfToFloat") (param $src i32) (param $n i32) (param $dst i32)
     (local $i i32) (local $h v128) (local $hs i32) (local $ms i32) (local $lo4 v128) (local $hi4 v128) (local $m v128)
     (local $mag v128) (local $scale v128) (local $infAt v128) (local $expOnes v128) (local $sign v128)
     (local.set $mag (i32x4.splat (i32.const 0x7fff)))
     (local.set $scale (f32x4.splat (f32.const 0x1p112)))
-    (local.set $infAt (i32x4.splat (i32.const 0x0f800000)))
+    (local.set $infAt (i32x4.splat (i32.const 0x7c00)))
     (local.set $expOnes (i32x4.splat (i32.const 0x7f800000)))
     (local.set $sign (i32x4.splat (i32.const 0x8000)))
     (block $vdone
@@ -154,11 +155,11 @@
         (local.set $hi4 (i32x4.extend_high_i16x8_u (local.get $h)))
         (local.set $m (i32x4.shl (v128.and (local.get $lo4) (local.get $mag)) (i32.const 13)))
         (v128.store (local.get $dst) (v128.or (v128.or (f32x4.mul (local.get $m) (local.get $scale))
-          (v128.and (i32x4.ge_u (local.get $m) (local.get $infAt)) (local.get $expOnes)))
+          (v128.and (i32x4.eq (v128.and (local.get $lo4) (local.get $infAt)) (local.get $infAt)) (local.get $expOnes)))
           (i32x4.shl (v128.and (local.get $lo4) (local.get $sign)) (i32.const 16))))
         (local.set $m (i32x4.shl (v128.and (local.get $hi4) (local.get $mag)) (i32.const 13)))
         (v128.store offset=16 (local.get $dst) (v128.or (v128.or (f32x4.mul (local.get $m) (local.get $scale))
-          (v128.and (i32x4.ge_u (local.get $m) (local.get $infAt)) (local.get $expOnes)))
+          (v128.and (i32x4.eq (v128.and (local.get $hi4) (local.get $infAt)) (local.get $infAt)) (local.get $expOnes)))
           (i32x4.shl (v128.and (local.get $hi4) (local.get $sign)) (i32.const 16))))
         (local.set $src (i32.add (local.get $src) (i32.const 16)))
         (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
