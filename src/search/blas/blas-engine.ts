@@ -27,8 +27,8 @@ function poolThreads(): number {
   return Number.isInteger(n) && n > 0 ? n : 4;
 }
 
+/** Byte offsets of one slot's prepared corpus block (cosine or fp16 only), its rows' sums of squares, its scores. */
 interface Slot {
-  /** Byte offset of this slot's prepared corpus block (cosine or fp16 only) and of its score block. */
   block: number;
   scores: number;
   sq: number;
@@ -36,14 +36,15 @@ interface Slot {
 
 /**
  * Exact search at the BLAS library's matrix-multiply speed. The chunk is cut into blocks of ~2,048 rows; each
- * block's scores (queries × rows) come from one `cblas_sgemm` on a worker thread, `streams` of them at once
- * (one per core, the library pinned to one thread per call, so no core waits at a barrier), while the main
- * thread prepares the next blocks (fp16 → float32, cosine normalisation: SIMD kernels) and scans finished
+ * block's scores (queries × rows) come from one `cblas_sgemm` on a libuv worker thread, `streams` of them in
+ * flight (two per core, the library pinned to one thread per call, so no core waits at a barrier), while the
+ * main thread prepares the next blocks (fp16 → float32, cosine normalisation: SIMD kernels) and scans finished
  * score blocks for top-k candidates (SIMD kernel: 16 scores per step against the query's threshold). All the
  * work is the GEMM's plus a few per cent, which is what lets the whole search run near the bare GEMM rate.
  *
- * Semantics as the other engines: cosine = each row divided by max(‖row‖₂, 1e-12), then dot (float32); NaN
- * scores count as -1 (mteb). Scores differ from onnxruntime's in the last bits only (summation order).
+ * Semantics as the other engines: cosine = each row scaled by 1/max(‖row‖₂, 1e-12), then dot (float32); NaN
+ * scores count as -1 (mteb). Scores differ from onnxruntime's in the last bits only (summation order; the
+ * reciprocal multiply is within 1 ulp of onnxruntime's and torch's division).
  */
 export class BlasEngine implements ScoreEngine {
   readonly name = 'blas';
@@ -125,7 +126,7 @@ export class BlasEngine implements ScoreEngine {
     const { data, dim } = this.chunk!;
     const len = rows * dim;
     if (data instanceof Float32Array && !this.normalize) return data.subarray(r0 * dim, r0 * dim + len);
-    // In slices of ~512 KB, so that each slice is still in L2 when normalised (measured: 0.66 -> 0.5 ns a value).
+    // In slices of ~512 KB, so that each slice is still in L2 when normalised (measured: 0.78 -> 0.63 ns a value).
     const step = Math.max(1, Math.floor((512 * 1024) / (4 * dim)));
     for (let s = 0; s < rows; s += step) {
       const n = Math.min(step, rows - s);

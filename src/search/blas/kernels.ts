@@ -14,11 +14,8 @@ export interface Kernels {
   reserve(bytes: number): void;
   f32(byteOffset: number, length: number): Float32Array;
   u16(byteOffset: number, length: number): Uint16Array;
-  /** First j in [start, end) with !(row[j] < t) (a score ≥ t, or NaN) in the row at byte offset p; else end. */
-  scanFrom(p: number, start: number, end: number, t: number): number;
   /** In place x / max(‖x‖₂, 1e-12) per row (torch normalize); sums of squares to sq (float32). */
   normalizeRows(p: number, rows: number, dim: number, sq: number): void;
-  sumsqRows(p: number, rows: number, dim: number, sq: number): void;
   /** n IEEE halves at src → float32 at dst, exactly. */
   halfToFloat(src: number, n: number, dst: number): void;
   i32(byteOffset: number, length: number): Int32Array;
@@ -56,9 +53,7 @@ export function loadKernels(initialBytes = 1 << 16): Kernels {
     i32: (o, n) => new Int32Array(memory.buffer, o, n),
     offerRow: (row, n, base, v, c, cap, kk, st, tmp) => void ex.offerRow(i32(row), n, base, i32(v), i32(c), cap, kk, i32(st), i32(tmp)),
     finishRow: (v, c, kk, st) => ex.finishRow(i32(v), i32(c), kk, i32(st)),
-    scanFrom: (p, s, e, t) => ex.scanFrom(i32(p), s, e, t) >>> 0,
     normalizeRows: (p, r, d, sq) => void ex.normalizeRows(i32(p), r, d, i32(sq)),
-    sumsqRows: (p, r, d, sq) => void ex.sumsqRows(i32(p), r, d, i32(sq)),
     halfToFloat: (s, n, d) => void ex.halfToFloat(i32(s), n, i32(d)),
   };
 }

@@ -3,34 +3,7 @@
 (module
   (import "env" "memory" (memory 1 65536))
 
-  ;; First index j in [start, end) of the float32 row at byte offset $p with !(row[j] < $t) -- a score at or above
-  ;; the threshold, or NaN -- else $end. Sixteen lanes per step; the scalar loop pins the lane down.
-  (func $scanFrom (export "scanFrom") (param $p i32) (param $start i32) (param $end i32) (param $t f32) (result i32)
-    (local $j i32) (local $tv v128) (local $a i32)
-    (local.set $tv (f32x4.splat (local.get $t)))
-    (local.set $j (local.get $start))
-    (block $vdone
-      (loop $vl
-        (br_if $vdone (i32.gt_u (i32.add (local.get $j) (i32.const 16)) (local.get $end)))
-        (local.set $a (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2))))
-        (br_if $vdone (i32.eqz (i32x4.all_true
-          (v128.and
-            (v128.and (f32x4.lt (v128.load offset=0 (local.get $a)) (local.get $tv))
-                      (f32x4.lt (v128.load offset=16 (local.get $a)) (local.get $tv)))
-            (v128.and (f32x4.lt (v128.load offset=32 (local.get $a)) (local.get $tv))
-                      (f32x4.lt (v128.load offset=48 (local.get $a)) (local.get $tv)))))))
-        (local.set $j (i32.add (local.get $j) (i32.const 16)))
-        (br $vl)))
-    (block $found
-      (loop $sl
-        (br_if $found (i32.ge_u (local.get $j) (local.get $end)))
-        (br_if $found (i32.eqz (f32.lt (f32.load (i32.add (local.get $p) (i32.shl (local.get $j) (i32.const 2)))) (local.get $t))))
-        (local.set $j (i32.add (local.get $j) (i32.const 1)))
-        (br $sl)))
-    (local.get $j))
-
-  ;; Sum of squares of each of $rows rows of $dim float32 at $p, into float32 $sq[r] (16 float32 lanes, then
-  ;; lanes summed pairwise, then the scalar tail).
+  ;; Float32 sum of squares of one row of $dim values at $a (16 lanes, lanes summed pairwise, then the tail).
   (func $sumsq (param $a i32) (param $dim i32) (result f32)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128) (local $v v128) (local $j i32) (local $s f32) (local $x f32)
     (block $vdone
@@ -61,7 +34,7 @@
         (br $sl)))
     (local.get $s))
 
-;; Float64 sum of squares of one row, in order (the fallback for rows whose float32 sum overflows).
+  ;; Float64 sum of squares of one row, in order (the fallback for rows whose float32 sum overflows).
   (func $sumsq64 (param $a i32) (param $dim i32) (result f64)
     (local $j i32) (local $s f64) (local $x f64)
     (block $done
@@ -78,8 +51,8 @@
   ;; multiplication by the float32 reciprocal: within 1 ulp of torch's division per element, and SIMD division
   ;; costs 3x more here. A float32 sum of squares that overflows (values beyond ~1e19) is redone in float64,
   ;; as torch accumulates on CPU, and that row is divided (its reciprocal could be subnormal); a row holding
-  ;; Inf gets norm Inf, so finite / Inf = 0 and Inf / Inf = NaN, as in torch. Writes each row's sum of squares to $sq (non-finite exactly
-  ;; when the row holds NaN/Inf or overflows: the caller's cue for mteb's NaN -> -1).
+  ;; Inf gets norm Inf, so finite / Inf = 0 and Inf / Inf = NaN, as in torch (the score becomes NaN -> -1).
+  ;; Each row's float32 sum of squares goes to $sq.
   (func (export "normalizeRows") (param $p i32) (param $rows i32) (param $dim i32) (param $sq i32)
     (local $r i32) (local $s f32) (local $den f32) (local $a i32) (local $j i32) (local $iv v128)
     (block $rdone
@@ -124,21 +97,9 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl))))
 
-  ;; Sums of squares only (dot product search: the non-finite check, no normalisation).
-  (func (export "sumsqRows") (param $p i32) (param $rows i32) (param $dim i32) (param $sq i32)
-    (local $r i32)
-    (block $rdone
-      (loop $rl
-        (br_if $rdone (i32.ge_u (local.get $r) (local.get $rows)))
-        (f32.store (i32.add (local.get $sq) (i32.shl (local.get $r) (i32.const 2))) (call $sumsq (local.get $p) (local.get $dim)))
-        (local.set $p (i32.add (local.get $p) (i32.shl (local.get $dim) (i32.const 2))))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rl))))
-
   ;; IEEE half -> float32 for $n values: half bits $src (u16) to float32 $dst; the 2^112 multiply rebiases the
   ;; exponent and turns half subnormals into float32 normals exactly; Inf/NaN (half exponent all ones) get the
-  ;; float32 all-ones exponent.
-  ;; Eight halves per step. $dst may be $src - 2n bytes or lower (each step reads its halves before writing).
+  ;; float32 all-ones exponent. Eight halves per step. $dst may be $src - 2n bytes or lower (each step reads its halves before writing).
   (func (export "halfToFloat") (param $src i32) (param $n i32) (param $dst i32)
     (local $i i32) (local $h v128) (local $hs i32) (local $ms i32) (local $lo4 v128) (local $hi4 v128) (local $m v128)
     (local $mag v128) (local $scale v128) (local $infAt v128) (local $expOnes v128) (local $sign v128)
@@ -183,9 +144,8 @@
 
   ;; Candidate selection. Per query, a buffer of up to $cap (value, column) pairs at $v (f32) / $c (i32) and a
   ;; state [count i32, threshold f32]. Scores at or above the threshold are appended; a full buffer is cut back
-  ;; to its kk best by quickselect (O(cap), branch-light, no per-score heap work) and the threshold rises to the
-  ;; kk-th best. Order: value descending, then column ascending (ONNX TopK's), strict because a column is
-  ;; offered once.
+  ;; towards kk by raising the threshold ($cut; O(cap), no per-score heap work). Order: value descending, then
+  ;; column ascending (ONNX TopK's), strict because a column is offered once.
   (func $better (param $va f32) (param $ca i32) (param $vb f32) (param $cb i32) (result i32)
     (i32.or (f32.gt (local.get $va) (local.get $vb))
             (i32.and (f32.eq (local.get $va) (local.get $vb)) (i32.lt_s (local.get $ca) (local.get $cb)))))
