@@ -22,7 +22,7 @@ export interface ExactSearchOptions {
   blasLibrary?: string;
   /** Queries scored against a chunk at once; bounds the score matrix to queryBatch x chunk rows floats. */
   queryBatch?: number;
-  /** onnxruntime intra-op threads (default: all cores). */
+  /** Cores the engine keeps busy: onnxruntime intra-op threads, BLAS GEMMs (two in flight per core). Default: all. */
   threads?: number;
 }
 
