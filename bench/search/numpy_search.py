@@ -1,7 +1,8 @@
 # numpy/OpenBLAS reference timings for bench/search/run.ts, on the very arrays the TS side searches.
-# Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/search/numpy_search.py Q.npy C.npy K
+# Run: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 bench/search/numpy_search.py Q.npy C.npy K [bare]
 # Prints one JSON object: seconds of one bare matmul pass and of one matmul + argpartition top-k pass (+ sort
-# of the k), chunked by 50,000 docs like mteb, plus the BLAS kernel threadpoolctl reports. run.ts calls it
+# of the k), and of normalise + matmul (cosine as mteb's cos_sim computes it), chunked by 50,000 docs like mteb, plus
+# the BLAS kernel threadpoolctl reports ('bare': the bare matmul only). run.ts calls it
 # several times, interleaved with its own runs, and keeps the best of each (the dev box is shared).
 import json
 import sys
@@ -19,6 +20,14 @@ CHUNK = 50_000
 def bare():
     for s in range(0, N, CHUNK):
         q @ c[s : s + CHUNK].T
+
+
+def cos():
+    # what mteb's cos_sim does per chunk: normalise both sides (torch.nn.functional.normalize), then matmul
+    qn = q / np.maximum(np.linalg.norm(q, axis=1, keepdims=True), 1e-12)
+    for s in range(0, N, CHUNK):
+        cc = c[s : s + CHUNK]
+        qn @ (cc / np.maximum(np.linalg.norm(cc, axis=1, keepdims=True), 1e-12)).T
 
 
 def topk():
@@ -48,4 +57,8 @@ try:
 except Exception as e:  # threadpoolctl missing
     kernel = [f"unknown ({e})"]
 q[:8] @ c[:1000].T  # start the BLAS threads
-print(json.dumps({"numpy": np.__version__, "kernel": kernel, "bare_s": once(bare), "topk_s": once(topk)}))
+out = {"numpy": np.__version__, "kernel": kernel, "bare_s": once(bare)}
+if sys.argv[4:] != ["bare"]:
+    out["cos_s"] = once(cos)
+    out["topk_s"] = once(topk)
+print(json.dumps(out))
