@@ -146,8 +146,8 @@ export class BlasEngine implements ScoreEngine {
   }
 
   /**
-   * Runs every block's GEMM through `onScores(scores, r0, rows, byteOffset)` as it completes, `streams` GEMMs in flight;
-   * the callback runs on the main thread while the other GEMMs continue.
+   * Runs every block's GEMM, `streams` in flight, and hands each finished score block to
+   * `onScores(scores, r0, rows, byteOffset)` on the main thread while the other GEMMs continue.
    */
   private async pipeline(
     q: Float32Array,
@@ -200,7 +200,7 @@ export class BlasEngine implements ScoreEngine {
   }
 
   async topk(q: Float32Array, m: number, kk: number, floors?: ArrayLike<number>): Promise<TopKResult> {
-    // Room for CAP_FACTOR × kk candidates: a full buffer is cut back to kk by quickselect.
+    // Room for CAP_FACTOR × kk candidates: a full buffer is cut back towards kk by raising the threshold.
     const cap = Math.max(kk + 16, Math.round(CAP_FACTOR * kk));
     const lay = this.layout(m, cap);
     const { vals, cols, state, scratch } = lay.cand;
