@@ -1,7 +1,8 @@
 // The "Scale" benchmarks in one command: exact search vs numpy/OpenBLAS, JS loops, HNSW, embedding cache vs
 // raw I/O, and peak RSS of a 1M x 1,024 search. ~3-5 min on 2 cores; --quick shrinks every shape (~1 min).
 // Run: node bin/run-ts.js bench/search/scale.ts [--quick]
-// Writes bench/search/scale-results.json and prints a markdown summary for docs/BENCHMARKS.md.
+// Writes bench/search/scale-results.json (--quick: scale-results-quick.json, not committed) and prints a markdown
+// summary for docs/BENCHMARKS.md.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,8 @@ const cache = run('bench/cache/run.ts');
 const memory = run('bench/memory/run.ts');
 const total = (performance.now() - t0) / 1000;
 const results = { date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, total_seconds: total, search, cache, memory };
-writeFileSync('bench/search/scale-results.json', JSON.stringify(results, null, 2) + '\n');
+// --quick never replaces the full run's raw numbers that docs/BENCHMARKS.md quotes.
+writeFileSync(extra.length ? 'bench/search/scale-results-quick.json' : 'bench/search/scale-results.json', JSON.stringify(results, null, 2) + '\n');
 
 const f = (x: number, d = 2) => x.toFixed(d);
 const spread = (k: string) => {
