@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateRetrieval } from '../../src/metrics/retrieval/evaluate.js';
 import { parseTrecQrels, parseTrecRun } from '../../src/metrics/retrieval/readers.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
 
 const K = [1, 3, 5, 10, 20, 100, 1000];
 
@@ -25,17 +26,7 @@ function arg(name: string, def: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : def;
 }
 
-/** mulberry32: small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function writeLines(path: string, gen: (push: (s: string) => void) => void): void {
   const fd = openSync(path, 'w');

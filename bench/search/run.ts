@@ -9,19 +9,16 @@ import { ExactSearch } from '../../src/search/exact.js';
 import { HnswSearch } from '../../src/search/hnsw.js';
 import { matrixCorpus, npyHeader } from '../../src/search/corpus.js';
 import type { Matrix } from '../../src/core/matrix.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
 
 const quick = process.argv.includes('--quick');
 const log = (s: string) => process.stderr.write(s + '\n');
 
+/** Uniform in [-1, 1) (mulberry32), deterministic. */
 function randn(rows: number, dim: number, seed: number): Matrix {
-  let a = seed >>> 0;
+  const r = mulberry32(seed);
   const data = new Float32Array(rows * dim);
-  for (let i = 0; i < data.length; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    data[i] = ((t ^ (t >>> 14)) >>> 0) / 2147483648 - 1;
-  }
+  for (let i = 0; i < data.length; i++) data[i] = r() * 2 - 1;
   return { rows, dim, data };
 }
 

@@ -1,17 +1,9 @@
 import type { Matrix } from '../../src/core/matrix.js';
 import type { Similarity } from '../../src/search/types.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
 
 /** Deterministic PRNG (mulberry32) so fixtures need no files. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 /** Small integers: every engine computes such dot products exactly, so ties are real ties. */
 export function intMatrix(rows: number, dim: number, seed: number, lo = -2, hi = 2): Matrix {
