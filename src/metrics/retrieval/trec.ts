@@ -39,24 +39,36 @@ export class TrecScratch {
   gains: Float64Array = new Float64Array(64);
   /** flags[i] = 1 if run doc i is relevant. */
   flags: Uint8Array = new Uint8Array(1024);
+  /**
+   * Makes room for m retrieved relevant docs. Called while `pos` is being filled, so the filled prefix must
+   * survive: a grow that dropped it scored every query with more than 64 relevant docs retrieved wrongly.
+   * `sims` and `cnt` are written only after `pos` is complete, but are copied too so no caller can rely on
+   * which arrays hold live data.
+   */
   grow(m: number): void {
     if (m <= this.pos.length) return;
     let n = this.pos.length;
     while (n < m) n *= 2;
-    this.pos = new Int32Array(n);
-    this.sims = new Float64Array(n);
-    this.cnt = new Int32Array(n + 1);
-    this.gains = new Float64Array(n);
+    this.pos = grownCopy(this.pos, new Int32Array(n));
+    this.sims = grownCopy(this.sims, new Float64Array(n));
+    this.cnt = grownCopy(this.cnt, new Int32Array(n + 1));
   }
+  /** flags are rewritten for every run doc before use, so no copy is needed. */
   growFlags(n: number): void {
     if (n > this.flags.length) this.flags = new Uint8Array(Math.max(n, this.flags.length * 2));
   }
+  /** gains are rewritten for every judged doc before use, so no copy is needed. */
   growGains(m: number): void {
     if (m <= this.gains.length) return;
     let n = this.gains.length;
     while (n < m) n *= 2;
     this.gains = new Float64Array(n);
   }
+}
+
+function grownCopy<T extends Int32Array | Float64Array>(old: T, grown: T): T {
+  grown.set(old as never);
+  return grown;
 }
 
 /**
