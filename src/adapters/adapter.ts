@@ -2,6 +2,7 @@ import type { Embedder, Role } from '../core/embedder.js';
 import type { TaskSpec, TaskType } from '../core/task-spec.js';
 import type { Matrix } from '../core/matrix.js';
 import type { ProgressSink } from '../util/progress.js';
+import type { Ranking } from '../output/predictions.js';
 
 /** Everything an adapter needs to evaluate one (split, hf_subset) of a task. */
 export interface EvalContext {
@@ -28,6 +29,8 @@ export interface EvalContext {
    * chunks into the shared cache (no score) and leave a marker per chunk in `markerDir` for `merge`.
    */
   shard?: ShardContext;
+  /** `--save-predictions`: return the ranking that was scored (SubsetResult.ranking), for the predictions files. */
+  savePredictions?: boolean;
 }
 
 export interface ShardContext {
@@ -54,6 +57,8 @@ export interface SubsetResult {
   metadata?: Record<string, unknown>;
   /** Set when this shard only did its part (embedded its corpus chunks); `merge` produces the score. */
   deferred?: string;
+  /** Under `savePredictions`, from adapters with `producesRankings`: the run the metrics scored. */
+  ranking?: Ranking;
 }
 
 /**
@@ -64,5 +69,7 @@ export interface TaskAdapter {
   readonly type: TaskType;
   /** True when the type can split one task's embedding work across shards (retrieval corpora). */
   readonly splitsAcrossShards?: boolean;
+  /** True when `evaluate` scores a ranking per query and returns it under `savePredictions` (retrieval, reranking). */
+  readonly producesRankings?: boolean;
   evaluate(ctx: EvalContext): Promise<SubsetResult>;
 }

@@ -17,7 +17,7 @@ const src = (ctx: EvalContext) => ctx.source as DatasetSource;
 const lim = (ctx: EvalContext) => ({ limit: ctx.limit });
 
 export const loaders = {
-  retrieval: (ctx: EvalContext) => loadRetrievalSplit(src(ctx), ctx.spec, ctx.split, ctx.subset, lim(ctx)),
+  retrieval: (ctx: EvalContext) => loadRetrievalSplit(src(ctx), ctx.spec, ctx.split, ctx.subset, { ...lim(ctx), warn: ctx.warn }),
   rerankingLegacy: (ctx: EvalContext) => loadRerankingLegacySplit(src(ctx), ctx.spec, ctx.split, ctx.subset, lim(ctx)),
   /** The training split is read whole even under --limit: undersampling needs every class. */
   classification: (ctx: EvalContext, split: string, o: { noLimit?: boolean }) =>

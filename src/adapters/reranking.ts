@@ -1,9 +1,26 @@
 import type { TaskAdapter } from './adapter.js';
 import { loaders } from './loaders.js';
 import { scoreRetrievalSplit } from './retrieval.js';
-import { evaluateRerankingLegacy } from '../metrics/reranking/index.js';
-import { gather } from '../core/matrix.js';
+import { evaluateRerankingLegacy, rerankingRowScores } from '../metrics/reranking/index.js';
+import { gather, type Matrix } from '../core/matrix.js';
 import { itemsFromArray } from './items.js';
+import type { Ranking } from '../output/predictions.js';
+
+/**
+ * The v1 rows' rankings for --save-predictions: query id = the row's index among the scored rows (as in
+ * `.items.json`), doc ids `pos.<i>` / `neg.<i>` (the candidate's index in the row's positive / negative list),
+ * scores = the similarities the metrics ranked (max over sub-queries).
+ */
+function legacyRanking(rows: { query: Matrix; candidates: Matrix; positives: number }[]): Ranking {
+  const run = new Map<string, Map<string, number>>();
+  rows.forEach((r, i) => {
+    const s = rerankingRowScores(r.query, r.candidates, 'cosine');
+    const docs = new Map<string, number>();
+    for (let j = 0; j < s.length; j++) docs.set(j < r.positives ? `pos.${j}` : `neg.${j - r.positives}`, s[j]);
+    run.set(String(i), docs);
+  });
+  return { run };
+}
 
 /**
  * Two protocols share the type: mteb 1.x scores each row's positives+negatives with sklearn AP and MRR@10
@@ -11,6 +28,7 @@ import { itemsFromArray } from './items.js';
  */
 export const rerankingAdapter: TaskAdapter = {
   type: 'Reranking',
+  producesRankings: true,
   async evaluate(ctx) {
     if ((ctx.spec.protocol ?? 'mteb-1') === 'mteb-2') return scoreRetrievalSplit(ctx, await loaders.retrieval(ctx));
 
@@ -33,6 +51,7 @@ export const rerankingAdapter: TaskAdapter = {
     const sqEmb = await ctx.embed(subQueries, 'passage', 'sub-queries');
     const dEmb = await ctx.embed(docs, 'passage', 'candidates');
     let qi = 0, sqi = 0, di = 0;
+    const candidates: Matrix[] = [];
     const input = kept.map((r) => {
       let query;
       if (Array.isArray(r.query)) {
@@ -41,6 +60,7 @@ export const rerankingAdapter: TaskAdapter = {
       } else {
         query = gather(qEmb, [qi++]);
       }
+      if (ctx.savePredictions) candidates.push(gather(dEmb, [...r.positive, ...r.negative].map((_, k) => di + k)));
       const positive = gather(dEmb, r.positive.map((_, k) => di + k));
       di += r.positive.length;
       const negative = gather(dEmb, r.negative.map((_, k) => di + k));
@@ -48,7 +68,10 @@ export const rerankingAdapter: TaskAdapter = {
       return { query, positive, negative };
     });
     const { scores, perItem } = evaluateRerankingLegacy(input, { k: 10 });
+    const ranking = ctx.savePredictions
+      ? legacyRanking(input.map((r, i) => ({ query: r.query, candidates: candidates[i], positives: r.positive.rows })))
+      : undefined;
     // Keyed by the main score: `map` is the mean of these per-row APs, so paired tests can use them.
-    return { scores, items: itemsFromArray('map', perItem) };
+    return { scores, items: itemsFromArray('map', perItem), ranking };
   },
 };

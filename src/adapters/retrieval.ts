@@ -87,15 +87,18 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
     mteb1Variant: '1.12.8' as const,
   };
   const { scores, perQuery } = evaluateRetrieval(data.qrels, run, opts);
-  if (!spec.max_over_subqueries) return { scores, items: itemsFromPerQuery(perQuery), metadata };
+  // The run as searched (sub-queries as they are); the TREC file drops a query's own id as the scoring did.
+  const ranking = ctx.savePredictions ? { run, dropIdenticalIds: opts.ignoreIdenticalIds } : undefined;
+  if (!spec.max_over_subqueries) return { scores, items: itemsFromPerQuery(perQuery), metadata, ranking };
   // MindSmall (mteb 2.x): sub-queries `<id>_<i>` merged by max score; both key sets are written.
   const merged = evaluateMaxOverSubqueries(data.qrels, run, opts);
-  return { scores: { ...scores, ...merged.scores }, items: itemsFromPerQuery(merged.perQuery), metadata };
+  return { scores: { ...scores, ...merged.scores }, items: itemsFromPerQuery(merged.perQuery), metadata, ranking };
 }
 
 export const retrievalAdapter: TaskAdapter = {
   type: 'Retrieval',
   splitsAcrossShards: true,
+  producesRankings: true,
   async evaluate(ctx) {
     const data = await loaders.retrieval(ctx);
     return scoreRetrievalSplit(ctx, data);

@@ -3,6 +3,8 @@ import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { missingChunks } from '../adapters/shard-corpus.js';
 import { resultPath } from '../output/result-file.js';
+import { missingPredictionFiles } from '../output/predictions.js';
+import { adapterFor } from '../adapters/index.js';
 import { runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from './runner.js';
 import { selectShardTasks } from './shard.js';
 
@@ -50,6 +52,9 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
 /**
  * `mteb-ts merge`: once every shard has finished, score the split-corpus tasks from the shared cache and write
  * the aggregates, so the output equals one unsharded run. Refuses a partial merge with the list of gaps.
+ * With `savePredictions` it writes the split-corpus tasks' predictions, and those of finished retrieval /
+ * reranking results that lack them (shards run without the option): re-scored from the shared cache, the result
+ * files kept (see RunOptions.savePredictions).
  */
 export async function mergeShards(opts: RunOptions & { count: number }): Promise<RunSummary & { plan: MergePlan }> {
   const model = opts.modelName ?? opts.embedder.name;
@@ -57,6 +62,11 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
   const plan = planMerge(opts.tasks, opts.outputDir, model, revision, opts.count);
   if (plan.missing.length)
     throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
-  const summary = await runEvaluation({ ...opts, shard: undefined, overwrite: false, tasks: [...plan.toScore, ...plan.aggregates] });
+  const fill = opts.savePredictions
+    ? opts.tasks.filter(
+        (t) => !t.aggregate_of && plan.complete.includes(t.name) && adapterFor(t.type).producesRankings && missingPredictionFiles(resultPath(opts.outputDir, model, revision, t.name), t).length,
+      )
+    : [];
+  const summary = await runEvaluation({ ...opts, shard: undefined, overwrite: false, tasks: [...fill, ...plan.toScore, ...plan.aggregates] });
   return { ...summary, plan };
 }

@@ -41,6 +41,7 @@ export interface RunCliArgs {
   shard?: string;
   shardChunkRows?: number;
   sklearn?: 'modern' | '1.2';
+  savePredictions?: boolean;
   quiet?: boolean;
 }
 
@@ -150,6 +151,7 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
       progress,
       log: (l) => process.stderr.write(l + '\n'),
       shard,
+      savePredictions: a.savePredictions,
     });
   } finally {
     await embedder.close?.();
@@ -180,6 +182,7 @@ export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<
       sklearn: a.sklearn,
       progress: a.quiet ? silentProgress : new StderrProgress(),
       log: (l) => process.stderr.write(l + '\n'),
+      savePredictions: a.savePredictions,
     });
     process.stdout.write(`merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates\n`);
     process.stdout.write(renderRunSummary(summary) + '\n');

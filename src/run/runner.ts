@@ -14,6 +14,7 @@ import { selectShardTasks } from './shard.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
+import { missingPredictionFiles, removePredictions, writePredictions, type TaskRankings } from '../output/predictions.js';
 import {
   MTEB_TS_VERSION,
   PROTOCOL_MTEB_VERSION,
@@ -44,6 +45,13 @@ export interface RunOptions extends DatasetOptions {
   log?: (line: string) => void;
   /** `--shard i/n`: do only this part of the work (see docs/scaling.md); `merge` completes the results. */
   shard?: { index: number; count: number; chunkRows?: number };
+  /**
+   * `--save-predictions`: beside each retrieval / reranking result, the ranking it was scored on as TREC runs
+   * (`<Task>.<split>[.<hf_subset>].trec`) and as mteb 2.x's `<Task>_predictions.json` (src/output/predictions.ts).
+   * A finished result whose predictions are missing is re-scored to write them (unsharded runs and `merge`),
+   * its result file kept; a task scored without this option loses predictions files left by an earlier scoring.
+   */
+  savePredictions?: boolean;
 }
 
 /** Corpus rows per shard unit when a retrieval corpus is split across shards. */
@@ -87,6 +95,26 @@ function existingMainScore(file: string, spec: TaskSpec): number | null | undefi
 }
 
 /**
+ * Why a re-scoring (done to write missing predictions) does not match the result file it would sit beside, or
+ * null when every score key the two share is equal (both are rounded to 6 decimals the same way).
+ */
+function scoreMismatch(file: string, fresh: ResultFile): string | null {
+  const old = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
+  for (const [split, entries] of Object.entries(fresh.scores)) {
+    for (const entry of entries) {
+      const prev = old.scores?.[split]?.find((e) => e.hf_subset === entry.hf_subset);
+      if (!prev) return `the result file has no ${split}/${entry.hf_subset} scores`;
+      for (const [k, v] of Object.entries(entry)) {
+        if (typeof v !== 'number' || typeof prev[k] !== 'number') continue;
+        const was = prev[k] as number;
+        if (v !== was && !(Number.isNaN(v) && Number.isNaN(was))) return `${split}/${entry.hf_subset} ${k}: the file says ${prev[k]}, re-scoring gives ${v}`;
+      }
+    }
+  }
+  return null;
+}
+
+/**
  * The evaluation spine: for each task, each eval split and hf_subset, the task type's adapter loads the data,
  * embeds through the model and scores with the metric modules; results are written atomically in mteb's
  * layout. A failing task is reported and the run goes on; finished result files are never touched again
@@ -119,6 +147,8 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       continue;
     }
     try {
+      // Whether the task has rankings to save (retrieval, reranking); aggregates have none of their own.
+      const ranks = !spec.aggregate_of && !!adapterFor(spec.type).producesRankings;
       const prior = opts.overwrite ? undefined : existingMainScore(file, spec);
       if (prior === 'protocol-mismatch')
         throw new MtebError(
@@ -126,13 +156,20 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
           `an existing result was scored under another protocol than ${spec.protocol ?? 'mteb-1'} (e.g. the other MTEB(eng) version); use another --output, or --overwrite to replace it`,
           { file },
         );
-      if (prior !== undefined) {
+      // A finished result without its predictions is re-scored for them (embeddings come from the cache), unless
+      // this is a shard (`merge --save-predictions` fills them in) or a --limit dry run (it would not match).
+      const missingPredictions =
+        prior !== undefined && opts.savePredictions && ranks && !opts.shard && opts.limit === undefined ? missingPredictionFiles(file, spec) : [];
+      if (prior !== undefined && !missingPredictions.length) {
         outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: 0 });
         log(`${spec.name}: result exists, skipped (use --overwrite to recompute)`);
         continue;
       }
+      if (prior !== undefined)
+        log(`${spec.name}: result exists without ${missingPredictions.map((f) => path.basename(f)).join(', ')}; re-scoring to write the predictions (the result file is kept)`);
       let result: ResultFile;
       let items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> = {};
+      let rankings: TaskRankings = {};
       if (spec.aggregate_of) {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
@@ -141,14 +178,36 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         if ('deferred' in r) {
           outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
           log(`${spec.name}: ${r.deferred}`);
+          if (opts.savePredictions && ranks)
+            log(`${spec.name}: its predictions are written where it is scored: by its owner shard run with --save-predictions, or, for a corpus split across shards, by \`merge --save-predictions\``);
           continue;
         }
-        ({ result, items } = r);
+        ({ result, items, rankings } = r);
+      }
+      if (prior !== undefined) {
+        // Re-scored only for the predictions: they are written only if they belong to the result beside them.
+        const why = scoreMismatch(file, result);
+        if (why)
+          throw new MtebError(
+            'E_RESULTS',
+            `re-scoring to write the missing predictions does not reproduce the existing result (${why}); predictions not written. Use --overwrite to recompute the result and its predictions together`,
+            { file },
+          );
+        await writePredictions(file, spec, { name: model, revision }, rankings);
+        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: (performance.now() - t0) / 1000 });
+        log(`${spec.name}: predictions written; result kept (${spec.main_score} = ${prior})`);
+        continue;
       }
       result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
       if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
       // The sidecar first: the result file's existence is what marks the task as finished for resume.
       if (Object.keys(items).length) await writeJsonAtomic(itemsPath(file), { task_name: spec.name, format: 'mteb-ts.items/1', splits: items });
+      if (opts.savePredictions && ranks) await writePredictions(file, spec, { name: model, revision }, rankings);
+      else if (ranks) {
+        // Predictions of an earlier scoring (e.g. a --limit run) would not describe this result.
+        const stale = await removePredictions(file, spec);
+        if (stale.length) log(`${spec.name}: removed predictions of an earlier scoring (${stale.map((f) => path.basename(f)).join(', ')}); use --save-predictions to write new ones`);
+      }
       await writeFileAtomic(file, pythonJson(result));
       const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
       if (typeof main === 'number' && Number.isNaN(main))
@@ -173,13 +232,16 @@ async function evaluateTask(
   spec: TaskSpec,
   opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
   shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
-): Promise<{ result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> } | { deferred: string }> {
+): Promise<
+  { result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>>; rankings: TaskRankings } | { deferred: string }
+> {
   const adapter = adapterFor(spec.type);
   const { source, warnings, revision } = await openDataset(spec, opts);
   warnings.forEach((w) => opts.log(`${spec.name}: ${w}`));
   const scores: Record<string, SplitScoreEntry[]> = {};
   const items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> = {};
   const metadata: Record<string, unknown> = {};
+  const rankings: TaskRankings = {};
   for (const split of spec.eval_splits) {
     scores[split] = [];
     for (const subset of hfSubsets(spec)) {
@@ -210,6 +272,7 @@ async function evaluateTask(
           chunkRows: shard.chunkRows ?? DEFAULT_SHARD_CHUNK_ROWS,
           markerDir: shardMarkerDir(opts.outputDir, shard.model, shard.revision, spec.name, split, subset),
         },
+        savePredictions: opts.savePredictions,
       });
       if (r.deferred) return { deferred: r.deferred };
       const main = r.scores[spec.main_score];
@@ -219,6 +282,7 @@ async function evaluateTask(
       scores[split].push(entry);
       if (r.items) (items[split] ??= {})[subset] = { main_score: spec.main_score, metrics: r.items };
       if (r.metadata) metadata[`${split}/${subset}`] = r.metadata;
+      if (r.ranking) (rankings[split] ??= {})[subset] = r.ranking;
     }
   }
   const protocol = spec.protocol ?? 'mteb-1';
@@ -231,5 +295,5 @@ async function evaluateTask(
     kg_co2_emissions: null,
     mteb_ts: { version: MTEB_TS_VERSION, protocol, ...(Object.keys(metadata).length ? { metadata } : {}) },
   };
-  return { result, items };
+  return { result, items, rankings };
 }

@@ -3,14 +3,14 @@ import { MtebError } from '../core/errors.js';
 import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
+import { CANONICAL_SCORES, CanonicalScorer, canonicalNorm, engineErrorBound, maxRowNorm } from './canonical/canonical.js';
 
 /**
- * Extra candidates TopK returns past k (+ excluded ids + 1). Float scores tie at the k-th place now and then
- * (1000 × 50,000 cosine scores: about one query per chunk); a tie that ends within the margin is resolved
- * from TopK's own output, so only a longer run of equal scores (integer-like data) costs a rerun of the chunk's
- * full score block. Measured: 1000 × 100,000 × 1,024 cosine 1.84 s -> 1.27 s (dot 1.16 s), one rescan avoided.
+ * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
+ * within the engine's error bound below the k-th, which must be rescored too. Too few only costs a rescan of
+ * the chunk's full score row (counted in the result metadata); the extra TopK slots cost next to nothing.
  */
-const TIE_MARGIN = 32;
+const candidateMargin = (k: number) => 32 + Math.ceil(k / 4);
 
 export interface ExactSearchOptions {
   /**
@@ -26,11 +26,28 @@ export interface ExactSearchOptions {
   threads?: number;
 }
 
+/** The largest float32 value ≤ x (engines compare float32 scores with their floors). */
+function f32AtMost(x: number): number {
+  const f = Math.fround(x);
+  if (f <= x || f !== f) return f;
+  const b = new Float32Array([f]);
+  const u = new Int32Array(b.buffer);
+  u[0] += f > 0 ? -1 : 1; // f > x ≥ -max, so f is finite and not -0 here
+  return b[0];
+}
+
 /**
- * Exact top-k by corpus chunks, merged per query. Within a chunk the engine's TopK returns k+margin candidates;
- * if equal scores straddle the cut (the (k)-th kept score equals the last returned one) the chunk's raw score
- * row is rescanned so that every tied document competes on doc id, as trec_eval orders them. Merging the
- * per-chunk top-k sets under one total order (score desc, id desc by UTF-8) gives the global top-k exactly.
+ * Exact top-k by corpus chunks, merged per query, with one ranking on every machine.
+ *
+ * The engine (BLAS, onnxruntime, JS) only proposes candidates: its float32 scores depend on its summation
+ * order, so its k-th place may differ between kernels. Each candidate whose engine score lies within the
+ * engine's error bound δ (canonical/canonical.ts: a proven upper bound, never an estimate) of the k-th best is
+ * rescored with the canonical score, a fixed-order float64 computation, and only canonical scores rank and
+ * are returned. A document the engine scores below (k-th canonical score − δ) has a canonical score below
+ * the k-th and cannot enter, whatever the engine; if the engine's candidates run out before that line, the
+ * chunk's full score row is rescanned. The merged top-k is therefore the top-k of the canonical scores under
+ * one total order (score desc, id desc by UTF-8, as trec_eval ranks), independent of engine, BLAS kernel,
+ * thread count, chunk size and sharding.
  */
 export class ExactSearch implements SearchBackend {
   readonly name = 'exact';
@@ -47,16 +64,24 @@ export class ExactSearch implements SearchBackend {
     const engine = this.engine;
     const dim = corpus.dim;
     const M = queries.rows;
+    const sim = opts.similarity;
     const excl = opts.excludeIds;
     let maxExcl = 0;
     if (excl) for (const s of excl) if (s && s.size > maxExcl) maxExcl = s.size;
     const best = Array.from({ length: M }, () => new RankedList(k));
-    // Candidates of one query from one chunk, best first (reused).
-    const candIds: string[] = [];
-    let candScores = new Float64Array(0);
     // No queries: do not pull (and so embed) the corpus at all.
     if (M === 0) return { ids: [], scores: [] };
     const qb = Math.max(1, this.options.queryBatch ?? 1024);
+    const scorer = new CanonicalScorer();
+    const qNorms = new Float64Array(M);
+    if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
+    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0 };
+    const t0 = performance.now();
+    // Candidates of one query from one chunk (reused).
+    let rows = new Int32Array(0);
+    let canon = new Float32Array(0);
+    const candIds: string[] = [];
+    let candScores = new Float64Array(0);
     let done = 0;
 
     for await (const chunk of corpus.chunks()) {
@@ -64,74 +89,140 @@ export class ExactSearch implements SearchBackend {
       const n = chunk.ids.length;
       if (n === 0) continue;
       const ids = chunk.ids;
-      const kk = Math.min(n, k + maxExcl + 1 + TIE_MARGIN);
-      await engine.setChunk(chunk.data, n, dim, opts.similarity);
+      const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
+      await engine.setChunk(chunk.data, n, dim, sim);
+      // Every query rescores at least k rows: past the chunk's own size, one copy of it beats gathering rows.
+      scorer.setChunk(chunk.data, dim, sim, M * k > n);
+      const tn = performance.now();
+      const docNorm = sim === 'cosine' ? 1 : maxRowNorm(chunk.data, n, dim);
+      stats.rescoreSeconds += (performance.now() - tn) / 1000;
+      if (rows.length < n) {
+        rows = new Int32Array(Math.max(n, 2 * rows.length));
+        canon = new Float32Array(rows.length);
+        candScores = new Float64Array(rows.length);
+      }
       for (let qs = 0; qs < M; qs += qb) {
         const qe = Math.min(M, qs + qb);
         const m = qe - qs;
         const qSlice = queries.data.subarray(qs * dim, qe * dim);
-        // Below a query's current k-th best nothing can enter its top k (equal scores still compete on id).
+        const delta = new Float64Array(m);
+        // Below (k-th canonical − δ) no engine score can belong to a document that enters the top k.
         const floors = new Float32Array(m);
-        for (let i = 0; i < m; i++) floors[i] = best[qs + i].floor();
+        for (let i = 0; i < m; i++) {
+          const d = engineErrorBound(dim, sim, qNorms[qs + i], docNorm);
+          delta[i] = Number.isFinite(d) ? d : Infinity;
+          floors[i] = f32AtMost(best[qs + i].floor() - delta[i]);
+        }
         const { values, indices } = await engine.topk(qSlice, m, kk, floors);
-        if (candScores.length < kk) candScores = new Float64Array(kk);
         let full: Float32Array | undefined;
         for (let i = 0; i < m; i++) {
           const qi = qs + i;
           const ex = excl?.[qi];
+          const list = best[qi];
           const base = i * kk;
+          const tr = performance.now();
+          scorer.setQuery(queries.data, qi * dim);
+          // First the best k proposals (in engine order), then every further one down to the line.
           let count = 0;
           let r = 0;
+          for (; r < kk && count < k; r++) {
+            const j = Number(indices[base + r]);
+            if (j < 0) break;
+            if (!ex?.has(ids[j])) rows[count++] = j;
+          }
+          scorer.score(rows, count, canon);
+          // A lower bound of the k-th best canonical score once these enter: the list's k-th, or the least of k new ones.
+          let line = list.floor();
+          if (count >= k) {
+            let least = Infinity;
+            for (let c = 0; c < count; c++) if (canon[c] < least) least = canon[c];
+            if (least > line) line = least;
+          }
+          const first = count;
+          let exhausted = true;
           for (; r < kk; r++) {
             const j = Number(indices[base + r]);
             if (j < 0) break;
-            const score = values[base + r];
-            // Sorted best first: past k kept candidates only equal scores can still matter.
-            if (count >= k && score !== candScores[k - 1]) break;
-            if (ex?.has(ids[j])) continue;
-            candIds[count] = ids[j];
-            candScores[count++] = score;
+            if (values[base + r] < line - delta[i]) {
+              exhausted = false;
+              break;
+            }
+            if (!ex?.has(ids[j])) rows[count++] = j;
           }
-          // Equal scores may continue past what TopK returned: rescan the row so all of them compete on id.
-          if (r === kk && kk < n && count >= k && candScores[k - 1] === values[base + kk - 1]) {
+          scorer.score(rows.subarray(first), count - first, canon.subarray(first));
+          // Proposals ran out above the line and the chunk has more: the rest of the row may hold more.
+          const sorted = !(exhausted && r === kk && kk < n);
+          if (!sorted) {
             full ??= await engine.scores(qSlice, m);
-            const cut = candScores[k - 1];
-            count = 0;
-            for (let x = 0; x < kk; x++) {
-              const j = Number(indices[base + x]);
-              if (values[base + x] > cut && !ex?.has(ids[j])) {
-                candIds[count] = ids[j];
-                candScores[count++] = values[base + x];
-              }
-            }
             const row = full.subarray(i * n, (i + 1) * n);
-            const tied: string[] = [];
-            for (let j = 0; j < n; j++) if (row[j] === cut && !ex?.has(ids[j])) tied.push(ids[j]);
-            if (candScores.length < count + tied.length) {
-              const grown = new Float64Array(count + tied.length);
-              grown.set(candScores.subarray(0, count));
-              candScores = grown;
-            }
-            for (const id of tied) {
-              candIds[count] = id;
-              candScores[count++] = cut;
-            }
+            const cut = line - delta[i];
+            count = 0;
+            for (let j = 0; j < n; j++) if (!(row[j] < cut) && !ex?.has(ids[j])) rows[count++] = j;
+            scorer.score(rows, count, canon);
+            stats.rescans++;
           }
-          best[qi].merge(candIds, candScores, count);
+          stats.rescored += count;
+          for (let c = 0; c < count; c++) {
+            candIds[c] = ids[rows[c]];
+            candScores[c] = canon[c];
+          }
+          sortByScore(candIds, candScores, count, sorted);
+          stats.rescoreSeconds += (performance.now() - tr) / 1000;
+          list.merge(candIds, candScores, count);
         }
       }
       done += n;
       opts.onProgress?.(done);
     }
+    candIds.length = 0;
     return {
       ids: best.map((b) => b.ids),
       scores: best.map((b) => b.scores),
-      meta: { search: 'exact', search_engine: engine.name, ...(engine.description ? { search_engine_detail: engine.description } : {}) },
+      // Scores are the canonical ones whatever the engine: the engine is a diagnostic, not a result fact.
+      meta: { search: 'exact', search_scores: CANONICAL_SCORES },
+      diagnostics: {
+        engine: engine.name,
+        ...(engine.description ? { engineDetail: engine.description } : {}),
+        rescored: stats.rescored,
+        fullRowRescans: stats.rescans,
+        // rescore: the row-norm bound (dot), canonical rescoring and sorting of candidates (rescans included).
+        seconds: { total: (performance.now() - t0) / 1000, rescore: stats.rescoreSeconds },
+      },
     };
   }
 
   async close(): Promise<void> {
     await this.engine?.close();
     this.engine = undefined;
+  }
+}
+
+/**
+ * Sorts candidates by score descending (equal scores in any order: RankedList.merge orders those by id).
+ * Candidates in engine order are nearly sorted already (only near-ties swap), where insertion sort is linear.
+ */
+function sortByScore(ids: string[], scores: Float64Array, count: number, nearlySorted: boolean): void {
+  if (!nearlySorted && count > 64) {
+    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+    const idsCopy = order.map((o) => ids[o]);
+    const sc = order.map((o) => scores[o]);
+    for (let c = 0; c < count; c++) {
+      ids[c] = idsCopy[c];
+      scores[c] = sc[c];
+    }
+    return;
+  }
+  for (let a = 1; a < count; a++) {
+    const s = scores[a];
+    if (!(s > scores[a - 1])) continue;
+    const id = ids[a];
+    let b = a - 1;
+    while (b >= 0 && scores[b] < s) {
+      scores[b + 1] = scores[b];
+      ids[b + 1] = ids[b];
+      b--;
+    }
+    scores[b + 1] = s;
+    ids[b + 1] = id;
   }
 }

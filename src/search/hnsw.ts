@@ -4,6 +4,7 @@ import { ExactSearch, type ExactSearchOptions } from './exact.js';
 import { rankOrder, type Scored } from './id-order.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { chunkToFloat32, normalizeRows } from './vectors.js';
+import { CANONICAL_SCORES, CanonicalScorer } from './canonical/canonical.js';
 
 export interface HnswOptions {
   /** Graph degree (hnswlib M). */
@@ -28,9 +29,11 @@ interface Built {
 }
 
 /**
- * Approximate top-k with hnswlib. The graph only proposes candidates: every returned score is recomputed
- * exactly from the stored vectors and candidates are ranked by (score desc, id desc) like exact search, so
- * the run differs from exact search only by documents the graph missed, measured as sampled recall@k.
+ * Approximate top-k with hnswlib. The graph only proposes candidates: every returned score is the canonical
+ * score exact search returns (src/search/canonical), computed from the stored vectors, and candidates are
+ * ranked by (score desc, id desc) like exact search, so the run differs from exact search only by documents
+ * the graph missed, measured as sampled recall@k. Which documents the graph finds can depend on hnswlib's
+ * SIMD distance code, so unlike exact search an HNSW run is not guaranteed identical across machines.
  */
 export class HnswSearch implements SearchBackend {
   readonly name = 'hnsw';
@@ -51,27 +54,29 @@ export class HnswSearch implements SearchBackend {
     const t0 = performance.now();
     const ids: string[] = [];
     const parts: Float32Array[] = [];
-    const bads: Uint8Array[] = [];
     for await (const chunk of corpus.chunks()) {
-      const c = chunkToFloat32(chunk);
-      bads.push(normalizeRows(c, corpus.dim, similarity === 'cosine'));
-      parts.push(c);
+      parts.push(chunkToFloat32(chunk));
       ids.push(...chunk.ids);
     }
     const dim = corpus.dim;
+    // The stored vectors stay as embedded (canonical scores are computed from them); the graph gets each row
+    // normalised for cosine, and rows holding Inf/NaN as zeros (they score -1 or ±Inf canonically anyway).
     const vectors = new Float32Array(ids.length * dim);
-    const bad = new Uint8Array(ids.length);
     let o = 0;
-    parts.forEach((p, i) => {
-      vectors.set(p, o * dim);
-      bad.set(bads[i], o);
-      o += bads[i].length;
-    });
+    for (const p of parts) {
+      vectors.set(p, o);
+      o += p.length;
+    }
+    parts.length = 0;
     const index = new HierarchicalNSW(this.options.space ?? 'ip', dim);
     index.initIndex(Math.max(1, ids.length), this.options.M ?? 16, this.options.efConstruction ?? 200, this.options.randomSeed ?? 100);
+    const row = new Float32Array(dim);
+    const bad = new Uint8Array(ids.length);
     const buf = new Array<number>(dim);
     for (let j = 0; j < ids.length; j++) {
-      for (let d = 0; d < dim; d++) buf[d] = vectors[j * dim + d];
+      row.set(vectors.subarray(j * dim, (j + 1) * dim));
+      bad[j] = normalizeRows(row, dim, similarity === 'cosine')[0];
+      for (let d = 0; d < dim; d++) buf[d] = row[d];
       index.addPoint(buf, j);
     }
     const built = { index, ids, vectors, bad, similarity, buildSeconds: (performance.now() - t0) / 1000 };
@@ -88,6 +93,9 @@ export class HnswSearch implements SearchBackend {
     const dim = corpus.dim;
     const q = queries.data.slice();
     const qBad = normalizeRows(q, dim, opts.similarity === 'cosine');
+    // The graph proposes; the scores are the canonical ones exact search returns (src/search/canonical).
+    const scorer = new CanonicalScorer();
+    scorer.setChunk(b.vectors, dim, opts.similarity);
     const t0 = performance.now();
     const ids: string[][] = [];
     const scores: Float32Array[] = [];
@@ -96,22 +104,22 @@ export class HnswSearch implements SearchBackend {
     for (let i = 0; i < queries.rows; i++) {
       const ex = opts.excludeIds?.[i];
       const want = Math.min(nDocs, k + (ex?.size ?? 0));
-      const cands: Scored[] = [];
+      let rows: number[] = [];
       if (qBad[i]) {
-        for (const id of b.ids) if (!ex?.has(id)) cands.push({ id, score: -1 });
+        // A query holding Inf/NaN cannot walk the graph: score it against every document.
+        rows = Array.from({ length: nDocs }, (_, j) => j);
       } else if (want > 0) {
-        // The whole beam is re-scored exactly, so ask for all ef candidates: more tied documents compete on id.
+        // The whole beam is re-scored, so ask for all ef candidates: more tied documents compete on id.
         const ef = Math.max(this.options.efSearch ?? 64, want);
         b.index.setEf(ef);
         for (let d = 0; d < dim; d++) qbuf[d] = q[i * dim + d];
-        const res = b.index.searchKnn(qbuf, Math.min(nDocs, ef));
-        for (const j of res.neighbors) {
-          if (ex?.has(b.ids[j])) continue;
-          let s = 0;
-          if (!b.bad[j]) for (let d = 0; d < dim; d++) s += q[i * dim + d] * b.vectors[j * dim + d];
-          cands.push({ id: b.ids[j], score: b.bad[j] ? -1 : Math.fround(s) });
-        }
+        rows = b.index.searchKnn(qbuf, Math.min(nDocs, ef)).neighbors;
       }
+      rows = rows.filter((j) => !ex?.has(b.ids[j]));
+      const canon = new Float32Array(rows.length);
+      scorer.setQuery(queries.data, i * dim);
+      scorer.score(rows, rows.length, canon);
+      const cands: Scored[] = rows.map((j, r) => ({ id: b.ids[j], score: canon[r] }));
       cands.sort(rankOrder);
       if (cands.length > k) cands.length = k;
       ids.push(cands.map((c) => c.id));
@@ -124,9 +132,9 @@ export class HnswSearch implements SearchBackend {
       efConstruction: this.options.efConstruction ?? 200,
       efSearch: this.options.efSearch ?? 64,
       space: this.options.space ?? 'ip',
-      build_seconds: b.buildSeconds,
-      query_seconds: querySeconds,
+      search_scores: CANONICAL_SCORES,
     };
+    const diagnostics = { seconds: { build: b.buildSeconds, query: querySeconds } };
     const sample = Math.min(this.options.recallSample ?? 100, queries.rows);
     if (sample > 0) {
       const pick = Array.from({ length: sample }, (_, s) => Math.floor((s * queries.rows) / sample));
@@ -148,6 +156,6 @@ export class HnswSearch implements SearchBackend {
       meta[`recall_at_${k}`] = total ? hit / total : 1;
       meta.recall_sample = sample;
     }
-    return { ids, scores, meta };
+    return { ids, scores, meta, diagnostics };
   }
 }

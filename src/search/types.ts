@@ -36,8 +36,26 @@ export interface SearchResult {
   ids: string[][];
   /** scores[q][r] = float32 similarity of ids[q][r]; NaN scores are reported as -1 (mteb). */
   scores: Float32Array[];
-  /** Backend facts worth keeping next to results (HNSW parameters, sampled recall). */
+  /**
+   * Backend facts worth keeping next to results (HNSW parameters, sampled recall; how exact scores are
+   * computed). Written into result files, so only what is the same on every machine belongs here.
+   */
   meta?: Record<string, unknown>;
+  /** How this machine got there (engine, library, work done): for logs and benchmarks, never for result files. */
+  diagnostics?: SearchDiagnostics;
+}
+
+export interface SearchDiagnostics {
+  /** Score engine that proposed candidates ('blas', 'onnx', 'js', ...). */
+  engine?: string;
+  /** e.g. "OpenBLAS 0.3.21 SkylakeX, 4 GEMMs in flight". */
+  engineDetail?: string;
+  /** Query/document pairs rescored with the canonical score. */
+  rescored?: number;
+  /** Query rows whose full score row was rescanned (the engine's candidates ran out above the line). */
+  fullRowRescans?: number;
+  /** Wall-clock seconds of the backend's phases (e.g. HNSW build and query). */
+  seconds?: Record<string, number>;
 }
 
 /** One interface, interchangeable implementations (`exact`, `hnsw`), one conformance suite (tests/search). */

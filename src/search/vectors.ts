@@ -61,7 +61,8 @@ export function chunkToFloat32(chunk: CorpusChunk): Float32Array {
 }
 
 let lutCache: Float32Array | undefined;
-function halfTable(): Float32Array {
+/** All 65,536 half bit patterns widened to float32 (built once). */
+export function halfTable(): Float32Array {
   if (!lutCache) {
     lutCache = new Float32Array(65536);
     for (let h = 0; h < 65536; h++) lutCache[h] = halfToFloat(h);

@@ -50,12 +50,12 @@ describe('mteb-ts CLI', () => {
     expect(existsSync(path.join(out, 'mteb-ts__hash-16', 'no_revision_available', 'DemoBitextMining.json'))).toBe(true);
   });
 
-  test('--search-engine picks the exact-search engine (recorded in the result); blas without a library is refused up front', () => {
+  test('--search-engine picks the exact-search engine (results record the canonical scoring, not the engine); blas without a library is refused up front', () => {
     const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
     const r = cli(['run', '-m', 'hash:64', '--tasks', task('DemoRetrieval'), '-o', out, '--cache-dir', 'none', '-q', '--search-engine', 'onnx']);
     expect(r.code).toBe(0);
     const res = parsePythonJson(readFileSync(path.join(out, 'mteb-ts__hash-64', 'no_revision_available', 'DemoRetrieval.json'), 'utf8'));
-    expect(res.mteb_ts.metadata['test/default']).toEqual({ search: 'exact', search_engine: 'onnx', search_engine_detail: 'onnxruntime (MLAS)' });
+    expect(res.mteb_ts.metadata['test/default']).toEqual({ search: 'exact', search_scores: 'canonical-f64-v1' });
     const bad = cli(['run', '-m', 'hash:64', '--tasks', task('DemoRetrieval'), '-o', out, '--search-engine', 'blas', '--blas-lib', '/nonexistent/libcblas.so']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim().split('\n')[0]).toMatch(/^error\[E_PROVIDER_UNAVAILABLE\] no CBLAS library for the BLAS search engine: tried \/nonexistent\/libcblas\.so/);

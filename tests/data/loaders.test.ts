@@ -75,6 +75,70 @@ describe('retrieval', () => {
   });
 });
 
+describe('retrieval qrels checks (warnings go to opts.warn, the run\'s ctx.warn)', () => {
+  const withQrels = (qrels: string, extra: Record<string, string> = {}) => {
+    const d = tmp('qrels-check-');
+    cpSync(fixtureDir('beir-mini'), d, { recursive: true });
+    writeFileSync(join(d, 'qrels', 'test.tsv'), qrels);
+    for (const [f, t] of Object.entries(extra)) writeFileSync(join(d, f), t);
+    return { d, source: new FolderSource('local', 'x', d) };
+  };
+  const H = 'query-id\tcorpus-id\tscore\n';
+
+  test('a clean split warns nothing', async () => {
+    const warnings: string[] = [];
+    await loadRetrievalSplit(src('beir-mini'), spec('Retrieval'), 'test', 'default', { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+  });
+
+  test('judged documents missing from the corpus: one warning with counts and an example (relevant first)', async () => {
+    const { source } = withQrels(`${H}q1\td1\t1\nq1\tgone-0\t0\nq2\td3\t2\nq2\tgone-1\t1\nq4\tgone-1\t1\n`);
+    const warnings: string[] = [];
+    const r = await loadRetrievalSplit(source, spec('Retrieval'), 'test', 'default', { warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([
+      `qrels/test.tsv: 3 of 5 judgements (2 relevant) name 2 documents missing from the corpus, e.g. "gone-1" (query "q2"); a relevant one can never be retrieved, which lowers recall and nDCG as it does in mteb`,
+    ]);
+    // the judgements are kept: mteb scores with them
+    expect(Object.fromEntries(r.qrels.get('q2')!)).toEqual({ d3: 2, 'gone-1': 1 });
+  });
+
+  test('judged queries without text: warning with count and example (not under --limit)', async () => {
+    const { source } = withQrels(`${H}q1\td1\t1\nq7\td2\t1\nq8\td2\t1\n`);
+    const warnings: string[] = [];
+    const r = await loadRetrievalSplit(source, spec('Retrieval'), 'test', 'default', { warn: (m) => warnings.push(m) });
+    expect([...r.queries.keys()]).toEqual(['q1']);
+    expect(warnings).toEqual([`qrels/test.tsv: 2 of 3 judged queries have no text in the queries file and are not evaluated (as in mteb), e.g. "q7"`]);
+  });
+
+  test('a stray space inside a tab-separated qrels field is E_PARSE at file:line, not a silent 0', async () => {
+    const { d, source } = withQrels(`${H}q1\td1\t1\nq2\t 0 d3\t1\n`);
+    const e = await rejected(loadRetrievalSplit(source, spec('Retrieval'), 'test'));
+    expect([e.code, e.location.file, e.location.line, e.location.field, e.message]).toEqual([
+      'E_PARSE',
+      join(d, 'qrels', 'test.tsv'),
+      3,
+      'corpus-id',
+      'corpus-id " 0 d3" contains whitespace and is no corpus document id, so the judgement could never count (a stray space in the line, or a space where a tab belongs?)',
+    ]);
+    const q = withQrels(`${H}q1\td1\t1\nq2 \td3\t1\n`);
+    const eq = await rejected(loadRetrievalSplit(q.source, spec('Retrieval'), 'test'));
+    expect([eq.code, eq.location.line, eq.location.field]).toEqual(['E_PARSE', 3, 'query-id']);
+  });
+
+  test('ids with spaces that do match the corpus are fine; empty ids and wrong column counts are E_PARSE', async () => {
+    const ok = withQrels(`${H}q1\tdoc one\t1\n`, { 'corpus.jsonl': '{"_id":"doc one","text":"x"}\n' });
+    const warnings: string[] = [];
+    const r = await loadRetrievalSplit(ok.source, spec('Retrieval'), 'test', 'default', { warn: (m) => warnings.push(m) });
+    expect([Object.fromEntries(r.qrels.get('q1')!), warnings]).toEqual([{ 'doc one': 1 }, []]);
+    const empty = withQrels(`${H}q1\t\t1\n`);
+    const e = await rejected(loadRetrievalSplit(empty.source, spec('Retrieval'), 'test'));
+    expect([e.code, e.location.line, e.location.field, e.message]).toEqual(['E_PARSE', 2, 'corpus-id', 'corpus-id is empty']);
+    const four = withQrels(`${H}q1\td1\t1\n1\t0\td1\t1\n`);
+    const f = await rejected(loadRetrievalSplit(four.source, spec('Retrieval'), 'test'));
+    expect([f.code, f.location.line]).toEqual(['E_PARSE', 3]);
+  });
+});
+
 describe('single-table types', () => {
   test('classification: root, per-language and parquet data/ layouts; limit', async () => {
     const expected = { texts: ['i love it', 'i hate it', 'great', 'awful'], labels: [1, 0, 1, 0] };

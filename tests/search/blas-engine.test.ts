@@ -61,7 +61,9 @@ describe('BLAS engine', () => {
         const b = await new ExactSearch({ engine: 'js' }).search(q, matrixCorpus(ids, c, { chunkRows: 1800, storage }), 30, { similarity });
         expect(a.ids).toEqual(b.ids);
         if (similarity === 'dot') expect(a.scores).toEqual(b.scores);
-        expect(a.meta).toMatchObject({ search: 'exact', search_engine: 'blas', search_engine_detail: 'fake CBLAS, 3 GEMMs in flight' });
+        // The result files record how scores are computed (the same everywhere); the engine is a diagnostic.
+        expect(a.meta).toEqual({ search: 'exact', search_scores: 'canonical-f64-v1' });
+        expect(a.diagnostics).toMatchObject({ engine: 'blas', engineDetail: 'fake CBLAS, 3 GEMMs in flight' });
       }
     }
   });
@@ -117,7 +119,7 @@ describe('BLAS engine', () => {
     const a = await new ExactSearch({ engine: 'blas' }).search(qi, matrixCorpus(ids, ci, { storage: 'float16' }), 40, { similarity: 'dot' });
     const b = await new ExactSearch({ engine: 'js' }).search(qi, matrixCorpus(ids, ci, { storage: 'float16' }), 40, { similarity: 'dot' });
     expect(a).toMatchObject({ ids: b.ids, scores: b.scores });
-    expect(a.meta?.search_engine_detail).toMatch(/^(OpenBLAS|BLIS|Intel MKL|Apple Accelerate)/);
+    expect(a.diagnostics?.engineDetail).toMatch(/^(OpenBLAS|BLIS|Intel MKL|Apple Accelerate)/);
   });
 });
 

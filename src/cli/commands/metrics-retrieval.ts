@@ -3,7 +3,35 @@ import type { CliCommand } from '../command.js';
 import { MtebError } from '../../core/errors.js';
 import { evaluateRetrieval } from '../../metrics/retrieval/evaluate.js';
 import { readQrels, readRun } from '../../metrics/retrieval/readers.js';
-import { DEFAULT_K_VALUES, type Mteb1Variant, type PythonSum, type RetrievalProtocol } from '../../metrics/retrieval/types.js';
+import {
+  DEFAULT_K_VALUES,
+  type Mteb1Variant,
+  type PythonSum,
+  type RetrievalCoverage,
+  type RetrievalProtocol,
+} from '../../metrics/retrieval/types.js';
+
+/** What the user should know about the queries the means cover (counts + one example id each). */
+export function coverageWarnings(c: RetrievalCoverage | undefined): string[] {
+  if (!c) return [];
+  const out: string[] = [];
+  if (c.runQueriesNotInQrels > 0) {
+    out.push(
+      `${c.runQueriesNotInQrels} run quer${c.runQueriesNotInQrels === 1 ? 'y has' : 'ies have'} no qrels entry and ${c.runQueriesNotInQrels === 1 ? 'is' : 'are'} not evaluated (as pytrec_eval/trec_eval; mteb's MRR would raise KeyError), e.g. ${JSON.stringify(c.runQueriesNotInQrelsExample)}`,
+    );
+  }
+  if (c.qrelsQueriesNotInRun > 0) {
+    out.push(
+      `${c.qrelsQueriesNotInRun} qrels quer${c.qrelsQueriesNotInRun === 1 ? 'y is' : 'ies are'} not in the run and not evaluated${c.mrrDenominator > c.evaluated ? ' (mteb 1.12.0 MRR still divides by them)' : ''}, e.g. ${JSON.stringify(c.qrelsQueriesNotInRunExample)}`,
+    );
+  }
+  if (c.emptyJudgements > 0) {
+    out.push(
+      `${c.emptyJudgements} evaluated quer${c.emptyJudgements === 1 ? 'y has' : 'ies have'} an empty qrels entry and count${c.emptyJudgements === 1 ? 's' : ''} as 0 in every mean (mteb 2 drops such queries before evaluating; pytrec_eval's values for them are undefined, cvangysel/pytrec_eval#49), e.g. ${JSON.stringify(c.emptyJudgementsExample)}`,
+    );
+  }
+  return out;
+}
 
 /** `mteb-ts metrics retrieval`: score a run file against qrels with mteb's keys (mounted under `metrics`). */
 export const metricsRetrievalCommand: CliCommand = {
@@ -11,7 +39,7 @@ export const metricsRetrievalCommand: CliCommand = {
   describe: 'Retrieval metrics (trec_eval ndcg_cut/map_cut/recall/P/success + mteb MRR) of a run, as mteb reports them',
   builder: (y: Argv) =>
     y
-      .option('qrels', { type: 'string', demandOption: true, describe: 'TREC qrels (qid iter docid rel) or JSON {qid: {docid: rel}}' })
+      .option('qrels', { type: 'string', demandOption: true, describe: 'qrels: TREC (qid iter docid rel), BEIR TSV (query-id<TAB>corpus-id<TAB>score, header optional) or JSON {qid: {docid: rel}}; detected from the file' })
       .option('run', { type: 'string', demandOption: true, describe: 'TREC run (qid Q0 docid rank score tag) or JSON {qid: {docid: score}}' })
       .option('k', { type: 'string', default: DEFAULT_K_VALUES.join(','), describe: 'comma-separated cutoffs' })
       .option('protocol', { choices: ['mteb-1', 'mteb-2'], default: 'mteb-2', describe: 'which mteb line to reproduce' })
@@ -44,6 +72,7 @@ export const metricsRetrievalCommand: CliCommand = {
       ignoreIdenticalIds: Boolean(args['ignore-identical-ids']),
       nauc: Boolean(args.nauc),
     });
+    for (const w of coverageWarnings(res.coverage)) process.stderr.write(`warning: ${w}\n`);
     process.stderr.write(`evaluated ${res.perQuery.size} queries in ${Date.now() - t0} ms\n`);
     const out: Record<string, unknown> = { scores: res.scores };
     if (args['per-query']) out.per_query = Object.fromEntries(res.perQuery);

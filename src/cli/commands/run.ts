@@ -27,6 +27,11 @@ const modelAndTaskOptions = (y: Argv) =>
       .option('hnsw-ef-construction', { type: 'number', describe: 'HNSW efConstruction' })
       .option('hnsw-ef-search', { type: 'number', describe: 'HNSW efSearch' })
       .option('sklearn', { type: 'string', choices: ['modern', '1.2'], default: 'modern', describe: 'scikit-learn behaviour of the logistic-regression and k-means ports (docs/protocol.md)' })
+      .option('save-predictions', {
+        type: 'boolean',
+        default: false,
+        describe: 'retrieval/reranking: also write the scored ranking beside each result, as TREC runs <Task>.<split>[.<subset>].trec and mteb\'s <Task>_predictions.json (docs/protocol.md)',
+      })
       .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'no progress on stderr' });
 
 export const runCommand: CliCommand = {

@@ -22,12 +22,38 @@ function idOf(v: unknown): string {
  * --limit N: the first N queries (queries-file order) that have qrels; their qrels and top_ranked lists; a corpus of
  * their judged and candidate documents plus the first 10·N other documents (file order kept).
  */
+export interface RetrievalLoadOptions extends LoadOptions {
+  /** Where data warnings go (the run's `ctx.warn`): judged documents missing from the corpus, judged queries without text. */
+  warn?: (message: string) => void;
+}
+
+/** Where a qrels row came from, kept for ids that hold whitespace (the usual sign of a malformed line). */
+interface RowPlace {
+  file: string;
+  line?: number;
+  index: number;
+}
+
+const WS_RE = /[\s\u0085\u00a0\ufeff]/;
+
+function isDelimitedText(file: string): boolean {
+  return /\.(tsv|tsv\.gz|csv)$/i.test(file);
+}
+
+function qrelsIdError(kind: 'query-id' | 'corpus-id', id: string, at: RowPlace, what: string): MtebError {
+  return new MtebError(
+    isDelimitedText(at.file) ? 'E_PARSE' : 'E_BAD_VALUE',
+    `${kind} ${JSON.stringify(id)} contains whitespace and is no ${what} id, so the judgement could never count (a stray space in the line, or a space where a tab belongs?)${at.line === undefined ? ` (row ${at.index})` : ''}`,
+    { file: at.file, line: at.line, field: kind },
+  );
+}
+
 export function loadRetrievalSplit(
   source: DatasetSource,
   spec: TaskSpec,
   split: string,
   subset = 'default',
-  opts: LoadOptions = {},
+  opts: RetrievalLoadOptions = {},
 ): Promise<RetrievalSplit> {
   return withTask(spec.name, async () => {
     const limit = checkLimit(opts);
@@ -45,9 +71,22 @@ export function loadRetrievalSplit(
       );
     const qrelsFound = findSplit(source, qrelsConfigs, split, { what: 'qrels', task });
     const allQrels = new Map<string, Map<string, number>>();
+    const spacedQueries = new Map<string, RowPlace>();
+    const spacedDocs = new Map<string, RowPlace>();
     for await (const r of rowsOf(source, qrelsFound)) {
       const q = idOf(column(r, 'query-id', 'query_id', 'qid'));
       const d = idOf(column(r, 'corpus-id', 'corpus_id', 'doc_id', 'docid'));
+      for (const [kind, id] of [['query-id', q], ['corpus-id', d]] as const) {
+        if (id === '') {
+          throw new MtebError(isDelimitedText(r.file) ? 'E_PARSE' : 'E_BAD_VALUE', `${kind} is empty${r.line === undefined ? ` (row ${r.index})` : ''}`, {
+            file: r.file,
+            line: r.line,
+            field: kind,
+          });
+        }
+        const spaced = kind === 'query-id' ? spacedQueries : spacedDocs;
+        if (WS_RE.test(id) && !spaced.has(id)) spaced.set(id, { file: r.file, line: r.line, index: r.index });
+      }
       const raw = column(r, 'score', 'relevance');
       const s = typeof raw === 'string' ? Number(raw) : raw;
       if (typeof s !== 'number' || !Number.isFinite(s)) throw badValue(r, 'score', 'a number', raw);
@@ -58,8 +97,10 @@ export function loadRetrievalSplit(
 
     const queriesFound = findSplit(source, [`${p}queries`, `${p}query`], split, { anySplit: true, what: 'queries', task });
     const queries = new Map<string, string>();
+    const queryIds = limit === Infinity ? new Set<string>() : null;
     for await (const r of rowsOf(source, queriesFound)) {
       const id = idOf(column(r, '_id', 'id'));
+      queryIds?.add(id);
       if (!allQrels.has(id)) continue;
       const t = column(r, 'text');
       if (typeof t !== 'string' && !(Array.isArray(t) && t.every((x) => typeof x === 'string'))) throw badValue(r, 'text', 'a string', t);
@@ -106,6 +147,71 @@ export function loadRetrievalSplit(
       const title = r.row.title;
       corpus.set(id, { title: title === undefined || title === null ? '' : str(r, 'title'), text: str(r, 'text') });
     }
+    const qrelsFiles = qrelsFound.files.join(', ');
+    if (queryIds) checkJudgedQueries(allQrels, queryIds, spacedQueries, qrelsFiles, opts.warn);
+    checkJudgedDocs(qrels, corpus, spacedDocs, qrelsFiles, opts.warn);
     return topRanked ? { corpus, queries, qrels, topRanked } : { corpus, queries, qrels };
   });
+}
+
+/**
+ * Judged queries without a text in the queries file are not evaluated (mteb drops them too): a warning with the
+ * count and an example; an id holding whitespace is a malformed qrels line and an error naming it.
+ */
+function checkJudgedQueries(
+  qrels: Map<string, Map<string, number>>,
+  queryIds: Set<string>,
+  spaced: Map<string, RowPlace>,
+  files: string,
+  warn?: (m: string) => void,
+): void {
+  let missing = 0;
+  let example: string | undefined;
+  for (const q of qrels.keys()) {
+    if (queryIds.has(q)) continue;
+    const at = spaced.get(q);
+    if (at) throw qrelsIdError('query-id', q, at, 'query');
+    if (missing++ === 0) example = q;
+  }
+  if (missing > 0) {
+    warn?.(
+      `${files}: ${missing} of ${qrels.size} judged quer${missing === 1 ? 'y has' : 'ies have'} no text in the queries file and ${missing === 1 ? 'is' : 'are'} not evaluated (as in mteb), e.g. ${JSON.stringify(example)}`,
+    );
+  }
+}
+
+/**
+ * Judged documents missing from the corpus can never be retrieved (they still count in recall and nDCG's ideal
+ * ranking, as in mteb): a warning with counts and an example; an id holding whitespace is an error naming the
+ * qrels line (`1<TAB> 0 31715818<TAB>1` would otherwise score 0 silently).
+ */
+function checkJudgedDocs(
+  qrels: Map<string, Map<string, number>>,
+  corpus: Map<string, unknown>,
+  spaced: Map<string, RowPlace>,
+  files: string,
+  warn?: (m: string) => void,
+): void {
+  let judgements = 0;
+  let missing = 0;
+  let missingRelevant = 0;
+  const missingDocs = new Set<string>();
+  let example: [string, string] | undefined;
+  for (const [q, m] of qrels) {
+    for (const [d, rel] of m) {
+      judgements++;
+      if (corpus.has(d)) continue;
+      const at = spaced.get(d);
+      if (at) throw qrelsIdError('corpus-id', d, at, 'corpus document');
+      missing++;
+      if (rel > 0) missingRelevant++;
+      missingDocs.add(d);
+      if (!example || (rel > 0 && (qrels.get(example[0])?.get(example[1]) ?? 0) <= 0)) example = [q, d];
+    }
+  }
+  if (missing > 0 && example) {
+    warn?.(
+      `${files}: ${missing} of ${judgements} judgements (${missingRelevant} relevant) name ${missingDocs.size} document${missingDocs.size === 1 ? '' : 's'} missing from the corpus, e.g. ${JSON.stringify(example[1])} (query ${JSON.stringify(example[0])}); a relevant one can never be retrieved, which lowers recall and nDCG as it does in mteb`,
+    );
+  }
 }

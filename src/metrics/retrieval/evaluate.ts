@@ -110,15 +110,24 @@ export function evaluateRetrieval(qrels: Qrels, run: Run | ColumnRun, opts: Eval
   validateQrels(qrels);
   const cols = toColumns(run, opts.ignoreIdenticalIds ?? false);
 
-  // pytrec_eval evaluates the run's queries (in run order) that have judgements.
+  // The evaluated queries E: the run's queries (in run order) that are keys of the qrels — pytrec_eval's
+  // `evaluate` output (it skips only run queries absent from the qrels), which every mean divides by. A key with
+  // an empty judgement dict is in E and scores 0 everywhere (see types.ts `RetrievalResult.emptyJudgements`).
   const qids: string[] = [];
+  const notInQrels: string[] = [];
+  const emptyJudgements: string[] = [];
   for (const qid of cols.keys()) {
     const rels = qrels.get(qid);
-    if (rels && rels.size > 0) qids.push(qid);
+    if (!rels) {
+      notInQrels.push(qid);
+      continue;
+    }
+    if (rels.size === 0) emptyJudgements.push(qid);
+    qids.push(qid);
   }
   const nq = qids.length;
   if (nq === 0) {
-    throw new MtebError('E_BAD_VALUE', 'no query of the run has relevance judgements in the qrels (nothing to average)');
+    throw new MtebError('E_BAD_VALUE', 'no query of the run is in the qrels (nothing to average; are the query ids the same?)');
   }
 
   const nk = kValues.length;
@@ -147,6 +156,9 @@ export function evaluateRetrieval(qrels: Qrels, run: Run | ColumnRun, opts: Eval
     }
     if (v2 && m === RECALL && kValues.includes(1)) scores.accuracy = scores.recall_at_1;
   }
+  // MRR: mteb 1.12.0 `utils.mrr` divides the sum over the run's queries by len(qrels) (every key, judged or not,
+  // in the run or not) and rounds; 1.12.8+ and 2.x average the per-query list over the run's queries (= E: mteb
+  // raises KeyError on a run query absent from the qrels, which we skip as pytrec_eval does).
   for (let ki = 0; ki < nk; ki++) {
     const key = `mrr_at_${kValues[ki]}`;
     if (legacy) scores[key] = pythonRound(pythonSum(mrr[ki], 'naive') / qrels.size, 5);
@@ -165,7 +177,28 @@ export function evaluateRetrieval(qrels: Qrels, run: Run | ColumnRun, opts: Eval
     if (v2) for (let ki = 0; ki < nk; ki++) rec[`hit_rate_at_${kValues[ki]}`] = values[SUCCESS * nk + ki][q];
     perQuery.set(qids[q], rec);
   }
-  return { scores, perQuery };
+  const notEvaluated = notInQrels.length;
+  let qrelsNotInRun = 0;
+  let qrelsNotInRunExample: string | undefined;
+  for (const qid of qrels.keys()) {
+    if (!cols.has(qid)) {
+      if (qrelsNotInRun++ === 0) qrelsNotInRunExample = qid;
+    }
+  }
+  return {
+    scores,
+    perQuery,
+    coverage: {
+      evaluated: nq,
+      runQueriesNotInQrels: notEvaluated,
+      runQueriesNotInQrelsExample: notInQrels[0],
+      qrelsQueriesNotInRun: qrelsNotInRun,
+      qrelsQueriesNotInRunExample: qrelsNotInRunExample,
+      emptyJudgements: emptyJudgements.length,
+      emptyJudgementsExample: emptyJudgements[0],
+      mrrDenominator: legacy ? qrels.size : nq,
+    },
+  };
 }
 
 /** `nauc_<metric>_at_<k>_<max|std|diff1>` in mteb's key order: ndcg, map, recall, precision, then mrr. */

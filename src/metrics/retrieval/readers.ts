@@ -1,8 +1,11 @@
 /**
- * Readers for TREC qrels (`qid iter docid rel`), TREC runs (`qid Q0 docid rank score tag`) and mteb-style
- * JSON dicts (`{qid: {docid: number}}`). Errors name file:line (or the JSON field). Like trec_eval, fields
- * are separated by any whitespace, blank lines are skipped, and fields after the run tag are ignored.
- * Query order is the order of first appearance (mteb sums per-query values in run order).
+ * Readers for qrels — TREC (`qid iter docid rel`), BEIR's TSV (`query-id<TAB>corpus-id<TAB>score`, with or
+ * without its header line) or JSON `{qid: {docid: rel}}` — and runs — TREC (`qid Q0 docid rank score tag`) or
+ * JSON `{qid: {docid: score}}`. The format is detected from the file (see `detectQrelsFormat`). Errors name
+ * file:line (or the JSON field). TREC files are split on any whitespace like trec_eval (blank lines skipped,
+ * fields after the run tag ignored); BEIR TSV lines are split on tabs, and a field holding whitespace is an
+ * error (` 0 31715818` would silently never match a doc id). Query order is the order of first appearance
+ * (mteb sums per-query values in run order).
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { MtebError } from '../../core/errors.js';
@@ -67,6 +70,22 @@ export function splitFields(line: string): string[] {
 
 const INT_RE = /^[+-]?\d+$/;
 
+/** Adds one judgement; a repeated (query, doc) pair is an error naming the first line. */
+function addJudgement(qrels: Qrels, firstLine: Map<string, number>, qid: string, doc: string, rel: number, path: string, lineNo: number): void {
+  let docs = qrels.get(qid);
+  if (!docs) qrels.set(qid, (docs = new Map()));
+  if (docs.has(doc)) {
+    const prev = firstLine.get(`${qid}\u0000${doc}`);
+    throw new MtebError('E_PARSE', `duplicate judgement for query "${qid}" doc "${doc}" (first at line ${prev})`, {
+      file: path,
+      line: lineNo,
+    });
+  }
+  firstLine.set(`${qid}\u0000${doc}`, lineNo);
+  docs.set(doc, rel);
+}
+
+/** TREC qrels `qid iter docid rel`, whitespace-separated (as trec_eval reads them); exactly 4 fields a line. */
 export function parseTrecQrels(path: string): Qrels {
   const qrels: Qrels = new Map();
   const firstLine = new Map<string, number>();
@@ -74,23 +93,132 @@ export function parseTrecQrels(path: string): Qrels {
     const f = splitFields(line);
     if (f.length === 0) return;
     if (f.length !== 4) {
-      throw new MtebError('E_PARSE', `expected 4 fields "qid iter docid rel", got ${f.length}`, { file: path, line: lineNo });
+      throw new MtebError('E_PARSE', `expected 4 fields "qid iter docid rel" (TREC qrels, as the file's first line), got ${f.length}`, {
+        file: path,
+        line: lineNo,
+      });
     }
     const [qid, , doc, relText] = f;
     if (!INT_RE.test(relText)) {
       throw new MtebError('E_PARSE', `relevance "${relText}" is not an integer`, { file: path, line: lineNo, field: 'rel' });
     }
-    let docs = qrels.get(qid);
-    if (!docs) qrels.set(qid, (docs = new Map()));
-    if (docs.has(doc)) {
-      const prev = firstLine.get(`${qid}\u0000${doc}`);
-      throw new MtebError('E_PARSE', `duplicate judgement for query "${qid}" doc "${doc}" (first at line ${prev})`, {
-        file: path,
-        line: lineNo,
-      });
+    addJudgement(qrels, firstLine, qid, doc, Number.parseInt(relText, 10), path, lineNo);
+  });
+  return qrels;
+}
+
+/** Column names accepted in a BEIR-style header line (BEIR and mteb write `query-id corpus-id score`). */
+const HEADER_NAMES: [Set<string>, Set<string>, Set<string>] = [
+  new Set(['query-id', 'query_id', 'qid', 'query', 'topic']),
+  new Set(['corpus-id', 'corpus_id', 'doc-id', 'doc_id', 'docid', 'docno', 'pid', 'doc']),
+  new Set(['score', 'rel', 'relevance', 'label', 'grade']),
+];
+
+function isHeader(f: string[]): boolean {
+  return f.length === 3 && f.every((v, i) => HEADER_NAMES[i].has(v.toLowerCase()));
+}
+
+const WS_RE = /[\s\u0085\u00a0\ufeff]/;
+/** An integer, or a number with an all-zero fraction ("1.0": BEIR files written by pandas). */
+const BEIR_REL_RE = /^[+-]?\d+(\.0*)?$/;
+
+export type QrelsTextFormat = 'trec' | 'beir-tsv' | 'beir-ws';
+
+export interface QrelsFormat {
+  format: QrelsTextFormat;
+  /** Whether the first non-blank line is a header (BEIR only). */
+  header: boolean;
+}
+
+/**
+ * From the first non-blank line: with a tab in it, the tab-separated cells decide (3: BEIR TSV, 4: TREC);
+ * without one, the whitespace-separated fields (3: BEIR columns separated by spaces, 4: TREC). A 3-field first
+ * line whose names are `query-id corpus-id score` (or `qid docid rel` and similar) is a header.
+ */
+export function detectQrelsFormat(path: string): QrelsFormat {
+  let found: QrelsFormat | undefined;
+  try {
+    forEachLine(path, (line, lineNo) => {
+      const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+      const ws = splitFields(text);
+      if (ws.length === 0) return;
+      if (text.includes('\t')) {
+        const cells = text.split('\t');
+        if (cells.length === 3) found = { format: 'beir-tsv', header: isHeader(cells.map((c) => c.trim())) };
+        else if (cells.length === 4) found = { format: 'trec', header: false };
+      } else if (ws.length === 3) found = { format: 'beir-ws', header: isHeader(ws) };
+      else if (ws.length === 4) found = { format: 'trec', header: false };
+      if (!found) {
+        throw new MtebError(
+          'E_PARSE',
+          `not a qrels line: expected TREC "qid iter docid rel" (4 fields) or BEIR "query-id<TAB>corpus-id<TAB>score" (3 fields), got ${text.includes('\t') ? `${text.split('\t').length} tab-separated` : ws.length} fields`,
+          { file: path, line: lineNo },
+        );
+      }
+      throw STOP;
+    });
+  } catch (e) {
+    if (e !== STOP) throw e;
+  }
+  // An empty file: TREC (no judgements).
+  return found ?? { format: 'trec', header: false };
+}
+const STOP = new Error('stop');
+
+/**
+ * BEIR qrels: `query-id corpus-id score` per line, tab-separated (`beir-tsv`, each line must have exactly 3
+ * cells and no cell may hold whitespace) or space-separated (`beir-ws`), with or without the header line.
+ * Relevance must be an integer ("2" or "2.0"; mteb casts with int()).
+ */
+export function parseBeirQrels(path: string, fmt: QrelsFormat = detectQrelsFormat(path)): Qrels {
+  if (fmt.format === 'trec') return parseTrecQrels(path);
+  const qrels: Qrels = new Map();
+  const firstLine = new Map<string, number>();
+  const tsv = fmt.format === 'beir-tsv';
+  let headerPending = fmt.header;
+  forEachLine(path, (line, lineNo) => {
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (splitFields(text).length === 0) return;
+    if (headerPending) {
+      headerPending = false;
+      return;
     }
-    firstLine.set(`${qid}\u0000${doc}`, lineNo);
-    docs.set(doc, Number.parseInt(relText, 10));
+    let f: string[];
+    if (tsv) {
+      f = text.split('\t');
+      if (f.length !== 3) {
+        throw new MtebError(
+          'E_PARSE',
+          `expected 3 tab-separated fields "query-id corpus-id score" (BEIR TSV, as the file's first line), got ${f.length}${f.length === 1 ? ' (no tab)' : ''}`,
+          { file: path, line: lineNo },
+        );
+      }
+      const names = ['query-id', 'corpus-id', 'score'];
+      for (let i = 0; i < 2; i++) {
+        if (f[i] === '') throw new MtebError('E_PARSE', `${names[i]} is empty`, { file: path, line: lineNo, field: names[i] });
+        if (WS_RE.test(f[i])) {
+          throw new MtebError(
+            'E_PARSE',
+            `${names[i]} ${JSON.stringify(f[i])} contains whitespace, so it would never match a ${i === 0 ? 'query' : 'document'} id (a stray space, or a space where a tab belongs?); ids with spaces need JSON qrels`,
+            { file: path, line: lineNo, field: names[i] },
+          );
+        }
+      }
+      f[2] = f[2].trim();
+    } else {
+      f = splitFields(text);
+      if (f.length !== 3) {
+        throw new MtebError('E_PARSE', `expected 3 fields "query-id corpus-id score" (as the file's first line), got ${f.length}`, {
+          file: path,
+          line: lineNo,
+        });
+      }
+    }
+    const [qid, doc, relText] = f;
+    if (!BEIR_REL_RE.test(relText)) {
+      throw new MtebError('E_PARSE', `relevance ${JSON.stringify(relText)} is not an integer`, { file: path, line: lineNo, field: 'score' });
+    }
+    addJudgement(qrels, firstLine, qid, doc, Number.parseInt(relText, 10), path, lineNo);
   });
   return qrels;
 }
@@ -163,8 +291,10 @@ function looksLikeJson(path: string): boolean {
   }
 }
 
+/** JSON, TREC or BEIR qrels, whichever the file is (see `detectQrelsFormat`). */
 export function readQrels(path: string): Qrels {
-  return looksLikeJson(path) ? parseJsonDict(path, 'qrels') : parseTrecQrels(path);
+  if (looksLikeJson(path)) return parseJsonDict(path, 'qrels');
+  return parseBeirQrels(path, detectQrelsFormat(path));
 }
 
 export function readRun(path: string): ColumnRun | Map<string, Map<string, number>> {

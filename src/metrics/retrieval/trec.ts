@@ -72,8 +72,17 @@ function grownCopy<T extends Int32Array | Float64Array>(old: T, grown: T): T {
 }
 
 /**
- * Fill out[0 .. N_TREC_METRICS * nk) for one query. `rels` must be non-empty (pytrec_eval's behaviour on an
- * empty qrels entry is undefined, and mteb never passes one).
+ * Fill out[0 .. N_TREC_METRICS * nk) for one query. An empty `rels`, or one without a grade >= 1, gives 0 for every
+ * measure: what trec_eval prints for a query with num_rel = 0 (pytrec_eval's own values for an empty qrels entry
+ * are undefined, so 0 is the definition's value).
+ *
+ * Relevance is trec_eval's default relevance_level 1 (pytrec_eval's, as mteb calls it): grade >= 1 counts for
+ * P/recall/map/success, and ndcg's gains are the grades > 0 (trec_eval's ndcg_cut ignores -l anyway). Negative grades
+ * are judged non-relevant. Other relevance levels are not supported (tests/metrics/retrieval/trec-eval-suite.test.ts).
+ *
+ * Buffers: `scratch.pos/sims/cnt` may grow while `pos` is filled, so they are read through `scratch` until the
+ * last grow and only then cached in locals; every buffer is either copied on growth or fully rewritten (flags,
+ * gains) / zeroed (cnt) for each query before it is read, so nothing carries over from a previous query.
  */
 export function trecQueryMetrics(
   docIds: string[],

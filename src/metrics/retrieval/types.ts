@@ -47,11 +47,41 @@ export interface EvaluateOptions {
   nauc?: boolean;
 }
 
+/**
+ * Which queries the means cover, for warnings (`metrics retrieval` prints them). Denominators, per protocol
+ * (mteb 1.12.0 `RetrievalEvaluator.evaluate` + `utils.mrr`; 1.12.8–1.39.7 the same + `evaluate_custom`;
+ * 2.x `retrieval_metrics.calculate_retrieval_scores`):
+ * - trec_eval keys, `hit_rate_*`, `accuracy`, `nauc_*`: E = run queries that are qrels keys (pytrec_eval's
+ *   output: it skips run queries absent from the qrels), in every version.
+ * - `mrr_at_k`: 1.12.0 `len(qrels)` (also qrels queries absent from the run, and empty entries); 1.12.8+ and 2.x
+ *   the number of run queries (mteb raises KeyError on a run query absent from the qrels; mteb-ts skips it, = E).
+ * A qrels key with an empty judgement dict ({"q1": {}}) that is in the run is in E and scores 0 for every
+ * measure, as does one whose judgements are all 0 (pytrec_eval's values for an empty entry are undefined:
+ * it reads past its one-slot array, cvangysel/pytrec_eval#49; 0 is what trec_eval's definitions give).
+ */
+export interface RetrievalCoverage {
+  /** |E|, the divisor of every key except 1.12.0's MRR. */
+  evaluated: number;
+  /** Run queries without a qrels entry: not evaluated (pytrec_eval skips them; mteb's MRR raises KeyError). */
+  runQueriesNotInQrels: number;
+  runQueriesNotInQrelsExample?: string;
+  /** Qrels queries the run lacks: not evaluated (only mteb 1.12.0's MRR divides by them). */
+  qrelsQueriesNotInRun: number;
+  qrelsQueriesNotInRunExample?: string;
+  /** Evaluated queries whose qrels entry is empty (they count as 0 everywhere). */
+  emptyJudgements: number;
+  emptyJudgementsExample?: string;
+  /** What `mrr_at_k` was divided by. */
+  mrrDenominator: number;
+}
+
 export interface RetrievalResult {
   /** Exactly mteb's keys for the protocol (without `main_score`, which the task adds), rounded as mteb rounds. */
   scores: Record<string, number>;
   /** Unrounded per-query values (keys `ndcg_at_10`, `mrr_at_10`, …) for the queries mteb averages over. */
   perQuery: Map<string, Record<string, number>>;
+  /** Set by `evaluateRetrieval`. */
+  coverage?: RetrievalCoverage;
 }
 
 export const DEFAULT_K_VALUES: readonly number[] = [1, 3, 5, 10, 20, 100, 1000];

@@ -1,12 +1,20 @@
-// Compiles kernels.wat into the committed kernels.wasm (wabt, a devDependency: the package itself never compiles).
-// Run: node bin/run-ts.js src/search/blas/build-kernels.ts [--check]  (--check exits 1 when the binary is stale)
+// Compiles the search's WebAssembly text sources into their committed binaries (wabt, a devDependency: the
+// package itself never compiles): blas/kernels.wat (the BLAS engine's SIMD kernels) and
+// canonical/canonical.wat (the fixed-order scores every exact engine's candidates are rescored with).
+// Run: node bin/run-ts.js src/search/blas/build-kernels.ts [--check]  (--check exits 1 when a binary is stale)
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export async function compileKernels(): Promise<Uint8Array> {
+/** The WebAssembly modules, as paths relative to src/search/ without the extension. */
+export const WASM_MODULES = ['blas/kernels', 'canonical/canonical'] as const;
+export type WasmModuleName = (typeof WASM_MODULES)[number];
+
+const file = (name: string, ext: string) => fileURLToPath(new URL(`../${name}.${ext}`, import.meta.url));
+
+export async function compileKernels(name: WasmModuleName = 'blas/kernels'): Promise<Uint8Array> {
   const wabt = await (await import('wabt')).default();
-  const src = fs.readFileSync(fileURLToPath(new URL('./kernels.wat', import.meta.url)), 'utf8');
-  const mod = wabt.parseWat('kernels.wat', src, { simd: true });
+  const src = fs.readFileSync(file(name, 'wat'), 'utf8');
+  const mod = wabt.parseWat(`${name}.wat`, src, { simd: true });
   try {
     mod.validate();
     return Uint8Array.from(mod.toBinary({}).buffer);
@@ -17,13 +25,18 @@ export async function compileKernels(): Promise<Uint8Array> {
 
 const isMain = process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(process.argv[1]);
 if (isMain) {
-  const bin = await compileKernels();
-  const out = fileURLToPath(new URL('./kernels.wasm', import.meta.url));
-  if (process.argv.includes('--check')) {
-    const same = fs.existsSync(out) && Buffer.compare(fs.readFileSync(out), Buffer.from(bin)) === 0;
-    console.log(same ? 'kernels.wasm is up to date' : 'kernels.wasm is stale: rerun without --check');
-    process.exit(same ? 0 : 1);
+  let stale = false;
+  for (const name of WASM_MODULES) {
+    const bin = await compileKernels(name);
+    const out = file(name, 'wasm');
+    if (process.argv.includes('--check')) {
+      const same = fs.existsSync(out) && Buffer.compare(fs.readFileSync(out), Buffer.from(bin)) === 0;
+      console.log(same ? `${name}.wasm is up to date` : `${name}.wasm is stale: rerun without --check`);
+      stale ||= !same;
+    } else {
+      fs.writeFileSync(out, bin);
+      console.log(`wrote ${out} (${bin.length} bytes)`);
+    }
   }
-  fs.writeFileSync(out, bin);
-  console.log(`wrote ${out} (${bin.length} bytes)`);
+  process.exit(stale ? 1 : 0);
 }

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MtebError } from '../../../src/core/errors.js';
-import { parseTrecQrels, parseTrecRun, readQrels, readRun } from '../../../src/metrics/retrieval/readers.js';
+import { detectQrelsFormat, parseTrecQrels, parseTrecRun, readQrels, readRun } from '../../../src/metrics/retrieval/readers.js';
+import { metricsRetrievalCommand } from '../../../src/cli/commands/metrics-retrieval.js';
+import { jest } from '@jest/globals';
 import { evaluateRetrieval } from '../../../src/metrics/retrieval/evaluate.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mteb-ts-retrieval-'));
@@ -101,6 +103,99 @@ describe('TREC readers', () => {
   });
 });
 
+describe('BEIR TSV qrels (query-id corpus-id score)', () => {
+  const entries = (q: Map<string, Map<string, number>>) => [...q].map(([k, v]) => [k, [...v]]);
+
+  test('with its header, CRLF, "2.0" relevance, blank lines; same judgements as the TREC form', () => {
+    const beir = file('beir.tsv', 'query-id\tcorpus-id\tscore\r\nq2\td1\t1\r\n\nq1\td9\t2.0\r\nq2\tdoc-7\t0\n');
+    expect(detectQrelsFormat(beir)).toEqual({ format: 'beir-tsv', header: true });
+    const trec = file('same.trec', 'q2 0 d1 1\nq1 0 d9 2\nq2 0 doc-7 0\n');
+    expect(detectQrelsFormat(trec)).toEqual({ format: 'trec', header: false });
+    expect(entries(readQrels(beir))).toEqual([
+      ['q2', [['d1', 1], ['doc-7', 0]]],
+      ['q1', [['d9', 2]]],
+    ]);
+    expect(entries(readQrels(beir))).toEqual(entries(readQrels(trec)));
+  });
+
+  test('without header; space-separated 3 columns; TREC with tabs', () => {
+    expect(detectQrelsFormat(file('nohead.tsv', 'q1\td1\t1\n'))).toEqual({ format: 'beir-tsv', header: false });
+    expect(entries(readQrels(join(dir, 'nohead.tsv')))).toEqual([['q1', [['d1', 1]]]]);
+    const ws = file('ws.txt', 'qid docid rel\nq1 d1 1\nq1  d2\t3\n');
+    expect(detectQrelsFormat(ws)).toEqual({ format: 'beir-ws', header: true });
+    expect(entries(readQrels(ws))).toEqual([['q1', [['d1', 1], ['d2', 3]]]]);
+    expect(entries(readQrels(file('trec.tsv', 'q1\t0\td1\t1\n')))).toEqual([['q1', [['d1', 1]]]]);
+  });
+
+  test('a stray space inside a tab-separated field is an error naming file:line (it would never match)', () => {
+    const p = file('stray.tsv', 'query-id\tcorpus-id\tscore\n1\t31715818\t1\n1\t 0 31715818\t1\n');
+    const e = errorOf(() => readQrels(p));
+    expect(e.code).toBe('E_PARSE');
+    expect(e.location).toEqual({ file: p, line: 3, field: 'corpus-id' });
+    expect(e.message).toBe(
+      'corpus-id " 0 31715818" contains whitespace, so it would never match a document id (a stray space, or a space where a tab belongs?); ids with spaces need JSON qrels',
+    );
+    const q = errorOf(() => readQrels(file('qstray.tsv', 'q1 \td1\t1\n')));
+    expect(q.location).toEqual({ file: join(dir, 'qstray.tsv'), line: 1, field: 'query-id' });
+  });
+
+  test('wrong field counts, empty ids, bad relevance, duplicates: E_PARSE with the line', () => {
+    const four = errorOf(() => readQrels(file('four.tsv', 'query-id\tcorpus-id\tscore\nq1\td1\t1\nq1\t0\td2\t1\n')));
+    expect([four.code, four.location.line, four.message]).toEqual([
+      'E_PARSE',
+      3,
+      'expected 3 tab-separated fields "query-id corpus-id score" (BEIR TSV, as the file\'s first line), got 4',
+    ]);
+    const notab = errorOf(() => readQrels(file('notab.tsv', 'q1\td1\t1\nq2 d2 1\n')));
+    expect([notab.location.line, notab.message]).toEqual([2, 'expected 3 tab-separated fields "query-id corpus-id score" (BEIR TSV, as the file\'s first line), got 1 (no tab)']);
+    const mixed = errorOf(() => readQrels(file('mixed.trec', 'q1 0 d1 1\nq1 d2 1\n')));
+    expect([mixed.location.line, mixed.message]).toEqual([2, 'expected 4 fields "qid iter docid rel" (TREC qrels, as the file\'s first line), got 3']);
+    const five = errorOf(() => readQrels(file('five.txt', '\nq1 0 d1 1 x\n')));
+    expect([five.location.line, five.message]).toEqual([
+      2,
+      'not a qrels line: expected TREC "qid iter docid rel" (4 fields) or BEIR "query-id<TAB>corpus-id<TAB>score" (3 fields), got 5 fields',
+    ]);
+    const empty = errorOf(() => readQrels(file('emptyid.tsv', 'q1\t\t1\n')));
+    expect([empty.location.field, empty.message]).toEqual(['corpus-id', 'corpus-id is empty']);
+    const rel = errorOf(() => readQrels(file('rel.tsv', 'query-id\tcorpus-id\tscore\nq1\td1\t0.5\n')));
+    expect([rel.location, rel.message]).toEqual([{ file: join(dir, 'rel.tsv'), line: 2, field: 'score' }, 'relevance "0.5" is not an integer']);
+    // an unknown header is not skipped silently
+    const head = errorOf(() => readQrels(file('head.tsv', 'a\tb\tc\nq1\td1\t1\n')));
+    expect([head.location.line, head.message]).toEqual([1, 'relevance "c" is not an integer']);
+    const dup = errorOf(() => readQrels(file('dup.tsv', 'q1\td1\t1\nq1\td1\t0\n')));
+    expect([dup.location.line, dup.message]).toEqual([2, 'duplicate judgement for query "q1" doc "d1" (first at line 1)']);
+  });
+
+  test('metrics retrieval scores a BEIR TSV like the same TREC qrels and warns with counts', async () => {
+    const beir = file('cli.tsv', 'query-id\tcorpus-id\tscore\nq1\ta\t1\nq2\tb\t1\nq3\tc\t1\n');
+    const trec = file('cli.trec', 'q1 0 a 1\nq2 0 b 1\nq3 0 c 1\n');
+    const run = file('cli.run', 'q1 Q0 a 1 0.9 t\nq1 Q0 b 2 0.8 t\nq2 Q0 a 1 0.9 t\nq2 Q0 b 2 0.8 t\nq9 Q0 a 1 0.9 t\n');
+    const go = async (qrels: string) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const w = jest.spyOn(process.stdout, 'write').mockImplementation((s: unknown) => (out.push(String(s)), true));
+      const e = jest.spyOn(process.stderr, 'write').mockImplementation((s: unknown) => (err.push(String(s)), true));
+      try {
+        const args = { qrels, run, k: '1,3', protocol: 'mteb-2', 'mteb1-variant': '1.12.8', 'python-sum': 'naive', 'ignore-identical-ids': false, nauc: false, 'per-query': false };
+        expect(await metricsRetrievalCommand.handler(args)).toBe(0);
+      } finally {
+        w.mockRestore();
+        e.mockRestore();
+      }
+      return { json: JSON.parse(out.join('')), err: err.filter((l) => l.startsWith('warning')) };
+    };
+    const a = await go(beir);
+    const b = await go(trec);
+    expect(a.json).toEqual(b.json);
+    expect(a.json.scores.mrr_at_3).toBe(0.75);
+    expect(a.json.scores.ndcg_at_1).toBe(0.5);
+    expect(a.err).toEqual([
+      'warning: 1 run query has no qrels entry and is not evaluated (as pytrec_eval/trec_eval; mteb\'s MRR would raise KeyError), e.g. "q9"\n',
+      'warning: 1 qrels query is not in the run and not evaluated, e.g. "q3"\n',
+    ]);
+  });
+});
+
 describe('evaluateRetrieval input checks', () => {
   const qrels = new Map([['q', new Map([['d', 1]])]]);
   test('bad k values, NaN score, fractional relevance, nothing to evaluate', () => {
@@ -116,20 +211,21 @@ describe('evaluateRetrieval input checks', () => {
     );
   });
 
-  test('queries with an empty qrels entry are skipped; mteb 1.12.0 MRR still divides by len(qrels)', () => {
+  test('a query with an empty qrels entry is evaluated (0 everywhere); 1.12.0 MRR divides by len(qrels)', () => {
     const q = new Map([
       ['a', new Map([['d', 1]])],
       ['b', new Map<string, number>()],
+      ['c', new Map([['d', 1]])],
     ]);
     const run = new Map([
       ['a', new Map([['d', 1]])],
       ['b', new Map([['d', 1]])],
     ]);
     const v1 = evaluateRetrieval(q, run, { protocol: 'mteb-1', kValues: [1] });
-    expect([...v1.perQuery.keys()]).toEqual(['a']);
-    expect(v1.scores).toEqual({ ndcg_at_1: 1, map_at_1: 1, recall_at_1: 1, precision_at_1: 1, mrr_at_1: 0.5 });
+    expect([...v1.perQuery.keys()]).toEqual(['a', 'b']);
+    expect(v1.scores).toEqual({ ndcg_at_1: 0.5, map_at_1: 0.5, recall_at_1: 0.5, precision_at_1: 0.5, mrr_at_1: 0.33333 });
     const v2 = evaluateRetrieval(q, run, { protocol: 'mteb-2', kValues: [1], nauc: false });
-    expect(v2.scores.mrr_at_1).toBe(1);
+    expect(v2.scores.mrr_at_1).toBe(0.5);
     expect(Object.keys(v2.scores)).toEqual(['ndcg_at_1', 'map_at_1', 'recall_at_1', 'accuracy', 'precision_at_1', 'mrr_at_1', 'hit_rate_at_1']);
   });
 });

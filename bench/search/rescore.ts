@@ -1,0 +1,92 @@
+// What canonical rescoring costs: exact search (engine proposes, candidates rescored in fixed-order float64)
+// against the bare engine on the same chunks (setChunk + topk with the old k + 33 candidates, no rescoring),
+// interleaved in the same process, several rounds. Shape of the issue: 1,000 queries x 100,000 docs x 1,024.
+// Run: node bin/run-ts.js bench/search/rescore.ts [--quick] [--rounds N] [--engine blas|onnx]  (JSON on stdout)
+import os from 'node:os';
+import { ExactSearch } from '../../src/search/exact.js';
+import { createScoreEngine } from '../../src/search/score-engine.js';
+import { matrixCorpus } from '../../src/search/corpus.js';
+import type { Matrix } from '../../src/core/matrix.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
+
+const quick = process.argv.includes('--quick');
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : dflt;
+};
+const rounds = Number(arg('--rounds', quick ? '1' : '3'));
+const engineName = arg('--engine', 'blas') as 'blas' | 'onnx';
+const log = (s: string) => process.stderr.write(s + '\n');
+const [M, N, D] = quick ? [200, 20000, 256] : [1000, 100000, 1024];
+
+function uniform(rows: number, dim: number, seed: number): Matrix {
+  const r = mulberry32(seed);
+  const data = new Float32Array(rows * dim);
+  for (let i = 0; i < data.length; i++) data[i] = r() * 2 - 1;
+  return { rows, dim, data };
+}
+
+/** Queries near documents (a copy plus 30 % noise): top scores well above the bulk, as real retrieval has. */
+function nearQueries(c: Matrix, rows: number, seed: number): Matrix {
+  const r = mulberry32(seed);
+  const data = new Float32Array(rows * c.dim);
+  for (let i = 0; i < rows; i++) {
+    const j = Math.floor(r() * c.rows);
+    for (let d = 0; d < c.dim; d++) data[i * c.dim + d] = c.data[j * c.dim + d] + 0.3 * (r() * 2 - 1);
+  }
+  return { rows, dim: c.dim, data };
+}
+
+const corpus = uniform(N, D, 1);
+const ids = Array.from({ length: N }, (_, j) => `d${j}`);
+const queries = { uniform: uniform(M, D, 2), near: nearQueries(corpus, M, 3) };
+const engine = await createScoreEngine(engineName);
+log(`engine ${engine.name}: ${engine.description ?? ''}; ${M} x ${N} x ${D}, ${rounds} rounds`);
+
+async function bare(q: Matrix, k: number, similarity: 'cosine' | 'dot'): Promise<number> {
+  const t = performance.now();
+  for await (const chunk of matrixCorpus(ids, corpus).chunks()) {
+    await engine.setChunk(chunk.data, chunk.ids.length, D, similarity);
+    for (let s = 0; s < q.rows; s += 1024) {
+      const m = Math.min(1024, q.rows - s);
+      await engine.topk(q.data.subarray(s * D, (s + m) * D), m, Math.min(chunk.ids.length, k + 33));
+    }
+  }
+  return (performance.now() - t) / 1000;
+}
+
+const results: Record<string, unknown>[] = [];
+for (const k of [100, 1000]) {
+  for (const similarity of ['cosine', 'dot'] as const) {
+    for (const [qname, q] of Object.entries(queries)) {
+      const rows: { bare: number; search: number; rescore: number; rescored: number; rescans: number }[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const b = await bare(q, k, similarity);
+        const s = new ExactSearch({ engine });
+        const t = performance.now();
+        const res = await s.search(q, matrixCorpus(ids, corpus), k, { similarity });
+        const search = (performance.now() - t) / 1000;
+        const d = res.diagnostics!;
+        rows.push({ bare: b, search, rescore: d.seconds!.rescore, rescored: d.rescored!, rescans: d.fullRowRescans! });
+      }
+      const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const row = {
+        k,
+        similarity,
+        queries: qname,
+        bare_engine_s: med(rows.map((x) => x.bare)),
+        search_s: med(rows.map((x) => x.search)),
+        rescore_s: med(rows.map((x) => x.rescore)),
+        rescore_share_of_search: med(rows.map((x) => x.rescore / x.search)),
+        search_over_bare: med(rows.map((x) => x.search / x.bare)),
+        rescored_per_query: rows[0].rescored / M,
+        full_row_rescans: rows[0].rescans,
+        rounds: rows,
+      };
+      log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans`);
+      results.push(row);
+    }
+  }
+}
+await engine.close();
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, results }, null, 2) + '\n');

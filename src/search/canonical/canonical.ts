@@ -1,0 +1,206 @@
+/**
+ * Canonical scores: the one computation that decides every exact search's final ranking and the scores
+ * written to result files, identical on every machine, BLAS kernel, engine, thread count and chunk layout.
+ *
+ * The score engines (BLAS, onnxruntime, JS) compute float32 scores whose last bits depend on their summation
+ * order, so two machines could break a near-tie differently. They now only propose candidates; each candidate
+ * is rescored here. Definition, for a query q and a document d (float32 vectors of `dim` values):
+ *
+ *   dot64(a, b): the products a[i] * b[i] in float64 (exact: 24 + 24 bits fit in 53); lane L = 0..3 sums the
+ *                products with i = L (mod 4) in increasing i; dot64 = (lane0 + lane2) + (lane1 + lane3).
+ *   norm(a)    = max(sqrt(dot64(a, a)), 1e-12)                       (torch.nn.functional.normalize's eps)
+ *   cosine     = float32(dot64(q, d) / (norm(q) * norm(d)))
+ *   dot        = float32(dot64(q, d))
+ *   a NaN score becomes -1, as mteb's search does.
+ *
+ * The float64 sums carry ~29 more bits than float32, so the result is the float32 rounding of the exact
+ * similarity except when that lies within ~1e-16 (relative) of a rounding boundary, and every implementation
+ * of the definition above gives the same bits. canonical.wasm computes it with SIMD (WebAssembly has no fused
+ * multiply-add; its float64 arithmetic is IEEE-754 round-to-nearest on every platform); `canonicalScore`
+ * below is the plain-JavaScript statement of the same arithmetic that the tests compare it with bit for bit.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Similarity } from '../types.js';
+import { halfTable } from '../vectors.js';
+
+/** Names this definition in result metadata (`search_scores`); a new definition gets a new name. */
+export const CANONICAL_SCORES = 'canonical-f64-v1';
+
+/** dot64 of two vectors as defined above (plain JavaScript: the reference). */
+export function canonicalDot(a: ArrayLike<number>, b: ArrayLike<number>, dim: number, aOff = 0, bOff = 0): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= dim; i += 4) {
+    s0 += a[aOff + i] * b[bOff + i];
+    s1 += a[aOff + i + 1] * b[bOff + i + 1];
+    s2 += a[aOff + i + 2] * b[bOff + i + 2];
+    s3 += a[aOff + i + 3] * b[bOff + i + 3];
+  }
+  if (i < dim) s0 += a[aOff + i] * b[bOff + i];
+  if (i + 1 < dim) s1 += a[aOff + i + 1] * b[bOff + i + 1];
+  if (i + 2 < dim) s2 += a[aOff + i + 2] * b[bOff + i + 2];
+  return s0 + s2 + (s1 + s3);
+}
+
+/** norm(a) as defined above. */
+export function canonicalNorm(a: ArrayLike<number>, dim: number, off = 0): number {
+  return Math.max(Math.sqrt(canonicalDot(a, a, dim, off, off)), 1e-12);
+}
+
+/** The canonical score of one query/document pair (reference implementation). */
+export function canonicalScore(q: ArrayLike<number>, d: ArrayLike<number>, dim: number, similarity: Similarity, qOff = 0, dOff = 0): number {
+  let s = canonicalDot(q, d, dim, qOff, dOff);
+  if (similarity === 'cosine') s /= canonicalNorm(q, dim, qOff) * canonicalNorm(d, dim, dOff);
+  const f = Math.fround(s);
+  return f !== f ? -1 : f;
+}
+
+/**
+ * How far any engine's float32 score can be from the canonical one (an upper bound, never an estimate).
+ * Float32 summation of n terms in any order errs by at most γ_n = n·u/(1 − n·u) of the sum of their absolute
+ * values (u = 2^-24), which Cauchy–Schwarz bounds by ‖q‖·‖d‖. Cosine engines first normalise each row (sum
+ * of squares in float32: relative error ≤ γ_n, halved by the square root, plus the root, reciprocal and
+ * product roundings), which adds up to about n·u + 6u; the canonical score is within u of the exact value.
+ * So |engine − canonical| ≤ (2n + 8)·u for cosine and ≤ (n + 2)·u·‖q‖·‖d‖ for dot; a quarter more on top
+ * covers γ_n's denominator and the rounding of the bound's own arithmetic.
+ */
+export function engineErrorBound(dim: number, similarity: Similarity, qNorm = 1, maxDocNorm = 1): number {
+  const u = 2 ** -24;
+  if (similarity === 'cosine') return 1.25 * (2 * dim + 8) * u;
+  return 1.25 * (dim + 2) * u * qNorm * maxDocNorm;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** Bytes of a chunk above which it is never copied whole into the scorer's memory. */
+const RESIDENT_LIMIT = 1.5 * 2 ** 30;
+
+/**
+ * Rescoring of candidate rows with canonical.wasm. The query is widened to float64 in the module's memory;
+ * candidate rows are read either from a copy of the whole chunk in that memory (`resident`: one copy per chunk,
+ * worth it once the candidates of all queries add up to more rows than the chunk has) or gathered per call
+ * (fp16 rows widened exactly on the way).
+ */
+export class CanonicalScorer {
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
+  private data: Float32Array | Uint16Array = new Float32Array(0);
+  private dim = 0;
+  private cosine = false;
+  private qnorm = 1;
+  /** Rows per kernel call: ~1 MB of gathered rows. */
+  private cap = 1;
+  private resident = false;
+  private readonly half = halfTable();
+  // Byte offsets: [query f64 | row numbers i32 | scores f32 | gathered rows f32 | resident chunk f32]
+  private idxAt = 0;
+  private outAt = 0;
+  private bufAt = 0;
+  private chunkAt = 0;
+
+  constructor() {
+    compiled ??= new WebAssembly.Module(fs.readFileSync(fileURLToPath(new URL('./canonical.wasm', import.meta.url))));
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
+    const ex = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as Record<string, (...a: number[]) => number>;
+    this.kernel = (q, rows, idx, count, dim, qnorm, cosine, out) => void ex.scoreRows(q, rows, idx, count, dim, qnorm, cosine, out);
+  }
+
+  /**
+   * The chunk whose rows `score` reads (as stored: float32, or fp16 bit patterns). `resident`: copy a float32
+   * chunk into the scorer's memory once instead of gathering candidate rows per call.
+   */
+  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): void {
+    this.data = data;
+    this.cosine = similarity === 'cosine';
+    this.dim = dim;
+    this.cap = Math.max(1, Math.floor((1 << 20) / (4 * Math.max(1, dim))));
+    const align = (x: number) => Math.ceil(x / 64) * 64;
+    this.idxAt = align(dim * 8);
+    this.outAt = align(this.idxAt + this.cap * 4);
+    this.bufAt = align(this.outAt + this.cap * 4);
+    this.chunkAt = align(this.bufAt + this.cap * dim * 4);
+    this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
+    const bytes = this.chunkAt + (this.resident ? data.byteLength : 0);
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
+    if (this.resident) new Float32Array(this.memory.buffer, this.chunkAt, data.length).set(data);
+  }
+
+  /** Sets the query (dim values at q[off..]) the next `score` calls use. */
+  setQuery(q: ArrayLike<number>, off = 0): void {
+    const dim = this.dim;
+    const q64 = new Float64Array(this.memory.buffer, 0, dim);
+    for (let i = 0; i < dim; i++) q64[i] = q[off + i];
+    this.qnorm = canonicalNorm(q64, dim);
+  }
+
+  /** out[i] = canonical score of chunk row rows[i], i < count. */
+  score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
+    const { dim, data, cap } = this;
+    const mem = this.memory.buffer;
+    const idx = new Int32Array(mem, this.idxAt, cap);
+    const res = new Float32Array(mem, this.outAt, cap);
+    const buf = this.resident ? undefined : new Float32Array(mem, this.bufAt, cap * dim);
+    for (let s = 0; s < count; s += cap) {
+      const n = Math.min(cap, count - s);
+      if (!buf) for (let r = 0; r < n; r++) idx[r] = rows[s + r];
+      else {
+        for (let r = 0; r < n; r++) {
+          idx[r] = r;
+          const from = rows[s + r] * dim;
+          if (data instanceof Float32Array) buf.set(data.subarray(from, from + dim), r * dim);
+          else {
+            const lut = this.half;
+            const o = r * dim;
+            for (let i = 0; i < dim; i++) buf[o + i] = lut[data[from + i]];
+          }
+        }
+      }
+      this.kernel(0, buf ? this.bufAt : this.chunkAt, this.idxAt, n, dim, this.qnorm, this.cosine ? 1 : 0, this.outAt);
+      for (let r = 0; r < n; r++) out[s + r] = res[r];
+    }
+  }
+}
+
+/**
+ * An upper bound (≥ the largest float64 ‖row‖₂, times 1 + 2^-20) of a chunk's row norms, for the dot-product
+ * error bound. Non-finite when a row holds Inf or NaN.
+ */
+export function maxRowNorm(data: Float32Array | Uint16Array, rows: number, dim: number): number {
+  const lut = data instanceof Uint16Array ? halfTable() : undefined;
+  let max = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * dim;
+    let a = 0;
+    let b = 0;
+    let c = 0;
+    let d = 0;
+    let i = 0;
+    if (lut) {
+      for (; i < dim; i++) {
+        const x = lut[data[o + i]];
+        a += x * x;
+      }
+    } else {
+      for (; i + 4 <= dim; i += 4) {
+        const x0 = data[o + i];
+        const x1 = data[o + i + 1];
+        const x2 = data[o + i + 2];
+        const x3 = data[o + i + 3];
+        a += x0 * x0;
+        b += x1 * x1;
+        c += x2 * x2;
+        d += x3 * x3;
+      }
+      for (; i < dim; i++) a += data[o + i] * data[o + i];
+    }
+    const s = a + b + (c + d);
+    if (s > max) max = s;
+    else if (s !== s) return NaN;
+  }
+  return Math.sqrt(max) * (1 + 2 ** -20);
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import { describe, test, expect } from '@jest/globals';
+import { CanonicalScorer, canonicalDot, canonicalNorm, canonicalScore, maxRowNorm, CANONICAL_SCORES } from '../../src/search/canonical/canonical.js';
+import { compileKernels } from '../../src/search/blas/build-kernels.js';
+import { halfToFloat, toHalf } from '../../src/search/vectors.js';
+import { rng } from './helpers.js';
+
+describe('canonical scores', () => {
+  test('the committed canonical.wasm is canonical.wat compiled', async () => {
+    const committed = fs.readFileSync(new URL('../../src/search/canonical/canonical.wasm', import.meta.url));
+    expect(Buffer.compare(committed, Buffer.from(await compileKernels('canonical/canonical')))).toBe(0);
+  });
+
+  test('the definition on small cases: lanes by i mod 4, float64 products, eps 1e-12, NaN -> -1', () => {
+    expect(canonicalDot([1, 2, 3], [4, 5, 6], 3)).toBe(32);
+    expect(canonicalScore([1, 2, 3], [4, 5, 6], 3, 'cosine')).toBe(Math.fround(32 / (Math.sqrt(14) * Math.sqrt(77))));
+    expect(canonicalScore([1, 2, 3], [4, 5, 6], 3, 'dot')).toBe(32);
+    // Lane order is observable: 1e16 + 1 - 1e16 in lane 0 and 1 in lane 1 differs from a sequential sum.
+    const a = [1e8, 1, 1, 0, 1, 0, 0, 0, -1e8];
+    const b = [1e8, 1, 1, 0, 1, 0, 0, 0, 1e8];
+    // lane0: 1e16 + 1 - 1e16 = 0 (1e16 + 1 rounds to 1e16), lane1: 1, lane2: 1 -> (0 + 1) + (1 + 0) = 2
+    expect(canonicalDot(a, b, 9)).toBe(2);
+    expect(canonicalNorm([0, 0, 0], 3)).toBe(1e-12);
+    expect(canonicalScore([0, 0], [1, 1], 2, 'cosine')).toBe(0);
+    expect(canonicalScore([NaN, 1], [1, 1], 2, 'cosine')).toBe(-1);
+    expect(canonicalScore([Infinity, 1], [1, 1], 2, 'cosine')).toBe(-1);
+    expect(canonicalScore([Infinity, 1], [1, 1], 2, 'dot')).toBe(Infinity);
+    expect(canonicalScore([Infinity, 1], [-Infinity, 1], 2, 'dot')).toBe(-Infinity);
+    expect(CANONICAL_SCORES).toBe('canonical-f64-v1');
+  });
+
+  test('canonical.wasm equals the JavaScript definition bit for bit: every dim 1-17 and 100/1,024/4,096, fp16 rows, specials', () => {
+    const r = rng(3);
+    const s = new CanonicalScorer();
+    for (const dim of [...Array.from({ length: 17 }, (_, i) => i + 1), 100, 1024, 4096]) {
+      const rows = dim > 1000 ? 40 : 300; // more than one internal batch at 4,096 dims (64 rows)
+      const data = new Float32Array(rows * dim);
+      for (let i = 0; i < data.length; i++) data[i] = Math.fround((r() * 2 - 1) * 10 ** Math.floor(r() * 6 - 3));
+      data.fill(0, 0, dim); // a zero row
+      if (dim > 2) {
+        data[dim + 1] = NaN;
+        data[2 * dim] = Infinity;
+        data[3 * dim] = 1e30; // float32 squares overflow, float64 do not
+      }
+      const q = Float32Array.from({ length: dim }, () => Math.fround(r() * 2 - 1));
+      const pick = Int32Array.from({ length: rows }, (_, i) => (i * 7) % rows);
+      const half = toHalf(data);
+      const halfRows = Float32Array.from(half, halfToFloat);
+      for (const similarity of ['cosine', 'dot'] as const) {
+        for (const [stored, values] of [[data, data], [half, halfRows]] as const) {
+          // Rows gathered per call, and (float32) read in place from a resident copy of the chunk.
+          for (const resident of [false, true]) {
+            s.setChunk(stored, dim, similarity, resident);
+            s.setQuery(q);
+            const out = new Float32Array(rows);
+            s.score(pick, rows, out);
+            for (let i = 0; i < rows; i++) {
+              const want = canonicalScore(q, values, dim, similarity, 0, pick[i] * dim);
+              if (!Object.is(out[i], want)) throw new Error(`dim ${dim} ${similarity} resident ${resident} row ${pick[i]}: wasm ${out[i]} != js ${want}`);
+            }
+          }
+        }
+      }
+    }
+  });
+
+  test('maxRowNorm bounds every row norm from above, and is NaN with a NaN row', () => {
+    const data = Float32Array.of(3, 4, 0, 0, 1, 1);
+    const m = maxRowNorm(data, 3, 2);
+    expect(m).toBeGreaterThanOrEqual(5);
+    expect(m).toBeLessThan(5 * (1 + 2 ** -19));
+    expect(maxRowNorm(Float32Array.of(1, 1, NaN, 0, 2, 2), 3, 2)).toBeNaN();
+    expect(maxRowNorm(toHalf(Float32Array.of(3, 4, 6, 8)), 2, 2)).toBeGreaterThanOrEqual(10);
+  });
+});
