@@ -3,7 +3,8 @@ import { MtebError } from '../core/errors.js';
 import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
-import { CANONICAL_SCORES, CanonicalScorer, canonicalNorm, engineErrorBound, maxRowNorm } from './canonical/canonical.js';
+import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
+import { acquireScorer, releaseScorer, type CanonicalScorer } from './canonical/scorer.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
@@ -72,109 +73,61 @@ export class ExactSearch implements SearchBackend {
     // No queries: do not pull (and so embed) the corpus at all.
     if (M === 0) return { ids: [], scores: [] };
     const qb = Math.max(1, this.options.queryBatch ?? 1024);
-    const scorer = new CanonicalScorer();
     const qNorms = new Float64Array(M);
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
     const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0 };
     const t0 = performance.now();
-    // Candidates of one query from one chunk (reused).
-    let rows = new Int32Array(0);
-    let canon = new Float32Array(0);
     const candIds: string[] = [];
     let candScores = new Float64Array(0);
     let done = 0;
 
-    for await (const chunk of corpus.chunks()) {
-      if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
-      const n = chunk.ids.length;
-      if (n === 0) continue;
-      const ids = chunk.ids;
-      const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
-      await engine.setChunk(chunk.data, n, dim, sim);
-      // Every query rescores at least k rows: past the chunk's own size, one copy of it beats gathering rows.
-      scorer.setChunk(chunk.data, dim, sim, M * k > n);
-      const tn = performance.now();
-      const docNorm = sim === 'cosine' ? 1 : maxRowNorm(chunk.data, n, dim);
-      stats.rescoreSeconds += (performance.now() - tn) / 1000;
-      if (rows.length < n) {
-        rows = new Int32Array(Math.max(n, 2 * rows.length));
-        canon = new Float32Array(rows.length);
-        candScores = new Float64Array(rows.length);
-      }
-      for (let qs = 0; qs < M; qs += qb) {
-        const qe = Math.min(M, qs + qb);
-        const m = qe - qs;
-        const qSlice = queries.data.subarray(qs * dim, qe * dim);
-        const delta = new Float64Array(m);
-        // Below (k-th canonical − δ) no engine score can belong to a document that enters the top k.
-        const floors = new Float32Array(m);
-        for (let i = 0; i < m; i++) {
-          const d = engineErrorBound(dim, sim, qNorms[qs + i], docNorm);
-          delta[i] = Number.isFinite(d) ? d : Infinity;
-          floors[i] = f32AtMost(best[qs + i].floor() - delta[i]);
-        }
-        const { values, indices } = await engine.topk(qSlice, m, kk, floors);
-        let full: Float32Array | undefined;
-        for (let i = 0; i < m; i++) {
-          const qi = qs + i;
-          const ex = excl?.[qi];
-          const list = best[qi];
-          const base = i * kk;
+    const scorer = acquireScorer(this.options.threads);
+    try {
+      for await (const chunk of corpus.chunks()) {
+        if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
+        const n = chunk.ids.length;
+        if (n === 0) continue;
+        const ids = chunk.ids;
+        const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
+        await engine.setChunk(chunk.data, n, dim, sim);
+        const tn = performance.now();
+        // Every query rescores at least k rows: past the chunk's own size, one copy of it beats gathering rows.
+        scorer.setChunk(chunk.data, dim, sim, M * k > n);
+        const docNorm = sim === 'cosine' ? 1 : scorer.maxRowNorm();
+        stats.rescoreSeconds += (performance.now() - tn) / 1000;
+        for (let qs = 0; qs < M; qs += qb) {
+          const qe = Math.min(M, qs + qb);
+          const m = qe - qs;
+          const qSlice = queries.data.subarray(qs * dim, qe * dim);
+          const delta = new Float64Array(m);
+          // Below (k-th canonical − δ) no engine score can belong to a document that enters the top k.
+          const floors = new Float32Array(m);
+          for (let i = 0; i < m; i++) {
+            const d = engineErrorBound(dim, sim, qNorms[qs + i], docNorm);
+            delta[i] = Number.isFinite(d) ? d : Infinity;
+            floors[i] = f32AtMost(best[qs + i].floor() - delta[i]);
+          }
+          const { values, indices } = await engine.topk(qSlice, m, kk, floors);
           const tr = performance.now();
-          scorer.setQuery(queries.data, qi * dim);
-          // First the best k proposals (in engine order), then every further one down to the line.
-          let count = 0;
-          let r = 0;
-          for (; r < kk && count < k; r++) {
-            const j = Number(indices[base + r]);
-            if (j < 0) break;
-            if (!ex?.has(ids[j])) rows[count++] = j;
-          }
-          scorer.score(rows, count, canon);
-          // A lower bound of the k-th best canonical score once these enter: the list's k-th, or the least of k new ones.
-          let line = list.floor();
-          if (count >= k) {
-            let least = Infinity;
-            for (let c = 0; c < count; c++) if (canon[c] < least) least = canon[c];
-            if (least > line) line = least;
-          }
-          const first = count;
-          let exhausted = true;
-          for (; r < kk; r++) {
-            const j = Number(indices[base + r]);
-            if (j < 0) break;
-            if (values[base + r] < line - delta[i]) {
-              exhausted = false;
-              break;
-            }
-            if (!ex?.has(ids[j])) rows[count++] = j;
-          }
-          scorer.score(rows.subarray(first), count - first, canon.subarray(first));
-          // Proposals ran out above the line and the chunk has more: the rest of the row may hold more.
-          const sorted = !(exhausted && r === kk && kk < n);
-          if (!sorted) {
-            full ??= await engine.scores(qSlice, m);
-            const row = full.subarray(i * n, (i + 1) * n);
-            const cut = line - delta[i];
-            count = 0;
-            for (let j = 0; j < n; j++) if (!(row[j] < cut) && !ex?.has(ids[j])) rows[count++] = j;
-            scorer.score(rows, count, canon);
-            stats.rescans++;
-          }
-          stats.rescored += count;
-          for (let c = 0; c < count; c++) {
-            candIds[c] = ids[rows[c]];
-            candScores[c] = canon[c];
-          }
-          sortByScore(candIds, candScores, count, sorted);
+          const cand = await this.rescore(scorer, { qSlice, m, k, kk, n, values, indices, ids, delta, best: best.slice(qs, qe), excl: excl?.slice(qs, qe), engine, stats });
           stats.rescoreSeconds += (performance.now() - tr) / 1000;
-          list.merge(candIds, candScores, count);
+          for (let i = 0; i < m; i++) {
+            const { rows, canon, count, sorted } = cand[i];
+            if (candScores.length < count) candScores = new Float64Array(Math.max(count, 2 * candScores.length));
+            for (let c = 0; c < count; c++) {
+              candIds[c] = ids[rows[c]];
+              candScores[c] = canon[c];
+            }
+            sortByScore(candIds, candScores, count, sorted);
+            best[qs + i].merge(candIds, candScores, count);
+          }
         }
+        done += n;
+        opts.onProgress?.(done);
       }
-      done += n;
-      opts.onProgress?.(done);
+    } finally {
+      await releaseScorer(scorer);
     }
-    candIds.length = 0;
     return {
       ids: best.map((b) => b.ids),
       scores: best.map((b) => b.scores),
@@ -189,6 +142,107 @@ export class ExactSearch implements SearchBackend {
         seconds: { total: (performance.now() - t0) / 1000, rescore: stats.rescoreSeconds },
       },
     };
+  }
+
+  /**
+   * The candidates of one query batch from one chunk, rescored: per query, the best k proposals (engine
+   * order), then every further proposal down to the line (a lower bound of the k-th canonical score, minus δ);
+   * a query whose proposals run out above the line gets its chunk's full score row scanned instead. Each
+   * phase is one batch for the scorer (worker threads share it when large).
+   */
+  private async rescore(
+    scorer: CanonicalScorer,
+    b: {
+      qSlice: Float32Array;
+      m: number;
+      k: number;
+      kk: number;
+      n: number;
+      values: Float32Array;
+      indices: ArrayLike<number | bigint>;
+      ids: string[];
+      delta: Float64Array;
+      best: RankedList[];
+      excl?: ReadonlyArray<ReadonlySet<string> | undefined>;
+      engine: ScoreEngine;
+      stats: { rescored: number; rescans: number };
+    },
+  ): Promise<{ rows: Int32Array; canon: Float32Array; count: number; sorted: boolean }[]> {
+    const { m, k, kk, n, values, indices, ids, delta } = b;
+    const rows = new Int32Array(m * kk);
+    const canon = new Float32Array(m * kk);
+    const starts = Int32Array.from({ length: m }, (_, i) => i * kk);
+    const counts = new Int32Array(m);
+    const next = new Int32Array(m);
+    // Phase 1: the best k proposals of each query.
+    for (let i = 0; i < m; i++) {
+      const ex = b.excl?.[i];
+      const base = i * kk;
+      let count = 0;
+      let r = 0;
+      for (; r < kk && count < k; r++) {
+        const j = Number(indices[base + r]);
+        if (j < 0) break;
+        if (!ex?.has(ids[j])) rows[base + count++] = j;
+      }
+      counts[i] = count;
+      next[i] = r;
+    }
+    await scorer.scoreBatch(b.qSlice, m, rows, starts, counts, canon);
+    // Phase 2: further proposals down to each query's line.
+    const line = new Float64Array(m);
+    const first = new Int32Array(m);
+    const more = new Int32Array(m);
+    const rescan: number[] = [];
+    for (let i = 0; i < m; i++) {
+      const ex = b.excl?.[i];
+      const base = i * kk;
+      // The k-th best canonical score can only be above the list's k-th and above the least of k new ones.
+      let l = b.best[i].floor();
+      if (counts[i] >= k) {
+        let least = Infinity;
+        for (let c = 0; c < counts[i]; c++) if (canon[base + c] < least) least = canon[base + c];
+        if (least > l) l = least;
+      }
+      line[i] = l;
+      let count = counts[i];
+      first[i] = count;
+      let r = next[i];
+      let exhausted = true;
+      for (; r < kk; r++) {
+        const j = Number(indices[base + r]);
+        if (j < 0) break;
+        if (values[base + r] < l - delta[i]) {
+          exhausted = false;
+          break;
+        }
+        if (!ex?.has(ids[j])) rows[base + count++] = j;
+      }
+      more[i] = count - first[i];
+      counts[i] = count;
+      // Proposals ran out above the line and the chunk has more: the rest of the row may hold more.
+      if (exhausted && r === kk && kk < n) rescan.push(i);
+    }
+    await scorer.scoreBatch(b.qSlice, m, rows, Int32Array.from(starts, (s, i) => s + first[i]), more, canon);
+    const out = Array.from({ length: m }, (_, i) => ({ rows: rows.subarray(i * kk, i * kk + counts[i]), canon: canon.subarray(i * kk, i * kk + counts[i]), count: counts[i], sorted: true }));
+    if (rescan.length) {
+      const full = await b.engine.scores(b.qSlice, m);
+      for (const i of rescan) {
+        const ex = b.excl?.[i];
+        const row = full.subarray(i * n, (i + 1) * n);
+        const cut = line[i] - delta[i];
+        const all: number[] = [];
+        for (let j = 0; j < n; j++) if (!(row[j] < cut) && !ex?.has(ids[j])) all.push(j);
+        const r = Int32Array.from(all);
+        const c = new Float32Array(r.length);
+        const dim = b.qSlice.length / m;
+        await scorer.scoreBatch(b.qSlice.subarray(i * dim, (i + 1) * dim), 1, r, Int32Array.of(0), Int32Array.of(r.length), c);
+        out[i] = { rows: r, canon: c, count: r.length, sorted: false };
+        b.stats.rescans++;
+      }
+    }
+    for (const o of out) b.stats.rescored += o.count;
+    return out;
   }
 
   async close(): Promise<void> {

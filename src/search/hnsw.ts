@@ -4,7 +4,8 @@ import { ExactSearch, type ExactSearchOptions } from './exact.js';
 import { rankOrder, type Scored } from './id-order.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { chunkToFloat32, normalizeRows } from './vectors.js';
-import { CANONICAL_SCORES, CanonicalScorer } from './canonical/canonical.js';
+import { CANONICAL_SCORES } from './canonical/canonical.js';
+import { CanonicalScorer } from './canonical/scorer.js';
 
 export interface HnswOptions {
   /** Graph degree (hnswlib M). */

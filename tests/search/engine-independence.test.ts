@@ -191,3 +191,20 @@ describe('system OpenBLAS under several kernels (OPENBLAS_CORETYPE)', () => {
     if (seen.has('Prescott') && seen.has('Sandybridge')) expect(seen.get('Prescott')).not.toBe(seen.get('Sandybridge'));
   }, 300_000);
 });
+
+describe('thread count', () => {
+  test('1, 2 and 5 threads (rescoring on worker threads above the parallel threshold) give identical runs', async () => {
+    const q = floatMatrix(300, 128, 71);
+    const c = floatMatrix(4000, 128, 72);
+    const ids = Array.from({ length: 4000 }, (_, j) => `t${j}`);
+    const runs = [];
+    for (const threads of [1, 2, 5]) {
+      const s = new ExactSearch({ engine: 'js', threads });
+      runs.push(plain(await s.search(q, matrixCorpus(ids, c, { chunkRows: 1500 }), 200, { similarity: 'cosine' })));
+      await s.close();
+    }
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[2]).toEqual(runs[0]);
+    expect(runs[0]).toEqual(canonicalTopK(q, c, ids, 200, 'cosine'));
+  }, 120_000);
+});

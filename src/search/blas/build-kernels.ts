@@ -14,9 +14,11 @@ const file = (name: string, ext: string) => fileURLToPath(new URL(`../${name}.${
 export async function compileKernels(name: WasmModuleName = 'blas/kernels'): Promise<Uint8Array> {
   const wabt = await (await import('wabt')).default();
   const src = fs.readFileSync(file(name, 'wat'), 'utf8');
-  const mod = wabt.parseWat(`${name}.wat`, src, { simd: true });
+  const features = { simd: true, threads: true };
+  const mod = wabt.parseWat(`${name}.wat`, src, features);
   try {
-    mod.validate();
+    // wabt's typings omit validate's features argument; without it shared memory (threads) fails validation.
+    (mod.validate as (f: typeof features) => void)(features);
     return Uint8Array.from(mod.toBinary({}).buffer);
   } finally {
     mod.destroy();

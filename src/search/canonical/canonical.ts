@@ -16,11 +16,10 @@
  * The float64 sums carry ~29 more bits than float32, so the result is the float32 rounding of the exact
  * similarity except when that lies within ~1e-16 (relative) of a rounding boundary, and every implementation
  * of the definition above gives the same bits. canonical.wasm computes it with SIMD (WebAssembly has no fused
- * multiply-add; its float64 arithmetic is IEEE-754 round-to-nearest on every platform); `canonicalScore`
- * below is the plain-JavaScript statement of the same arithmetic that the tests compare it with bit for bit.
+ * multiply-add; its float64 arithmetic is IEEE-754 round-to-nearest on every platform), driven by scorer.ts
+ * (on worker threads for large batches); `canonicalScore` below is the plain-JavaScript statement of the same
+ * arithmetic that the tests compare it with bit for bit.
  */
-import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Similarity } from '../types.js';
 import { halfTable } from '../vectors.js';
 
@@ -72,98 +71,6 @@ export function engineErrorBound(dim: number, similarity: Similarity, qNorm = 1,
   const u = 2 ** -24;
   if (similarity === 'cosine') return 1.25 * (2 * dim + 8) * u;
   return 1.25 * (dim + 2) * u * qNorm * maxDocNorm;
-}
-
-let compiled: WebAssembly.Module | undefined;
-
-/** Bytes of a chunk above which it is never copied whole into the scorer's memory. */
-const RESIDENT_LIMIT = 1.5 * 2 ** 30;
-
-/**
- * Rescoring of candidate rows with canonical.wasm. The query is widened to float64 in the module's memory;
- * candidate rows are read either from a copy of the whole chunk in that memory (`resident`: one copy per chunk,
- * worth it once the candidates of all queries add up to more rows than the chunk has) or gathered per call
- * (fp16 rows widened exactly on the way).
- */
-export class CanonicalScorer {
-  private readonly memory: WebAssembly.Memory;
-  private readonly kernel: (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
-  private data: Float32Array | Uint16Array = new Float32Array(0);
-  private dim = 0;
-  private cosine = false;
-  private qnorm = 1;
-  /** Rows per kernel call: ~1 MB of gathered rows. */
-  private cap = 1;
-  private resident = false;
-  private readonly half = halfTable();
-  // Byte offsets: [query f64 | row numbers i32 | scores f32 | gathered rows f32 | resident chunk f32]
-  private idxAt = 0;
-  private outAt = 0;
-  private bufAt = 0;
-  private chunkAt = 0;
-
-  constructor() {
-    compiled ??= new WebAssembly.Module(fs.readFileSync(fileURLToPath(new URL('./canonical.wasm', import.meta.url))));
-    this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536 });
-    const ex = new WebAssembly.Instance(compiled, { env: { memory: this.memory } }).exports as Record<string, (...a: number[]) => number>;
-    this.kernel = (q, rows, idx, count, dim, qnorm, cosine, out) => void ex.scoreRows(q, rows, idx, count, dim, qnorm, cosine, out);
-  }
-
-  /**
-   * The chunk whose rows `score` reads (as stored: float32, or fp16 bit patterns). `resident`: copy a float32
-   * chunk into the scorer's memory once instead of gathering candidate rows per call.
-   */
-  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): void {
-    this.data = data;
-    this.cosine = similarity === 'cosine';
-    this.dim = dim;
-    this.cap = Math.max(1, Math.floor((1 << 20) / (4 * Math.max(1, dim))));
-    const align = (x: number) => Math.ceil(x / 64) * 64;
-    this.idxAt = align(dim * 8);
-    this.outAt = align(this.idxAt + this.cap * 4);
-    this.bufAt = align(this.outAt + this.cap * 4);
-    this.chunkAt = align(this.bufAt + this.cap * dim * 4);
-    this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
-    const bytes = this.chunkAt + (this.resident ? data.byteLength : 0);
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / 65536));
-    if (this.resident) new Float32Array(this.memory.buffer, this.chunkAt, data.length).set(data);
-  }
-
-  /** Sets the query (dim values at q[off..]) the next `score` calls use. */
-  setQuery(q: ArrayLike<number>, off = 0): void {
-    const dim = this.dim;
-    const q64 = new Float64Array(this.memory.buffer, 0, dim);
-    for (let i = 0; i < dim; i++) q64[i] = q[off + i];
-    this.qnorm = canonicalNorm(q64, dim);
-  }
-
-  /** out[i] = canonical score of chunk row rows[i], i < count. */
-  score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
-    const { dim, data, cap } = this;
-    const mem = this.memory.buffer;
-    const idx = new Int32Array(mem, this.idxAt, cap);
-    const res = new Float32Array(mem, this.outAt, cap);
-    const buf = this.resident ? undefined : new Float32Array(mem, this.bufAt, cap * dim);
-    for (let s = 0; s < count; s += cap) {
-      const n = Math.min(cap, count - s);
-      if (!buf) for (let r = 0; r < n; r++) idx[r] = rows[s + r];
-      else {
-        for (let r = 0; r < n; r++) {
-          idx[r] = r;
-          const from = rows[s + r] * dim;
-          if (data instanceof Float32Array) buf.set(data.subarray(from, from + dim), r * dim);
-          else {
-            const lut = this.half;
-            const o = r * dim;
-            for (let i = 0; i < dim; i++) buf[o + i] = lut[data[from + i]];
-          }
-        }
-      }
-      this.kernel(0, buf ? this.bufAt : this.chunkAt, this.idxAt, n, dim, this.qnorm, this.cosine ? 1 : 0, this.outAt);
-      for (let r = 0; r < n; r++) out[s + r] = res[r];
-    }
-  }
 }
 
 /**

@@ -4,7 +4,8 @@
 ;; float64 arithmetic is IEEE-754 round-to-nearest everywhere). canonical.ts holds the same computation in plain
 ;; JavaScript (the reference the tests compare bit for bit) and documents the definition.
 (module
-  (import "env" "memory" (memory 1 65536))
+  ;; Shared, so worker threads score other queries against the same resident chunk at the same time.
+  (import "env" "memory" (memory 1 65536 shared))
 
   ;; Scores $count float32 rows of $dim values against one query, widened to float64 at $q, writing
   ;; float32 scores to $out. Products of float32 values are exact in float64; lane L (0..3) sums the products
@@ -89,4 +90,42 @@
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $r) (i32.const 2))) (local.get $res))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl))))
+
+  ;; The largest float64 sum of squares over $n rows of $dim float32 values at $rows (NaN if a row holds NaN):
+  ;; the row-norm bound of the dot-product error bound, over a resident chunk.
+  (func (export "maxSumSq") (param $rows i32) (param $n i32) (param $dim i32) (result f64)
+    (local $r i32) (local $j i32) (local $dp i32) (local $b0 v128) (local $b1 v128) (local $d0 v128) (local $d1 v128)
+    (local $x f64) (local $ss f64) (local $max f64)
+    (local.set $dp (local.get $rows))
+    (block $rdone
+      (loop $rl
+        (br_if $rdone (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $b0 (v128.const f64x2 0 0))
+        (local.set $b1 (v128.const f64x2 0 0))
+        (local.set $j (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.gt_u (i32.add (local.get $j) (i32.const 4)) (local.get $dim)))
+            (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $dp))))
+            (local.set $d1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $dp))))
+            (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $d0) (local.get $d0))))
+            (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $d1) (local.get $d1))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $vl)))
+        (local.set $b0 (f64x2.add (local.get $b0) (local.get $b1)))
+        (local.set $ss (f64.add (f64x2.extract_lane 0 (local.get $b0)) (f64x2.extract_lane 1 (local.get $b0))))
+        (block $tdone
+          (loop $tl
+            (br_if $tdone (i32.ge_u (local.get $j) (local.get $dim)))
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (local.set $ss (f64.add (local.get $ss) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $tl)))
+        ;; f64.max propagates NaN, so one NaN row makes the bound NaN (and the search rescans every row)
+        (local.set $max (f64.max (local.get $max) (local.get $ss)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl)))
+    (local.get $max))
 )

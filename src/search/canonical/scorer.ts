@@ -1,0 +1,295 @@
+/**
+ * Runs canonical.wasm over candidate rows: the one place canonical scores are computed at scale.
+ *
+ * The module's memory is shared, laid out as
+ *   [one query, float64 | row numbers | scores | gathered rows | resident chunk | batch: queries f64, rows, scores]
+ * `setChunk` copies a float32 chunk in once ("resident") when the candidates of all queries add up to more
+ * rows than the chunk has; otherwise candidate rows are gathered per call (fp16 rows widened exactly on the
+ * way). `scoreBatch` scores many queries' candidates at once, split across worker threads that instantiate the
+ * same module over the same memory: each score is still one fixed-order computation, so the thread count
+ * changes only the speed. The memory grows only between batches (no worker is running then).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MtebError } from '../../core/errors.js';
+import type { Similarity } from '../types.js';
+import { halfTable } from '../vectors.js';
+import { canonicalNorm, maxRowNorm } from './canonical.js';
+
+type ScoreRows = (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
+type MaxSumSq = (rows: number, n: number, dim: number) => number;
+
+/** Bytes of a chunk above which it is never copied whole into the scorer's memory. */
+const RESIDENT_LIMIT = 1.5 * 2 ** 30;
+/** Below this many multiply-adds a batch stays on the calling thread (a worker round trip costs ~0.1 ms). */
+const PARALLEL_MIN = 1 << 22;
+const PAGE = 65536;
+const align = (x: number) => Math.ceil(x / 64) * 64;
+
+let compiled: WebAssembly.Module | undefined;
+function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(fs.readFileSync(fileURLToPath(new URL('./canonical.wasm', import.meta.url))));
+  return compiled;
+}
+
+// i32 parameters: byte offsets above 2 GiB travel as their two's-complement bit pattern.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { exports } = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } });
+parentPort.on('message', (m) => {
+  try {
+    const t = m.table;
+    for (let o = 0; o < t.length; o += 8) exports.scoreRows(t[o] | 0, t[o + 1] | 0, t[o + 2] | 0, t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7] | 0);
+    parentPort.postMessage({ id: m.id });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, error: String((e && e.stack) || e) });
+  }
+});
+`;
+
+/** Worker threads over the scorer's shared memory; started on the first batch big enough to need them. */
+class ScorerPool {
+  private readonly workers: Worker[] = [];
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+
+  constructor(memory: WebAssembly.Memory, count: number) {
+    for (let w = 0; w < count; w++) {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory } });
+      worker.on('message', (msg: { id: number; error?: string }) => {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.error) p.reject(new MtebError('E_INTERNAL', `canonical rescoring failed on a worker thread: ${msg.error}`));
+        else p.resolve();
+        if (this.pending.size === 0) for (const x of this.workers) x.unref();
+      });
+      worker.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      worker.unref();
+      this.workers.push(worker);
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run(worker: number, table: Float64Array): Promise<void> {
+    const id = this.nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const w = this.workers[worker];
+      w.ref();
+      w.postMessage({ id, table });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+  }
+}
+
+export class CanonicalScorer {
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: ScoreRows;
+  private readonly maxSumSq: MaxSumSq;
+  private pool?: ScorerPool;
+  private data: Float32Array | Uint16Array = new Float32Array(0);
+  private dim = 0;
+  private cosine = false;
+  private qnorm = 1;
+  /** Rows per single-query kernel call: ~1 MB of gathered rows. */
+  private cap = 1;
+  private resident = false;
+  private readonly half = halfTable();
+  private idxAt = 0;
+  private outAt = 0;
+  private bufAt = 0;
+  private chunkAt = 0;
+  private batchAt = 0;
+
+  /** `threads`: threads a large batch is spread over, the calling one included (default: all cores). */
+  constructor(readonly threads = os.availableParallelism()) {
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
+    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as Record<string, (...a: number[]) => number>;
+    const i32 = (x: number) => x | 0;
+    this.kernel = (q, rows, idx, count, dim, qnorm, cosine, out) => void ex.scoreRows(i32(q), i32(rows), i32(idx), count, dim, qnorm, cosine, i32(out));
+    this.maxSumSq = (rows, n, dim) => ex.maxSumSq(i32(rows), n, dim);
+  }
+
+  /** maxRowNorm of the chunk set last (canonical.ts), from the resident copy when there is one. */
+  maxRowNorm(): number {
+    const { data, dim } = this;
+    const rows = dim ? data.length / dim : 0;
+    if (!this.resident) return maxRowNorm(data, rows, dim);
+    return Math.sqrt(this.maxSumSq(this.chunkAt, rows, dim)) * (1 + 2 ** -20);
+  }
+
+  private reserve(bytes: number): void {
+    if (bytes > 4 * 1024 ** 3) throw new RangeError(`canonical rescoring needs ${bytes} bytes, over WebAssembly's 4 GiB`);
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /**
+   * The chunk whose rows later calls read (as stored: float32, or fp16 bit patterns). `resident`: copy a
+   * float32 chunk into the scorer's memory once instead of gathering candidate rows per call.
+   */
+  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): void {
+    this.data = data;
+    this.cosine = similarity === 'cosine';
+    this.dim = dim;
+    this.cap = Math.max(1, Math.floor((1 << 20) / (4 * Math.max(1, dim))));
+    this.idxAt = align(dim * 8);
+    this.outAt = align(this.idxAt + this.cap * 4);
+    this.bufAt = align(this.outAt + this.cap * 4);
+    this.chunkAt = align(this.bufAt + this.cap * dim * 4);
+    this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
+    this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
+    this.reserve(this.batchAt);
+    if (this.resident) new Float32Array(this.memory.buffer, this.chunkAt, data.length).set(data);
+  }
+
+  /** Sets the query (dim values at q[off..]) the next `score` calls use. */
+  setQuery(q: ArrayLike<number>, off = 0): void {
+    const dim = this.dim;
+    const q64 = new Float64Array(this.memory.buffer, 0, dim);
+    for (let i = 0; i < dim; i++) q64[i] = q[off + i];
+    this.qnorm = canonicalNorm(q64, dim);
+  }
+
+  /** out[i] = canonical score of chunk row rows[i] against the `setQuery` query, i < count (this thread). */
+  score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
+    const { dim, cap } = this;
+    const mem = this.memory.buffer;
+    const idx = new Int32Array(mem, this.idxAt, cap);
+    const res = new Float32Array(mem, this.outAt, cap);
+    for (let s = 0; s < count; s += cap) {
+      const n = Math.min(cap, count - s);
+      if (this.resident) for (let r = 0; r < n; r++) idx[r] = rows[s + r];
+      else {
+        this.gather(rows, s, n, this.bufAt);
+        for (let r = 0; r < n; r++) idx[r] = r;
+      }
+      this.kernel(0, this.resident ? this.chunkAt : this.bufAt, this.idxAt, n, dim, this.qnorm, this.cosine ? 1 : 0, this.outAt);
+      for (let r = 0; r < n; r++) out[s + r] = res[r];
+    }
+  }
+
+  /** Copies chunk rows rows[s .. s + n) to consecutive float32 rows at byte offset `at` (fp16 widened). */
+  private gather(rows: ArrayLike<number>, s: number, n: number, at: number): void {
+    const { dim, data } = this;
+    const buf = new Float32Array(this.memory.buffer, at, n * dim);
+    for (let r = 0; r < n; r++) {
+      const from = rows[s + r] * dim;
+      if (data instanceof Float32Array) buf.set(data.subarray(from, from + dim), r * dim);
+      else {
+        const lut = this.half;
+        const o = r * dim;
+        for (let i = 0; i < dim; i++) buf[o + i] = lut[data[from + i]];
+      }
+    }
+  }
+
+  /**
+   * Scores the candidates of m queries at once: for query i (row i of `queries`, dim values each), the chunk
+   * rows rows[starts[i] .. starts[i] + counts[i]) go to out at the same positions. Large batches are split
+   * across worker threads by query.
+   */
+  async scoreBatch(queries: Float32Array, m: number, rows: Int32Array, starts: Int32Array, counts: Int32Array, out: Float32Array): Promise<void> {
+    const dim = this.dim;
+    let total = 0;
+    let withRows = 0;
+    for (let i = 0; i < m; i++) {
+      total += counts[i];
+      if (counts[i]) withRows++;
+    }
+    if (total === 0) return;
+    // [queries f64 (those with rows) | row numbers | scores | gathered rows (when not resident)]
+    const qAt = this.batchAt;
+    const idxAt = align(qAt + withRows * dim * 8);
+    const outAt = align(idxAt + total * 4);
+    const rowsAt = align(outAt + total * 4);
+    this.reserve(rowsAt + (this.resident ? 0 : total * dim * 4));
+    const mem = this.memory.buffer;
+    const q64 = new Float64Array(mem, qAt, withRows * dim);
+    const idx = new Int32Array(mem, idxAt, total);
+    // One kernel call per query: [q, rows, idx, count, dim, qnorm, cosine, out]
+    const table = new Float64Array(withRows * 8);
+    let slot = 0;
+    let at = 0;
+    for (let i = 0; i < m; i++) {
+      const n = counts[i];
+      if (!n) continue;
+      for (let d = 0; d < dim; d++) q64[slot * dim + d] = queries[i * dim + d];
+      const s = starts[i];
+      if (this.resident) idx.set(rows.subarray(s, s + n), at);
+      else {
+        this.gather(rows, s, n, rowsAt + at * dim * 4);
+        for (let r = 0; r < n; r++) idx[at + r] = at + r;
+      }
+      const o = slot * 8;
+      table[o] = qAt + slot * dim * 8;
+      table[o + 1] = this.resident ? this.chunkAt : rowsAt;
+      table[o + 2] = idxAt + at * 4;
+      table[o + 3] = n;
+      table[o + 4] = dim;
+      table[o + 5] = canonicalNorm(q64, dim, slot * dim);
+      table[o + 6] = this.cosine ? 1 : 0;
+      table[o + 7] = outAt + at * 4;
+      slot++;
+      at += n;
+    }
+    const parts = total * dim >= PARALLEL_MIN ? Math.max(1, Math.min(this.threads, withRows)) : 1;
+    if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
+    // Split the queries into `parts` runs of about equal rows; this thread takes the last one.
+    const running: Promise<void>[] = [];
+    let from = 0;
+    let done = 0;
+    for (let p = 0; p < parts; p++) {
+      let to = from;
+      const goal = ((p + 1) * total) / parts;
+      while (to < withRows && (p === parts - 1 || done < goal)) done += table[to++ * 8 + 3];
+      const part = table.subarray(from * 8, to * 8);
+      if (p < parts - 1 && this.pool && p < this.pool.size) running.push(this.pool.run(p, part.slice()));
+      else for (let o = 0; o < part.length; o += 8) this.kernel(part[o], part[o + 1], part[o + 2], part[o + 3], part[o + 4], part[o + 5], part[o + 6], part[o + 7]);
+      from = to;
+    }
+    await Promise.all(running);
+    const res = new Float32Array(this.memory.buffer, outAt, total);
+    at = 0;
+    for (let i = 0; i < m; i++) {
+      const n = counts[i];
+      if (!n) continue;
+      out.set(res.subarray(at, at + n), starts[i]);
+      at += n;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+    this.pool = undefined;
+  }
+}
+
+/**
+ * Scorers are kept between searches (one idle one per process): its memory then holds the resident chunk's
+ * pages already (first touch of 200 MB costs ~0.2 s) and its worker threads are started.
+ */
+const idle: CanonicalScorer[] = [];
+
+export function acquireScorer(threads = os.availableParallelism()): CanonicalScorer {
+  const i = idle.findIndex((s) => s.threads === threads);
+  return i >= 0 ? idle.splice(i, 1)[0] : new CanonicalScorer(threads);
+}
+
+export async function releaseScorer(s: CanonicalScorer): Promise<void> {
+  if (idle.length === 0) idle.push(s);
+  else await s.close();
+}
