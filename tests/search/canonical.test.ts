@@ -12,15 +12,23 @@ describe('canonical scores', () => {
     expect(Buffer.compare(committed, Buffer.from(await compileKernels('canonical/canonical')))).toBe(0);
   });
 
-  test('the definition on small cases: lanes by i mod 4, float64 products, eps 1e-12, NaN -> -1', () => {
+  test('the definition on small cases: lanes by i mod 8, float64 products, eps 1e-12, NaN -> -1', () => {
     expect(canonicalDot([1, 2, 3], [4, 5, 6], 3)).toBe(32);
     expect(canonicalScore([1, 2, 3], [4, 5, 6], 3, 'cosine')).toBe(Math.fround(32 / (Math.sqrt(14) * Math.sqrt(77))));
     expect(canonicalScore([1, 2, 3], [4, 5, 6], 3, 'dot')).toBe(32);
-    // Lane order is observable: 1e16 + 1 - 1e16 in lane 0 and 1 in lane 1 differs from a sequential sum.
-    const a = [1e8, 1, 1, 0, 1, 0, 0, 0, -1e8];
-    const b = [1e8, 1, 1, 0, 1, 0, 0, 0, 1e8];
-    // lane0: 1e16 + 1 - 1e16 = 0 (1e16 + 1 rounds to 1e16), lane1: 1, lane2: 1 -> (0 + 1) + (1 + 0) = 2
-    expect(canonicalDot(a, b, 9)).toBe(2);
+    // Lane order is observable: 1e16 + 1 - 1e16 in lane 0 (elements 0, 8, 16) is 0 (1e16 + 1 rounds to 1e16),
+    // while lanes 1 and 4 hold 1 each: ((0 + 1) + 0) + ((1 + 0) + 0) = 2; a sequential sum gives 0, the exact 3.
+    const a = Array(17).fill(0);
+    const b = Array(17).fill(0);
+    [a[0], b[0]] = [1e8, 1e8];
+    [a[8], b[8]] = [1, 1];
+    [a[16], b[16]] = [-1e8, 1e8];
+    [a[1], b[1]] = [1, 1];
+    [a[4], b[4]] = [1, 1];
+    expect(canonicalDot(a, b, 17)).toBe(2);
+    let seq = 0;
+    for (let i = 0; i < 17; i++) seq += a[i] * b[i];
+    expect(seq).toBe(0);
     expect(canonicalNorm([0, 0, 0], 3)).toBe(1e-12);
     expect(canonicalScore([0, 0], [1, 1], 2, 'cosine')).toBe(0);
     expect(canonicalScore([NaN, 1], [1, 1], 2, 'cosine')).toBe(-1);

@@ -6,8 +6,9 @@
  * order, so two machines could break a near-tie differently. They now only propose candidates; each candidate
  * is rescored here. Definition, for a query q and a document d (float32 vectors of `dim` values):
  *
- *   dot64(a, b): the products a[i] * b[i] in float64 (exact: 24 + 24 bits fit in 53); lane L = 0..3 sums the
- *                products with i = L (mod 4) in increasing i; dot64 = (lane0 + lane2) + (lane1 + lane3).
+ *   dot64(a, b): the products a[i] * b[i] in float64 (exact: 24 + 24 bits fit in 53); lane L = 0..7 sums the
+ *                products with i = L (mod 8) in increasing i;
+ *                dot64 = ((lane0 + lane4) + (lane2 + lane6)) + ((lane1 + lane5) + (lane3 + lane7)).
  *   norm(a)    = max(sqrt(dot64(a, a)), 1e-12)                       (torch.nn.functional.normalize's eps)
  *   cosine     = float32(dot64(q, d) / (norm(q) * norm(d)))
  *   dot        = float32(dot64(q, d))
@@ -28,21 +29,9 @@ export const CANONICAL_SCORES = 'canonical-f64-v1';
 
 /** dot64 of two vectors as defined above (plain JavaScript: the reference). */
 export function canonicalDot(a: ArrayLike<number>, b: ArrayLike<number>, dim: number, aOff = 0, bOff = 0): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 4 <= dim; i += 4) {
-    s0 += a[aOff + i] * b[bOff + i];
-    s1 += a[aOff + i + 1] * b[bOff + i + 1];
-    s2 += a[aOff + i + 2] * b[bOff + i + 2];
-    s3 += a[aOff + i + 3] * b[bOff + i + 3];
-  }
-  if (i < dim) s0 += a[aOff + i] * b[bOff + i];
-  if (i + 1 < dim) s1 += a[aOff + i + 1] * b[bOff + i + 1];
-  if (i + 2 < dim) s2 += a[aOff + i + 2] * b[bOff + i + 2];
-  return s0 + s2 + (s1 + s3);
+  const l = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < dim; i++) l[i & 7] += a[aOff + i] * b[bOff + i];
+  return l[0] + l[4] + (l[2] + l[6]) + (l[1] + l[5] + (l[3] + l[7]));
 }
 
 /** norm(a) as defined above. */

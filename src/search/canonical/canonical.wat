@@ -1,27 +1,27 @@
-;; The canonical score kernel (source of canonical.wasm: `node bin/run-ts.js src/search/blas/build-kernels.ts`).
+;; The canonical score kernels (source of canonical.wasm: `node bin/run-ts.js src/search/blas/build-kernels.ts`).
 ;; Every exact search engine only proposes candidates; their final scores come from here, computed in one fixed
 ;; order that no CPU, BLAS kernel or thread count can change (WebAssembly has no fused multiply-add and its
-;; float64 arithmetic is IEEE-754 round-to-nearest everywhere). canonical.ts holds the same computation in plain
-;; JavaScript (the reference the tests compare bit for bit) and documents the definition.
+;; float64 arithmetic is IEEE-754 round-to-nearest everywhere). canonical.ts states the same computation in plain
+;; JavaScript (the reference the tests compare bit for bit) and documents the definition:
+;;   products of float32 values in float64 (exact); lane L (0..7) sums the products of the elements i = L (mod 8)
+;;   in increasing i; sum = ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). Eight lanes = four f64x2
+;;   accumulators, so the additions of one row do not wait on each other.
+;;   cosine = f32(dot / (qnorm * max(sqrt(sum of squares), 1e-12))), dot = f32(dot); NaN -> -1 (mteb).
 (module
   ;; Shared, so worker threads score other queries against the same resident chunk at the same time.
   (import "env" "memory" (memory 1 65536 shared))
 
-  ;; Scores $count float32 rows of $dim values against one query, widened to float64 at $q, writing
-  ;; float32 scores to $out. Products of float32 values are exact in float64; lane L (0..3) sums the products
-  ;; of the elements i = L (mod 4) in increasing i; dot = (s0 + s2) + (s1 + s3). The same lanes sum the row's
-  ;; squares for cosine: score = f32(dot / (qnorm * max(sqrt(ss), 1e-12))); dot: f32(dot). NaN -> -1 (mteb).
-  ;; Row r is read at $rows + $idx[r] * $dim * 4 ($idx: i32 row numbers), so candidates are scored in place in
-  ;; a chunk held in this memory, or from a gathered buffer with $idx = 0, 1, 2, ...
+  ;; Scores $count float32 rows of $dim values against one query, widened to float64 at $q, writing float32
+  ;; scores to $out. Row r is read at $rows + $idx[r] * $dim * 4 ($idx: i32 row numbers), so candidates are
+  ;; scored in place in a chunk held in this memory, or from a gathered buffer with $idx = 0, 1, 2, ...
   (func (export "scoreRows") (param $q i32) (param $rows i32) (param $idx i32) (param $count i32) (param $dim i32) (param $qnorm f64)
     (param $cosine i32) (param $out i32)
     (local $r i32) (local $j i32) (local $qp i32) (local $dp i32) (local $lim i32)
-    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128) (local $d0 v128) (local $d1 v128)
-    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64)
-    (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $s4 f64) (local $s5 f64) (local $s6 f64) (local $s7 f64)
+    (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $t4 f64) (local $t5 f64) (local $t6 f64) (local $t7 f64)
     (local $x f64) (local $dot f64) (local $den f64) (local $res f32)
-    ;; $lim: the elements the 4-wide loop covers
-    (local.set $lim (i32.and (local.get $dim) (i32.const -4)))
+    (local.set $lim (i32.and (local.get $dim) (i32.const -8)))
     (block $rdone
       (loop $rl
         (br_if $rdone (i32.ge_u (local.get $r) (local.get $count)))
@@ -30,32 +30,50 @@
                    (i32.shl (local.get $dim) (i32.const 2)))))
         (local.set $a0 (v128.const f64x2 0 0))
         (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0))
+        (local.set $a3 (v128.const f64x2 0 0))
         (local.set $b0 (v128.const f64x2 0 0))
         (local.set $b1 (v128.const f64x2 0 0))
+        (local.set $b2 (v128.const f64x2 0 0))
+        (local.set $b3 (v128.const f64x2 0 0))
         (local.set $qp (local.get $q))
         (local.set $j (i32.const 0))
         (block $vdone
           (loop $vl
             (br_if $vdone (i32.ge_u (local.get $j) (local.get $lim)))
-            (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $dp))))
+            (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $dp))))
             (local.set $d1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $dp))))
-            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load (local.get $qp)) (local.get $d0))))
+            (local.set $d2 (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $dp))))
+            (local.set $d3 (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $dp))))
+            (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (v128.load offset=0 (local.get $qp)) (local.get $d0))))
             (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (v128.load offset=16 (local.get $qp)) (local.get $d1))))
+            (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (v128.load offset=32 (local.get $qp)) (local.get $d2))))
+            (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (v128.load offset=48 (local.get $qp)) (local.get $d3))))
             (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $d0) (local.get $d0))))
             (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $d1) (local.get $d1))))
-            (local.set $dp (i32.add (local.get $dp) (i32.const 16)))
-            (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
-            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $d2) (local.get $d2))))
+            (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $d3) (local.get $d3))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 64)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $vl)))
         (local.set $s0 (f64x2.extract_lane 0 (local.get $a0)))
         (local.set $s1 (f64x2.extract_lane 1 (local.get $a0)))
         (local.set $s2 (f64x2.extract_lane 0 (local.get $a1)))
         (local.set $s3 (f64x2.extract_lane 1 (local.get $a1)))
+        (local.set $s4 (f64x2.extract_lane 0 (local.get $a2)))
+        (local.set $s5 (f64x2.extract_lane 1 (local.get $a2)))
+        (local.set $s6 (f64x2.extract_lane 0 (local.get $a3)))
+        (local.set $s7 (f64x2.extract_lane 1 (local.get $a3)))
         (local.set $t0 (f64x2.extract_lane 0 (local.get $b0)))
         (local.set $t1 (f64x2.extract_lane 1 (local.get $b0)))
         (local.set $t2 (f64x2.extract_lane 0 (local.get $b1)))
         (local.set $t3 (f64x2.extract_lane 1 (local.get $b1)))
-        ;; tail: at most 3 elements, lanes 0, 1, 2
+        (local.set $t4 (f64x2.extract_lane 0 (local.get $b2)))
+        (local.set $t5 (f64x2.extract_lane 1 (local.get $b2)))
+        (local.set $t6 (f64x2.extract_lane 0 (local.get $b3)))
+        (local.set $t7 (f64x2.extract_lane 1 (local.get $b3)))
+        ;; tail: at most 7 elements, to lanes 0..6
         (if (i32.lt_u (local.get $j) (local.get $dim))
           (then
             (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
@@ -77,13 +95,45 @@
             (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
             (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.load (local.get $qp)) (local.get $x))))
             (local.set $t2 (f64.add (local.get $t2) (f64.mul (local.get $x) (local.get $x))))
-            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))))
-        (local.set $dot (f64.add (f64.add (local.get $s0) (local.get $s2)) (f64.add (local.get $s1) (local.get $s3))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.load (local.get $qp)) (local.get $x))))
+            (local.set $t3 (f64.add (local.get $t3) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (local.set $s4 (f64.add (local.get $s4) (f64.mul (f64.load (local.get $qp)) (local.get $x))))
+            (local.set $t4 (f64.add (local.get $t4) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (local.set $s5 (f64.add (local.get $s5) (f64.mul (f64.load (local.get $qp)) (local.get $x))))
+            (local.set $t5 (f64.add (local.get $t5) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (local.set $s6 (f64.add (local.get $s6) (f64.mul (f64.load (local.get $qp)) (local.get $x))))
+            (local.set $t6 (f64.add (local.get $t6) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 8)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (local.set $dot (f64.add (f64.add (f64.add (local.get $s0) (local.get $s4)) (f64.add (local.get $s2) (local.get $s6))) (f64.add (f64.add (local.get $s1) (local.get $s5)) (f64.add (local.get $s3) (local.get $s7)))))
         (if (local.get $cosine)
           (then
-            (local.set $den (f64.max
-              (f64.sqrt (f64.add (f64.add (local.get $t0) (local.get $t2)) (f64.add (local.get $t1) (local.get $t3))))
-              (f64.const 1e-12)))
+            (local.set $den (f64.max (f64.sqrt (f64.add (f64.add (f64.add (local.get $t0) (local.get $t4)) (f64.add (local.get $t2) (local.get $t6))) (f64.add (f64.add (local.get $t1) (local.get $t5)) (f64.add (local.get $t3) (local.get $t7))))) (f64.const 1e-12)))
             (local.set $dot (f64.div (local.get $dot) (f64.mul (local.get $qnorm) (local.get $den))))))
         (local.set $res (f32.demote_f64 (local.get $dot)))
         (if (f32.ne (local.get $res) (local.get $res)) (then (local.set $res (f32.const -1))))
@@ -92,7 +142,7 @@
         (br $rl))))
 
   ;; The largest float64 sum of squares over $n rows of $dim float32 values at $rows (NaN if a row holds NaN):
-  ;; the row-norm bound of the dot-product error bound, over a resident chunk.
+  ;; the row-norm bound of the dot-product error bound, over a resident chunk (any order will do for a bound).
   (func (export "maxSumSq") (param $rows i32) (param $n i32) (param $dim i32) (result f64)
     (local $r i32) (local $j i32) (local $dp i32) (local $b0 v128) (local $b1 v128) (local $d0 v128) (local $d1 v128)
     (local $x f64) (local $ss f64) (local $max f64)
@@ -128,4 +178,207 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl)))
     (local.get $max))
+
+  ;; Row-major scoring of (row, query) pairs sorted by row: each row is widened to float64 at $scratch (and its
+  ;; sum of squares taken) once for all its queries, read as float32 rows of $dim at $qs + slot * $dim * 4
+  ;; (widened as they are read: half the cache traffic of float64 copies). Pairs are i32 [row, slot] at $pairs;
+  ;; qnorms f64 per slot at $qn; f32 scores in pair order at $out. Per pair the arithmetic is scoreRows' exactly.
+  (func (export "scorePairs") (param $qs i32) (param $rows i32) (param $pairs i32) (param $count i32) (param $dim i32)
+    (param $qn i32) (param $cosine i32) (param $out i32) (param $scratch i32)
+    (local $p i32) (local $row i32) (local $prev i32) (local $j i32) (local $lim i32) (local $sp i32) (local $dp i32) (local $qp i32)
+    (local $slot i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
+    (local $s0 f64) (local $s1 f64) (local $s2 f64) (local $s3 f64) (local $s4 f64) (local $s5 f64) (local $s6 f64) (local $s7 f64)
+    (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $t4 f64) (local $t5 f64) (local $t6 f64) (local $t7 f64)
+    (local $x f64) (local $dot f64) (local $den f64) (local $res f32)
+    (local.set $lim (i32.and (local.get $dim) (i32.const -8)))
+    (local.set $prev (i32.const -1))
+    (block $pdone
+      (loop $pl
+        (br_if $pdone (i32.ge_u (local.get $p) (local.get $count)))
+        (local.set $row (i32.load (i32.add (local.get $pairs) (i32.shl (local.get $p) (i32.const 3)))))
+        (local.set $slot (i32.load offset=4 (i32.add (local.get $pairs) (i32.shl (local.get $p) (i32.const 3)))))
+        (if (i32.ne (local.get $row) (local.get $prev))
+          (then
+            (local.set $prev (local.get $row))
+            (local.set $dp (i32.add (local.get $rows) (i32.mul (local.get $row) (i32.shl (local.get $dim) (i32.const 2)))))
+            (local.set $sp (local.get $scratch))
+        (local.set $b0 (v128.const f64x2 0 0))
+        (local.set $b1 (v128.const f64x2 0 0))
+        (local.set $b2 (v128.const f64x2 0 0))
+        (local.set $b3 (v128.const f64x2 0 0))
+            (local.set $j (i32.const 0))
+            (block $wdone
+              (loop $wl
+                (br_if $wdone (i32.ge_u (local.get $j) (local.get $lim)))
+                (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $dp))))
+                (local.set $d1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $dp))))
+                (local.set $d2 (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $dp))))
+                (local.set $d3 (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $dp))))
+                (v128.store offset=0 (local.get $sp) (local.get $d0))
+                (v128.store offset=16 (local.get $sp) (local.get $d1))
+                (v128.store offset=32 (local.get $sp) (local.get $d2))
+                (v128.store offset=48 (local.get $sp) (local.get $d3))
+                (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $d0) (local.get $d0))))
+                (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $d1) (local.get $d1))))
+                (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $d2) (local.get $d2))))
+                (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $d3) (local.get $d3))))
+                (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                (local.set $sp (i32.add (local.get $sp) (i32.const 64)))
+                (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                (br $wl)))
+        (local.set $t0 (f64x2.extract_lane 0 (local.get $b0)))
+        (local.set $t1 (f64x2.extract_lane 1 (local.get $b0)))
+        (local.set $t2 (f64x2.extract_lane 0 (local.get $b1)))
+        (local.set $t3 (f64x2.extract_lane 1 (local.get $b1)))
+        (local.set $t4 (f64x2.extract_lane 0 (local.get $b2)))
+        (local.set $t5 (f64x2.extract_lane 1 (local.get $b2)))
+        (local.set $t6 (f64x2.extract_lane 0 (local.get $b3)))
+        (local.set $t7 (f64x2.extract_lane 1 (local.get $b3)))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t0 (f64.add (local.get $t0) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t1 (f64.add (local.get $t1) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t2 (f64.add (local.get $t2) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t3 (f64.add (local.get $t3) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t4 (f64.add (local.get $t4) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t5 (f64.add (local.get $t5) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.promote_f32 (f32.load (local.get $dp))))
+            (f64.store (local.get $sp) (local.get $x))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $t6 (f64.add (local.get $t6) (f64.mul (local.get $x) (local.get $x))))
+            (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+            (local.set $den (f64.max (f64.sqrt (f64.add (f64.add (f64.add (local.get $t0) (local.get $t4)) (f64.add (local.get $t2) (local.get $t6))) (f64.add (f64.add (local.get $t1) (local.get $t5)) (f64.add (local.get $t3) (local.get $t7))))) (f64.const 1e-12)))))
+        (local.set $qp (i32.add (local.get $qs) (i32.mul (local.get $slot) (i32.shl (local.get $dim) (i32.const 2)))))
+        (local.set $sp (local.get $scratch))
+        (local.set $a0 (v128.const f64x2 0 0))
+        (local.set $a1 (v128.const f64x2 0 0))
+        (local.set $a2 (v128.const f64x2 0 0))
+        (local.set $a3 (v128.const f64x2 0 0))
+        (local.set $j (i32.const 0))
+        (block $vdone
+          (loop $vl
+            (br_if $vdone (i32.ge_u (local.get $j) (local.get $lim)))
+            (local.set $a0 (f64x2.add (local.get $a0)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $qp))) (v128.load offset=0 (local.get $sp)))))
+            (local.set $a1 (f64x2.add (local.get $a1)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $qp))) (v128.load offset=16 (local.get $sp)))))
+            (local.set $a2 (f64x2.add (local.get $a2)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $qp))) (v128.load offset=32 (local.get $sp)))))
+            (local.set $a3 (f64x2.add (local.get $a3)
+              (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $qp))) (v128.load offset=48 (local.get $sp)))))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 64)))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $vl)))
+        (local.set $s0 (f64x2.extract_lane 0 (local.get $a0)))
+        (local.set $s1 (f64x2.extract_lane 1 (local.get $a0)))
+        (local.set $s2 (f64x2.extract_lane 0 (local.get $a1)))
+        (local.set $s3 (f64x2.extract_lane 1 (local.get $a1)))
+        (local.set $s4 (f64x2.extract_lane 0 (local.get $a2)))
+        (local.set $s5 (f64x2.extract_lane 1 (local.get $a2)))
+        (local.set $s6 (f64x2.extract_lane 0 (local.get $a3)))
+        (local.set $s7 (f64x2.extract_lane 1 (local.get $a3)))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s0 (f64.add (local.get $s0) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s1 (f64.add (local.get $s1) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s2 (f64.add (local.get $s2) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s3 (f64.add (local.get $s3) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s4 (f64.add (local.get $s4) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s5 (f64.add (local.get $s5) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (if (i32.lt_u (local.get $j) (local.get $dim))
+          (then
+            (local.set $x (f64.load (local.get $sp)))
+            (local.set $s6 (f64.add (local.get $s6) (f64.mul (f64.promote_f32 (f32.load (local.get $qp))) (local.get $x))))
+            (local.set $sp (i32.add (local.get $sp) (i32.const 8)))
+            (local.set $qp (i32.add (local.get $qp) (i32.const 4)))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+        (local.set $dot (f64.add (f64.add (f64.add (local.get $s0) (local.get $s4)) (f64.add (local.get $s2) (local.get $s6))) (f64.add (f64.add (local.get $s1) (local.get $s5)) (f64.add (local.get $s3) (local.get $s7)))))
+        (if (local.get $cosine)
+          (then
+            (local.set $dot (f64.div (local.get $dot)
+              (f64.mul (f64.load (i32.add (local.get $qn) (i32.shl (local.get $slot) (i32.const 3)))) (local.get $den))))))
+        (local.set $res (f32.demote_f64 (local.get $dot)))
+        (if (f32.ne (local.get $res) (local.get $res)) (then (local.set $res (f32.const -1))))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $p) (i32.const 2))) (local.get $res))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pl))))
 )

@@ -20,6 +20,7 @@ import { canonicalNorm, maxRowNorm } from './canonical.js';
 
 type ScoreRows = (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
 type MaxSumSq = (rows: number, n: number, dim: number) => number;
+type ScorePairs = (qs: number, rows: number, pairs: number, count: number, dim: number, qn: number, cosine: number, out: number, scratch: number) => void;
 
 /** Bytes of a chunk above which it is never copied whole into the scorer's memory. */
 const RESIDENT_LIMIT = 1.5 * 2 ** 30;
@@ -41,7 +42,8 @@ const { exports } = new WebAssembly.Instance(workerData.module, { env: { memory:
 parentPort.on('message', (m) => {
   try {
     const t = m.table;
-    for (let o = 0; o < t.length; o += 8) exports.scoreRows(t[o] | 0, t[o + 1] | 0, t[o + 2] | 0, t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7] | 0);
+    if (m.pairs) exports.scorePairs(t[0] | 0, t[1] | 0, t[2] | 0, t[3], t[4], t[5] | 0, t[6], t[7] | 0, t[8] | 0);
+    else for (let o = 0; o < t.length; o += 8) exports.scoreRows(t[o] | 0, t[o + 1] | 0, t[o + 2] | 0, t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7] | 0);
     parentPort.postMessage({ id: m.id });
   } catch (e) {
     parentPort.postMessage({ id: m.id, error: String((e && e.stack) || e) });
@@ -79,13 +81,14 @@ class ScorerPool {
     return this.workers.length;
   }
 
-  run(worker: number, table: Float64Array): Promise<void> {
+  /** Runs scoreRows for each 8-value row of `table`, or (`pairs`) one scorePairs call with its 9 arguments. */
+  run(worker: number, table: Float64Array, pairs = false): Promise<void> {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const w = this.workers[worker];
       w.ref();
-      w.postMessage({ id, table });
+      w.postMessage({ id, table, pairs });
     });
   }
 
@@ -99,6 +102,7 @@ export class CanonicalScorer {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: ScoreRows;
   private readonly maxSumSq: MaxSumSq;
+  private readonly pairKernel: ScorePairs;
   private pool?: ScorerPool;
   private data: Float32Array | Uint16Array = new Float32Array(0);
   private dim = 0;
@@ -121,6 +125,8 @@ export class CanonicalScorer {
     const i32 = (x: number) => x | 0;
     this.kernel = (q, rows, idx, count, dim, qnorm, cosine, out) => void ex.scoreRows(i32(q), i32(rows), i32(idx), count, dim, qnorm, cosine, i32(out));
     this.maxSumSq = (rows, n, dim) => ex.maxSumSq(i32(rows), n, dim);
+    this.pairKernel = (qs, rows, pairs, count, dim, qn, cosine, out, scratch) =>
+      void ex.scorePairs(i32(qs), i32(rows), i32(pairs), count, dim, i32(qn), cosine, i32(out), i32(scratch));
   }
 
   /** maxRowNorm of the chunk set last (canonical.ts), from the resident copy when there is one. */
@@ -211,7 +217,8 @@ export class CanonicalScorer {
       if (counts[i]) withRows++;
     }
     if (total === 0) return;
-    // [queries f64 (those with rows) | row numbers | scores | gathered rows (when not resident)]
+    if (this.resident) return this.scorePairsBatch(queries, m, rows, starts, counts, out, total, withRows);
+    // [queries f64 (those with rows) | row numbers | scores | gathered rows]
     const qAt = this.batchAt;
     const idxAt = align(qAt + withRows * dim * 8);
     const outAt = align(idxAt + total * 4);
@@ -270,6 +277,84 @@ export class CanonicalScorer {
       out.set(res.subarray(at, at + n), starts[i]);
       at += n;
     }
+  }
+
+  /**
+   * The resident-chunk path of scoreBatch: the (row, query) pairs are sorted by row (counting sort), so each
+   * candidate row is read from memory and widened once for all the queries that have it; threads take runs
+   * of rows. Every pair's arithmetic is the per-query kernel's, so the scores are the same bits.
+   */
+  private async scorePairsBatch(
+    queries: Float32Array,
+    m: number,
+    rows: Int32Array,
+    starts: Int32Array,
+    counts: Int32Array,
+    out: Float32Array,
+    total: number,
+    withRows: number,
+  ): Promise<void> {
+    const dim = this.dim;
+    const n = dim ? this.data.length / dim : 0;
+    const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
+    // [queries f32 | their norms f64 | pairs (row, slot) i32 | scores f32 | one f64 row per thread]
+    const qAt = this.batchAt;
+    const qnAt = align(qAt + withRows * dim * 4);
+    const pairsAt = align(qnAt + withRows * 8);
+    const outAt = align(pairsAt + total * 8);
+    const scratchAt = align(outAt + total * 4);
+    this.reserve(scratchAt + parts * align(dim * 8));
+    const mem = this.memory.buffer;
+    const q32 = new Float32Array(mem, qAt, withRows * dim);
+    const qn = new Float64Array(mem, qnAt, withRows);
+    const slotOf = new Int32Array(m).fill(-1);
+    let slot = 0;
+    for (let i = 0; i < m; i++) {
+      if (!counts[i]) continue;
+      q32.set(queries.subarray(i * dim, (i + 1) * dim), slot * dim);
+      qn[slot] = canonicalNorm(q32, dim, slot * dim);
+      slotOf[i] = slot++;
+    }
+    // Counting sort of the pairs by row; perm[p] = where pair p's score goes in `out`. Built in ordinary
+    // arrays and copied into the shared memory at once (element access to shared memory is slower).
+    const bucket = new Int32Array(n + 1);
+    for (let i = 0; i < m; i++) {
+      const s0 = starts[i];
+      const e = s0 + counts[i];
+      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
+    }
+    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
+    const local = new Int32Array(total * 2);
+    const perm = new Int32Array(total);
+    for (let i = 0; i < m; i++) {
+      const s0 = starts[i];
+      const e = s0 + counts[i];
+      const sl = slotOf[i];
+      for (let pos = s0; pos < e; pos++) {
+        const row = rows[pos];
+        const p = bucket[row]++;
+        local[2 * p] = row;
+        local[2 * p + 1] = sl;
+        perm[p] = pos;
+      }
+    }
+    const pairs = new Int32Array(mem, pairsAt, total * 2);
+    pairs.set(local);
+    if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
+    const running: Promise<void>[] = [];
+    let from = 0;
+    for (let t = 0; t < parts; t++) {
+      // Runs of about total/parts pairs, cut between rows.
+      let to = t === parts - 1 ? total : Math.min(total, Math.round(((t + 1) * total) / parts));
+      while (to < total && to > 0 && local[2 * to] === local[2 * (to - 1)]) to++;
+      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 8, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt + from * 4, scratchAt + t * align(dim * 8));
+      if (t < parts - 1 && this.pool && t < this.pool.size) running.push(this.pool.run(t, args, true));
+      else this.pairKernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
+      from = to;
+    }
+    await Promise.all(running);
+    const res = new Float32Array(this.memory.buffer, outAt, total).slice();
+    for (let p = 0; p < total; p++) out[perm[p]] = res[p];
   }
 
   async close(): Promise<void> {
