@@ -4,12 +4,13 @@ import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
-import { acquireScorer, releaseScorer, type CanonicalScorer } from './canonical/scorer.js';
+import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
+import { Pending } from './pending.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
  * within the engine's error bound below the k-th, which must be rescored too. Too few only costs a rescan of
- * the chunk's full score row (counted in the result metadata); the extra TopK slots cost next to nothing.
+ * the chunk's full score row (counted in the search diagnostics); the extra TopK slots cost next to nothing.
  */
 const candidateMargin = (k: number) => 32 + Math.ceil(k / 4);
 
@@ -25,7 +26,14 @@ export interface ExactSearchOptions {
   queryBatch?: number;
   /** Cores the engine keeps busy: onnxruntime intra-op threads, BLAS GEMMs (two in flight per core). Default: all. */
   threads?: number;
+  /**
+   * Bytes of corpus vectors held for rescoring at once (default 512 MiB): consecutive float32 chunks are
+   * coalesced up to this size, and each query's candidates are rescored once per coalesced chunk.
+   */
+  coalesceBytes?: number;
 }
+
+const DEFAULT_COALESCE_BYTES = 512 * 2 ** 20;
 
 /** The largest float32 value ≤ x (engines compare float32 scores with their floors). */
 function f32AtMost(x: number): number {
@@ -41,14 +49,14 @@ function f32AtMost(x: number): number {
  * Exact top-k by corpus chunks, merged per query, with one ranking on every machine.
  *
  * The engine (BLAS, onnxruntime, JS) only proposes candidates: its float32 scores depend on its summation
- * order, so its k-th place may differ between kernels. Each candidate whose engine score lies within the
- * engine's error bound δ (canonical/canonical.ts: a proven upper bound, never an estimate) of the k-th best is
- * rescored with the canonical score, a fixed-order float64 computation, and only canonical scores rank and
- * are returned. A document the engine scores below (k-th canonical score − δ) has a canonical score below
- * the k-th and cannot enter, whatever the engine; if the engine's candidates run out before that line, the
- * chunk's full score row is rescanned. The merged top-k is therefore the top-k of the canonical scores under
- * one total order (score desc, id desc by UTF-8, as trec_eval ranks), independent of engine, BLAS kernel,
- * thread count, chunk size and sharding.
+ * order, so its k-th place may differ between kernels. Per query, proposals are held by engine score
+ * (src/search/pending.ts) and dropped only when the engine's error bound δ (canonical/canonical.ts: a proven
+ * upper bound, never an estimate) proves them out of the top k; if the engine's proposals run out above that
+ * line, the chunk's full score row is scanned. The survivors are rescored with the canonical score, a
+ * fixed-order float64 computation, once per coalesced chunk (consecutive float32 chunks share one copy in the
+ * scorer's memory, up to `coalesceBytes`), and only canonical scores rank and are returned. The merged top-k
+ * is therefore the top-k of the canonical scores under one total order (score desc, id desc by UTF-8, as
+ * trec_eval ranks), independent of engine, BLAS kernel, thread count, chunk size and sharding.
  */
 export class ExactSearch implements SearchBackend {
   readonly name = 'exact';
@@ -73,58 +81,125 @@ export class ExactSearch implements SearchBackend {
     // No queries: do not pull (and so embed) the corpus at all.
     if (M === 0) return { ids: [], scores: [] };
     const qb = Math.max(1, this.options.queryBatch ?? 1024);
+    const budget = this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES;
     const qNorms = new Float64Array(M);
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
-    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0 };
+    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0 };
     const t0 = performance.now();
-    const candIds: string[] = [];
-    let candScores = new Float64Array(0);
-    let done = 0;
+    const pending = Array.from({ length: M }, () => new Pending());
+    let scratch = new Float64Array(0);
+    // The coalesced chunk: its ids (row r of the scorer's resident copy is superIds[r]) and its row-norm bound.
+    let superIds: string[] = [];
+    let superResident = false;
+    let superNorm = 0;
 
     const scorer = acquireScorer(this.options.threads);
+    // Rescores every query's pending candidates against the coalesced chunk and merges them into its list.
+    const flush = async () => {
+      if (!superIds.length) return;
+      const tr = performance.now();
+      for (let qs = 0; qs < M; qs += qb) {
+        const m = Math.min(M, qs + qb) - qs;
+        const counts = new Int32Array(m);
+        const starts = new Int32Array(m);
+        let total = 0;
+        for (let i = 0; i < m; i++) {
+          starts[i] = total;
+          counts[i] = pending[qs + i].n;
+          total += counts[i];
+        }
+        const rows = new Int32Array(total);
+        for (let i = 0; i < m; i++) rows.set(pending[qs + i].rows.subarray(0, counts[i]), starts[i]);
+        const canon = new Float32Array(total);
+        await scorer.scoreBatch(queries.data.subarray(qs * dim, (qs + m) * dim), m, rows, starts, counts, canon);
+        stats.rescored += total;
+        for (let i = 0; i < m; i++) {
+          const order = orderByScore(canon, starts[i], counts[i]);
+          const ids = order.map((c) => superIds[rows[starts[i] + c]]);
+          const scores = order.map((c) => canon[starts[i] + c]);
+          best[qs + i].merge(ids, scores, ids.length);
+          pending[qs + i].clear();
+        }
+      }
+      stats.rescoreSeconds += (performance.now() - tr) / 1000;
+      superIds = [];
+    };
+
+    let done = 0;
     try {
       for await (const chunk of corpus.chunks()) {
         if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
         const n = chunk.ids.length;
         if (n === 0) continue;
         const ids = chunk.ids;
-        const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
-        await engine.setChunk(chunk.data, n, dim, sim);
+        const data = chunk.data;
+        // Every query rescores at least k rows: past the chunk's own size, a copy of it beats gathering rows.
+        const residentOk = data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT;
         const tn = performance.now();
-        // Every query rescores at least k rows: past the chunk's own size, one copy of it beats gathering rows.
-        scorer.setChunk(chunk.data, dim, sim, M * k > n);
-        const docNorm = sim === 'cosine' ? 1 : scorer.maxRowNorm();
+        if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
+        let base = 0;
+        if (!superIds.length) {
+          scorer.setChunk(data, dim, sim, residentOk);
+          superResident = scorer.residentRows > 0;
+          superNorm = 0;
+        } else {
+          base = scorer.appendResident(data as Float32Array);
+          stats.coalesced++;
+        }
+        for (const id of ids) superIds.push(id);
+        if (sim === 'dot') {
+          const norm = superResident ? scorer.maxRowNorm(base, n) : scorer.maxRowNorm();
+          superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
+        }
         stats.rescoreSeconds += (performance.now() - tn) / 1000;
+        await engine.setChunk(data, n, dim, sim);
+        const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
         for (let qs = 0; qs < M; qs += qb) {
-          const qe = Math.min(M, qs + qb);
-          const m = qe - qs;
-          const qSlice = queries.data.subarray(qs * dim, qe * dim);
+          const m = Math.min(M, qs + qb) - qs;
+          const qSlice = queries.data.subarray(qs * dim, (qs + m) * dim);
           const delta = new Float64Array(m);
-          // Below (k-th canonical − δ) no engine score can belong to a document that enters the top k.
           const floors = new Float32Array(m);
           for (let i = 0; i < m; i++) {
-            const d = engineErrorBound(dim, sim, qNorms[qs + i], docNorm);
+            const d = engineErrorBound(dim, sim, qNorms[qs + i], superNorm);
             delta[i] = Number.isFinite(d) ? d : Infinity;
-            floors[i] = f32AtMost(best[qs + i].floor() - delta[i]);
+            // Below this engine score nothing can enter: the ranked k-th canonical − δ, or the pending line.
+            floors[i] = f32AtMost(Math.max(best[qs + i].floor() - delta[i], pending[qs + i].cut));
           }
           const { values, indices } = await engine.topk(qSlice, m, kk, floors);
-          const tr = performance.now();
-          const cand = await this.rescore(scorer, { qSlice, m, k, kk, n, values, indices, ids, delta, best: best.slice(qs, qe), excl: excl?.slice(qs, qe), engine, stats });
-          stats.rescoreSeconds += (performance.now() - tr) / 1000;
+          let full: Float32Array | undefined;
           for (let i = 0; i < m; i++) {
-            const { rows, canon, count, sorted } = cand[i];
-            if (candScores.length < count) candScores = new Float64Array(Math.max(count, 2 * candScores.length));
-            for (let c = 0; c < count; c++) {
-              candIds[c] = ids[rows[c]];
-              candScores[c] = canon[c];
+            const qi = qs + i;
+            const ex = excl?.[qi];
+            const p = pending[qi];
+            const o = i * kk;
+            let r = 0;
+            for (; r < kk; r++) {
+              const j = Number(indices[o + r]);
+              if (j < 0) break;
+              if (!ex?.has(ids[j])) p.add(base + j, values[o + r]);
             }
-            sortByScore(candIds, candScores, count, sorted);
-            best[qs + i].merge(candIds, candScores, count);
+            const prune = () => {
+              if (scratch.length < p.n) scratch = new Float64Array(Math.max(p.n, 2 * scratch.length));
+              p.prune(k, 2 * delta[i], best[qi].floor() - delta[i], scratch);
+            };
+            prune();
+            // Every proposal is still above the line and the chunk has more rows: the rest may be too.
+            if (r === kk && kk < n && !(values[o + kk - 1] < p.cut)) {
+              full ??= await engine.scores(qSlice, m);
+              const row = full.subarray(i * n, (i + 1) * n);
+              p.dropFrom(base);
+              for (let j = 0; j < n; j++) if (!(row[j] < p.cut) && !ex?.has(ids[j])) p.add(base + j, row[j]);
+              prune();
+              stats.rescans++;
+            }
           }
         }
         done += n;
         opts.onProgress?.(done);
+        // Gathered rows are read from the provider's chunk, which is only valid until the next one.
+        if (!superResident) await flush();
       }
+      await flush();
     } finally {
       await releaseScorer(scorer);
     }
@@ -138,111 +213,11 @@ export class ExactSearch implements SearchBackend {
         ...(engine.description ? { engineDetail: engine.description } : {}),
         rescored: stats.rescored,
         fullRowRescans: stats.rescans,
-        // rescore: the row-norm bound (dot), canonical rescoring and sorting of candidates (rescans included).
+        coalescedChunks: stats.coalesced,
+        // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering.
         seconds: { total: (performance.now() - t0) / 1000, rescore: stats.rescoreSeconds },
       },
     };
-  }
-
-  /**
-   * The candidates of one query batch from one chunk, rescored: per query, the best k proposals (engine
-   * order), then every further proposal down to the line (a lower bound of the k-th canonical score, minus δ);
-   * a query whose proposals run out above the line gets its chunk's full score row scanned instead. Each
-   * phase is one batch for the scorer (worker threads share it when large).
-   */
-  private async rescore(
-    scorer: CanonicalScorer,
-    b: {
-      qSlice: Float32Array;
-      m: number;
-      k: number;
-      kk: number;
-      n: number;
-      values: Float32Array;
-      indices: ArrayLike<number | bigint>;
-      ids: string[];
-      delta: Float64Array;
-      best: RankedList[];
-      excl?: ReadonlyArray<ReadonlySet<string> | undefined>;
-      engine: ScoreEngine;
-      stats: { rescored: number; rescans: number };
-    },
-  ): Promise<{ rows: Int32Array; canon: Float32Array; count: number; sorted: boolean }[]> {
-    const { m, k, kk, n, values, indices, ids, delta } = b;
-    const rows = new Int32Array(m * kk);
-    const canon = new Float32Array(m * kk);
-    const starts = Int32Array.from({ length: m }, (_, i) => i * kk);
-    const counts = new Int32Array(m);
-    const next = new Int32Array(m);
-    // Phase 1: the best k proposals of each query.
-    for (let i = 0; i < m; i++) {
-      const ex = b.excl?.[i];
-      const base = i * kk;
-      let count = 0;
-      let r = 0;
-      for (; r < kk && count < k; r++) {
-        const j = Number(indices[base + r]);
-        if (j < 0) break;
-        if (!ex?.has(ids[j])) rows[base + count++] = j;
-      }
-      counts[i] = count;
-      next[i] = r;
-    }
-    await scorer.scoreBatch(b.qSlice, m, rows, starts, counts, canon);
-    // Phase 2: further proposals down to each query's line.
-    const line = new Float64Array(m);
-    const first = new Int32Array(m);
-    const more = new Int32Array(m);
-    const rescan: number[] = [];
-    for (let i = 0; i < m; i++) {
-      const ex = b.excl?.[i];
-      const base = i * kk;
-      // The k-th best canonical score can only be above the list's k-th and above the least of k new ones.
-      let l = b.best[i].floor();
-      if (counts[i] >= k) {
-        let least = Infinity;
-        for (let c = 0; c < counts[i]; c++) if (canon[base + c] < least) least = canon[base + c];
-        if (least > l) l = least;
-      }
-      line[i] = l;
-      let count = counts[i];
-      first[i] = count;
-      let r = next[i];
-      let exhausted = true;
-      for (; r < kk; r++) {
-        const j = Number(indices[base + r]);
-        if (j < 0) break;
-        if (values[base + r] < l - delta[i]) {
-          exhausted = false;
-          break;
-        }
-        if (!ex?.has(ids[j])) rows[base + count++] = j;
-      }
-      more[i] = count - first[i];
-      counts[i] = count;
-      // Proposals ran out above the line and the chunk has more: the rest of the row may hold more.
-      if (exhausted && r === kk && kk < n) rescan.push(i);
-    }
-    await scorer.scoreBatch(b.qSlice, m, rows, Int32Array.from(starts, (s, i) => s + first[i]), more, canon);
-    const out = Array.from({ length: m }, (_, i) => ({ rows: rows.subarray(i * kk, i * kk + counts[i]), canon: canon.subarray(i * kk, i * kk + counts[i]), count: counts[i], sorted: true }));
-    if (rescan.length) {
-      const full = await b.engine.scores(b.qSlice, m);
-      for (const i of rescan) {
-        const ex = b.excl?.[i];
-        const row = full.subarray(i * n, (i + 1) * n);
-        const cut = line[i] - delta[i];
-        const all: number[] = [];
-        for (let j = 0; j < n; j++) if (!(row[j] < cut) && !ex?.has(ids[j])) all.push(j);
-        const r = Int32Array.from(all);
-        const c = new Float32Array(r.length);
-        const dim = b.qSlice.length / m;
-        await scorer.scoreBatch(b.qSlice.subarray(i * dim, (i + 1) * dim), 1, r, Int32Array.of(0), Int32Array.of(r.length), c);
-        out[i] = { rows: r, canon: c, count: r.length, sorted: false };
-        b.stats.rescans++;
-      }
-    }
-    for (const o of out) b.stats.rescored += o.count;
-    return out;
   }
 
   async close(): Promise<void> {
@@ -252,31 +227,23 @@ export class ExactSearch implements SearchBackend {
 }
 
 /**
- * Sorts candidates by score descending (equal scores in any order: RankedList.merge orders those by id).
- * Candidates in engine order are nearly sorted already (only near-ties swap), where insertion sort is linear.
+ * Candidate positions [start, start + count) ordered by canonical score, best first (equal scores in any
+ * order: RankedList.merge orders those by id). Each score becomes an order-preserving integer key with the
+ * position in its low 21 bits, so one native typed-array sort does it (no comparator calls).
  */
-function sortByScore(ids: string[], scores: Float64Array, count: number, nearlySorted: boolean): void {
-  if (!nearlySorted && count > 64) {
-    const order = Array.from({ length: count }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
-    const idsCopy = order.map((o) => ids[o]);
-    const sc = order.map((o) => scores[o]);
-    for (let c = 0; c < count; c++) {
-      ids[c] = idsCopy[c];
-      scores[c] = sc[c];
-    }
-    return;
+function orderByScore(canon: Float32Array, start: number, count: number): number[] {
+  if (count >= 1 << 21) {
+    return Array.from({ length: count }, (_, c) => c).sort((a, b) => canon[start + b] - canon[start + a]);
   }
-  for (let a = 1; a < count; a++) {
-    const s = scores[a];
-    if (!(s > scores[a - 1])) continue;
-    const id = ids[a];
-    let b = a - 1;
-    while (b >= 0 && scores[b] < s) {
-      scores[b + 1] = scores[b];
-      ids[b + 1] = ids[b];
-      b--;
-    }
-    scores[b + 1] = s;
-    ids[b + 1] = id;
+  const bits = new Uint32Array(canon.buffer, canon.byteOffset + start * 4, count);
+  const keys = new Float64Array(count);
+  for (let c = 0; c < count; c++) {
+    const u = bits[c];
+    const key = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
+    keys[c] = key * 2097152 + c;
   }
+  keys.sort();
+  const out = new Array<number>(count);
+  for (let c = 0; c < count; c++) out[c] = keys[count - 1 - c] % 2097152;
+  return out;
 }

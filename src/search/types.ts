@@ -54,6 +54,8 @@ export interface SearchDiagnostics {
   rescored?: number;
   /** Query rows whose full score row was rescanned (the engine's candidates ran out above the line). */
   fullRowRescans?: number;
+  /** Provider chunks appended to an earlier one for rescoring (exact search's coalescing). */
+  coalescedChunks?: number;
   /** Wall-clock seconds of the backend's phases (e.g. HNSW build and query). */
   seconds?: Record<string, number>;
 }

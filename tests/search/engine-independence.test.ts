@@ -208,3 +208,25 @@ describe('thread count', () => {
     expect(runs[0]).toEqual(canonicalTopK(q, c, ids, 200, 'cosine'));
   }, 120_000);
 });
+
+describe('coalescing chunks for rescoring', () => {
+  test('coalesced, per-chunk and gathered rescoring give identical runs; diagnostics say which happened', async () => {
+    const { q, c, ids } = nearTieData(9, 3000, 12, 100);
+    const ref = canonicalTopK(q, c, ids, 60, 'cosine');
+    const runs: [string, { coalesceBytes?: number }, number][] = [
+      ['coalesced (default budget)', {}, 11],
+      ['one chunk at a time', { coalesceBytes: 1 }, 0],
+    ];
+    for (const [name, o, coalesced] of runs) {
+      const s = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2), ...o });
+      const got = await s.search(q, matrixCorpus(ids, c, { chunkRows: 250 }), 60, { similarity: 'cosine' });
+      expect({ name, ...plain(got) }).toEqual({ name, ...ref });
+      expect({ name, coalesced: got.diagnostics?.coalescedChunks }).toEqual({ name, coalesced });
+    }
+    // 12 queries x k 5 < 1,000 rows: rows are gathered per chunk (no resident copy, nothing coalesced).
+    const s = new ExactSearch({ engine: 'js' });
+    const got = await s.search(q, matrixCorpus(ids, c, { chunkRows: 1000 }), 5, { similarity: 'dot' });
+    expect(plain(got)).toEqual(canonicalTopK(q, c, ids, 5, 'dot'));
+    expect(got.diagnostics?.coalescedChunks).toBe(0);
+  });
+});

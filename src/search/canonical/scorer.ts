@@ -23,7 +23,7 @@ type MaxSumSq = (rows: number, n: number, dim: number) => number;
 type ScorePairs = (qs: number, rows: number, pairs: number, count: number, dim: number, qn: number, cosine: number, out: number, scratch: number) => void;
 
 /** Bytes of a chunk above which it is never copied whole into the scorer's memory. */
-const RESIDENT_LIMIT = 1.5 * 2 ** 30;
+export const RESIDENT_LIMIT = 1.5 * 2 ** 30;
 /** Below this many multiply-adds a batch stays on the calling thread (a worker round trip costs ~0.1 ms). */
 const PARALLEL_MIN = 1 << 22;
 const PAGE = 65536;
@@ -111,6 +111,7 @@ export class CanonicalScorer {
   /** Rows per single-query kernel call: ~1 MB of gathered rows. */
   private cap = 1;
   private resident = false;
+  private rowsHeld = 0;
   private readonly half = halfTable();
   private idxAt = 0;
   private outAt = 0;
@@ -129,12 +130,40 @@ export class CanonicalScorer {
       void ex.scorePairs(i32(qs), i32(rows), i32(pairs), count, dim, i32(qn), cosine, i32(out), i32(scratch));
   }
 
-  /** maxRowNorm of the chunk set last (canonical.ts), from the resident copy when there is one. */
-  maxRowNorm(): number {
+  /**
+   * maxRowNorm (canonical.ts) of rows [first, first + rows) of the resident copy, or of the whole chunk set
+   * last when it is gathered from.
+   */
+  maxRowNorm(first = 0, rows = this.residentRows): number {
     const { data, dim } = this;
-    const rows = dim ? data.length / dim : 0;
-    if (!this.resident) return maxRowNorm(data, rows, dim);
-    return Math.sqrt(this.maxSumSq(this.chunkAt, rows, dim)) * (1 + 2 ** -20);
+    if (!this.resident) return maxRowNorm(data, dim ? data.length / dim : 0, dim);
+    return Math.sqrt(this.maxSumSq(this.chunkAt + first * dim * 4, rows, dim)) * (1 + 2 ** -20);
+  }
+
+  /** Rows held in the resident copy (setChunk's plus appended ones). */
+  get residentRows(): number {
+    return this.resident ? this.rowsHeld : 0;
+  }
+
+  /** Bytes the resident copy holds. */
+  get residentBytes(): number {
+    return this.residentRows * this.dim * 4;
+  }
+
+  /**
+   * Appends a float32 chunk to the resident copy (after setChunk(..., resident = true)); returns the row number
+   * its first row gets. Exact search coalesces the provider's chunks this way, so a query's candidates are
+   * rescored once per coalesced chunk instead of once per provider chunk.
+   */
+  appendResident(data: Float32Array): number {
+    if (!this.resident) throw new Error('appendResident needs a resident chunk');
+    const base = this.rowsHeld;
+    const at = this.chunkAt + base * this.dim * 4;
+    this.batchAt = align(at + data.byteLength);
+    this.reserve(this.batchAt);
+    new Float32Array(this.memory.buffer, at, data.length).set(data);
+    this.rowsHeld += this.dim ? data.length / this.dim : 0;
+    return base;
   }
 
   private reserve(bytes: number): void {
@@ -157,6 +186,7 @@ export class CanonicalScorer {
     this.bufAt = align(this.outAt + this.cap * 4);
     this.chunkAt = align(this.bufAt + this.cap * dim * 4);
     this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
+    this.rowsHeld = this.resident && dim ? data.length / dim : 0;
     this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
     this.reserve(this.batchAt);
     if (this.resident) new Float32Array(this.memory.buffer, this.chunkAt, data.length).set(data);
@@ -295,7 +325,7 @@ export class CanonicalScorer {
     withRows: number,
   ): Promise<void> {
     const dim = this.dim;
-    const n = dim ? this.data.length / dim : 0;
+    const n = this.rowsHeld;
     const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
     // [queries f32 | their norms f64 | pairs (row, slot) i32 | scores f32 | one f64 row per thread]
     const qAt = this.batchAt;
