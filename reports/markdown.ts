@@ -65,12 +65,14 @@ export function gateMarkdown(v: GateVerdict): string {
   const out = [
     `## MTEB gate: ${status}`,
     '',
-    `${md(cmp.benchmark)}: candidate ${md(cmp.candidate.model)} vs baseline ${md(cmp.baseline.model)}. Limits: task −${r.maxTaskDrop}, category −${r.maxCategoryDrop}, average −${r.maxAverageDrop}${r.significantOnly ? ', significant drops only' : ''}${r.allowMissing ? ', missing tasks skipped' : ''}.`,
+    `${md(cmp.benchmark)}: candidate ${md(cmp.candidate.model)} vs baseline ${md(cmp.baseline.model)}. Limits: task −${r.maxTaskDrop}, category −${r.maxCategoryDrop}, average −${r.maxAverageDrop}${r.significantOnly ? ', significant drops only' : ''}${r.allowMissing ? ', missing tasks skipped' : ''}${r.allowMismatch?.length ? `, mismatches allowed: ${r.allowMismatch.join(', ')}` : ''}.`,
     '',
   ];
   if (v.problems.length) out.push('### Unusable inputs', '', ...v.problems.map((p) => `- ${md(p)}`), '');
   if (v.violations.length) out.push('### Violations', '', ...v.violations.map((x) => `- ${md(x.message)}`), '');
-  const rows = v.checks.map((c) => [c.kind, md(c.target), fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), c.status === 'failed' ? '❌' : c.status === 'skipped' ? '⏭️' : '✅']);
+  if (v.warnings?.length) out.push('### Warnings', '', ...v.warnings.map((w) => `- ${md(w)}`), '');
+  const icon = { failed: '❌', skipped: '⏭️', error: '⚠️', passed: '✅' } as const;
+  const rows = v.checks.map((c) => [c.kind, md(c.target), fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), icon[c.status]]);
   out.push(
     '<details><summary>All checks</summary>',
     '',

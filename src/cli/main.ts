@@ -1,11 +1,14 @@
 import yargs from 'yargs';
 import { formatError, isMtebError } from '../core/errors.js';
+import { redact } from '../util/redact.js';
 import type { CliCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 /**
  * The only place that touches argv and exit codes. Each subcommand is a thin shell over library functions;
- * a user error (MtebError) prints one line and exits 2, anything else prints the stack and exits 3.
+ * a user error (MtebError) prints one line and exits 2, anything else prints the stack and exits 3. Every line
+ * printed here passes through the one redaction function (src/util/redact.ts): a URL's user:password, a key in
+ * a query string or a header never reaches stderr.
  */
 export async function main(argv: string[]): Promise<number> {
   let exitCode = 0;
@@ -41,14 +44,14 @@ export async function main(argv: string[]): Promise<number> {
     return exitCode;
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`);
+      process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
       return 2;
     }
     if (isMtebError(e)) {
-      process.stderr.write(formatError(e) + '\n');
+      process.stderr.write(redact(formatError(e)) + '\n');
       return 2;
     }
-    process.stderr.write(`internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(redact(`internal error: ${(e as Error)?.stack ?? String(e)}\n`));
     return 3;
   }
 }

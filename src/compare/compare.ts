@@ -5,7 +5,8 @@ import type { Leaderboard, ModelRow } from '../leaderboard/types.js';
 import { npRound } from '../leaderboard/round.js';
 import { pairedBootstrap } from './paired-tests.js';
 import { itemSignificance } from './significance.js';
-import type { CategoryDelta, Comparison, SideInfo, TaskDelta, TestKind } from './types.js';
+import type { Provenance } from '../leaderboard/types.js';
+import type { CategoryDelta, Comparison, Mismatch, MismatchField, SideInfo, TaskDelta, TestKind } from './types.js';
 
 export interface CompareOptions extends Omit<BuildOptions, 'revision'> {
   /** Revision per side (see BuildOptions.revision). */
@@ -33,7 +34,55 @@ function pickModel(lb: Leaderboard, side: string, wanted: string | undefined, so
 }
 
 function side(row: ModelRow): SideInfo {
-  return { model: row.model, revision: row.revision, layers: row.layers, average: row.average, warnings: row.warnings };
+  return { model: row.model, revision: row.revision, layers: row.layers, average: row.average, warnings: row.warnings, unusable: row.unusable ?? [] };
+}
+
+const FIELD_LABEL: Record<MismatchField, string> = { protocol: 'protocol', 'mteb-version': 'mteb version', 'dataset-revision': 'dataset revision', limit: '--limit dry run' };
+
+function fieldValue(p: Provenance, f: MismatchField): string | null {
+  if (f === 'protocol') return p.protocol;
+  if (f === 'mteb-version') return p.mtebVersion;
+  if (f === 'dataset-revision') return p.datasetRevision;
+  return p.limit === null ? 'full evaluation' : `--limit ${p.limit}`;
+}
+
+const list = (ts: string[]) => (ts.length > 8 ? `${ts.slice(0, 8).join(', ')}, … (${ts.length - 8} more)` : ts.join(', '));
+
+/**
+ * Provenance the two sides' files disagree on (protocol, mteb version, dataset revision, dry run), grouped by
+ * field and value pair, and the fields that could not be checked because a side's file does not record them.
+ * Official mteb files have no protocol: a field both sides lack is not worth a line for the protocol only.
+ */
+export function provenanceMismatches(tasks: TaskDelta[]): { mismatches: Mismatch[]; unchecked: string[] } {
+  const groups = new Map<string, Mismatch>();
+  const unknown = new Map<string, string[]>();
+  for (const t of tasks) {
+    const a = t.baselineProvenance;
+    const b = t.candidateProvenance;
+    if (!a || !b) continue;
+    for (const f of ['protocol', 'mteb-version', 'dataset-revision', 'limit'] as const) {
+      const va = fieldValue(a, f);
+      const vb = fieldValue(b, f);
+      if (va === null || vb === null) {
+        if (va === null && vb === null && f === 'protocol') continue;
+        const who = va === null && vb === null ? 'either side' : va === null ? 'the baseline' : 'the candidate';
+        const k = `${FIELD_LABEL[f]} not checked: not recorded by ${who}`;
+        unknown.set(k, [...(unknown.get(k) ?? []), t.task]);
+        continue;
+      }
+      if (va === vb) continue;
+      const key = `${f}\0${va}\0${vb}`;
+      const g = groups.get(key) ?? { field: f, baseline: va, candidate: vb, tasks: [], message: '' };
+      g.tasks.push(t.task);
+      groups.set(key, g);
+    }
+  }
+  const mismatches = [...groups.values()].map((g) => ({
+    ...g,
+    message: `${FIELD_LABEL[g.field]} differs on ${g.tasks.length} task(s) (${list(g.tasks)}): baseline "${g.baseline}", candidate "${g.candidate}"`,
+  }));
+  const unchecked = [...unknown.entries()].map(([k, ts]) => `${k} for ${ts.length} task(s) (${list(ts)})`);
+  return { mismatches, unchecked };
 }
 
 /** Normalises float noise so that 30.7 - 31.2 reads as -0.5, not -0.5000000000000036. */
@@ -61,8 +110,8 @@ export function validateSignificanceOptions(o: { iterations?: number; seed?: num
 export function compareRuns(baseline: string[], candidate: string[], opts: CompareOptions): Comparison {
   validateSignificanceOptions(opts);
   const { baselineRevision, candidateRevision, ...build } = opts;
-  const lbA = buildLeaderboard(baseline, { ...build, revision: baselineRevision });
-  const lbB = buildLeaderboard(candidate, { ...build, revision: candidateRevision });
+  const lbA = buildLeaderboard(baseline, { ...build, revision: baselineRevision, keepUnscored: true });
+  const lbB = buildLeaderboard(candidate, { ...build, revision: candidateRevision, keepUnscored: true });
   const a = pickModel(lbA, 'baseline', opts.baselineModel, baseline);
   const b = pickModel(lbB, 'candidate', opts.candidateModel, candidate);
   const sig = { test: opts.test ?? 'both', iterations: opts.iterations ?? 10000, seed: opts.seed ?? 42, alpha: opts.alpha ?? 0.05 };
@@ -79,6 +128,8 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
       significance: typeof s === 'string' ? null : s,
     };
     if (typeof s === 'string') row.significanceNote = s;
+    if (ta.provenance) row.baselineProvenance = ta.provenance;
+    if (tb.provenance) row.candidateProvenance = tb.provenance;
     return row;
   });
   // Classic tables show averages rounded to 2 decimals; deltas are taken between the numbers readers see.
@@ -104,6 +155,13 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
   if (unknown) warnings.push(`significance unknown for ${unknown} of ${both.length} compared tasks (per-item values of the main score missing on a side, or the main score is not a mean over items)`);
   const onlyOne = tasks.filter((t) => (t.baseline === null) !== (t.candidate === null)).map((t) => `${t.task} (${t.baseline === null ? 'baseline' : 'candidate'} missing)`);
   if (onlyOne.length) warnings.push(`tasks on one side only: ${onlyOne.join(', ')}`);
+  const { mismatches, unchecked } = provenanceMismatches(tasks);
+  warnings.push(...mismatches.map((m) => m.message), ...unchecked);
+  for (const [name, row] of [['baseline', a], ['candidate', b]] as const) {
+    for (const u of row.unusable ?? []) {
+      if (u.broken) warnings.push(`${name} result file ${u.file} unusable (${u.code}): ${u.reason}`);
+    }
+  }
   return {
     benchmark: lbA.benchmark,
     mode: lbA.mode,
@@ -114,5 +172,6 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
     categories,
     average: { baseline: shown(a.average), candidate: shown(b.average), delta: sub(shown(a.average), shown(b.average)), common },
     warnings,
+    mismatches,
   };
 }

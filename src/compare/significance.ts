@@ -1,5 +1,5 @@
 import type { TaskRule } from '../leaderboard/rules.js';
-import { readItemsFile } from '../results/items.js';
+import { readItemsFile, readItemsFor } from '../results/items.js';
 import type { ItemsFile } from '../results/items.js';
 import { pairedBootstrap, pairedRandomizationTest } from './paired-tests.js';
 import type { ItemSignificance, TestKind } from './types.js';
@@ -29,8 +29,20 @@ export function itemSignificance(
 ): ItemSignificance | string {
   if (rule.aggregateOf) return 'unknown: aggregate task (per-item scores of its parts are not pooled)';
   if (!baseFile || !candFile) return 'unknown: task missing on one side';
-  const a = readItemsFile(baseFile);
-  const b = readItemsFile(candFile);
+  // Per-item scores count only when they provably belong to the result (same evaluation id and digest): a
+  // run killed between writing the two files must never be tested as if they matched. Pairs written before
+  // mteb-ts recorded ties cannot be checked either way and are used as before.
+  const side = (file: string, who: string): ItemsFile | undefined | string => {
+    const r = readItemsFor(file);
+    if ('items' in r) return r.items;
+    if (r.reason === 'no-items') return undefined;
+    if (r.reason === 'unverifiable') return readItemsFile(file);
+    return `unknown: ${who}: ${r.unusable}`;
+  };
+  const a = side(baseFile, 'baseline');
+  if (typeof a === 'string') return a;
+  const b = side(candFile, 'candidate');
+  if (typeof b === 'string') return b;
   if (!a || !b) {
     const which = [!a ? 'baseline' : '', !b ? 'candidate' : ''].filter(Boolean).join(' and ');
     return `unknown: no per-item scores (${which} ${!a && !b ? 'have' : 'has'} no ${rule.name}.items.json)`;

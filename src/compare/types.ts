@@ -1,4 +1,5 @@
 import type { Category, ScoringMode } from '../leaderboard/rules.js';
+import type { Provenance, UnusableFile } from '../leaderboard/types.js';
 import type { BootstrapResult, RandomizationResult } from './paired-tests.js';
 
 export type TestKind = 'randomization' | 'bootstrap' | 'both';
@@ -24,6 +25,23 @@ export interface TaskDelta {
   significance: ItemSignificance | null;
   /** Why significance is unknown, when it is. */
   significanceNote?: string;
+  /** Provenance of the file each side's value came from (absent when that side has no value). */
+  baselineProvenance?: Provenance;
+  candidateProvenance?: Provenance;
+}
+
+/** What two sides must agree on for their scores to be comparable. */
+export type MismatchField = 'protocol' | 'mteb-version' | 'dataset-revision' | 'limit';
+
+export const MISMATCH_FIELDS: readonly MismatchField[] = ['protocol', 'mteb-version', 'dataset-revision', 'limit'];
+
+/** Tasks whose two files record different values of one field (grouped by the pair of values). */
+export interface Mismatch {
+  field: MismatchField;
+  baseline: string;
+  candidate: string;
+  tasks: string[];
+  message: string;
 }
 
 export interface CategoryDelta {
@@ -39,6 +57,8 @@ export interface SideInfo {
   layers: string[];
   average: number | null;
   warnings: string[];
+  /** Result files of this side that could not be scored (see UnusableFile). */
+  unusable: UnusableFile[];
 }
 
 export interface Comparison {
@@ -57,4 +77,6 @@ export interface Comparison {
     common: { n: number; baseline: number; candidate: number; delta: number; bootstrap?: BootstrapResult } | null;
   };
   warnings: string[];
+  /** Provenance disagreements between the files compared (also in `warnings`). */
+  mismatches: Mismatch[];
 }

@@ -1,8 +1,14 @@
+import { existsSync } from 'node:fs';
 import type { Embedder } from '../core/embedder.js';
 import { MtebError } from '../core/errors.js';
 import { HashEmbedder } from './baselines/hash-embedder.js';
 import { RandomEmbedder } from './baselines/random-embedder.js';
 import { PrecomputedEmbedder } from './precomputed/precomputed-embedder.js';
+import { checkSpecOptions, enumOption, splitOptions } from './spec-options.js';
+import { redact } from '../util/redact.js';
+
+/** Options each spec kind takes after `?` (openai's live in openai/spec.ts); any other is refused with the list. */
+export const NVEMBED_SPEC_OPTIONS = ['device', 'max_length', 'dtype', 'attention'] as const;
 
 export interface ResolveOptions {
   /** onnxruntime device for in-process models: cpu | cuda[:N] | webgpu | tensorrt. */
@@ -16,7 +22,7 @@ export interface ResolveOptions {
 
 export const MODEL_SPEC_HELP = [
   'nvembed:DIR[?device=cuda&max_length=512]  NV-Embed checkpoint folder (config.json, safetensors, tokenizer.json), run in-process on onnxruntime',
-  'openai:URL[,URL...][#model]                 any OpenAI-compatible POST /v1/embeddings server(s)',
+  'openai:URL[,URL...][#model][?options]      any OpenAI-compatible POST /v1/embeddings server(s) (options: docs/scaling.md)',
   'precomputed:FILE                            JSONL {"text","embedding"} lines or an Arrow IPC file',
   'hash:DIM                                    lexical baseline (hashed word uni/bigrams)',
   'random:DIM[:SEED]                           chance-level baseline',
@@ -24,7 +30,7 @@ export const MODEL_SPEC_HELP = [
 
 function positiveInt(s: string, spec: string): number {
   const n = Number(s);
-  if (!Number.isInteger(n) || n <= 0) throw new MtebError('E_MODEL_SPEC', `"${s}" is not a positive integer in model spec "${spec}"`);
+  if (s.trim() === '' || !Number.isInteger(n) || n <= 0) throw new MtebError('E_MODEL_SPEC', `"${s}" is not a positive integer in model spec "${redact(spec)}"`);
   return n;
 }
 
@@ -35,24 +41,37 @@ export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): 
   const rest = i < 0 ? '' : spec.slice(i + 1);
   switch (scheme) {
     case 'random': {
-      const [dim, seed] = rest.split(':');
+      const { body, params } = splitOptions(rest);
+      checkSpecOptions(params, [], 'random', spec);
+      const parts = body.split(':');
+      if (parts.length > 2) throw new MtebError('E_MODEL_SPEC', `random:DIM[:SEED] takes at most two numbers, got "${redact(spec)}"`);
+      const [dim, seed] = parts;
       return new RandomEmbedder(positiveInt(dim, spec), seed === undefined ? 42 : positiveInt(seed, spec));
     }
-    case 'hash':
-      return new HashEmbedder(positiveInt(rest, spec));
-    case 'precomputed':
-      if (!rest) throw new MtebError('E_MODEL_SPEC', 'precomputed: needs a file, e.g. precomputed:embeddings.jsonl');
-      return PrecomputedEmbedder.load(rest);
+    case 'hash': {
+      const { body, params } = splitOptions(rest);
+      checkSpecOptions(params, [], 'hash', spec);
+      return new HashEmbedder(positiveInt(body, spec));
+    }
+    case 'precomputed': {
+      // A file whose name holds "?" is taken as it is; otherwise "?..." are options, and it takes none.
+      const { body, params } = existsSync(rest) ? { body: rest, params: new URLSearchParams() } : splitOptions(rest);
+      checkSpecOptions(params, [], 'precomputed', spec);
+      if (!body) throw new MtebError('E_MODEL_SPEC', 'precomputed: needs a file, e.g. precomputed:embeddings.jsonl');
+      return PrecomputedEmbedder.load(body);
+    }
     case 'nvembed': {
-      const [dir, query] = rest.split('?');
+      const { body: dir, params } = splitOptions(rest);
       if (!dir) throw new MtebError('E_MODEL_SPEC', 'nvembed: needs a checkpoint folder, e.g. nvembed:/models/NV-Embed-v2');
-      const params = new URLSearchParams(query ?? '');
+      checkSpecOptions(params, NVEMBED_SPEC_OPTIONS, 'nvembed', spec);
+      const dtype = enumOption(params, 'dtype', ['fp16', 'fp32'] as const, spec);
+      const attention = enumOption(params, 'attention', ['mha', 'standard'] as const, spec);
       const { createNvEmbedEmbedder } = await import('./nvembed/index.js');
       return createNvEmbedEmbedder(dir, {
         device: params.get('device') ?? opts.device,
         maxLength: params.has('max_length') ? positiveInt(params.get('max_length')!, spec) : opts.maxLength,
-        dtype: (params.get('dtype') as 'fp16' | 'fp32' | null) ?? undefined,
-        attention: (params.get('attention') as 'mha' | 'standard' | null) ?? undefined,
+        dtype,
+        attention,
         cacheDir: opts.cacheDir,
       });
     }
@@ -62,6 +81,6 @@ export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): 
       return openOpenAIEmbedder(rest, { apiKeyEnv: opts.apiKeyEnv });
     }
     default:
-      throw new MtebError('E_MODEL_SPEC', `unknown model spec "${spec}". Known forms:\n${MODEL_SPEC_HELP}`);
+      throw new MtebError('E_MODEL_SPEC', `unknown model spec "${redact(spec)}". Known forms:\n${MODEL_SPEC_HELP}`);
   }
 }

@@ -1,5 +1,6 @@
-import type { Comparison, TaskDelta } from '../compare/types.js';
+import type { Comparison, MismatchField, TaskDelta } from '../compare/types.js';
 import { MtebError } from '../core/errors.js';
+import type { ErrorCode, ErrorLocation } from '../core/errors.js';
 import { cleanDelta } from '../compare/compare.js';
 
 export interface GateRules {
@@ -9,8 +10,29 @@ export interface GateRules {
   maxAverageDrop: number;
   /** Count a drop only when a paired test says it is significant; drops of unknown significance still count. */
   significantOnly: boolean;
-  /** Skip tasks missing on either side (and compare means over the common tasks) instead of refusing. */
+  /**
+   * Skip tasks with no result file on either side (and compare means over the common tasks) instead of refusing.
+   * A file that exists but cannot be scored is never skipped.
+   */
   allowMissing: boolean;
+  /** Provenance differences between baseline and candidate files that do not make the inputs unusable. */
+  allowMismatch?: AllowableMismatch[];
+}
+
+/** `--allow-mismatch` values; a `--limit` dry run is always refused. */
+export type AllowableMismatch = Exclude<MismatchField, 'limit'>;
+export const ALLOWABLE_MISMATCHES: readonly AllowableMismatch[] = ['protocol', 'mteb-version', 'dataset-revision'];
+
+/** `--allow-mismatch a,b` (repeatable) -> checked list; an unknown name is a usage error. */
+export function parseAllowMismatch(v: unknown): AllowableMismatch[] {
+  if (v === undefined || v === null) return [];
+  const names = (Array.isArray(v) ? v : [v]).flatMap((x) => String(x).split(',')).map((x) => x.trim()).filter(Boolean);
+  for (const n of names) {
+    if (!(ALLOWABLE_MISMATCHES as readonly string[]).includes(n)) {
+      throw new MtebError('E_USAGE', `--allow-mismatch: unknown field "${n}" (choose: ${ALLOWABLE_MISMATCHES.join(', ')}; a --limit dry run is never allowed)`, { field: 'allow-mismatch' });
+    }
+  }
+  return [...new Set(names)] as AllowableMismatch[];
 }
 
 export const DEFAULT_GATE_RULES: GateRules = {
@@ -19,6 +41,7 @@ export const DEFAULT_GATE_RULES: GateRules = {
   maxAverageDrop: 0.3,
   significantOnly: false,
   allowMissing: false,
+  allowMismatch: [],
 };
 
 export type ViolationRule = 'max-task-drop' | 'max-category-drop' | 'max-average-drop';
@@ -42,14 +65,30 @@ export interface GateCheck {
   candidate: number | null;
   delta: number | null;
   limit: number;
-  status: 'passed' | 'failed' | 'skipped';
+  /** `error`: the task's inputs are unusable (a result file that exists but cannot be scored). */
+  status: 'passed' | 'failed' | 'skipped' | 'error';
   detail: string;
+}
+
+/** One input problem as an error line (`error[CODE] location: message` on stderr). */
+export interface GateError {
+  code: ErrorCode;
+  message: string;
+  location: ErrorLocation;
 }
 
 export interface GateVerdict {
   passed: boolean;
-  /** Inputs the gate cannot judge (exit 2): missing tasks without --allow-missing. */
+  /**
+   * Inputs the gate cannot judge (exit 2): missing tasks without --allow-missing, result files that exist but
+   * cannot be scored, dry runs, provenance mismatches not allowed by --allow-mismatch. A problem about one task
+   * starts with `<task>:`.
+   */
   problems: string[];
+  /** The same problems as error lines, one per problem, in the same order. */
+  errors: GateError[];
+  /** What the gate noticed but does not fail on (allowed mismatches, fields it could not check). */
+  warnings: string[];
   violations: Violation[];
   checks: GateCheck[];
   rules: GateRules;
@@ -71,16 +110,46 @@ export function evaluateGate(cmp: Comparison, rules: GateRules = DEFAULT_GATE_RU
     if (!(Number.isFinite(v) && v >= 0)) throw new MtebError('E_USAGE', `--${name} must be a number >= 0, got ${v}`, { field: name });
   }
   const problems: string[] = [];
+  const errors: GateError[] = [];
+  const warnings: string[] = [];
+  // The stderr line names task and file through its location; `line` is the message after them.
+  const problem = (text: string, code: ErrorCode, location: ErrorLocation = {}, line = text) => {
+    problems.push(text);
+    errors.push({ code, message: line, location });
+  };
   // A --limit dry run scored a few items only: gating on it would compare noise with real scores.
   for (const [side, info] of [['baseline', cmp.baseline], ['candidate', cmp.candidate]] as const) {
-    for (const w of info?.warnings ?? []) if (/: dry run \(--limit /.test(w)) problems.push(`${side}: ${w}`);
+    for (const w of info?.warnings ?? []) if (/: dry run \(--limit /.test(w)) problem(`${side}: ${w}`, 'E_RESULTS', { field: 'mteb_ts.limit' });
   }
+  // A result file that exists but cannot be scored is never a skip: broken files always, and a readable file
+  // lacking the benchmark's split/subset/metric when its task has no score on that side.
+  const unusableTasks = new Set<string>();
+  for (const [side, info] of [['baseline', cmp.baseline], ['candidate', cmp.candidate]] as const) {
+    for (const u of info?.unusable ?? []) {
+      const t = cmp.tasks.find((x) => x.task === u.task);
+      const scored = t ? t[side] !== null : false;
+      if (!u.broken && scored) continue;
+      unusableTasks.add(u.task);
+      problem(`${u.task}: ${side} result file ${u.file} unusable: ${u.reason}`, u.code, { file: u.file, task: u.task }, `${side} result file unusable: ${u.reason}`);
+    }
+  }
+  const allowed = new Set<string>(rules.allowMismatch ?? []);
+  for (const m of cmp.mismatches ?? []) {
+    if (m.field === 'limit') continue; // dry runs are refused above
+    if (allowed.has(m.field)) warnings.push(`${m.message} (allowed by --allow-mismatch ${m.field})`);
+    else problem(`${m.message}; scores are not comparable (pass --allow-mismatch ${m.field} to accept)`, 'E_RESULTS', { field: m.field });
+  }
+  for (const w of cmp.warnings ?? []) if (/ not checked: not recorded by /.test(w)) warnings.push(w);
   const violations: Violation[] = [];
   const checks: GateCheck[] = [];
   const missing = cmp.tasks.filter((t) => t.delta === null);
   for (const t of missing) {
     const which = t.baseline === null && t.candidate === null ? 'both sides' : t.baseline === null ? 'the baseline' : 'the candidate';
-    if (!rules.allowMissing) problems.push(`${t.task}: missing on ${which} (use --allow-missing to skip it)`);
+    if (unusableTasks.has(t.task)) {
+      checks.push({ kind: 'task', target: t.task, baseline: t.baseline, candidate: t.candidate, delta: null, limit: rules.maxTaskDrop, status: 'error', detail: 'result file unusable' });
+      continue;
+    }
+    if (!rules.allowMissing) problem(`${t.task}: missing on ${which} (use --allow-missing to skip it)`, 'E_FILE_MISSING', { task: t.task }, `no result file on ${which} (use --allow-missing to skip it)`);
     checks.push({ kind: 'task', target: t.task, baseline: t.baseline, candidate: t.candidate, delta: null, limit: rules.maxTaskDrop, status: 'skipped', detail: `missing on ${which}` });
   }
   const present = cmp.tasks.filter((t) => t.delta !== null);
@@ -141,9 +210,9 @@ export function evaluateGate(cmp: Comparison, rules: GateRules = DEFAULT_GATE_RU
       });
     }
   } else {
-    problems.push('no task is scored on both sides');
+    problem('no task is scored on both sides', 'E_RESULTS');
   }
-  return { passed: problems.length === 0 && violations.length === 0, problems, violations, checks, rules, comparison: cmp };
+  return { passed: problems.length === 0 && violations.length === 0, problems, errors, warnings, violations, checks, rules, comparison: cmp };
 }
 
 /** 0 = no rule broken, 1 = a rule broken, 2 = inputs unusable. */

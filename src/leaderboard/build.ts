@@ -14,6 +14,8 @@ export interface BuildOptions extends LayerOrderOptions {
   benchmark: string | BenchmarkRules;
   /** Progress and the revision chosen per model (stderr in the CLI). */
   log?: (line: string) => void;
+  /** Keep models with no scored task in `current` mode (compare/gate: a side whose files are all broken). */
+  keepUnscored?: boolean;
 }
 
 function mean(xs: Array<number | null>): number | null {
@@ -74,10 +76,12 @@ function buildRow(model: string, layers: ResultLayer[], revision: string | null,
   if (placeholder.length) {
     warnings.push(`placeholder MRR values (0) ignored in ${placeholder.length} model-card file(s): ${placeholder.join(', ')}`);
   }
+  const unusable = bench.tasks.flatMap((t) => tasks[t.name].unusable ?? []);
   return {
     model,
     revision,
     layers: layers.map(layerLabel),
+    unusable,
     average: mean(bench.tasks.map((t) => tasks[t.name].value)),
     typeAverage: mean(present.map((c) => categories[c] ?? null)),
     categories,
@@ -122,11 +126,13 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
     log(`${model}: ${ordered.notes.join('; ') || 'no revision folder'}; sources: ${ordered.layers.map(layerLabel).join(' > ')}`);
     rows.push(buildRow(model, ordered.layers, ordered.revision, bench, cache));
   }
+  // Broken files of every model, including models the ranking below leaves out.
+  const unusable = rows.flatMap((r) => r.unusable ?? []);
   if (bench.mode === 'current') {
     // mteb's leaderboard drops models with no score at all, and ranks Borda counts with rank(method="min"):
     // equal counts share the best rank.
     for (let i = rows.length - 1; i >= 0; i--) {
-      if (bench.tasks.every((t) => rows[i].tasks[t.name]?.value === null || rows[i].tasks[t.name] === undefined)) {
+      if (!opts.keepUnscored && bench.tasks.every((t) => rows[i].tasks[t.name]?.value === null || rows[i].tasks[t.name] === undefined)) {
         log(`${rows[i].model}: no task of ${bench.name} scored; left out of the ranking`);
         rows.splice(i, 1);
       }
@@ -153,5 +159,6 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
     tasks: bench.tasks,
     categories: CATEGORIES.filter((c) => bench.tasks.some((t) => t.category === c)),
     models: rows,
+    unusable,
   };
 }

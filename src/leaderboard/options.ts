@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import { MtebError, formatError } from '../core/errors.js';
+import type { UnusableFile } from './types.js';
 import type { LayerOrderOptions } from './select.js';
 
 /** The options every results-reading command shares (report, compare, gate). */
@@ -24,4 +26,16 @@ export function sourceOptions(args: Record<string, any>): Pick<LayerOrderOptions
 
 export function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+/**
+ * Names each broken result file on stderr as one `error[CODE] task T FILE: message` line; returns how many.
+ * report and compare exit 2 when this is not 0 (their output is still written: it names the files too).
+ */
+export function printBrokenFiles(files: UnusableFile[], prefix = ''): number {
+  const broken = files.filter((u) => u.broken);
+  for (const u of broken) {
+    process.stderr.write(formatError(new MtebError(u.code, `${prefix}result file unusable: ${u.reason}`, { task: u.task, file: u.file })) + '\n');
+  }
+  return broken.length;
 }

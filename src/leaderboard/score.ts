@@ -6,7 +6,8 @@ import type { TaskResult } from '../results/types.js';
 import type { ResultCache } from './load.js';
 import { pyRound } from './round.js';
 import type { BenchmarkRules, TaskRule } from './rules.js';
-import type { TaskScore } from './types.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Provenance, TaskScore, UnusableFile } from './types.js';
 
 /** English subsets: a file holding none of these for an English task is flagged as such. */
 const ENGLISH_SUBSET = /^(default|en|eng|en-en|english)$/i;
@@ -16,11 +17,27 @@ export function layerLabel(l: ResultLayer): string {
   return l.kind === 'revision' ? `${src}:${l.name.slice(0, 8)}` : `${src}:${l.name}`;
 }
 
-type FileEval = { ok: true; raw: number; metric: string; warnings: string[] } | { ok: false; reason: string };
+type FileEval =
+  | { ok: true; raw: number; metric: string; warnings: string[] }
+  | { ok: false; reason: string; code: ErrorCode; broken: boolean };
+
+const gap = (reason: string): FileEval => ({ ok: false, reason, code: 'E_RESULTS', broken: false });
+
+export function provenanceOf(result: TaskResult): Provenance {
+  return { mtebVersion: result.mtebVersion, datasetRevision: result.datasetRevision, protocol: result.protocol ?? null, limit: result.limit ?? null };
+}
+
+function unusable(task: string, file: string, layer: ResultLayer, ev: Extract<FileEval, { ok: false }>): UnusableFile {
+  return { task, file, layer: layerLabel(layer), code: ev.code, reason: ev.reason, broken: ev.broken };
+}
+
+function recordUnusable(out: TaskScore, u: UnusableFile): void {
+  (out.unusable ??= []).push(u);
+}
 
 /** Scores one file by the rule; never throws for a bad file, the reason is returned instead. */
 export function evalResult(rule: TaskRule, bench: BenchmarkRules, result: TaskResult | MtebError): FileEval {
-  if (result instanceof MtebError) return { ok: false, reason: result.message };
+  if (result instanceof MtebError) return { ok: false, reason: result.message, code: result.code, broken: true };
   const warnings: string[] = [];
   let split = rule.split;
   let entries = result.splits[split];
@@ -34,7 +51,7 @@ export function evalResult(rule: TaskRule, bench: BenchmarkRules, result: TaskRe
         `split mislabel: file has only split "${split}", ${bench.name} uses "${rule.split}"; used the "${split}" values`,
       );
     } else {
-      return { ok: false, reason: `no split "${rule.split}" (has ${JSON.stringify(have)})` };
+      return gap(`no split "${rule.split}" (has ${JSON.stringify(have)})`);
     }
   }
   const values: number[] = [];
@@ -44,12 +61,13 @@ export function evalResult(rule: TaskRule, bench: BenchmarkRules, result: TaskRe
     if (!entry) {
       const have = entries.map((e) => e.hfSubset);
       const onlyForeign = have.length > 0 && !have.some((s) => ENGLISH_SUBSET.test(s));
-      return {
-        ok: false,
-        reason: `no subset "${subset}" in split "${split}" (${onlyForeign ? 'holds only non-English subsets' : 'has'} ${JSON.stringify(have)})`,
-      };
+      return gap(`no subset "${subset}" in split "${split}" (${onlyForeign ? 'holds only non-English subsets' : 'has'} ${JSON.stringify(have)})`);
     }
     let hit: { key: string; value: number } | undefined;
+    // A NaN main score (what `run` writes for constant vectors) is no score: never fall back to another metric.
+    if (rule.metric === 'main_score' && entry.nonFinite?.includes('main_score')) {
+      return { ok: false, reason: `main_score is ${result.nonFiniteToken ?? 'null'} in split "${split}" subset "${subset}"`, code: 'E_BAD_VALUE', broken: true };
+    }
     if (rule.metric === 'main_score') {
       hit = entry.mainScore !== undefined ? { key: 'main_score', value: entry.mainScore } : getMetric(entry.metrics, rule.mainScoreFallback ?? []);
     } else {
@@ -57,7 +75,9 @@ export function evalResult(rule: TaskRule, bench: BenchmarkRules, result: TaskRe
     }
     if (!hit) {
       const wanted = rule.metric === 'main_score' ? ['main_score', ...(rule.mainScoreFallback ?? [])] : rule.metric;
-      return { ok: false, reason: `no metric ${wanted.join('/')} in split "${split}" subset "${subset}"` };
+      const bad = wanted.find((k) => entry.nonFinite?.includes(k));
+      if (bad) return { ok: false, reason: `${bad} is ${result.nonFiniteToken ?? 'null'} in split "${split}" subset "${subset}"`, code: 'E_BAD_VALUE', broken: true };
+      return gap(`no metric ${wanted.join('/')} in split "${split}" subset "${subset}"`);
     }
     values.push(hit.value);
     metricUsed = hit.key;
@@ -93,7 +113,16 @@ function scoreAggregate(rule: TaskRule, ctx: ScoreContext, out: TaskScore): Task
     const where = layerLabel(layer);
     const forumEvals = present.map((f) => ({ f, ev: evalResult(forumRule(f), ctx.bench, ctx.cache.get(layer.files.get(f)!, f)) }));
     const okForums = forumEvals.filter((x) => x.ev.ok) as Array<{ f: string; ev: Extract<FileEval, { ok: true }> }>;
-    const agg = aggFile ? evalResult(rule, ctx.bench, ctx.cache.get(aggFile, rule.name)) : undefined;
+    const aggResult = aggFile ? ctx.cache.get(aggFile, rule.name) : undefined;
+    const agg = aggFile ? evalResult(rule, ctx.bench, aggResult!) : undefined;
+    for (const x of forumEvals) {
+      if (!x.ev.ok) {
+        recordUnusable(out, unusable(rule.name, layer.files.get(x.f)!, layer, x.ev));
+        out.warnings.push(`${rule.name}: ${where}/${x.f}.json unusable: ${x.ev.reason}`);
+      }
+    }
+    if (agg && !agg.ok) recordUnusable(out, unusable(rule.name, aggFile!, layer, agg));
+    const firstForum = okForums.length ? ctx.cache.get(layer.files.get(okForums[0].f)!, okForums[0].f) : undefined;
     const short = (f: string) => f.replace(/^CQADupstack|Retrieval$/g, '');
     if (okForums.length === forums.length) {
       const raw = okForums.reduce((a, x) => a + x.ev.raw, 0) / forums.length;
@@ -106,6 +135,7 @@ function scoreAggregate(rule: TaskRule, ctx: ScoreContext, out: TaskScore): Task
       out.value = toDisplay(raw, ctx.bench);
       out.metric = okForums[0].ev.metric;
       out.source = { layer: where, file: path.join(layer.dir, `${forums[0]} … ${forums[forums.length - 1]}`) };
+      if (firstForum && !(firstForum instanceof MtebError)) out.provenance = provenanceOf(firstForum);
       return out;
     }
     if (present.length > 0) {
@@ -130,6 +160,7 @@ function scoreAggregate(rule: TaskRule, ctx: ScoreContext, out: TaskScore): Task
       out.metric = agg.metric;
       out.source = { layer: where, file: aggFile! };
       out.warnings.push(...agg.warnings.map((w) => `${rule.name}: ${w}`));
+      if (aggResult && !(aggResult instanceof MtebError)) out.provenance = provenanceOf(aggResult);
       return out;
     }
     if (agg && !agg.ok) out.warnings.push(`${rule.name}: ${where}/${path.basename(aggFile!)} unusable: ${agg.reason}`);
@@ -149,6 +180,7 @@ export function scoreTask(rule: TaskRule, ctx: ScoreContext): TaskScore {
     const ev = evalResult(rule, ctx.bench, result);
     if (!ev.ok) {
       out.warnings.push(`${rule.name}: ${layerLabel(layer)}/${path.basename(file)} unusable: ${ev.reason}`);
+      recordUnusable(out, unusable(rule.name, file, layer, ev));
       continue;
     }
     const value = toDisplay(ev.raw, ctx.bench);
@@ -158,7 +190,10 @@ export function scoreTask(rule: TaskRule, ctx: ScoreContext): TaskScore {
       out.metric = ev.metric;
       out.source = { layer: layerLabel(layer), file };
       out.warnings.push(...ev.warnings.map((w) => `${rule.name}: ${w}`));
-      if (!(result instanceof MtebError) && result.notes.length) ctx.fileNotes.set(file, result.notes);
+      if (!(result instanceof MtebError)) {
+        out.provenance = provenanceOf(result);
+        if (result.notes.length) ctx.fileNotes.set(file, result.notes);
+      }
     } else if (Math.abs(value - out.value) > DISAGREE) {
       out.warnings.push(
         `${rule.name}: sources disagree: ${layerLabel(layer)} gives ${value.toFixed(2)}, used ${out.value.toFixed(2)} from ${out.source!.layer}`,

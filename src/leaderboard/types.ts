@@ -1,4 +1,31 @@
+import type { ErrorCode } from '../core/errors.js';
 import type { Category, ScoringMode, TaskRule } from './rules.js';
+
+/**
+ * A result file a benchmark task needed that could not be scored. `broken`: the file itself is bad (unreadable,
+ * invalid JSON, wrong shape, non-finite score) — report/compare/gate exit 2. Not broken: a readable file that
+ * lacks the benchmark's split/subset/metric (official files often hold other languages) — a warning, and for
+ * the gate an input problem when the task has no score on that side.
+ */
+export interface UnusableFile {
+  task: string;
+  file: string;
+  /** `<source>:<folder>` of the layer, as in warnings. */
+  layer: string;
+  code: ErrorCode;
+  reason: string;
+  broken: boolean;
+}
+
+/** What the file a score came from says about how it was produced (null: the file does not record it). */
+export interface Provenance {
+  mtebVersion: string | null;
+  datasetRevision: string | null;
+  /** `mteb_ts.protocol` (mteb-ts runs only). */
+  protocol: string | null;
+  /** `mteb_ts.limit` of a `--limit` dry run; null for a full evaluation. */
+  limit: number | null;
+}
 
 export interface ScoreSource {
   /** `<kind>:<folder>` of the layer the value came from, e.g. `external:external`, `revision:570834af…`. */
@@ -18,6 +45,10 @@ export interface TaskScore {
   metric?: string;
   /** Why the value is missing or what is odd about it. */
   warnings: string[];
+  /** Files of this task that could not be scored (also named in `warnings`). */
+  unusable?: UnusableFile[];
+  /** Provenance of the file(s) the value came from. */
+  provenance?: Provenance;
 }
 
 export interface ModelRow {
@@ -35,6 +66,8 @@ export interface ModelRow {
   /** Borda count (mode 'current'). */
   borda?: number;
   warnings: string[];
+  /** Every unusable result file of the benchmark's tasks, in task order. */
+  unusable?: UnusableFile[];
   /** model_meta.json of the chosen revision folder, as written by mteb. */
   meta?: Record<string, unknown>;
 }
@@ -45,4 +78,6 @@ export interface Leaderboard {
   tasks: readonly TaskRule[];
   categories: Category[];
   models: ModelRow[];
+  /** Unusable result files of every model found, including models left out of a `current` ranking. */
+  unusable?: UnusableFile[];
 }

@@ -17,11 +17,12 @@
  */
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { compareCodePoints, trecSim } from '../metrics/retrieval/order.js';
 import { modelNameAsPath } from './result-file.js';
+import { crashPoint, tempNameFor } from '../util/atomic-write.js';
 
 /** The mteb release whose `save_predictions` layout `<Task>_predictions.json` follows (unchanged since 2.0.0). */
 export const PREDICTIONS_LAYOUT_MTEB_VERSION = '2.20.0';
@@ -134,10 +135,14 @@ export function checkRankings(task: string, rankings: TaskRankings): void {
   }
 }
 
-/** Streams pieces into `file` through a temp file in the same folder, then renames (as writeFileAtomic). */
-async function writeAtomicStreamed(file: string, produce: (write: (s: string) => Promise<void>) => Promise<void>): Promise<void> {
+/**
+ * Streams pieces into `file` through a temp file in the same folder, then renames (as writeFileAtomic). Returns
+ * the `sha256:<hex>` digest of the bytes written (the result file records it, tying the predictions to it).
+ */
+async function writeAtomicStreamed(file: string, produce: (write: (s: string) => Promise<void>) => Promise<void>): Promise<string> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = tempNameFor(file);
+  const hash = createHash('sha256');
   const handle = await fs.open(tmp, 'w');
   let buf: string[] = [];
   let size = 0;
@@ -146,7 +151,9 @@ async function writeAtomicStreamed(file: string, produce: (write: (s: string) =>
     const text = buf.join('');
     buf = [];
     size = 0;
-    await handle.write(text);
+    const bytes = Buffer.from(text, 'utf8');
+    hash.update(bytes);
+    await handle.write(bytes);
   };
   try {
     await produce(async (s) => {
@@ -162,17 +169,20 @@ async function writeAtomicStreamed(file: string, produce: (write: (s: string) =>
     throw e;
   }
   await handle.close();
+  crashPoint('before-rename', file);
   try {
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  crashPoint('after-rename', file);
+  return `sha256:${hash.digest('hex')}`;
 }
 
 /** The TREC run of one (split, subset): the scored run in trec_eval's order. */
-export async function writeTrecRun(file: string, ranking: Ranking, tag: string): Promise<void> {
-  await writeAtomicStreamed(file, async (write) => {
+export async function writeTrecRun(file: string, ranking: Ranking, tag: string): Promise<string> {
+  return writeAtomicStreamed(file, async (write) => {
     for (const [qid, docs] of ranking.run) {
       let rank = 0;
       for (const [d, s] of trecOrder(docs)) {
@@ -184,12 +194,12 @@ export async function writeTrecRun(file: string, ranking: Ranking, tag: string):
 }
 
 /** mteb 2.x's `<Task>_predictions.json` for the whole task (every subset and split), as `json.dump` writes it. */
-export async function writePredictionsJson(file: string, model: { name: string; revision: string }, rankings: TaskRankings): Promise<void> {
+export async function writePredictionsJson(file: string, model: { name: string; revision: string }, rankings: TaskRankings): Promise<string> {
   // mteb nests subset -> split; the runner holds split -> subset.
   const bySubset = new Map<string, [string, Ranking][]>();
   for (const [split, subs] of Object.entries(rankings)) for (const [sub, r] of Object.entries(subs)) bySubset.set(sub, [...(bySubset.get(sub) ?? []), [split, r]]);
   const s = pythonJsonString;
-  await writeAtomicStreamed(file, async (write) => {
+  return writeAtomicStreamed(file, async (write) => {
     await write(`{${s('mteb_model_meta')}: {${s('model_name')}: ${s(model.name)}, ${s('revision')}: ${s(model.revision)}}`);
     for (const [sub, splits] of bySubset) {
       await write(`, ${s(sub)}: {`);
@@ -213,13 +223,15 @@ export async function writePredictionsJson(file: string, model: { name: string; 
 
 /**
  * Writes a task's predictions (checked first, so a ranking that cannot be saved leaves no partial set): one TREC
- * run per split and subset, then the JSON. Returns the files written.
+ * run per split and subset, then the JSON. Returns the files written; `digests`, when given, receives each file's
+ * base name -> `sha256:<hex>` (recorded in the result's `mteb_ts.sidecars`).
  */
 export async function writePredictions(
   resultFile: string,
   spec: TaskSpec,
   model: { name: string; revision: string },
   rankings: TaskRankings,
+  digests?: Record<string, string>,
 ): Promise<string[]> {
   checkRankings(spec.name, rankings);
   const written: string[] = [];
@@ -228,12 +240,14 @@ export async function writePredictions(
       const r = rankings[split]?.[sub];
       if (!r) throw new MtebError('E_INTERNAL', `no ranking was kept for ${split}/${sub}, so its predictions cannot be written`, { task: spec.name });
       const f = trecRunPath(resultFile, split, sub);
-      await writeTrecRun(f, r, trecTag(model.name));
+      const d = await writeTrecRun(f, r, trecTag(model.name));
+      if (digests) digests[path.basename(f)] = d;
       written.push(f);
     }
   }
   const json = predictionsJsonPath(resultFile);
-  await writePredictionsJson(json, model, rankings);
+  const d = await writePredictionsJson(json, model, rankings);
+  if (digests) digests[path.basename(json)] = d;
   written.push(json);
   return written;
 }

@@ -1,6 +1,6 @@
-import path from 'node:path';
 import { pythonRound } from '../metrics/rounding.js';
 import type { TaskSpec } from '../core/task-spec.js';
+import { safeJoin } from '../util/safe-path.js';
 
 export const MTEB_TS_VERSION = '0.1.0';
 
@@ -22,7 +22,18 @@ export interface ResultFile {
   kg_co2_emissions: number | null;
   date?: number;
   /** mteb-ts's own provenance; mteb's readers ignore unknown keys. */
-  mteb_ts?: { version: string; protocol: string; limit?: number; metadata?: Record<string, unknown> };
+  mteb_ts?: {
+    version: string;
+    protocol: string;
+    limit?: number;
+    metadata?: Record<string, unknown>;
+    /** Random id of this scoring; the `<Task>.items.json` written with it carries the same id (src/output/unit.ts). */
+    evaluation_id?: string;
+    /** Everything that can change a score (src/run/identity.ts); `run` reuses the result only when it matches. */
+    identity?: Record<string, string | number | null>;
+    /** Base name -> `sha256:<hex>` of every sidecar written with this result (per-item scores, predictions). */
+    sidecars?: Record<string, string>;
+  };
 }
 
 /** mteb's `model_name_as_path`. */
@@ -31,11 +42,11 @@ export function modelNameAsPath(name: string): string {
 }
 
 export function resultDir(outputDir: string, modelName: string, revision: string): string {
-  return path.join(outputDir, modelNameAsPath(modelName), revision || 'no_revision_available');
+  return safeJoin(outputDir, ['model name', modelNameAsPath(modelName)], ['revision', revision || 'no_revision_available']);
 }
 
 export function resultPath(outputDir: string, modelName: string, revision: string, task: string): string {
-  return path.join(resultDir(outputDir, modelName, revision), `${task}.json`);
+  return safeJoin(resultDir(outputDir, modelName, revision), ['task', `${task}.json`]);
 }
 
 export function itemsPath(resultFile: string): string {

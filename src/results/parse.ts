@@ -15,13 +15,22 @@ function isObject(v: unknown): v is Record<string, Json> {
 }
 
 /** Joins nested metric dicts with `_`; arrays (scores_per_experiment, v_measures) are per-run detail, not scores. */
-function flatten(obj: Record<string, Json>, prefix: string, out: Record<string, number>, skip: Set<string>): void {
+function flatten(obj: Record<string, Json>, prefix: string, out: Record<string, number>, skip: Set<string>, nonFinite?: string[]): void {
   for (const [k, v] of Object.entries(obj)) {
     if (!prefix && skip.has(k)) continue;
     const key = prefix ? `${prefix}_${k}` : k;
     if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
-    else if (isObject(v)) flatten(v, key, out, skip);
+    else if (v === null) nonFinite?.push(key);
+    else if (isObject(v)) flatten(v, key, out, skip, nonFinite);
   }
+}
+
+/** Entry with its non-finite keys recorded (only when there are any). */
+function entryOf(hfSubset: string, metrics: Record<string, number>, nonFinite: string[], mainScore?: number): SubsetScores {
+  const e: SubsetScores = { hfSubset, metrics };
+  if (mainScore !== undefined) e.mainScore = mainScore;
+  if (nonFinite.length) e.nonFinite = nonFinite;
+  return e;
 }
 
 /** A pre-1.11 split dict is per-language when its values are metric dicts keyed by something other than a family. */
@@ -42,13 +51,15 @@ function parsePre111(json: Record<string, Json>, file: string): Record<string, S
       for (const [lang, m] of Object.entries(value)) {
         if (lang === 'evaluation_time' || !isObject(m)) continue;
         const metrics: Record<string, number> = {};
-        flatten(m, '', metrics, ENTRY_META);
-        entries.push({ hfSubset: lang, metrics });
+        const nonFinite: string[] = [];
+        flatten(m, '', metrics, ENTRY_META, nonFinite);
+        entries.push(entryOf(lang, metrics, nonFinite));
       }
     } else {
       const metrics: Record<string, number> = {};
-      flatten(value, '', metrics, ENTRY_META);
-      entries.push({ hfSubset: 'default', metrics });
+      const nonFinite: string[] = [];
+      flatten(value, '', metrics, ENTRY_META, nonFinite);
+      entries.push(entryOf('default', metrics, nonFinite));
     }
     splits[name] = entries;
   }
@@ -70,10 +81,16 @@ function parse111(scores: Json, file: string): Record<string, SubsetScores[]> {
         throw new MtebError('E_RESULTS', 'subset entry is not an object', { file, field: `scores.${split}[${i}]` });
       }
       const metrics: Record<string, number> = {};
-      flatten(entry, '', metrics, ENTRY_META);
+      const nonFinite: string[] = [];
+      flatten(entry, '', metrics, ENTRY_META, nonFinite);
       const hfSubset = typeof entry.hf_subset === 'string' ? entry.hf_subset : 'default';
       const ms = entry.main_score;
-      return typeof ms === 'number' ? { hfSubset, metrics, mainScore: ms } : { hfSubset, metrics };
+      // A main score of the wrong type is a broken file, not a missing value (NaN was turned into null).
+      if (ms !== undefined && ms !== null && typeof ms !== 'number') {
+        throw new MtebError('E_RESULTS', `main_score must be a number, got ${JSON.stringify(ms).slice(0, 40)}`, { file, field: `scores.${split}[${i}].main_score` });
+      }
+      if (ms === null) nonFinite.push('main_score');
+      return entryOf(hfSubset, metrics, nonFinite, typeof ms === 'number' ? ms : undefined);
     });
   }
   return splits;
@@ -111,6 +128,12 @@ export function parseResultJson(raw: unknown, file: string, fallbackTaskName: st
   }
   const ours = isObject(json.mteb_ts) ? json.mteb_ts : undefined;
   if (ours && typeof ours.limit === 'number') notes.push(`dry run (--limit ${ours.limit}): not a full evaluation`);
+  if (json.mteb_version !== undefined && json.mteb_version !== null && typeof json.mteb_version !== 'string') {
+    throw new MtebError('E_RESULTS', '"mteb_version" must be a string', { file, field: 'mteb_version' });
+  }
+  if (json.dataset_revision !== undefined && json.dataset_revision !== null && typeof json.dataset_revision !== 'string') {
+    throw new MtebError('E_RESULTS', '"dataset_revision" must be a string', { file, field: 'dataset_revision' });
+  }
   const result: TaskResult = {
     taskName,
     file,
@@ -121,6 +144,8 @@ export function parseResultJson(raw: unknown, file: string, fallbackTaskName: st
     notes,
   };
   if (typeof json.date === 'number') result.date = json.date;
+  if (ours && typeof ours.protocol === 'string') result.protocol = ours.protocol;
+  if (ours && typeof ours.limit === 'number') result.limit = ours.limit;
   return result;
 }
 
@@ -129,7 +154,9 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new MtebError('E_FILE_MISSING', `cannot read result file: ${(e as Error).message}`, { file });
+    // Absent = E_FILE_MISSING; present but unreadable (a directory, no permission) is a broken result.
+    const err = e as NodeJS.ErrnoException;
+    throw new MtebError(err.code === 'ENOENT' ? 'E_FILE_MISSING' : 'E_RESULTS', `cannot read result file: ${err.message}`, { file });
   }
   let raw: unknown;
   const nonFinite: string[] = [];
@@ -142,7 +169,8 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   // NaN in side metrics (nAUC of a constant curve) is routine in mteb files; only a non-finite main score
   // changes what a leaderboard shows, so only that is reported.
   const badMain = text.match(/"main_score"\s*:\s*(?:NaN|-?Infinity)/g)?.length ?? 0;
-  if (badMain) result.notes.push(`main_score is ${nonFinite[0] ?? 'NaN'} in ${badMain} subset(s): read as missing`);
+  if (nonFinite.length) result.nonFiniteToken = nonFinite[0];
+  if (badMain) result.notes.push(`main_score is ${nonFinite[0] ?? 'NaN'} in ${badMain} subset(s): not a score`);
   return result;
 }
 

@@ -11,6 +11,11 @@ export interface SubsetScores {
   metrics: Record<string, number>;
   /** The file's `main_score`; absent in pre-1.11 files. */
   mainScore?: number;
+  /**
+   * Keys (flattened, `main_score` included) whose value was NaN, ±Infinity or null: Python's json writes NaN for
+   * a degenerate metric. A rule that needs one of them cannot score the file (reported, never read as missing).
+   */
+  nonFinite?: string[];
 }
 
 export interface TaskResult {
@@ -25,6 +30,12 @@ export interface TaskResult {
   notes: string[];
   /** Unix timestamp when the file says (mteb >= 2 writes `date`). */
   date?: number;
+  /** mteb-ts provenance (`mteb_ts` block); absent in official mteb files. */
+  protocol?: string;
+  /** `mteb_ts.limit`: a `run --limit N` dry run scored only N items per split. */
+  limit?: number;
+  /** The first non-finite token (NaN, Infinity, -Infinity) the file held, for messages. */
+  nonFiniteToken?: string;
 }
 
 export interface ModelMetaFile {

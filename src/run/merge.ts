@@ -3,9 +3,8 @@ import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { missingChunks } from '../adapters/shard-corpus.js';
 import { resultPath } from '../output/result-file.js';
-import { missingPredictionFiles } from '../output/predictions.js';
 import { adapterFor } from '../adapters/index.js';
-import { runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from './runner.js';
+import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from './runner.js';
 import { selectShardTasks } from './shard.js';
 
 export interface MergePlan {
@@ -64,7 +63,7 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
     throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
   const fill = opts.savePredictions
     ? opts.tasks.filter(
-        (t) => !t.aggregate_of && plan.complete.includes(t.name) && adapterFor(t.type).producesRankings && missingPredictionFiles(resultPath(opts.outputDir, model, revision, t.name), t).length,
+        (t) => !t.aggregate_of && plan.complete.includes(t.name) && adapterFor(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,
       )
     : [];
   const summary = await runEvaluation({ ...opts, shard: undefined, overwrite: false, tasks: [...fill, ...plan.toScore, ...plan.aggregates] });

@@ -1,12 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Embedder, Role } from '../core/embedder.js';
 import { MtebError, formatError, isMtebError } from '../core/errors.js';
+import { evaluationIdentity, identityDiff, type EvaluationIdentity } from './identity.js';
+import { brokenSidecars, newEvaluationId, sha256Text, sidecarMismatch } from '../output/unit.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { adapterFor } from '../adapters/index.js';
 import type { ItemScores, SklearnFlavour } from '../adapters/adapter.js';
-import { writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
+import { sweepOrphanTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
@@ -14,7 +17,7 @@ import { selectShardTasks } from './shard.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
-import { missingPredictionFiles, removePredictions, writePredictions, type TaskRankings } from '../output/predictions.js';
+import { predictionFiles, removePredictions, writePredictions, type TaskRankings } from '../output/predictions.js';
 import {
   MTEB_TS_VERSION,
   PROTOCOL_MTEB_VERSION,
@@ -27,6 +30,7 @@ import {
   type ResultFile,
   type SplitScoreEntry,
 } from '../output/result-file.js';
+import { safeJoin } from '../util/safe-path.js';
 
 export interface RunOptions extends DatasetOptions {
   tasks: TaskSpec[];
@@ -58,7 +62,7 @@ export interface RunOptions extends DatasetOptions {
 export const DEFAULT_SHARD_CHUNK_ROWS = 500_000;
 
 export function shardMarkerDir(outputDir: string, model: string, revision: string, task: string, split: string, subset: string): string {
-  return path.join(outputDir, '.shards', modelNameAsPath(model), revision, task, `${split}__${subset}`);
+  return safeJoin(outputDir, '.shards', ['model name', modelNameAsPath(model)], ['revision', revision], ['task', task], ['split/subset', `${split}__${subset}`]);
 }
 
 export type TaskOutcome =
@@ -74,24 +78,56 @@ export interface RunSummary {
   outcomes: TaskOutcome[];
 }
 
+/** What an existing result file means for this run's task (see inspectExisting). */
+type Existing =
+  /** None, incomplete, unreadable or a --limit dry run with another limit: (re)compute. */
+  | { kind: 'absent'; note?: string }
+  | { kind: 'reuse'; mainScore: number | null; result: ResultFile; warning?: string }
+  /** Made by another evaluation (model settings, dataset revision, protocol, ...): refused without --overwrite. */
+  | { kind: 'different'; diffs: string[]; fields: string[] }
+  /** Same evaluation, but a sidecar does not belong to it (a kill during a rewrite): recomputed. */
+  | { kind: 'broken'; why: string[] };
+
 /**
- * Reads an existing result if it is complete, was not a --limit dry run and was scored with the spec's
- * protocol (a benchmark may rescore a shared task under another one), for resume. Files without `mteb_ts`
- * (written by mteb itself) are taken as they are.
+ * Whether an existing result can stand for this run's task: complete, and made by the same evaluation (its
+ * recorded `mteb_ts.identity` equals the one this run would record) with every sidecar it records intact.
+ * Results that record no identity (mteb's own files, older mteb-ts) are compared on what they do record
+ * (dataset_revision, protocol, limit) and reused with a warning (docs/reliability.md, "Results").
  */
-function existingMainScore(file: string, spec: TaskSpec): number | null | undefined | 'protocol-mismatch' {
-  if (!existsSync(file)) return undefined;
+function inspectExisting(file: string, spec: TaskSpec, identity: EvaluationIdentity): Existing {
+  if (!existsSync(file)) return { kind: 'absent' };
+  let r: ResultFile;
   try {
-    const r = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
-    if (r.mteb_ts?.limit !== undefined) return undefined;
-    if (r.mteb_ts && r.mteb_ts.protocol !== (spec.protocol ?? 'mteb-1')) return 'protocol-mismatch';
-    const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
-    if (splits.length !== spec.eval_splits.length) return undefined;
-    const first = r.scores[splits[0]]?.[0];
-    return typeof first?.main_score === 'number' ? first.main_score : null;
-  } catch {
-    return undefined;
+    r = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
+  } catch (e) {
+    return { kind: 'absent', note: `the existing result cannot be read (${(e as Error).message}); recomputing` };
   }
+  // A --limit dry run is disposable: any run with another limit replaces it.
+  if (r.mteb_ts?.limit !== undefined && r.mteb_ts.limit !== identity.limit) return { kind: 'absent' };
+  const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
+  if (splits.length !== spec.eval_splits.length) return { kind: 'absent' };
+  const first = r.scores[splits[0]]?.[0];
+  const mainScore = typeof first?.main_score === 'number' ? first.main_score : null;
+  const recorded = r.mteb_ts?.identity;
+  let warning: string | undefined;
+  if (recorded) {
+    const diffs = identityDiff(recorded, identity);
+    if (diffs.length) return { kind: 'different', diffs, fields: Object.keys(identity).filter((k) => recorded[k] !== identity[k]) };
+  } else {
+    const known: EvaluationIdentity = { dataset_revision: r.dataset_revision ?? null, limit: r.mteb_ts?.limit ?? null };
+    if (r.mteb_ts) known.protocol = r.mteb_ts.protocol;
+    const now = Object.fromEntries(Object.keys(known).map((k) => [k, identity[k]]));
+    const diffs = identityDiff(known, now);
+    if (diffs.length) return { kind: 'different', diffs, fields: Object.keys(known).filter((k) => known[k] !== now[k]) };
+    warning = `the existing result records no evaluation identity (written by ${r.mteb_ts ? `mteb-ts ${r.mteb_ts.version}` : 'mteb'}): reused without checking the model and its settings; use --overwrite to recompute`;
+  }
+  const predictions = new Set(predictionFiles(file, spec).map((f) => path.basename(f)));
+  const broken = brokenSidecars(r, file, (name) => predictions.has(name));
+  // Per-item scores beside a result that records sidecars but not them belong to another scoring.
+  const items = itemsPath(file);
+  if (r.mteb_ts?.sidecars && existsSync(items) && !r.mteb_ts.sidecars[path.basename(items)]) broken.push(`${path.basename(items)} was not written with this result`);
+  if (broken.length) return { kind: 'broken', why: broken };
+  return { kind: 'reuse', mainScore, result: r, warning };
 }
 
 /**
@@ -114,6 +150,36 @@ function scoreMismatch(file: string, fresh: ResultFile): string | null {
   return null;
 }
 
+/** The dataset revision a scoring would record: openDataset's answer, or the pinned one when the data is not here. */
+async function expectedDatasetRevision(spec: TaskSpec, opts: RunOptions): Promise<string> {
+  if (spec.aggregate_of) return spec.dataset?.revision ?? 'no_revision_available';
+  try {
+    return (await openDataset(spec, opts)).revision ?? spec.dataset.revision ?? 'no_revision_available';
+  } catch {
+    return spec.dataset?.revision ?? 'no_revision_available';
+  }
+}
+
+/**
+ * The predictions files a reused result lacks: missing, or (when the result records its sidecars) not the ones it
+ * records. Exported for `merge --save-predictions`.
+ */
+export function predictionsToWrite(file: string, spec: TaskSpec, result?: ResultFile): string[] {
+  let r = result;
+  if (!r) {
+    try {
+      r = parsePythonJson(readFileSync(file, 'utf8')) as ResultFile;
+    } catch {
+      return predictionFiles(file, spec);
+    }
+  }
+  return predictionFiles(file, spec).filter((f) => {
+    if (!existsSync(f)) return true;
+    const why = sidecarMismatch(r!, f);
+    return why !== null && why !== 'untracked';
+  });
+}
+
 /**
  * The evaluation spine: for each task, each eval split and hf_subset, the task type's adapter loads the data,
  * embeds through the model and scores with the metric modules; results are written atomically in mteb's
@@ -131,6 +197,8 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
 
   // Kept when present: filling gaps in an mteb results folder must not replace mteb's own metadata.
   const metaFile = path.join(resultDir(opts.outputDir, model, revision), 'model_meta.json');
+  // Temp files of a writer that was killed (their process is gone) are removed before anything is written.
+  for (const f of sweepOrphanTemps(path.dirname(metaFile))) log(`removed ${path.basename(f)}, left by an interrupted write`);
   try {
     if (!existsSync(metaFile)) await writeJsonAtomic(metaFile, buildModelMeta(embedder, model, revision));
   } catch (e) {
@@ -149,23 +217,35 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
     try {
       // Whether the task has rankings to save (retrieval, reranking); aggregates have none of their own.
       const ranks = !spec.aggregate_of && !!adapterFor(spec.type).producesRankings;
-      const prior = opts.overwrite ? undefined : existingMainScore(file, spec);
-      if (prior === 'protocol-mismatch')
+      const identity = evaluationIdentity({
+        spec,
+        embedder,
+        datasetRevision: await expectedDatasetRevision(spec, opts),
+        limit: opts.limit,
+        search: spec.aggregate_of ? undefined : opts.search,
+        sklearn: opts.sklearn,
+      });
+      const existing: Existing = opts.overwrite ? { kind: 'absent' } : inspectExisting(file, spec, identity);
+      if (existing.kind === 'different')
         throw new MtebError(
           'E_RESULTS',
-          `an existing result was scored under another protocol than ${spec.protocol ?? 'mteb-1'} (e.g. the other MTEB(eng) version); use another --output, or --overwrite to replace it`,
-          { file },
+          `an existing result was made by another evaluation (${existing.diffs.join('; ')}); use --overwrite to replace it, or another --output`,
+          { file, field: existing.fields.map((f) => `mteb_ts.identity.${f}`).join(',') },
         );
+      if (existing.kind === 'broken') log(`${spec.name}: the existing result and its sidecars do not form one unit (${existing.why.join('; ')}); recomputing`);
+      if (existing.kind === 'absent' && existing.note) log(`${spec.name}: ${existing.note}`);
+      const prior = existing.kind === 'reuse' ? existing : undefined;
+      if (prior?.warning) log(`${spec.name}: warning: ${prior.warning}`);
       // A finished result without its predictions is re-scored for them (embeddings come from the cache), unless
       // this is a shard (`merge --save-predictions` fills them in) or a --limit dry run (it would not match).
       const missingPredictions =
-        prior !== undefined && opts.savePredictions && ranks && !opts.shard && opts.limit === undefined ? missingPredictionFiles(file, spec) : [];
-      if (prior !== undefined && !missingPredictions.length) {
-        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: 0 });
+        prior && opts.savePredictions && ranks && !opts.shard && opts.limit === undefined ? predictionsToWrite(file, spec, prior.result) : [];
+      if (prior && !missingPredictions.length) {
+        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior.mainScore, file, seconds: 0 });
         log(`${spec.name}: result exists, skipped (use --overwrite to recompute)`);
         continue;
       }
-      if (prior !== undefined)
+      if (prior)
         log(`${spec.name}: result exists without ${missingPredictions.map((f) => path.basename(f)).join(', ')}; re-scoring to write the predictions (the result file is kept)`);
       let result: ResultFile;
       let items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>> = {};
@@ -184,7 +264,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         }
         ({ result, items, rankings } = r);
       }
-      if (prior !== undefined) {
+      if (prior) {
         // Re-scored only for the predictions: they are written only if they belong to the result beside them.
         const why = scoreMismatch(file, result);
         if (why)
@@ -193,21 +273,42 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
             `re-scoring to write the missing predictions does not reproduce the existing result (${why}); predictions not written. Use --overwrite to recompute the result and its predictions together`,
             { file },
           );
-        await writePredictions(file, spec, { name: model, revision }, rankings);
-        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior, file, seconds: (performance.now() - t0) / 1000 });
-        log(`${spec.name}: predictions written; result kept (${spec.main_score} = ${prior})`);
+        const digests: Record<string, string> = {};
+        await writePredictions(file, spec, { name: model, revision }, rankings, digests);
+        // A result that records its sidecars records these too (same scores, rewritten last, and only when a
+        // digest is new: re-creating a deleted file byte for byte leaves the result untouched); mteb's own files
+        // and older ones are left as they are.
+        const recorded = prior.result.mteb_ts?.sidecars;
+        if (recorded && Object.entries(digests).some(([k, v]) => recorded[k] !== v))
+          await writeFileAtomic(file, pythonJson({ ...prior.result, mteb_ts: { ...prior.result.mteb_ts!, sidecars: { ...recorded, ...digests } } }));
+        outcomes.push({ task: spec.name, status: 'skipped', mainScore: prior.mainScore, file, seconds: (performance.now() - t0) / 1000 });
+        log(`${spec.name}: predictions written; result kept (${spec.main_score} = ${prior.mainScore})`);
         continue;
       }
       result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
-      if (opts.limit !== undefined) result.mteb_ts = { ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }), limit: opts.limit };
-      // The sidecar first: the result file's existence is what marks the task as finished for resume.
-      if (Object.keys(items).length) await writeJsonAtomic(itemsPath(file), { task_name: spec.name, format: 'mteb-ts.items/1', splits: items });
-      if (opts.savePredictions && ranks) await writePredictions(file, spec, { name: model, revision }, rankings);
+      const evaluationId = newEvaluationId();
+      const sidecars: Record<string, string> = {};
+      // The sidecars first, the result last: the result file's existence marks the task as finished for resume,
+      // and it records each sidecar's digest, so a kill in between leaves sidecars the old result disowns.
+      const itemsFile = itemsPath(file);
+      if (Object.keys(items).length) {
+        const text = JSON.stringify({ task_name: spec.name, format: 'mteb-ts.items/1', evaluation_id: evaluationId, splits: items }, null, 2) + '\n';
+        await writeFileAtomic(itemsFile, text);
+        sidecars[path.basename(itemsFile)] = sha256Text(text);
+      } else if (existsSync(itemsFile)) await rm(itemsFile, { force: true });
+      if (opts.savePredictions && ranks) await writePredictions(file, spec, { name: model, revision }, rankings, sidecars);
       else if (ranks) {
         // Predictions of an earlier scoring (e.g. a --limit run) would not describe this result.
         const stale = await removePredictions(file, spec);
         if (stale.length) log(`${spec.name}: removed predictions of an earlier scoring (${stale.map((f) => path.basename(f)).join(', ')}); use --save-predictions to write new ones`);
       }
+      result.mteb_ts = {
+        ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }),
+        ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
+        evaluation_id: evaluationId,
+        identity,
+        sidecars,
+      };
       await writeFileAtomic(file, pythonJson(result));
       const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
       if (typeof main === 'number' && Number.isNaN(main))

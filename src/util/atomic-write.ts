@@ -1,6 +1,64 @@
-import { promises as fs, writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { promises as fs, writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+
+/**
+ * Test-only crash injection: with `MTEB_TS_TEST_CRASH_AT=<stage>:<file name>` (stage `before-rename` — the temp
+ * file is complete but not yet renamed — or `after-rename`), the process kills itself with SIGKILL at that point
+ * of the atomic write of the file with that base name, as `kill -9` would (tests/hostile/results-unit.test.ts).
+ * Unset, it costs one environment lookup per write.
+ */
+export function crashPoint(stage: 'before-rename' | 'after-rename', file: string): void {
+  const at = process.env.MTEB_TS_TEST_CRASH_AT;
+  if (!at) return;
+  const i = at.indexOf(':');
+  if (at.slice(0, i) === stage && at.slice(i + 1) === path.basename(file)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** The temp name every atomic writer here uses: `<file>.tmp-<pid>-<8 hex>`, in the file's own folder. */
+export function tempNameFor(file: string): string {
+  return `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+}
+
+const TEMP_RE = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, owned by someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temp files a killed writer left in `dir` (not recursive): those named by tempNameFor whose process
+ * is no longer running on this machine. A live writer's temp file (another run into the same folder, e.g. a
+ * shard) is left alone. Returns the files removed.
+ */
+export function sweepOrphanTemps(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const n of names) {
+    const m = TEMP_RE.exec(n);
+    if (!m || processAlive(Number(m[1]))) continue;
+    const f = path.join(dir, n);
+    try {
+      rmSync(f, { force: true });
+      removed.push(f);
+    } catch {
+      // Not ours to fight over (permissions): the next sweep tries again.
+    }
+  }
+  return removed;
+}
 
 /**
  * Write-then-rename so a crash or Ctrl-C never leaves a half-written file under the final name: readers see
@@ -8,7 +66,7 @@ import { randomBytes } from 'node:crypto';
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = tempNameFor(file);
   const handle = await fs.open(tmp, 'w');
   try {
     await handle.writeFile(data);
@@ -19,17 +77,19 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw e;
   }
   await handle.close();
+  crashPoint('before-rename', file);
   try {
     await fs.rename(tmp, file);
   } catch (e) {
     await fs.rm(tmp, { force: true });
     throw e;
   }
+  crashPoint('after-rename', file);
 }
 
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
   mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = tempNameFor(file);
   writeFileSync(tmp, data);
   const fd = openSync(tmp, 'r+');
   try {
@@ -37,7 +97,9 @@ export function writeFileAtomicSync(file: string, data: string | Uint8Array): vo
   } finally {
     closeSync(fd);
   }
+  crashPoint('before-rename', file);
   renameSync(tmp, file);
+  crashPoint('after-rename', file);
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 // Run outside jest, once per engine / BLAS kernel (OPENBLAS_CORETYPE is read when OpenBLAS loads): evaluates
 // the retrieval fixture tasks with an embedder whose documents fall in a few tight groups (scores within a
 // group differ by about as much as float32 summation order changes them) and prints every result file's
-// text with evaluation_time zeroed. Usage: node bin/run-ts.js tests/e2e/near-tie-run.ts <engine>
+// text with evaluation_time zeroed (and the per-scoring evaluation_id). Usage: node bin/run-ts.js tests/e2e/near-tie-run.ts <engine>
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,5 +42,8 @@ const tasks = resolveTasks(['DemoRetrieval', 'V2Retrieval'].map((t) => path.join
 const summary = await runEvaluation({ tasks, embedder: new NearTieEmbedder(), outputDir: out, search: { engine }, quiet: true } as Parameters<typeof runEvaluation>[0]);
 const dir = path.join(out, 'test__near-ties', 'r1');
 const files: Record<string, string> = {};
-for (const f of readdirSync(dir).sort()) files[f] = readFileSync(path.join(dir, f), 'utf8').replace(/"evaluation_time": [^,\n}]+/g, '"evaluation_time": 0');
+for (const f of readdirSync(dir).sort()) files[f] = readFileSync(path.join(dir, f), 'utf8').replace(/"evaluation_time": [^,\n}]+/g, '"evaluation_time": 0')
+    // A random id per scoring, and the items file's digest, which contains it.
+    .replace(/"evaluation_id": "[0-9a-f]+"/g, '"evaluation_id": "-"')
+    .replace(/("[^"]*\.items\.json": )"sha256:[0-9a-f]{64}"/g, '$1"sha256:-"');
 process.stdout.write(JSON.stringify({ failed: summary.outcomes.filter((o) => o.status === 'failed').map((o) => o.task), files }) + '\n');

@@ -62,9 +62,9 @@ describe('precomputed embedder', () => {
   test('malformed files give one precise line each', async () => {
     const cases: [string, unknown[], string][] = [
       ['badjson.jsonl', [{ text: 'a', embedding: [1, 2] }, '{"text": "b", "embedding": [1, 2'], 'error[E_PARSE] ' + path.join(dir, 'badjson.jsonl') + ':2: invalid JSON'],
-      ['dim.jsonl', [{ text: 'a', embedding: [1, 2] }, { text: 'b', embedding: [1, 2, 3] }], 'error[E_EMBEDDING_DIM] ' + path.join(dir, 'dim.jsonl') + ':2 field "embedding": embedding has 3 values, expected 2'],
+      ['dim.jsonl', [{ text: 'a', embedding: [1, 2] }, { text: 'b', embedding: [1, 2, 3] }], 'error[E_EMBEDDING_DIM] ' + path.join(dir, 'dim.jsonl') + ':2 field "embedding": the file gave 3 values for this embedding (the first row\'s dimension), expected 2'],
       ['nan.jsonl', [{ text: 'a', embedding: [1, 2] }, '{"text": "b", "embedding": [1, NaN]}'], 'error[E_PARSE] ' + path.join(dir, 'nan.jsonl') + ':2: invalid JSON'],
-      ['null.jsonl', [{ text: 'a', embedding: [1, null] }], 'error[E_EMBEDDING_NAN] ' + path.join(dir, 'null.jsonl') + ':1 field "embedding": embedding contains null'],
+      ['null.jsonl', [{ text: 'a', embedding: [1, null] }], 'error[E_EMBEDDING_NAN] ' + path.join(dir, 'null.jsonl') + ':1 field "embedding": the file gave null as value 1 of this embedding, not a finite number (NaN or Infinity written as JSON null?)'],
       ['notext.jsonl', [{ embedding: [1, 2] }], 'error[E_COLUMN_MISSING] ' + path.join(dir, 'notext.jsonl') + ':1 field "text": expected a string "text"'],
     ];
     for (const [name, lines, expected] of cases) {

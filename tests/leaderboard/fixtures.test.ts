@@ -1,4 +1,5 @@
 import { describe, test, expect } from '@jest/globals';
+import path from 'node:path';
 import { buildLeaderboard } from '../../src/leaderboard/build.js';
 import { getBenchmarkRules, MTEB_ENG_V1, MTEB_ENG_V2 } from '../../src/leaderboard/rules.js';
 import type { BenchmarkRules } from '../../src/leaderboard/rules.js';
@@ -21,6 +22,16 @@ describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/form
     expect(v('MSMARCO')).toBe(46.49);
     expect(v('SciFact')).toBe(71.23);
     expect(v('STS22')).toBeNull();
+  });
+  test('unusable files are recorded with path, code and class: broken (even when shadowed) vs. lacking the subset', () => {
+    const rev = path.resolve(F, "3333cccc3333cccc3333cccc3333cccc3333cccc");
+    expect(m.unusable!.map((u) => [u.task, u.file, u.code, u.broken])).toEqual([
+      ['STS14', `${rev}/STS14.json`, 'E_PARSE', true],
+      ['STS22', `${rev}/STS22.json`, 'E_RESULTS', false],
+    ]);
+    expect(lb.unusable).toEqual(m.unusable);
+    // The provenance of the file each value came from (the external STS14 file records no mteb version).
+    expect(m.tasks.STS14.provenance).toEqual({ mtebVersion: null, datasetRevision: "6031580fec1f6af667f0bd2da0a551cf4f0b2375", protocol: null, limit: null });
   });
   test('each anomaly is a warning, nothing silently fixed', () => {
     expect(m.warnings).toEqual(expect.arrayContaining([

@@ -56,7 +56,7 @@ describe('result-file formats', () => {
     expect(r.notes).toEqual([]);
     const dir = mkdtempSync(path.join(tmpdir(), 'nan-main-'));
     writeFileSync(path.join(dir, 'X.json'), '{"task_name": "X", "mteb_version": "1.18.0", "scores": {"test": [{"ndcg_at_10": NaN, "main_score": NaN, "hf_subset": "default"}]}}');
-    expect(readResultFile(path.join(dir, 'X.json'), 'X').notes).toEqual(['main_score is NaN in 1 subset(s): read as missing']);
+    expect(readResultFile(path.join(dir, 'X.json'), 'X').notes).toEqual(['main_score is NaN in 1 subset(s): not a score']);
     expect(pythonJsonToJson('{"a": "NaN in a string", "b": NaN}')).toBe('{"a": "NaN in a string", "b": null}');
   });
   test('broken JSON and bad shapes throw MtebError naming the file', () => {

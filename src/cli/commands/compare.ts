@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { compareRuns } from '../../compare/compare.js';
 import type { CompareOptions } from '../../compare/compare.js';
-import { list, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
+import { list, printBrokenFiles, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
 import { formatsFor, renderComparison } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
@@ -36,7 +36,7 @@ export function compareOptions(args: Record<string, any>): CompareOptions {
 
 export const compareCommand: CliCommand = {
   command: 'compare <baseline> <candidate>',
-  describe: 'Per-task and per-category deltas between two runs, with paired significance tests where per-item scores exist',
+  describe: 'Per-task and per-category deltas between two runs, with paired significance tests where per-item scores exist; warns on protocol/mteb version/dataset revision/--limit mismatches; exit 2 when a result file is broken',
   builder: (y: Argv) =>
     withCompareOptions(y)
       .positional('baseline', { type: 'string', describe: 'baseline results (model folder or revision folder)' })
@@ -50,6 +50,7 @@ export const compareCommand: CliCommand = {
       await writeFileAtomic(String(args.out), text);
       stderrLog(`wrote ${args.out}`);
     } else process.stdout.write(text);
-    return 0;
+    const broken = printBrokenFiles(cmp.baseline.unusable, 'baseline ') + printBrokenFiles(cmp.candidate.unusable, 'candidate ');
+    return broken ? 2 : 0;
   },
 };

@@ -1,13 +1,13 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
 import { buildLeaderboard } from '../../leaderboard/build.js';
-import { list, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
+import { list, printBrokenFiles, sourceOptions, stderrLog, withSourceOptions } from '../../leaderboard/options.js';
 import { formatsFor, renderReport } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 
 export const reportCommand: CliCommand = {
   command: 'report <results..>',
-  describe: 'Leaderboard of the models under RESULTS: per-task scores, category averages, overall average, rank, warnings',
+  describe: 'Leaderboard of the models under RESULTS: per-task scores, category averages, overall average, rank, warnings; exit 2 when a result file is broken',
   builder: (y: Argv) =>
     withSourceOptions(y)
       .positional('results', { type: 'string', array: true, describe: 'results root, <org>__<model> folder or <org>__<model>/<revision> folder' })
@@ -25,6 +25,9 @@ export const reportCommand: CliCommand = {
       await writeFileAtomic(String(args.out), text);
       stderrLog(`wrote ${args.out}`);
     } else process.stdout.write(text);
-    return 0;
+    // A file that is there but unreadable, invalid or holds a non-finite score is named; the report is still
+    // written (it lists the file among the warnings), and the exit code says the inputs were not all usable.
+    const broken = printBrokenFiles(lb.unusable ?? []);
+    return broken ? 2 : 0;
   },
 };

@@ -5,7 +5,7 @@ import { findSplit, hasConfig, sourceLayout } from '../layout.js';
 import { dataExtension } from '../readers/rows.js';
 import { column } from '../readers/rows.js';
 import type { DatasetSource } from '../source.js';
-import { badValue, checkLimit, rowsOf, str, withTask, type LoadOptions } from './common.js';
+import { badValue, checkLimit, num, rowsOf, str, withTask, type LoadOptions } from './common.js';
 
 /** Extra corpus documents kept per kept query under --limit, so a dry run still has distractors to rank. */
 export const LIMIT_DISTRACTORS_PER_QUERY = 10;
@@ -18,7 +18,10 @@ function idOf(v: unknown): string {
  * One (split, subset) of a retrieval task (also v2 reranking in retrieval format): BEIR layout (`corpus.jsonl`,
  * `queries.jsonl`, `qrels/<split>.tsv`) or parquet configs `corpus`, `queries`|`query`, `qrels`|`default`,
  * optional `top_ranked`; non-default subsets use `<subset>-corpus` etc. as mteb 2 does.
- * Queries without qrels are dropped here (both mteb lines drop them before scoring). Qrels scores are int(float(x)).
+ * Queries without qrels are dropped here (both mteb lines drop them before scoring). Qrels scores are int(float(x));
+ * an empty or non-numeric score is an E_BAD_VALUE error naming file and line (never relevance 0). An id seen again
+ * with different content (a qrels pair with another score, a query or document with another text) is a warning
+ * with the count and an example; the last one counts, as in mteb.
  * --limit N: the first N queries (queries-file order) that have qrels; their qrels and top_ranked lists; a corpus of
  * their judged and candidate documents plus the first 10·N other documents (file order kept).
  */
@@ -73,6 +76,8 @@ export function loadRetrievalSplit(
     const allQrels = new Map<string, Map<string, number>>();
     const spacedQueries = new Map<string, RowPlace>();
     const spacedDocs = new Map<string, RowPlace>();
+    let conflicts = 0;
+    let conflictExample = '';
     for await (const r of rowsOf(source, qrelsFound)) {
       const q = idOf(column(r, 'query-id', 'query_id', 'qid'));
       const d = idOf(column(r, 'corpus-id', 'corpus_id', 'doc_id', 'docid'));
@@ -87,16 +92,25 @@ export function loadRetrievalSplit(
         const spaced = kind === 'query-id' ? spacedQueries : spacedDocs;
         if (WS_RE.test(id) && !spaced.has(id)) spaced.set(id, { file: r.file, line: r.line, index: r.index });
       }
-      const raw = column(r, 'score', 'relevance');
-      const s = typeof raw === 'string' ? Number(raw) : raw;
-      if (typeof s !== 'number' || !Number.isFinite(s)) throw badValue(r, 'score', 'a number', raw);
+      // The shared number rule (common.ts num): an empty or blank field is an error, never relevance 0.
+      const s = Math.trunc(num(r, 'score', 'relevance'));
       let m = allQrels.get(q);
       if (!m) allQrels.set(q, (m = new Map()));
-      m.set(d, Math.trunc(s));
+      const prev = m.get(d);
+      if (prev !== undefined && prev !== s) {
+        if (conflicts++ === 0) conflictExample = `${JSON.stringify(q)}/${JSON.stringify(d)}: ${prev} then ${s}${r.line !== undefined ? ` (line ${r.line})` : ''}`;
+      }
+      m.set(d, s);
     }
+    if (conflicts > 0)
+      opts.warn?.(
+        `${qrelsFound.files.join(', ')}: ${conflicts} (query, document) pair${conflicts === 1 ? ' is' : 's are'} judged again with a different score; the last one counts (as in mteb), e.g. ${conflictExample}`,
+      );
 
     const queriesFound = findSplit(source, [`${p}queries`, `${p}query`], split, { anySplit: true, what: 'queries', task });
     const queries = new Map<string, string>();
+    let dupQueries = 0;
+    let dupQueryExample = '';
     const queryIds = limit === Infinity ? new Set<string>() : null;
     for await (const r of rowsOf(source, queriesFound)) {
       const id = idOf(column(r, '_id', 'id'));
@@ -104,9 +118,15 @@ export function loadRetrievalSplit(
       if (!allQrels.has(id)) continue;
       const t = column(r, 'text');
       if (typeof t !== 'string' && !(Array.isArray(t) && t.every((x) => typeof x === 'string'))) throw badValue(r, 'text', 'a string', t);
+      const before = queries.get(id);
+      if (before !== undefined && JSON.stringify(before) !== JSON.stringify(t) && dupQueries++ === 0) dupQueryExample = id;
       queries.set(id, t as string);
       if (queries.size >= limit) break;
     }
+    if (dupQueries > 0)
+      opts.warn?.(
+        `${queriesFound.files.join(', ')}: ${dupQueries} query id${dupQueries === 1 ? ' appears' : 's appear'} again with a different text; the last one is used (as in mteb), e.g. ${JSON.stringify(dupQueryExample)}`,
+      );
     if (queries.size === 0)
       throw new MtebError('E_BAD_VALUE', `no query of ${queriesFound.files.join(', ')} has qrels in ${qrelsFound.files.join(', ')} (ids differ?)`, {
         file: source.root,
@@ -138,6 +158,8 @@ export function loadRetrievalSplit(
     let extra = limit === Infinity ? 0 : LIMIT_DISTRACTORS_PER_QUERY * queries.size;
     const corpusFound = findSplit(source, [`${p}corpus`], split, { anySplit: true, what: 'corpus', task });
     const corpus = new Map<string, CorpusDoc>();
+    let dupDocs = 0;
+    let dupDocExample = '';
     for await (const r of rowsOf(source, corpusFound)) {
       const id = idOf(column(r, '_id', 'id'));
       if (needed && !needed.has(id)) {
@@ -145,8 +167,15 @@ export function loadRetrievalSplit(
         extra--;
       }
       const title = r.row.title;
-      corpus.set(id, { title: title === undefined || title === null ? '' : str(r, 'title'), text: str(r, 'text') });
+      const doc = { title: title === undefined || title === null ? '' : str(r, 'title'), text: str(r, 'text') };
+      const before = corpus.get(id);
+      if (before && (before.title !== doc.title || before.text !== doc.text) && dupDocs++ === 0) dupDocExample = id;
+      corpus.set(id, doc);
     }
+    if (dupDocs > 0)
+      opts.warn?.(
+        `${corpusFound.files.join(', ')}: ${dupDocs} document id${dupDocs === 1 ? ' appears' : 's appear'} again with a different title or text; the last one is used (as in mteb), e.g. ${JSON.stringify(dupDocExample)}`,
+      );
     const qrelsFiles = qrelsFound.files.join(', ');
     if (queryIds) checkJudgedQueries(allQrels, queryIds, spacedQueries, qrelsFiles, opts.warn);
     checkJudgedDocs(qrels, corpus, spacedDocs, qrelsFiles, opts.warn);

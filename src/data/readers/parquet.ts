@@ -2,6 +2,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type Com
 import * as zlib from 'node:zlib';
 import { MtebError } from '../../core/errors.js';
 import type { LocatedRow, Row } from './rows.js';
+import { wrapIoError } from './lines.js';
 
 /**
  * INT64 columns arrive as BigInt; labels/scores/ids fit in a double, so convert (recursively for lists). Values
@@ -38,7 +39,7 @@ export async function* readParquetRows(file: string, columns?: string[]): AsyncG
     metadata = await parquetMetadataAsync(buf);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'ENOENT') throw new MtebError('E_FILE_MISSING', 'file not found', { file }, { cause: e });
+    if (typeof err?.code === 'string' && err.code.startsWith('E')) throw wrapIoError(e, file);
     throw new MtebError('E_PARSE', `not a readable parquet file: ${err?.message ?? String(e)}`, { file }, { cause: e });
   }
   let start = 0;

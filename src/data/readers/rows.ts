@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { MtebError } from '../../core/errors.js';
 import { jsonErrorOffset, lineAt } from '../../registry/json-file.js';
-import { readLines, readText } from './lines.js';
+import { readLines, readText, type LineReadOptions } from './lines.js';
 import { readParquetRows } from './parquet.js';
 import { readTsvRows } from './tsv.js';
 
@@ -30,9 +30,9 @@ function parseError(file: string, line: number | undefined, e: unknown, what = '
 }
 
 /** JSON lines, streamed; blank lines are skipped; each line must be an object. */
-async function* jsonLines(file: string): AsyncGenerator<LocatedRow> {
+async function* jsonLines(file: string, opts: LineReadOptions): AsyncGenerator<LocatedRow> {
   let index = 0;
-  for await (const { text, line } of readLines(file)) {
+  for await (const { text, line } of readLines(file, opts)) {
     if (!text.trim()) continue;
     let v: unknown;
     try {
@@ -94,12 +94,12 @@ async function* jsonDocument(file: string): AsyncGenerator<LocatedRow> {
 }
 
 /** Rows of any supported data file, streamed where the format allows (jsonl, tsv, parquet row groups). */
-export function readRows(file: string, opts: { columns?: string[] } = {}): AsyncGenerator<LocatedRow> {
+export function readRows(file: string, opts: { columns?: string[] } & LineReadOptions = {}): AsyncGenerator<LocatedRow> {
   const ext = dataExtension(file);
   switch (ext) {
     case 'jsonl':
     case 'jsonl.gz':
-      return jsonLines(file);
+      return jsonLines(file, opts);
     case 'json':
     case 'json.gz':
       return jsonDocument(file);
@@ -107,9 +107,9 @@ export function readRows(file: string, opts: { columns?: string[] } = {}): Async
       return readParquetRows(file, opts.columns);
     case 'tsv':
     case 'tsv.gz':
-      return readTsvRows(file, '\t');
+      return readTsvRows(file, '\t', opts);
     case 'csv':
-      return readTsvRows(file, ',');
+      return readTsvRows(file, ',', opts);
     default:
       throw new MtebError('E_PARSE', `unsupported data file type (supported: ${DATA_EXTENSIONS.join(', ')})`, { file });
   }

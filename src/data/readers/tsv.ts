@@ -1,5 +1,5 @@
 import { MtebError } from '../../core/errors.js';
-import { readLines } from './lines.js';
+import { readLines, type LineReadOptions } from './lines.js';
 import type { LocatedRow } from './rows.js';
 
 const QREL_HEADER = ['query-id', 'corpus-id', 'score'];
@@ -8,10 +8,10 @@ const QREL_HEADER = ['query-id', 'corpus-id', 'score'];
  * Delimited text with a header row (BEIR qrels: `query-id corpus-id score`). Headerless qrels are accepted too:
  * 3 columns = query-id corpus-id score, 4 columns = TREC `qid iter docid rel`. Values stay strings.
  */
-export async function* readTsvRows(file: string, sep: string): AsyncGenerator<LocatedRow> {
+export async function* readTsvRows(file: string, sep: string, opts: LineReadOptions = {}): AsyncGenerator<LocatedRow> {
   let header: string[] | null = null;
   let index = 0;
-  for await (const { text, line } of readLines(file)) {
+  for await (const { text, line } of readLines(file, opts)) {
     if (!text.trim()) continue;
     let cells = text.split(sep);
     if (cells.length === 1 && sep === '\t') cells = text.trim().split(/\s+/);

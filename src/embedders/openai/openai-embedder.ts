@@ -3,6 +3,10 @@ import { MtebError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { postJson, TransientError } from './http.js';
 import { parseOpenAISpec, redactUrl } from './spec.js';
+import { redact, redactAndTruncate, registerSecret } from '../../util/redact.js';
+import { enumOption } from '../spec-options.js';
+import { checkVector, responseOrder } from '../vector-check.js';
+import { checkSegment } from '../../util/safe-path.js';
 
 export interface OpenAIEmbedderOptions {
   model?: string;
@@ -51,7 +55,7 @@ function intParam(p: URLSearchParams, key: string, spec: string): number | undef
   const v = p.get(key);
   if (v === null) return undefined;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new MtebError('E_MODEL_SPEC', `option ${key}=${v} must be a non-negative integer`, { field: key, file: redactUrl(spec) });
+  if (!Number.isInteger(n) || n < 0) throw new MtebError('E_MODEL_SPEC', `option ${key}=${v} must be a non-negative integer`, { field: key, file: redact(spec) });
   return n;
 }
 
@@ -76,12 +80,24 @@ export function createOpenAIEmbedder(spec: string, opts: OpenAIEmbedderOptions =
     template: opts.template ?? p.get('template') ?? undefined,
     queryTemplate: opts.queryTemplate ?? p.get('query_template') ?? undefined,
     passageTemplate: opts.passageTemplate ?? p.get('passage_template') ?? undefined,
-    encoding: opts.encoding ?? ((p.get('encoding') as 'float' | 'base64' | null) ?? undefined),
-    extensionFields:
-      opts.extensionFields ??
-      (p.has('ext') ? (p.get('ext') === 'none' ? [] : (p.get('ext')!.split(',') as ('instruction' | 'input_type')[])) : undefined),
+    encoding: opts.encoding ?? enumOption(p, 'encoding', ['float', 'base64'] as const, spec),
+    extensionFields: opts.extensionFields ?? extOption(p, spec),
+    // Part of the fingerprint, hence of the embedding cache's key: a new checkpoint served under the same
+    // name with a new ?revision= never gets the old one's cached vectors.
+    revision: opts.revision ?? p.get('revision') ?? undefined,
   };
   return new OpenAIEmbedder(parsed.endpoints, o);
+}
+
+function extOption(p: URLSearchParams, spec: string): ('instruction' | 'input_type')[] | undefined {
+  const v = p.get('ext');
+  if (v === null) return undefined;
+  if (v === 'none') return [];
+  const fields = v.split(',');
+  for (const f of fields)
+    if (f !== 'instruction' && f !== 'input_type')
+      throw new MtebError('E_MODEL_SPEC', `option ext=${v}: "${f}" is not one of instruction, input_type (or ext=none)`, { field: 'ext', file: redact(spec) });
+  return fields as ('instruction' | 'input_type')[];
 }
 
 /**
@@ -113,6 +129,9 @@ class OpenAIEmbedder implements Embedder {
       throw new MtebError('E_MODEL_SPEC', `environment variable ${envName} (named by --api-key-env) is not set`, { field: 'api_key_env' });
     }
     this.apiKey = process.env[envName] || undefined;
+    registerSecret(this.apiKey);
+    // ?revision= becomes a folder of the results: the one path check refuses `..`, `/` and the like up front.
+    if (o.revision !== undefined) checkSegment('revision', o.revision);
   }
 
   /** 0 until known: from the `dim` option or the first response. */
@@ -228,7 +247,7 @@ class OpenAIEmbedder implements Embedder {
         }
       } catch (e) {
         if (!(e instanceof TransientError)) throw e;
-        lastProblem = `${redactUrl(url)}: ${e.message}`;
+        lastProblem = `${redactUrl(url)}: ${redact(e.message)}`;
       }
       if (attempt >= maxRetries) {
         throw new MtebError('E_NETWORK', `embedding request failed after ${attempt + 1} tries; last: ${lastProblem}`, { field: 'openai' });
@@ -242,7 +261,11 @@ class OpenAIEmbedder implements Embedder {
     }
   }
 
-  /** Vectors in input order, or null for a garbled body (retried); wrong dims or NaN are hard errors. */
+  /**
+   * Vectors in input order, or null for a garbled body (unparsable JSON or no `data` list: retried). A parsed
+   * response with the wrong count, a bad `index` or a value that is not a finite number is a hard error
+   * (vector-check.ts), never a silent 0 or 1.
+   */
   private parse(text: string, n: number, url: string): Float32Array[] | null {
     let json: any;
     try {
@@ -250,38 +273,31 @@ class OpenAIEmbedder implements Embedder {
     } catch {
       return null;
     }
-    if (!json || !Array.isArray(json.data) || json.data.length !== n) return null;
+    if (!json || typeof json !== 'object' || !Array.isArray(json.data)) return null;
+    const source = redactUrl(url);
+    const order = responseOrder(json.data, n, { source, location: { field: 'openai' } });
     const out: Float32Array[] = new Array(n);
     for (let r = 0; r < n; r++) {
       const item = json.data[r];
-      const idx = typeof item?.index === 'number' ? item.index : r;
-      if (!Number.isInteger(idx) || idx < 0 || idx >= n || out[idx]) return null;
-      let v: Float32Array;
-      if (typeof item.embedding === 'string') {
-        const buf = Buffer.from(item.embedding, 'base64');
-        if (buf.length % 4) return null;
-        v = new Float32Array(buf.length / 4);
+      let raw: unknown = item !== null && typeof item === 'object' ? item.embedding : item;
+      if (typeof raw === 'string') {
+        const buf = Buffer.from(raw, 'base64');
+        if (buf.length % 4 || buf.length === 0)
+          throw new MtebError('E_EMBEDDING_DIM', `${source} gave a base64 embedding of ${buf.length} bytes for item ${r}, not whole float32 values`, { field: 'openai' });
+        const v = new Float32Array(buf.length / 4);
         for (let j = 0; j < v.length; j++) v[j] = buf.readFloatLE(j * 4);
-      } else if (Array.isArray(item.embedding)) {
-        v = Float32Array.from(item.embedding as number[]);
-      } else return null;
+        raw = v;
+      }
+      const v = checkVector(raw, this.dim || undefined, { source, which: `item ${r} of the response (text #${order[r]})`, location: { field: 'openai' } });
       if (!this.dim) this.dim = v.length;
-      if (v.length !== this.dim) {
-        throw new MtebError('E_EMBEDDING_DIM', `${redactUrl(url)} returned a ${v.length}-dim vector, expected ${this.dim}`, { field: 'openai' });
-      }
-      for (let j = 0; j < v.length; j++) {
-        if (!Number.isFinite(v[j])) throw new MtebError('E_EMBEDDING_NAN', `${redactUrl(url)} returned a non-finite value`, { field: 'openai' });
-      }
-      out[idx] = v;
+      out[order[r]] = v;
     }
     return out;
   }
 
-  /** A short excerpt of a server's error body, with the API key blanked should the server echo it. */
+  /** A short excerpt of a server's error body: redacted (an echoed API key included) before it is cut. */
   private snippet(body: string): string {
-    let s = body.slice(0, 200).replace(/\s+/g, ' ');
-    if (this.apiKey) s = s.split(this.apiKey).join('***');
-    return s;
+    return redactAndTruncate(body, 200, this.apiKey ? [this.apiKey] : []);
   }
 }
 

@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { Embedder, EmbedOptions, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
+import { readLines, wrapIoError, type LineReadOptions } from '../../data/readers/lines.js';
+import { checkVector } from '../vector-check.js';
 
 interface Entry {
   vector: Float32Array;
@@ -36,42 +37,53 @@ export class PrecomputedEmbedder implements Embedder {
     this.fingerprint = `precomputed:${path.resolve(file)}:${st.size}:${Math.round(st.mtimeMs)}`;
   }
 
-  static async load(file: string): Promise<PrecomputedEmbedder> {
+  static async load(file: string, opts: LineReadOptions = {}): Promise<PrecomputedEmbedder> {
     if (!existsSync(file)) throw new MtebError('E_FILE_MISSING', 'precomputed embeddings file not found', { file });
+    if (statSync(file).isDirectory()) throw new MtebError('E_FILE_MISSING', 'is a folder, expected a precomputed embeddings file', { file });
     const entries = new Map<string, Entry>();
     const state = { dim: -1 };
-    const add = (text: unknown, emb: ArrayLike<number> | null | undefined, role: unknown, instr: unknown, line: number) => {
+    const add = (text: unknown, emb: unknown, role: unknown, instr: unknown, line: number) => {
       if (typeof text !== 'string') throw new MtebError('E_COLUMN_MISSING', 'expected a string "text"', { file, line, field: 'text' });
-      if (!emb || typeof emb.length !== 'number') throw new MtebError('E_COLUMN_MISSING', 'expected an "embedding" array', { file, line, field: 'embedding' });
-      if (state.dim < 0) state.dim = emb.length;
-      if (emb.length !== state.dim)
-        throw new MtebError('E_EMBEDDING_DIM', `embedding has ${emb.length} values, expected ${state.dim} (the first line's dimension)`, { file, line, field: 'embedding' });
-      const v = Float32Array.from(emb);
-      for (let j = 0; j < v.length; j++) {
-        if (!Number.isFinite(v[j]) || typeof emb[j] !== 'number')
-          throw new MtebError('E_EMBEDDING_NAN', `embedding value ${j} is ${String(emb[j])}, not a finite number`, { file, line, field: 'embedding' });
-      }
+      if (emb === undefined || emb === null) throw new MtebError('E_COLUMN_MISSING', 'expected an "embedding" array', { file, line, field: 'embedding' });
+      // The shared vector check (numbers only, finite as float32, the first row's dimension).
+      const v = checkVector(emb, state.dim < 0 ? undefined : state.dim, {
+        source: 'the file',
+        which: state.dim < 0 ? 'this embedding' : "this embedding (the first row's dimension)",
+        location: { file, line, field: 'embedding' },
+      });
+      if (state.dim < 0) state.dim = v.length;
       const r = role === undefined || role === null ? ANY : String(role);
       const ins = instr === undefined || instr === null ? ANY : String(instr);
       entries.set(key(r, ins, text), { vector: v });
     };
     if (/\.(arrow|feather|ipc)$/i.test(file)) {
-      const table = tableFromIPC(readFileSync(file));
+      let table: ReturnType<typeof tableFromIPC>;
+      try {
+        table = tableFromIPC(readFileSync(file));
+        // Decoding is lazy: touch every batch now, so a truncated or corrupt file fails here, typed.
+        void table.numRows;
+        if (table.batches.length === 0 && table.schema.fields.length === 0) throw new Error('no Arrow IPC schema or record batch');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException)?.code) throw wrapIoError(e, file);
+        throw new MtebError('E_PARSE', `not a readable Arrow IPC file (truncated or corrupt?): ${(e as Error)?.message ?? String(e)}`, { file }, { cause: e });
+      }
       const texts = table.getChild('text');
       const embs = table.getChild('embedding');
       if (!texts) throw new MtebError('E_COLUMN_MISSING', 'Arrow file has no "text" column', { file, field: 'text' });
       if (!embs) throw new MtebError('E_COLUMN_MISSING', 'Arrow file has no "embedding" column', { file, field: 'embedding' });
       const roles = table.getChild('role');
       const instrs = table.getChild('instruction');
-      for (let i = 0; i < table.numRows; i++) {
-        const e = embs.get(i);
-        add(texts.get(i), e ? (e.toArray() as ArrayLike<number>) : null, roles?.get(i), instrs?.get(i), i + 1);
+      try {
+        for (let i = 0; i < table.numRows; i++) {
+          const e = embs.get(i);
+          add(texts.get(i), e ? e.toArray() : null, roles?.get(i), instrs?.get(i), i + 1);
+        }
+      } catch (e) {
+        if (e instanceof MtebError) throw e;
+        throw new MtebError('E_PARSE', `cannot decode the Arrow IPC file (truncated or corrupt?): ${(e as Error)?.message ?? String(e)}`, { file }, { cause: e });
       }
     } else {
-      const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
-      let line = 0;
-      for await (const raw of rl) {
-        line++;
+      for await (const { text: raw, line } of readLines(file, opts)) {
         if (!raw.trim()) continue;
         let obj: any;
         try {
@@ -80,10 +92,7 @@ export class PrecomputedEmbedder implements Embedder {
           throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file, line });
         }
         if (obj === null || typeof obj !== 'object') throw new MtebError('E_PARSE', 'expected a JSON object per line', { file, line });
-        const emb = obj.embedding;
-        if (Array.isArray(emb) && emb.some((x: unknown) => x === null))
-          throw new MtebError('E_EMBEDDING_NAN', 'embedding contains null (NaN written as JSON?)', { file, line, field: 'embedding' });
-        add(obj.text, emb, obj.role, obj.instruction, line);
+        add(obj.text, obj.embedding, obj.role, obj.instruction, line);
       }
     }
     if (state.dim < 0) throw new MtebError('E_PARSE', 'precomputed embeddings file holds no vectors', { file });

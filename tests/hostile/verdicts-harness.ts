@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The real CLI entry point in-process: its own error mapping (MtebError -> 2, anything else -> 3 with a stack),
+ * so a crash fails a test that expects 2. stdout/stderr are captured for the duration of the call.
+ */
+export async function runMain(argv: string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const out = process.stdout.write;
+  const err = process.stderr.write;
+  (process.stdout as any).write = (s: string | Uint8Array) => ((stdout += String(s)), true);
+  (process.stderr as any).write = (s: string | Uint8Array) => ((stderr += String(s)), true);
+  let code: number;
+  try {
+    code = await main(argv);
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  return { code, stdout, stderr };
+}
+
+/** path -> kind + size + sha256 of every file and folder under `root`, except those under `skip`. */
+export function snapshot(root: string, skip: string[] = []): Map<string, string> {
+  const seen = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      if (skip.some((s) => p === s || p.startsWith(s + path.sep))) continue;
+      const st = lstatSync(p);
+      if (st.isDirectory()) {
+        seen.set(p, `dir ${st.mode}`);
+        try {
+          walk(p);
+        } catch {
+          seen.set(p, `unreadable dir ${st.mode}`);
+        }
+      } else {
+        let digest = 'unreadable';
+        try {
+          digest = createHash('sha256').update(readFileSync(p)).digest('hex');
+        } catch {
+          /* a file made unreadable on purpose: mode and size still count */
+        }
+        seen.set(p, `file ${st.mode} ${st.size} ${st.mtimeMs} ${digest}`);
+      }
+    }
+  };
+  walk(root);
+  return seen;
+}
+
+/** One `mteb-ts run -b demo` (hash embedder, 8 tasks) in a temp folder; copied per test case. */
+let demo: string | undefined;
+export async function demoRun(): Promise<string> {
+  if (demo && existsSync(demo)) return demo;
+  const dir = mkdtempSync(path.join(tmpdir(), 'hostile-demo-'));
+  const r = await runMain(['run', '-m', 'hash:32', '-b', 'demo', '-o', dir, '--cache-dir', 'none', '-q', '--model-name', 'acme/m', '--model-revision', 'r1']);
+  if (r.code !== 0) throw new Error(`demo run failed (${r.code}): ${r.stderr}`);
+  demo = path.join(dir, 'acme__m');
+  return demo;
+}
+
+/** A case folder: `baseline/acme__m/r1` and `candidate/acme__m/r1` copies of the demo run, and an empty `out/`. */
+export async function caseFolders(): Promise<{ root: string; baseline: string; candidate: string; out: string; candRev: string }> {
+  const src = await demoRun();
+  const root = mkdtempSync(path.join(tmpdir(), 'hostile-case-'));
+  const baseline = path.join(root, 'baseline', 'acme__m');
+  const candidate = path.join(root, 'candidate', 'acme__m');
+  cpSync(src, baseline, { recursive: true });
+  cpSync(src, candidate, { recursive: true });
+  const out = path.join(root, 'out');
+  mkdirSync(out);
+  return { root, baseline, candidate, out, candRev: path.join(candidate, 'r1') };
+}
