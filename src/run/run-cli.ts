@@ -14,6 +14,7 @@ import { parseShard } from './shard.js';
 import { mergeShards } from './merge.js';
 import { ENGINE_NAMES, type EngineName } from '../search/score-engine.js';
 import { loadCblas } from '../search/blas/cblas.js';
+import { redact } from '../util/redact.js';
 
 export interface RunCliArgs {
   model: string;
@@ -129,7 +130,7 @@ export function checkSearchEngine(a: RunCliArgs): void {
 export async function runFromCli(a: RunCliArgs): Promise<number> {
   validateRunArgs(a);
   checkSearchEngine(a);
-  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
+  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${redact(m)}\n`));
   const shard = a.shard ? { ...parseShard(a.shard), chunkRows: a.shardChunkRows } : undefined;
   const { embedder } = await openModel(a.model, a);
   const progress = a.quiet ? silentProgress : new StderrProgress();
@@ -149,7 +150,7 @@ export async function runFromCli(a: RunCliArgs): Promise<number> {
       search: searchConfig(a),
       sklearn: a.sklearn,
       progress,
-      log: (l) => process.stderr.write(l + '\n'),
+      log: (l) => process.stderr.write(redact(l) + '\n'),
       shard,
       savePredictions: a.savePredictions,
     });
@@ -165,7 +166,7 @@ export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<
   validateRunArgs(a);
   checkSearchEngine(a);
   if (!(Number.isInteger(a.shards) && a.shards > 0)) throw new MtebError('E_USAGE', `--shards must be a positive integer, got ${a.shards}`, { field: 'shards' });
-  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${m}\n`));
+  const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${redact(m)}\n`));
   const { embedder } = await openModel(a.model, a);
   try {
     const summary = await mergeShards({
@@ -181,7 +182,7 @@ export async function mergeFromCli(a: RunCliArgs & { shards: number }): Promise<
       search: searchConfig(a),
       sklearn: a.sklearn,
       progress: a.quiet ? silentProgress : new StderrProgress(),
-      log: (l) => process.stderr.write(l + '\n'),
+      log: (l) => process.stderr.write(redact(l) + '\n'),
       savePredictions: a.savePredictions,
     });
     process.stdout.write(`merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates\n`);

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import type { RunSummary } from './runner.js';
+import { redact } from '../util/redact.js';
 
 const MAX_ERROR = 100;
 
@@ -11,7 +12,9 @@ export function renderRunSummary(s: RunSummary): string {
   const t = new Table({ head: ['Task', 'Status', 'Main score', 'Seconds'], style: { head: [], border: [] } });
   for (const o of s.outcomes) {
     if (o.status === 'failed') {
-      const e = o.error.length > MAX_ERROR ? `${o.error.slice(0, MAX_ERROR - 1)}…` : o.error;
+      // Redacted before it is shortened, so a secret cannot leak in part across the cut.
+      const full = redact(o.error);
+      const e = full.length > MAX_ERROR ? `${full.slice(0, MAX_ERROR - 1)}…` : full;
       t.push([o.task, 'FAILED', e, o.seconds.toFixed(1)]);
     } else if (o.status === 'deferred') t.push([o.task, 'deferred', o.note, o.seconds.toFixed(1)]);
     else t.push([o.task, o.status, o.mainScore === null ? '-' : (o.mainScore * 100).toFixed(2), o.seconds.toFixed(1)]);
@@ -20,5 +23,5 @@ export function renderRunSummary(s: RunSummary): string {
   const parts = [`${count('done')} done`, `${count('skipped')} skipped`];
   if (count('deferred')) parts.push(`${count('deferred')} deferred`);
   parts.push(`${count('failed')} failed`);
-  return `${s.model} @ ${s.revision} -> ${s.outputDir}\n${t.toString()}\n${parts.join(', ')}`;
+  return redact(`${s.model} @ ${s.revision} -> ${s.outputDir}\n${t.toString()}\n${parts.join(', ')}`);
 }

@@ -11,7 +11,8 @@ import { resultPath } from '../../src/output/result-file.js';
 import { createOpenAIEmbedder } from '../../src/embedders/openai/index.js';
 import { resolveEmbedder } from '../../src/embedders/resolve.js';
 import { namespaceInfo, namespaceKey } from '../../src/cache/keys.js';
-import { MtebError } from '../../src/core/errors.js';
+import { MtebError, formatError } from '../../src/core/errors.js';
+import { renderRunSummary } from '../../src/run/summary-table.js';
 import { REPO_ROOT } from '../../src/registry/index.js';
 import { goodData, responseBody, snapshotTree, startFakeEmbeddingServer } from './inputs-server.js';
 
@@ -200,5 +201,17 @@ describe('hostile names never write outside the output folder', () => {
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBe(3);
     expect(snapshotTree(parent).filter((l) => !l.startsWith('a/out/'))).toEqual(before);
+  });
+});
+
+describe('every error line and the run summary are redacted', () => {
+  test('formatError and the end-of-run table mask a URL password, a key parameter and a bearer token', () => {
+    const msg = 'request to https://bob:hunter22@host:8000/v1/embeddings?api_key=sk-12345678 failed: Authorization: Bearer abcdefgh12345';
+    const line = formatError(new MtebError('E_NETWORK', msg, { task: 'DemoSTS' }));
+    expect(line).toBe('error[E_NETWORK] task DemoSTS: request to https://***@host:8000/v1/embeddings?api_key=*** failed: Authorization: Bearer ***');
+    expect(formatError(new Error(msg))).not.toMatch(/hunter22|sk-12345678|abcdefgh12345/);
+    const table = renderRunSummary({ model: 'https://u:pw123456@h', revision: 'r', outputDir: 'out', outcomes: [{ task: 'DemoSTS', status: 'failed', seconds: 1, error: line.replace(/\*\*\*/g, 'x') + ' ' + msg }] } as never);
+    expect(table).not.toMatch(/hunter22|sk-12345678|abcdefgh12345|pw123456/);
+    expect(table).toContain('FAILED');
   });
 });
