@@ -114,11 +114,32 @@ export class ExactSearch implements SearchBackend {
         await scorer.scoreBatch(queries.data.subarray(qs * dim, (qs + m) * dim), m, rows, starts, counts, canon);
         stats.rescored += total;
         for (let i = 0; i < m; i++) {
-          const order = orderByScore(canon, starts[i], counts[i]);
-          const ids = order.map((c) => superIds[rows[starts[i] + c]]);
-          const scores = order.map((c) => canon[starts[i] + c]);
-          best[qs + i].merge(ids, scores, ids.length);
-          pending[qs + i].clear();
+          const p = pending[qs + i];
+          // Pending holds one run per provider chunk in engine order (best first), which the canonical order
+          // follows but for near-ties: each run is put in canonical order by insertion sort (linear when
+          // nearly sorted) and merged on its own; a run that is far from sorted (a rescanned row) is sorted.
+          let a = 0;
+          while (a < counts[i]) {
+            let b = a + 1;
+            while (b < counts[i] && !(p.vals[b] > p.vals[b - 1])) b++;
+            const n = b - a;
+            const ids = new Array<string>(n);
+            const scores = new Float64Array(n);
+            for (let c = 0; c < n; c++) {
+              ids[c] = superIds[rows[starts[i] + a + c]];
+              scores[c] = canon[starts[i] + a + c];
+            }
+            if (!insertionSortByScore(ids, scores, n, 4 * n + 64)) {
+              const order = orderByScore(canon, starts[i] + a, n);
+              for (let c = 0; c < n; c++) {
+                ids[c] = superIds[rows[starts[i] + a + order[c]]];
+                scores[c] = canon[starts[i] + a + order[c]];
+              }
+            }
+            best[qs + i].merge(ids, scores, n);
+            a = b;
+          }
+          p.clear();
         }
       }
       stats.rescoreSeconds += (performance.now() - tr) / 1000;
@@ -224,6 +245,29 @@ export class ExactSearch implements SearchBackend {
     await this.engine?.close();
     this.engine = undefined;
   }
+}
+
+/**
+ * Sorts by score descending in place with at most `budget` element moves; false (order undefined, the caller
+ * sorts another way) when the input was further from sorted than that.
+ */
+function insertionSortByScore(ids: string[], scores: Float64Array, n: number, budget: number): boolean {
+  let moves = 0;
+  for (let a = 1; a < n; a++) {
+    const s = scores[a];
+    if (!(s > scores[a - 1])) continue;
+    const id = ids[a];
+    let b = a - 1;
+    while (b >= 0 && scores[b] < s) {
+      scores[b + 1] = scores[b];
+      ids[b + 1] = ids[b];
+      b--;
+      if (++moves > budget) return false;
+    }
+    scores[b + 1] = s;
+    ids[b + 1] = id;
+  }
+  return true;
 }
 
 /**
