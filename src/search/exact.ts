@@ -184,7 +184,7 @@ export class ExactSearch implements SearchBackend {
             const d = engineErrorBound(dim, sim, qNorms[qs + i], superNorm);
             delta[i] = Number.isFinite(d) ? d : Infinity;
             // Below this engine score nothing can enter: the ranked k-th canonical − δ, or the pending line.
-            floors[i] = f32AtMost(Math.max(best[qs + i].floor() - delta[i], pending[qs + i].cut));
+            floors[i] = f32AtMost(pending[qs + i].line(2 * delta[i], best[qs + i].floor() - delta[i]));
           }
           const { values, indices } = await engine.topk(qSlice, m, kk, floors);
           let full: Float32Array | undefined;

@@ -10,7 +10,10 @@ export class Pending {
   rows = new Int32Array(64);
   vals = new Float32Array(64);
   n = 0;
+  /** Engine scores below this cannot enter (see `line`). */
   cut = -Infinity;
+  /** The k-th largest engine score held when last pruned (−Infinity before k are held). */
+  ek = -Infinity;
 
   add(row: number, val: number): void {
     if (val < this.cut) return;
@@ -42,13 +45,13 @@ export class Pending {
    * entries below it. `scratch` needs room for n values.
    */
   prune(k: number, twoDelta: number, rankedLine: number, scratch: Float64Array): void {
-    let cut = Math.max(this.cut, rankedLine);
     if (this.n >= k) {
       for (let r = 0; r < this.n; r++) scratch[r] = this.vals[r];
       const ek = kthLargest(scratch, this.n, k);
-      if (ek - twoDelta > cut) cut = ek - twoDelta;
+      if (ek > this.ek) this.ek = ek;
     }
-    this.cut = cut;
+    this.line(twoDelta, rankedLine);
+    const cut = this.cut;
     let w = 0;
     for (let r = 0; r < this.n; r++) {
       if (this.vals[r] < cut) continue;
@@ -58,9 +61,21 @@ export class Pending {
     this.n = w;
   }
 
+  /**
+   * Sets `cut` = max(rankedLine, ek − twoDelta) for the current bound. The bound can grow between chunks (dot
+   * products: a chunk with larger norms), so the cut is recomputed, never kept, when it changes: entries
+   * dropped earlier stay out rightly (their own errors were within the smaller bound), later ones get the
+   * larger margin.
+   */
+  line(twoDelta: number, rankedLine: number): number {
+    this.cut = Math.max(rankedLine, this.ek - twoDelta);
+    return this.cut;
+  }
+
   clear(): void {
     this.n = 0;
     this.cut = -Infinity;
+    this.ek = -Infinity;
   }
 }
 

@@ -230,3 +230,28 @@ describe('coalescing chunks for rescoring', () => {
     expect(got.diagnostics?.coalescedChunks).toBe(0);
   });
 });
+
+describe('dot products whose error bound grows between chunks', () => {
+  test('a later chunk of large-norm documents (a wider bound) still gives the canonical top-k under every order', async () => {
+    const dim = 100;
+    const r = (await import('./helpers.js')).rng(77);
+    const q = { rows: 4, dim, data: Float32Array.from({ length: 4 * dim }, () => Math.fround(r() * 2 - 1)) };
+    const n = 1200;
+    const c = new Float32Array(n * dim);
+    for (let j = 0; j < n; j++) {
+      const big = j >= 600; // the second chunk: norms ~1e4, scores of the same size as the first chunk's
+      for (let d = 0; d < dim; d++) {
+        const qd = q.data[(j % 4) * dim + d];
+        c[j * dim + d] = Math.fround(big ? (r() - 0.5) * 2e4 * (d % 2 ? 1 : -1) * 1e-3 + qd * 0.05 + (r() - 0.5) * 1e-6 : qd * 0.05 + (r() - 0.5) * 1e-6);
+      }
+    }
+    const cm = { rows: n, dim, data: c };
+    const ids = Array.from({ length: n }, (_, j) => `g${j}`);
+    const ref = canonicalTopK(q, cm, ids, 40, 'dot');
+    for (const order of ORDERS) {
+      const s = new ExactSearch({ engine: new BlasEngine(orderedCblas(order), 2) });
+      const got = await s.search(q, matrixCorpus(ids, cm, { chunkRows: 600 }), 40, { similarity: 'dot' });
+      expect({ order, ...plain(got) }).toEqual({ order, ...ref });
+    }
+  });
+});

@@ -27,5 +27,10 @@ describe('pending candidates', () => {
     p.add(20, 0.99);
     p.dropFrom(11);
     expect(Array.from(p.rows.subarray(0, p.n))).toEqual([0]);
+    // A larger bound (a later chunk with larger norms) lowers the line; it is never kept from a smaller one.
+    expect(p.ek).toBe(Math.fround(0.8));
+    expect(p.line(0.5, -Infinity)).toBe(Math.fround(0.8) - 0.5);
+    p.add(30, 0.4);
+    expect(p.n).toBe(2);
   });
 });
