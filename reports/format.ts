@@ -1,15 +1,19 @@
-import { npRound } from '../src/leaderboard/round.js';
+import { pyRound } from '../src/leaderboard/round.js';
 import type { TaskRule } from '../src/leaderboard/rules.js';
 
-/** Two decimals as the leaderboard shows them; blank for a missing value. */
+/**
+ * Two decimals as the leaderboard shows them (Python's `round(x, 2)`: half-even on the exact binary value, so
+ * 56.3149… is 56.31 where numpy's multiply-then-round gives 56.32); blank for a missing value.
+ */
 export function fmt(x: number | null | undefined, blank = ''): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return blank;
-  return npRound(x, 2).toFixed(2);
+  return pyRound(x, 2).toFixed(2);
 }
 
 export function fmtDelta(x: number | null | undefined, blank = ''): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return blank;
-  const r = npRound(x, 2);
+  // pyRound is symmetric in sign: a delta and its negation print as the same digits (compare vs gate).
+  const r = pyRound(x, 2);
   return `${r > 0 ? '+' : r < 0 ? '' : '±'}${r.toFixed(2)}`;
 }
 

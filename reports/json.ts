@@ -1,10 +1,10 @@
 import type { Comparison } from '../src/compare/types.js';
 import type { GateVerdict } from '../src/gate/gate.js';
-import { npRound } from '../src/leaderboard/round.js';
+import { pyRound } from '../src/leaderboard/round.js';
 import type { Leaderboard } from '../src/leaderboard/types.js';
 import type { Reporter } from './reporter.js';
 
-const r2 = (x: number | null | undefined) => (x === null || x === undefined ? null : npRound(x, 2));
+const r2 = (x: number | null | undefined) => (x === null || x === undefined ? null : pyRound(x, 2));
 
 /**
  * `{"benchmark", "models": [{"model", "revision", "average", "categories", "tasks", "warnings"}]}`, 0-100 scale.

@@ -2,7 +2,7 @@ import { MtebError } from '../core/errors.js';
 import { buildLeaderboard } from '../leaderboard/build.js';
 import type { BuildOptions } from '../leaderboard/build.js';
 import type { Leaderboard, ModelRow } from '../leaderboard/types.js';
-import { npRound } from '../leaderboard/round.js';
+import { pyRound } from '../leaderboard/round.js';
 import { pairedBootstrap } from './paired-tests.js';
 import { itemSignificance } from './significance.js';
 import type { Provenance } from '../leaderboard/types.js';
@@ -132,13 +132,15 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
     if (tb.provenance) row.candidateProvenance = tb.provenance;
     return row;
   });
-  // Classic tables show averages rounded to 2 decimals; deltas are taken between the numbers readers see.
-  const shown = (x: number | null | undefined) => (x === null || x === undefined ? null : lbA.mode === 'classic' ? npRound(x, 2) : x);
+  // Classic tables show averages rounded to 2 decimals (Python's round). Deltas are taken between the unrounded
+  // means, as the gate takes them, and shown with the same sign-symmetric rounding, so `compare A B` and
+  // `gate --baseline A --candidate B` print the same delta (and swapping the sides only flips its sign).
+  const shown = (x: number | null | undefined) => (x === null || x === undefined ? null : lbA.mode === 'classic' ? pyRound(x, 2) : x);
   const categories: CategoryDelta[] = lbA.categories.map((c) => ({
     category: c,
     baseline: shown(a.categories[c]),
     candidate: shown(b.categories[c]),
-    delta: sub(shown(a.categories[c]), shown(b.categories[c])),
+    delta: sub(a.categories[c], b.categories[c]),
   }));
   const both = tasks.filter((t) => t.delta !== null);
   let common: Comparison['average']['common'] = null;
@@ -170,7 +172,7 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
     candidate: side(b),
     tasks,
     categories,
-    average: { baseline: shown(a.average), candidate: shown(b.average), delta: sub(shown(a.average), shown(b.average)), common },
+    average: { baseline: shown(a.average), candidate: shown(b.average), delta: sub(a.average, b.average), common },
     warnings,
     mismatches,
   };

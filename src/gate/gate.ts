@@ -2,6 +2,7 @@ import type { Comparison, MismatchField, TaskDelta } from '../compare/types.js';
 import { MtebError } from '../core/errors.js';
 import type { ErrorCode, ErrorLocation } from '../core/errors.js';
 import { cleanDelta } from '../compare/compare.js';
+import { pyRound } from '../leaderboard/round.js';
 
 export interface GateRules {
   /** Largest allowed drop (points, 0-100 scale) of any task / category mean / overall mean. */
@@ -95,7 +96,8 @@ export interface GateVerdict {
   comparison: Comparison;
 }
 
-const f2 = (x: number) => x.toFixed(2);
+/** Python's round to 2 decimals (sign-symmetric, as reports/format.ts shows deltas), not toFixed's half-up. */
+const f2 = (x: number) => pyRound(x, 2).toFixed(2);
 
 function taskSignificanceText(t: TaskDelta): string {
   if (!t.significance) return 'significance unknown';

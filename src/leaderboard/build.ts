@@ -6,11 +6,12 @@ import { ResultCache } from './load.js';
 import { CATEGORIES, getBenchmarkRules } from './rules.js';
 import type { BenchmarkRules, Category } from './rules.js';
 import { layerLabel, scoreTask } from './score.js';
-import { orderLayers } from './select.js';
-import type { LayerOrderOptions } from './select.js';
+import { orderLayers, taskOrder } from './select.js';
+import type { LayerOrderOptions, OrderedLayers } from './select.js';
+import type { RuleOptions } from './score.js';
 import type { Leaderboard, ModelRow, TaskScore } from './types.js';
 
-export interface BuildOptions extends LayerOrderOptions {
+export interface BuildOptions extends LayerOrderOptions, RuleOptions {
   benchmark: string | BenchmarkRules;
   /** Progress and the revision chosen per model (stderr in the CLI). */
   log?: (line: string) => void;
@@ -39,9 +40,13 @@ function assignBorda(rows: ModelRow[], taskNames: string[]): void {
   }
 }
 
-function buildRow(model: string, layers: ResultLayer[], revision: string | null, bench: BenchmarkRules, cache: ResultCache): ModelRow {
+function buildRow(ordered: OrderedLayers, sources: string[], bench: BenchmarkRules, cache: ResultCache, opts: BuildOptions): ModelRow {
+  const { model, layers } = ordered;
+  let revision = ordered.revision;
   const fileNotes = new Map<string, string[]>();
-  const ctx = { bench, cache, layers, fileNotes };
+  const order = (task: string) => taskOrder(task, ordered, sources, cache, opts);
+  const rules: RuleOptions = { strict: opts.strict, acceptSplitMislabels: opts.acceptSplitMislabels };
+  const ctx = { bench, cache, layers, order, rules, fileNotes };
   const tasks: Record<string, TaskScore> = {};
   for (const rule of bench.tasks) tasks[rule.name] = scoreTask(rule, ctx);
   const categories: Partial<Record<Category, number | null>> = {};
@@ -62,7 +67,20 @@ function buildRow(model: string, layers: ResultLayer[], revision: string | null,
       } else warnings.push(`${name}: ${note}`);
     }
   }
-  const revLayer = layers.find((l) => l.kind === 'revision');
+  if (ordered.perTask) {
+    // Revisions joined task by task: say which folder gave how many tasks; the row's revision is the main one.
+    const used = new Map<string, number>();
+    for (const t of Object.values(tasks)) {
+      const l = layers.find((x) => x.kind === 'revision' && t.source && t.source.layer.split('+').includes(layerLabel(x)));
+      if (l) used.set(l.name, (used.get(l.name) ?? 0) + 1);
+    }
+    const ranked = [...used].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    if (ranked.length) revision = ranked[0][0];
+    if (ranked.length > 1) {
+      warnings.push(`revisions joined task by task (mteb join_revisions): ${ranked.map(([n, c]) => `${n.slice(0, 8)} ${c} task(s)`).join(', ')}`);
+    }
+  }
+  const revLayer = layers.find((l) => l.kind === 'revision' && l.name === revision) ?? layers.find((l) => l.kind === 'revision');
   let meta: ModelRow['meta'];
   if (revLayer) {
     try {
@@ -124,19 +142,20 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
   for (const [model, all] of byModel) {
     const ordered = orderLayers(model, all, allSources, bench, cache, opts);
     log(`${model}: ${ordered.notes.join('; ') || 'no revision folder'}; sources: ${ordered.layers.map(layerLabel).join(' > ')}`);
-    rows.push(buildRow(model, ordered.layers, ordered.revision, bench, cache));
+    rows.push(buildRow(ordered, allSources, bench, cache, opts));
   }
   // Broken files of every model, including models the ranking below leaves out.
   const unusable = rows.flatMap((r) => r.unusable ?? []);
-  if (bench.mode === 'current') {
-    // mteb's leaderboard drops models with no score at all, and ranks Borda counts with rank(method="min"):
-    // equal counts share the best rank.
-    for (let i = rows.length - 1; i >= 0; i--) {
-      if (!opts.keepUnscored && bench.tasks.every((t) => rows[i].tasks[t.name]?.value === null || rows[i].tasks[t.name] === undefined)) {
-        log(`${rows[i].model}: no task of ${bench.name} scored; left out of the ranking`);
-        rows.splice(i, 1);
-      }
+  // mteb's leaderboard drops models with no score at all (both tables: a model without a single task of the
+  // benchmark is no row); compare/gate keep them (keepUnscored) so a side whose files are all broken is named.
+  for (let i = rows.length - 1; i >= 0; i--) {
+    if (!opts.keepUnscored && bench.tasks.every((t) => rows[i].tasks[t.name]?.value === null || rows[i].tasks[t.name] === undefined)) {
+      log(`${rows[i].model}: no task of ${bench.name} scored; left out of the ${bench.mode === 'current' ? 'ranking' : 'table'}`);
+      rows.splice(i, 1);
     }
+  }
+  if (bench.mode === 'current') {
+    // Borda counts ranked with rank(method="min"): equal counts share the best rank.
     assignBorda(rows, bench.tasks.map((t) => t.name));
     rows.sort((a, b) => b.borda! - a.borda! || a.model.localeCompare(b.model));
     rows.forEach((r, i) => {

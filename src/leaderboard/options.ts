@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { MtebError, formatError } from '../core/errors.js';
 import type { UnusableFile } from './types.js';
 import type { LayerOrderOptions } from './select.js';
+import type { RuleOptions } from './score.js';
 
 /** The options every results-reading command shares (report, compare, gate). */
 export function withSourceOptions(y: Argv): Argv {
@@ -11,6 +12,16 @@ export function withSourceOptions(y: Argv): Argv {
       // Repeat the flag for several (no `array`: a greedy array would swallow the RESULTS positionals).
       type: 'string',
       describe: 'results folder whose files take precedence over the RESULTS folders (repeatable, first wins), or "external" to rank model-card files above revision folders',
+    })
+    .option('strict', {
+      type: 'boolean',
+      default: false,
+      describe: 'stricter than mteb: one revision folder per model (newest complete), v1 Reranking needs "map", CQADupstack forums of one folder only (docs/reports.md)',
+    })
+    .option('accept-split-mislabels', {
+      type: 'boolean',
+      default: false,
+      describe: 'use a file holding only a stand-in split (MSMARCO "test" for "dev"), with a warning; mteb leaves the task blank',
     });
 }
 
@@ -20,8 +31,13 @@ export function list(v: unknown): string[] | undefined {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-export function sourceOptions(args: Record<string, any>): Pick<LayerOrderOptions, 'prefer'> & { benchmark: string } {
-  return { benchmark: String(args.benchmark), prefer: list(args.prefer) };
+export function sourceOptions(args: Record<string, any>): Pick<LayerOrderOptions, 'prefer' | 'strict'> & RuleOptions & { benchmark: string } {
+  return {
+    benchmark: String(args.benchmark),
+    prefer: list(args.prefer),
+    strict: Boolean(args.strict),
+    acceptSplitMislabels: Boolean(args['accept-split-mislabels']),
+  };
 }
 
 export function stderrLog(line: string): void {

@@ -29,6 +29,11 @@ export interface TaskRule {
   subsets: string[];
   /** Metric spellings in order of preference, or 'main_score' for the value the file stores as main score. */
   metric: readonly string[] | 'main_score';
+  /**
+   * Spellings read when none of `metric` is in the file, except under `--strict`: v1 Reranking files written by
+   * mteb >= 2 store `map_at_1000` (their main_score) instead of `map`.
+   */
+  mteb2Metric?: readonly string[];
   /** Metric spellings used when a pre-1.11 file has no main_score (mode 'current'). */
   mainScoreFallback?: readonly string[];
   /** Aggregate task: score = mean of these tasks' scores (CQADupstackRetrieval). */
@@ -97,7 +102,11 @@ export const MTEB_ENG_V1: BenchmarkRules = {
   aliases: ['MTEB(eng, classic)', 'MTEB', 'mteb-eng-v1', 'eng-v1'],
   mode: 'classic',
   splitMislabels: { dev: ['test'] },
-  tasks: registryTaskList('MTEB(eng, v1)').map((t) => ({ ...t, metric: CLASSIC_METRIC[t.category] })),
+  tasks: registryTaskList('MTEB(eng, v1)').map((t) => ({
+    ...t,
+    metric: CLASSIC_METRIC[t.category],
+    ...(t.category === 'Reranking' ? { mteb2Metric: ['map_at_1000'] } : {}),
+  })),
 };
 
 /** The leaderboard inside mteb >= 1.16 for MTEB(eng, v2): main_score as stored. */

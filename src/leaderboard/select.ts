@@ -16,6 +16,11 @@ export interface LayerOrderOptions {
   prefer?: string[];
   /** `REV` for every model, or `org/model=REV`; a prefix of the revision is enough. */
   revision?: string[];
+  /**
+   * `--strict`: the pre-mteb-rules behaviour: one revision folder per model (the newest complete one), instead of
+   * mteb's task-by-task join of all revision folders (see `taskOrder`).
+   */
+  strict?: boolean;
 }
 
 export interface OrderedLayers {
@@ -24,6 +29,11 @@ export interface OrderedLayers {
   layers: ResultLayer[];
   /** How the revision was chosen, for the user. */
   notes: string[];
+  /**
+   * Default rules with several revision folders: every folder stays in `layers` and each task orders them by
+   * mteb's `BenchmarkResults.join_revisions` priority (`taskOrder`). False: `layers` is the order for every task.
+   */
+  perTask: boolean;
 }
 
 function compareVersions(a: string | null, b: string | null): number {
@@ -91,6 +101,10 @@ export function orderLayers(
   } else if (revNames.length === 1) {
     revision = revNames[0];
     notes.push(`revision ${revision} (the only one)`);
+  } else if (revNames.length > 1 && !opts.strict) {
+    // mteb's rule (mteb/results/benchmark_results.py, BenchmarkResults.join_revisions, called by
+    // Benchmark.get_score / BenchmarkResults.to_dataframe): revisions are merged task by task.
+    notes.push(`revisions ${revNames.join(', ')} joined task by task (mteb join_revisions)`);
   } else if (revNames.length > 1) {
     const scored = revNames.map((name) => {
       const ls = all.filter((l) => l.kind === 'revision' && l.name === name);
@@ -108,8 +122,9 @@ export function orderLayers(
     const i = prefer.findIndex((p) => (p === 'external' ? l.kind === 'external' : path.resolve(p) === path.resolve(l.source)));
     return i < 0 ? prefer.length : i;
   };
+  const perTask = revision === null && revNames.length > 1;
   const layers = all
-    .filter((l) => l.kind !== 'revision' || l.name === revision)
+    .filter((l) => l.kind !== 'revision' || perTask || l.name === revision)
     .map((l, i) => ({ l, i }))
     .sort(
       (a, b) =>
@@ -119,5 +134,49 @@ export function orderLayers(
         a.i - b.i,
     )
     .map((x) => x.l);
-  return { model, revision, layers, notes };
+  return { model, revision, layers, notes, perTask };
+}
+
+/**
+ * mteb's per-task priority (mteb/results/benchmark_results.py, `BenchmarkResults.join_revisions`): among the
+ * files of one task, +100 when the file records an `mteb_version`, +10 when its folder is a revision (not
+ * `external` / `no_revision_available`); highest priority first, then highest `mteb_version`. mteb's +1000 for
+ * the model's registered main revision needs mteb's model registry, which we do not have: `--revision` names a
+ * folder instead. mteb leaves ties to pandas' sort order (folder glob order); ours: newer `date`, then folder
+ * kind, then folder name. `--prefer` folders and the RESULTS argument order still come first.
+ */
+export function taskOrder(
+  task: string,
+  ordered: OrderedLayers,
+  sources: string[],
+  cache: ResultCache,
+  opts: LayerOrderOptions,
+): ResultLayer[] {
+  if (!ordered.perTask) return ordered.layers.filter((l) => l.files.has(task));
+  const prefer = opts.prefer ?? [];
+  const preferIndex = (l: ResultLayer) => {
+    const i = prefer.findIndex((p) => (p === 'external' ? l.kind === 'external' : path.resolve(p) === path.resolve(l.source)));
+    return i < 0 ? prefer.length : i;
+  };
+  const keyed = ordered.layers
+    .filter((l) => l.files.has(task))
+    .map((l, i) => {
+      const r = cache.get(l.files.get(task)!, task);
+      const version = r instanceof MtebError ? null : r.mtebVersion;
+      const date = r instanceof MtebError ? 0 : (r.date ?? 0);
+      const priority = (version ? 100 : 0) + (l.kind === 'revision' || l.kind === 'flat' ? 10 : 0);
+      return { l, i, version, date, priority };
+    });
+  keyed.sort(
+    (a, b) =>
+      preferIndex(a.l) - preferIndex(b.l) ||
+      sources.indexOf(a.l.source) - sources.indexOf(b.l.source) ||
+      b.priority - a.priority ||
+      compareVersions(b.version, a.version) ||
+      b.date - a.date ||
+      KIND_RANK[a.l.kind] - KIND_RANK[b.l.kind] ||
+      (a.l.name < b.l.name ? -1 : a.l.name > b.l.name ? 1 : 0) ||
+      a.i - b.i,
+  );
+  return keyed.map((k) => k.l);
 }

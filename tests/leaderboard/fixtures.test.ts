@@ -8,7 +8,8 @@ import { benchmarkScoring, getBenchmark } from '../../src/registry/index.js';
 const F = 'fixtures/results/formats/acme__legacy-model';
 
 describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/formats)', () => {
-  const lb = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)' });
+  // --accept-split-mislabels: the external MSMARCO file has only "test" (mteb's rule, the default, leaves it blank).
+  const lb = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)', acceptSplitMislabels: true });
   const m = lb.models[0];
   const v = (t: string) => m.tasks[t].value;
   test('values x100 rounded to 2 decimals from the leaderboard metric of each format', () => {
@@ -45,6 +46,14 @@ describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/form
     expect(m.rank).toBeNull();
     expect(m.warnings[0]).toMatch(/^average blank: 47 of 56 tasks missing \(AmazonPolarityClassification, /);
   });
+  test('default (mteb): a file with only "test" is not used for "dev"; the file is named with the reason', () => {
+    const d = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)' }).models[0];
+    expect(d.tasks.MSMARCO.value).toBeNull();
+    expect(d.warnings).toContain(
+      'MSMARCO: acme__legacy-model:external/MSMARCO.json unusable: no split "dev" (has ["test"]); a "test" split is not used as "dev" (mteb leaves the task blank; --accept-split-mislabels uses it)',
+    );
+    expect(d.unusable!.find((u) => u.task === 'MSMARCO')!.broken).toBe(false);
+  });
   test('--prefer external puts model-card files above the revision folder', () => {
     const lb2 = buildLeaderboard([F], { benchmark: 'MTEB(eng, v1)', prefer: ['external'] });
     expect(lb2.models[0].tasks.STS13.value).toBe(83.12);
@@ -63,9 +72,20 @@ describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/form
 describe('revision choice', () => {
   const bench: BenchmarkRules = { ...MTEB_ENG_V2, name: 'two-tasks', tasks: MTEB_ENG_V2.tasks.filter((t) => t.name === 'STS12' || t.name === 'STS13') };
   const R = 'fixtures/results/revisions';
-  test('default: the newest complete revision (by date), not the newest incomplete one', () => {
+  test('default (mteb join_revisions): revisions merged task by task, newest mteb_version first', () => {
     const logs: string[] = [];
     const lb = buildLeaderboard([R], { benchmark: bench, log: (l) => logs.push(l) });
+    const m = lb.models[0];
+    expect(logs[0]).toBe('acme/multi: revisions mid2222, new1111, old0000 joined task by task (mteb join_revisions); sources: revisions:mid2222 > revisions:new1111 > revisions:old0000');
+    // Same mteb_version everywhere, so our tie-break decides: newer `date` (STS12 of new1111; STS13 only in mid/old).
+    expect(m.tasks.STS12.value).toBeCloseTo(90, 10);
+    expect([m.tasks.STS12.source!.layer, m.tasks.STS13.source!.layer]).toEqual(['revisions:new1111', 'revisions:mid2222']);
+    expect(m.revision).toBe('mid2222'); // ties on task count: folder name order
+    expect(m.warnings).toContain('revisions joined task by task (mteb join_revisions): mid2222 1 task(s), new1111 1 task(s)');
+  });
+  test('--strict: the newest complete revision (by date), not the newest incomplete one', () => {
+    const logs: string[] = [];
+    const lb = buildLeaderboard([R], { benchmark: bench, log: (l) => logs.push(l), strict: true });
     expect(lb.models[0].revision).toBe('mid2222');
     expect(lb.models[0].tasks.STS12.value).toBeCloseTo(80, 10);
     expect(logs[0]).toBe('acme/multi: revision mid2222 (newest complete; others ignored: new1111, old0000); sources: revisions:mid2222');

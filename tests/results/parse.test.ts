@@ -102,3 +102,13 @@ describe('discovery', () => {
     expect(readItemsFile(`${F}/external/MSMARCO.json`)).toBeUndefined();
   });
 });
+
+import { metaWarnings as metaWarningsForNames } from '../../src/results/model-meta.js';
+describe('model_meta.json names compared as mteb writes folder names (model_name_as_path)', () => {
+  test('spaces written as underscores agree; another name does not', () => {
+    expect(metaWarningsForNames({ name: 'acme/My Model', revision: 'r1' }, 'acme/My_Model', 'r1', 'x:r1')).toEqual([]);
+    expect(metaWarningsForNames({ name: 'acme/Other', revision: 'r1' }, 'acme/My_Model', 'r1', 'x:r1')).toEqual([
+      'x:r1/model_meta.json names model "acme/Other", folder says "acme/My_Model"',
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ export const reportCommand: CliCommand = {
   builder: (y: Argv) =>
     withSourceOptions(y)
       .positional('results', { type: 'string', array: true, describe: 'results root, <org>__<model> folder or <org>__<model>/<revision> folder' })
-      .option('revision', { type: 'string', describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: newest complete' })
+      .option('revision', { type: 'string', describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: all revision folders joined task by task as mteb does (--strict: the newest complete one)' })
       .option('format', { alias: 'f', choices: formatsFor('leaderboard'), default: 'table' })
       .option('out', { alias: 'o', type: 'string', describe: 'write the report here instead of stdout' }),
   handler: async (args) => {
