@@ -25,7 +25,9 @@ export async function rankCandidates(
       }
     }
   }
-  const dEmb = await ctx.embed(docIds.map((d) => corpusText(data.corpus.get(d)!)), passageRole, 'candidates');
+  // Only the candidates' texts are read (one pass over a corpus that is not held in memory).
+  const docs = await data.corpus.docsOf(docIds);
+  const dEmb = await ctx.embed(docIds.map((d) => corpusText(docs.get(d)!)), passageRole, 'candidates');
   const dim = qEmb.dim;
   const norm = (m: Matrix, i: number) => {
     if (similarity === 'dot') return 1;

@@ -22,17 +22,16 @@ export function corpusText(doc: { title: string; text: string }): string {
  * the per-query top-k heaps, never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
  */
 function embeddedCorpus(ctx: EvalContext, data: RetrievalSplit, role: 'query' | 'passage'): CorpusProvider {
-  const ids = [...data.corpus.keys()];
+  const n = data.corpus.size;
   const dim = ctx.embedder.dimension;
   return {
     dim,
-    size: ids.length,
+    size: n,
+    // Text is read (or, for a large corpus, streamed from its file) one chunk at a time, in corpus order.
     async *chunks(): AsyncIterable<CorpusChunk> {
-      for (let s = 0; s < ids.length; s += CORPUS_CHUNK_ROWS) {
-        const chunkIds = ids.slice(s, s + CORPUS_CHUNK_ROWS);
-        const texts = chunkIds.map((id) => corpusText(data.corpus.get(id)!));
-        const m = await ctx.embed(texts, role, `corpus ${s + chunkIds.length}/${ids.length}`);
-        yield { ids: chunkIds, dim, data: m.data };
+      for await (const c of data.corpus.chunks(CORPUS_CHUNK_ROWS)) {
+        const m = await ctx.embed(c.docs.map(corpusText), role, `corpus ${c.start + c.ids.length}/${n}`);
+        yield { ids: c.ids, dim, data: m.data };
       }
     },
   };
@@ -56,7 +55,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
   const protocol = spec.protocol ?? 'mteb-1';
   const passageRole = spec.symmetric ? 'query' : 'passage';
   if (!data.topRanked && shardsSplitCorpus(ctx.shard, data.corpus.size)) {
-    return embedCorpusShare(ctx, data, passageRole, (id) => corpusText(data.corpus.get(id)!));
+    return embedCorpusShare(ctx, data, passageRole, corpusText);
   }
   if (ctx.shard && !ctx.shard.owner) return { scores: {}, deferred: 'evaluated by its owner shard' };
   const q = evaluatedQueries(data);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EvalContext, SubsetResult, ShardContext } from './adapter.js';
-import type { RetrievalSplit } from '../core/datasets.js';
+import type { CorpusDoc, RetrievalSplit } from '../core/datasets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 const EMBED_PIECE_ROWS = 50_000;
@@ -19,21 +19,34 @@ export function shardsSplitCorpus(shard: ShardContext | undefined, corpusSize: n
  * marker per finished chunk (so a restarted shard redoes only unfinished chunks' misses, and `merge` can tell
  * which parts exist). The score is computed by `merge`, when every chunk is cached.
  */
-export async function embedCorpusShare(ctx: EvalContext, data: RetrievalSplit, role: 'query' | 'passage', texts: (id: string) => string): Promise<SubsetResult> {
+export async function embedCorpusShare(
+  ctx: EvalContext,
+  data: RetrievalSplit,
+  role: 'query' | 'passage',
+  text: (doc: CorpusDoc) => string,
+): Promise<SubsetResult> {
   const shard = ctx.shard!;
-  const ids = [...data.corpus.keys()];
-  const nChunks = Math.ceil(ids.length / shard.chunkRows);
+  const n = data.corpus.size;
+  const nChunks = Math.ceil(n / shard.chunkRows);
   let mine = 0;
+  const todo: [number, number][] = [];
   for (let c = shard.index; c < nChunks; c += shard.count) {
-    const marker = chunkMarker(shard.markerDir, c, nChunks);
     mine++;
-    if (existsSync(marker)) continue;
-    const part = ids.slice(c * shard.chunkRows, (c + 1) * shard.chunkRows);
-    // In pieces, so one call's vectors stay small (500k x 4096 floats would be 8 GB); the cache keeps them all.
-    for (let s = 0; s < part.length; s += EMBED_PIECE_ROWS) {
-      await ctx.embed(part.slice(s, s + EMBED_PIECE_ROWS).map(texts), role, `corpus chunk ${c + 1}/${nChunks} rows ${s}+`);
+    if (!existsSync(chunkMarker(shard.markerDir, c, nChunks))) todo.push([c * shard.chunkRows, Math.min(n, (c + 1) * shard.chunkRows)]);
+  }
+  // In pieces, so one call's vectors stay small (500k x 4096 floats would be 8 GB); the cache keeps them all. The
+  // pieces of this shard's chunks come in corpus order, read in one pass where the corpus text is not held.
+  for await (const piece of data.corpus.chunks(EMBED_PIECE_ROWS, todo)) {
+    const c = Math.floor(piece.start / shard.chunkRows);
+    const s = piece.start - c * shard.chunkRows;
+    await ctx.embed(piece.docs.map(text), role, `corpus chunk ${c + 1}/${nChunks} rows ${s}+`);
+    const end = Math.min(n, (c + 1) * shard.chunkRows);
+    if (piece.start + piece.ids.length === end) {
+      await writeFileAtomic(
+        chunkMarker(shard.markerDir, c, nChunks),
+        JSON.stringify({ chunk: c, of: nChunks, rows: end - c * shard.chunkRows, shard: `${shard.index}/${shard.count}` }) + '\n',
+      );
     }
-    await writeFileAtomic(marker, JSON.stringify({ chunk: c, of: nChunks, rows: part.length, shard: `${shard.index}/${shard.count}` }) + '\n');
   }
   return { scores: {}, deferred: `embedded ${mine} of ${nChunks} corpus chunks` };
 }

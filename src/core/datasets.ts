@@ -7,9 +7,35 @@ export interface CorpusDoc {
   text: string;
 }
 
+/** One corpus chunk in corpus order: positions start..start+ids.length-1. */
+export interface CorpusTextChunk {
+  start: number;
+  ids: string[];
+  docs: CorpusDoc[];
+}
+
+/**
+ * A retrieval corpus (src/data/corpus-text.ts): ids in corpus order and their texts, which a large corpus does
+ * not hold in memory but reads back from its file(s) in corpus order (`chunks`, `docsOf`). `get` and iteration
+ * work only where the text is held (`inMemory`).
+ */
+export interface CorpusTexts extends Iterable<[string, CorpusDoc]> {
+  readonly size: number;
+  readonly inMemory: boolean;
+  has(id: string): boolean;
+  /** Ids in corpus order. */
+  keys(): IterableIterator<string>;
+  get(id: string): CorpusDoc | undefined;
+  entries(): IterableIterator<[string, CorpusDoc]>;
+  /** Documents in corpus order, `rows` at a time, within ascending disjoint [start, end) position ranges. */
+  chunks(rows: number, ranges?: [number, number][]): AsyncGenerator<CorpusTextChunk>;
+  /** The texts of these ids (unknown ids left out). */
+  docsOf(ids: Iterable<string>): Promise<Map<string, CorpusDoc>>;
+}
+
 export interface RetrievalSplit {
-  /** Insertion order = file order (mteb 1.x MRR tie order depends on it). */
-  corpus: Map<string, CorpusDoc>;
+  /** Insertion order = file order of first occurrence (mteb 1.x MRR tie order depends on it); text of the last. */
+  corpus: CorpusTexts;
   /** Query id -> text (list-valued for multi-sub-query reranking, e.g. MindSmall). */
   queries: Map<string, string>;
   /** Query id -> (doc id -> graded relevance, int). */

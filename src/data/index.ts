@@ -7,6 +7,7 @@ export { readLines, readText } from './readers/lines.js';
 export { readParquetRows } from './readers/parquet.js';
 export { readTsvRows } from './readers/tsv.js';
 export * from './loaders/index.js';
-export { LIMIT_DISTRACTORS_PER_QUERY } from './loaders/retrieval.js';
+export { LIMIT_DISTRACTORS_PER_QUERY, type RetrievalLoadOptions } from './loaders/retrieval.js';
+export { CorpusText, CORPUS_TEXT_IN_MEMORY_BYTES, corpusTextInMemoryBytes } from './corpus-text.js';
 export { downloadDataset, type DownloadOptions, type DownloadResult } from './download.js';
 export { selectTaskFiles } from './select-files.js';

@@ -1,11 +1,12 @@
-import type { CorpusDoc, RetrievalSplit } from '../../core/datasets.js';
+import type { RetrievalSplit } from '../../core/datasets.js';
+import { CorpusText, corpusDocOf, corpusIdOf, corpusTextInMemoryBytes } from '../corpus-text.js';
 import { MtebError } from '../../core/errors.js';
 import type { TaskSpec } from '../../core/task-spec.js';
 import { findSplit, hasConfig, sourceLayout } from '../layout.js';
 import { dataExtension } from '../readers/rows.js';
 import { column } from '../readers/rows.js';
 import type { DatasetSource } from '../source.js';
-import { badValue, checkLimit, num, rowsOf, str, withTask, type LoadOptions } from './common.js';
+import { badValue, checkLimit, num, rowsOf, withTask, type LoadOptions } from './common.js';
 
 /** Extra corpus documents kept per kept query under --limit, so a dry run still has distractors to rank. */
 export const LIMIT_DISTRACTORS_PER_QUERY = 10;
@@ -24,10 +25,18 @@ function idOf(v: unknown): string {
  * with the count and an example; the last one counts, as in mteb.
  * --limit N: the first N queries (queries-file order) that have qrels; their qrels and top_ranked lists; a corpus of
  * their judged and candidate documents plus the first 10·N other documents (file order kept).
+ * The corpus comes back as a CorpusText (../corpus-text.ts): ids and row places always, the text only up to
+ * `corpusTextInMemoryBytes` (64 MiB); a larger corpus is read back from its file(s) in corpus order when embedded.
  */
 export interface RetrievalLoadOptions extends LoadOptions {
   /** Where data warnings go (the run's `ctx.warn`): judged documents missing from the corpus, judged queries without text. */
   warn?: (message: string) => void;
+  /**
+   * Corpus text held in memory up to this many bytes (2 a UTF-16 code unit); above it only ids and row places are
+   * held and the text is read back from the files when embedded. Default CORPUS_TEXT_IN_MEMORY_BYTES (64 MiB) or
+   * the MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES environment variable.
+   */
+  corpusTextInMemoryBytes?: number;
 }
 
 /** Where a qrels row came from, kept for ids that hold whitespace (the usual sign of a malformed line). */
@@ -157,21 +166,23 @@ export function loadRetrievalSplit(
     }
     let extra = limit === Infinity ? 0 : LIMIT_DISTRACTORS_PER_QUERY * queries.size;
     const corpusFound = findSplit(source, [`${p}corpus`], split, { anySplit: true, what: 'corpus', task });
-    const corpus = new Map<string, CorpusDoc>();
+    const corpus = new CorpusText(
+      corpusFound.files.map((f) => source.path(f)),
+      opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes(),
+    );
     let dupDocs = 0;
     let dupDocExample = '';
+    let row = -1;
     for await (const r of rowsOf(source, corpusFound)) {
-      const id = idOf(column(r, '_id', 'id'));
+      row++;
+      const id = corpusIdOf(r);
       if (needed && !needed.has(id)) {
         if (extra <= 0) continue;
         extra--;
       }
-      const title = r.row.title;
-      const doc = { title: title === undefined || title === null ? '' : str(r, 'title'), text: str(r, 'text') };
-      const before = corpus.get(id);
-      if (before && (before.title !== doc.title || before.text !== doc.text) && dupDocs++ === 0) dupDocExample = id;
-      corpus.set(id, doc);
+      if (corpus.add(id, corpusDocOf(r), row) === 'changed' && dupDocs++ === 0) dupDocExample = id;
     }
+    corpus.done();
     if (dupDocs > 0)
       opts.warn?.(
         `${corpusFound.files.join(', ')}: ${dupDocs} document id${dupDocs === 1 ? ' appears' : 's appear'} again with a different title or text; the last one is used (as in mteb), e.g. ${JSON.stringify(dupDocExample)}`,
@@ -216,7 +227,7 @@ function checkJudgedQueries(
  */
 function checkJudgedDocs(
   qrels: Map<string, Map<string, number>>,
-  corpus: Map<string, unknown>,
+  corpus: { has(id: string): boolean },
   spaced: Map<string, RowPlace>,
   files: string,
   warn?: (m: string) => void,

@@ -1,0 +1,240 @@
+import { describe, test, expect } from '@jest/globals';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { FolderSource, loadRetrievalSplit, CorpusText, corpusTextInMemoryBytes, CORPUS_TEXT_IN_MEMORY_BYTES } from '../../src/data/index.js';
+import type { CorpusDoc, RetrievalSplit } from '../../src/core/datasets.js';
+import type { EvalContext } from '../../src/adapters/adapter.js';
+import { scoreRetrievalSplit } from '../../src/adapters/retrieval.js';
+import { embedCorpusShare } from '../../src/adapters/shard-corpus.js';
+import { makeMatrix } from '../../src/core/matrix.js';
+import { fixtureDir, rejected, spec, tmp } from './helpers.js';
+
+/** Corpus rows: d1 twice with another text (last wins), d2 twice identical (no warning), null title, a numeric id. */
+const ROWS = [
+  { _id: 'd1', title: 'One', text: 'first text' },
+  { _id: 'd2', title: null, text: 'second text' },
+  { _id: 'd1', title: 'One', text: 'first text, revised' },
+  { _id: 'd3', title: 'Three', text: 'third text' },
+  { _id: 'd2', title: null, text: 'second text' },
+  { _id: 7, title: 'Seven', text: 'seventh text' },
+  { _id: 'd8', text: 'eighth text' },
+];
+const EXPECTED: [string, CorpusDoc][] = [
+  ['d1', { title: 'One', text: 'first text, revised' }],
+  ['d2', { title: '', text: 'second text' }],
+  ['d3', { title: 'Three', text: 'third text' }],
+  ['7', { title: 'Seven', text: 'seventh text' }],
+  ['d8', { title: '', text: 'eighth text' }],
+];
+
+const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+/** A BEIR folder whose corpus is written as `corpusName` (content by format). */
+function beir(corpus: Record<string, string | Buffer>): string {
+  const d = tmp('corpus-text-');
+  for (const [name, content] of Object.entries(corpus)) {
+    mkdirSync(join(d, name, '..'), { recursive: true });
+    writeFileSync(join(d, name), content);
+  }
+  writeFileSync(join(d, 'queries.jsonl'), jsonl([{ _id: 'q1', text: 'query one' }, { _id: 'q2', text: 'query two' }]));
+  mkdirSync(join(d, 'qrels'));
+  writeFileSync(join(d, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\td3\t1\nq2\t7\t1\n');
+  return d;
+}
+
+const FORMATS: Record<string, Record<string, string | Buffer>> = {
+  jsonl: { 'corpus.jsonl': jsonl(ROWS) },
+  'jsonl.gz': { 'corpus.jsonl.gz': gzipSync(jsonl(ROWS)) },
+  'json (array)': { 'corpus.json': JSON.stringify(ROWS) },
+  'json.gz (JSON lines)': { 'corpus.json.gz': gzipSync(jsonl(ROWS)) },
+  'two jsonl shards (HF layout)': {
+    'corpus/test-00000-of-00002.jsonl': jsonl(ROWS.slice(0, 3)),
+    'corpus/test-00001-of-00002.jsonl': jsonl(ROWS.slice(3)),
+  },
+};
+
+async function load(dir: string, inMemoryBytes: number, limit?: number): Promise<{ split: RetrievalSplit; warnings: string[] }> {
+  const warnings: string[] = [];
+  const split = await loadRetrievalSplit(new FolderSource('local', 'x', dir), spec('Retrieval'), 'test', 'default', {
+    corpusTextInMemoryBytes: inMemoryBytes,
+    limit,
+    warn: (m) => warnings.push(m.replace(dir, '<dir>')),
+  });
+  return { split, warnings };
+}
+
+async function streamed(c: RetrievalSplit['corpus'], rows: number, ranges?: [number, number][]) {
+  const starts: number[] = [];
+  const out: [string, CorpusDoc][] = [];
+  for await (const ch of c.chunks(rows, ranges)) {
+    starts.push(ch.start);
+    ch.ids.forEach((id, i) => out.push([id, ch.docs[i]]));
+  }
+  return { starts, out };
+}
+
+/** Every string reachable from an object's own fields (Maps, arrays, typed arrays skipped). */
+function stringsIn(v: unknown, seen = new Set<unknown>()): string[] {
+  if (typeof v === 'string') return [v];
+  if (v === null || typeof v !== 'object' || seen.has(v) || ArrayBuffer.isView(v)) return [];
+  seen.add(v);
+  const out: string[] = [];
+  const parts: unknown[] = v instanceof Map ? [...v.entries()].flat() : Array.isArray(v) ? v : Object.values(v);
+  for (const p of parts) out.push(...stringsIn(p, seen));
+  return out;
+}
+
+describe('corpus text held in memory or read back from the file', () => {
+  for (const [name, files] of Object.entries(FORMATS)) {
+    test(`${name}: same ids (first occurrence order), texts (last one wins) and warning either way`, async () => {
+      const dir = beir(files);
+      const mem = await load(dir, Infinity);
+      const str = await load(dir, 0);
+      expect(mem.split.corpus.inMemory).toBe(true);
+      expect(str.split.corpus.inMemory).toBe(false);
+      expect([...mem.split.corpus]).toEqual(EXPECTED);
+      expect([...str.split.corpus.keys()]).toEqual(['d1', 'd2', 'd3', '7', 'd8']);
+      expect(str.split.corpus.size).toBe(5);
+      expect([str.split.corpus.has('7'), str.split.corpus.has('d9')]).toEqual([true, false]);
+      for (const c of [mem.split.corpus, str.split.corpus]) {
+        const all = await streamed(c, 2);
+        expect(all).toEqual({ starts: [0, 2, 4], out: EXPECTED });
+        expect(await streamed(c, 2, [[1, 2], [2, 5]])).toEqual({ starts: [1, 2, 4], out: EXPECTED.slice(1) });
+        expect(await streamed(c, 10, [[0, 1], [3, 99]])).toEqual({ starts: [0, 3], out: [EXPECTED[0], ...EXPECTED.slice(3)] });
+        const some = await c.docsOf(['d8', 'nope', 'd1', 'd8']);
+        expect([...some]).toEqual([EXPECTED[0], EXPECTED[4]]);
+      }
+      expect(str.warnings).toEqual(mem.warnings);
+      expect(str.warnings.filter((w) => w.includes('document id'))).toHaveLength(1);
+      expect(str.warnings.find((w) => w.includes('document id'))).toContain('1 document id appears again with a different title or text; the last one is used (as in mteb), e.g. "d1"');
+    });
+  }
+
+  test('a streamed corpus holds no document text but the changed duplicate; get and iteration say so', async () => {
+    const dir = beir(FORMATS.jsonl);
+    const { split } = await load(dir, 0);
+    const c = split.corpus as CorpusText;
+    expect(c.heldOverrides).toBe(1);
+    const held = stringsIn(c).filter((s) => s.includes(' text'));
+    expect(held).toEqual(['first text, revised']);
+    expect(() => c.get('d3')).toThrow(expect.objectContaining({ code: 'E_INTERNAL' }) as unknown as Error);
+    expect(() => [...c]).toThrow(/not held in memory/);
+    const mem = (await load(dir, Infinity)).split.corpus as CorpusText;
+    expect(stringsIn(mem).filter((s) => s.includes(' text')).sort()).toEqual(['eighth text', 'first text, revised', 'second text', 'seventh text', 'third text']);
+  });
+
+  test('the threshold: text bytes (2 a UTF-16 unit) up to the limit are held, one more streams', async () => {
+    const dir = beir(FORMATS.jsonl);
+    // Held text = the last occurrence of each id: 'Onefirst text, revised' + 'second text' + ... (titles + texts).
+    const chars = EXPECTED.reduce((n, [, d]) => n + d.title.length + d.text.length, 0);
+    expect(chars).toBe(76);
+    // The first pass counts every kept row until it streams; d1's first text is replaced, so the peak is the end.
+    expect((await load(dir, 2 * chars)).split.corpus.inMemory).toBe(true);
+    expect((await load(dir, 2 * chars - 1)).split.corpus.inMemory).toBe(false);
+    expect(corpusTextInMemoryBytes({})).toBe(CORPUS_TEXT_IN_MEMORY_BYTES);
+    expect(corpusTextInMemoryBytes({ MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES: 'Infinity' })).toBe(Infinity);
+    expect(corpusTextInMemoryBytes({ MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES: '1000' })).toBe(1000);
+    expect(() => corpusTextInMemoryBytes({ MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES: 'lots' })).toThrow(expect.objectContaining({ code: 'E_USAGE' }) as unknown as Error);
+  });
+
+  test('--limit keeps the same documents either way (judged + distractors, file order)', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => ({ _id: `d${i}`, text: `doc ${i}` }));
+    const dir = beir({ 'corpus.jsonl': jsonl([...rows, { _id: 'd3', text: 'judged, later' }]) });
+    const mem = await load(dir, Infinity, 1);
+    const str = await load(dir, 0, 1);
+    // q1, the one query kept, judges d3: d3 + 10 distractors, in file order.
+    const ids = ['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6', 'd7', 'd8', 'd9', 'd10'];
+    expect([...mem.split.corpus.keys()]).toEqual(ids);
+    expect((await streamed(str.split.corpus, 4)).out).toEqual([...mem.split.corpus]);
+    expect((await str.split.corpus.docsOf(['d3'])).get('d3')).toEqual({ title: '', text: 'judged, later' });
+  });
+
+  test('parquet (v2 reranking fixture): same corpus read back; top_ranked candidates score the same', async () => {
+    const dir = tmp('corpus-text-pq-');
+    cpSync(fixtureDir('rerank-v2-mini'), dir, { recursive: true });
+    const mem = await load(dir, Infinity);
+    const str = await load(dir, 0);
+    expect(str.split.corpus.inMemory).toBe(false);
+    expect(mem.split.corpus.size).toBe(6);
+    expect((await streamed(str.split.corpus, 4)).out).toEqual([...mem.split.corpus]);
+    const calls = (split: RetrievalSplit) => run(split, spec('Reranking', { protocol: 'mteb-2' }));
+    const a = await calls(mem.split);
+    const b = await calls(str.split);
+    expect(b.texts).toEqual(a.texts);
+    expect(a.texts.find((t) => t.label === 'candidates')!.texts.length).toBeGreaterThan(0);
+    expect(b.result.scores).toEqual(a.result.scores);
+  });
+
+  test('a corpus file rewritten after loading is E_PARSE naming the file, not silently other text', async () => {
+    const dir = beir(FORMATS.jsonl);
+    const { split } = await load(dir, 0);
+    writeFileSync(join(dir, 'corpus.jsonl'), jsonl(ROWS.slice(1)));
+    const e = await rejected(streamed(split.corpus, 2));
+    expect(e.code).toBe('E_PARSE');
+    expect(e.message).toContain('the corpus changed while it was read');
+    expect(e.location.file).toBe(join(dir, 'corpus.jsonl'));
+  });
+
+  test('retrieval and a sharded corpus embed the same texts in the same calls either way', async () => {
+    const rows = Array.from({ length: 23 }, (_, i) => ({ _id: `d${i}`, title: i % 2 ? `T${i}` : '', text: `doc ${i}` }));
+    const dir = beir({ 'corpus.jsonl': jsonl(rows.concat([{ _id: 'd3', title: '', text: 'new three' }])) });
+    const mem = (await load(dir, Infinity)).split;
+    const str = (await load(dir, 0)).split;
+    const a = await run(mem, spec('Retrieval'));
+    const b = await run(str, spec('Retrieval'));
+    expect(b.texts).toEqual(a.texts);
+    expect(a.texts.map((t) => t.label)).toEqual(['queries', 'corpus 23/23']);
+    expect(a.texts[1].texts[3]).toBe('new three');
+    expect(a.texts[1].texts[1]).toBe('T1 doc 1');
+    expect(b.result.scores).toEqual(a.result.scores);
+    const shardCalls = async (split: RetrievalSplit) => {
+      const markerDir = tmp('corpus-text-markers-');
+      const ctx = fakeCtx(spec('Retrieval'), { index: 1, count: 2, chunkRows: 5, markerDir, owner: false });
+      const res = await embedCorpusShare(ctx.ctx, split, 'passage', (d) => `${d.title}|${d.text}`);
+      return { calls: ctx.calls, deferred: res.deferred };
+    };
+    const sa = await shardCalls(mem);
+    expect(await shardCalls(str)).toEqual(sa);
+    // Shard 1 of 2 with 5-row chunks of 23 documents: chunks 1 and 3 (rows 5-9 and 15-19).
+    expect(sa.deferred).toBe('embedded 2 of 5 corpus chunks');
+    expect(sa.calls.map((c) => [c.label, c.texts[0]])).toEqual([
+      ['corpus chunk 2/5 rows 0+', 'T5|doc 5'],
+      ['corpus chunk 4/5 rows 0+', 'T15|doc 15'],
+    ]);
+  });
+});
+
+type Call = { label: string; texts: string[] };
+
+function fakeCtx(s: ReturnType<typeof spec>, shard?: EvalContext['shard']): { ctx: EvalContext; calls: Call[] } {
+  const calls: Call[] = [];
+  const dim = 4;
+  const ctx = {
+    spec: s,
+    split: 'test',
+    subset: 'default',
+    source: null,
+    embedder: { dimension: dim, embed: async () => makeMatrix(0, dim) },
+    async embed(texts: string[], _role: string, label = '') {
+      calls.push({ label, texts });
+      const m = makeMatrix(texts.length, dim);
+      texts.forEach((t, i) => {
+        for (let j = 0; j < t.length; j++) m.data[i * dim + (t.charCodeAt(j) % dim)] += 1;
+        m.data[i * dim] += 0.5;
+      });
+      return m;
+    },
+    progress: { start() {}, tick() {}, end() {} },
+    warn() {},
+    search: { backend: 'exact', engine: 'js' },
+    shard,
+  } as unknown as EvalContext;
+  return { ctx, calls };
+}
+
+async function run(split: RetrievalSplit, s: ReturnType<typeof spec>) {
+  const { ctx, calls } = fakeCtx(s);
+  const result = await scoreRetrievalSplit(ctx, split);
+  return { texts: calls, result };
+}
