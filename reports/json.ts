@@ -7,7 +7,7 @@ import type { Reporter } from './reporter.js';
 const r2 = (x: number | null | undefined) => (x === null || x === undefined ? null : pyRound(x, 2));
 
 /**
- * `{"benchmark", "models": [{"model", "revision", "average", "categories", "tasks", "warnings"}]}`, 0-100 scale.
+ * `{"benchmark", "models": [{"model", "revision", "average", "categories", "tasks", "warnings", "unusable"}]}`, 0-100 scale.
  * Averages are rounded to 2 decimals as the leaderboard table shows them; task values are as scored
  * (2 decimals under MTEB(eng, v1) rules, unrounded under the current rules).
  */
@@ -26,6 +26,8 @@ export function leaderboardJson(lb: Leaderboard): string {
       sources: Object.fromEntries(lb.tasks.map((t) => [t.name, m.tasks[t.name]?.source?.layer ?? null])),
       layers: m.layers,
       warnings: m.warnings,
+      // Result files a task needed but could not use, with the reason (docs/reliability.md, "Verdicts").
+      unusable: (m.unusable ?? []).map((u) => ({ ...u })),
       ...(m.meta ? { meta: m.meta } : {}),
     })),
   };

@@ -4,6 +4,7 @@ import { buildLeaderboard } from '../../src/leaderboard/build.js';
 import { getBenchmarkRules, MTEB_ENG_V1, MTEB_ENG_V2 } from '../../src/leaderboard/rules.js';
 import type { BenchmarkRules } from '../../src/leaderboard/rules.js';
 import { benchmarkScoring, getBenchmark } from '../../src/registry/index.js';
+import { leaderboardJson } from '../../reports/json.js';
 
 const F = 'fixtures/results/formats/acme__legacy-model';
 
@@ -31,6 +32,12 @@ describe('MTEB(eng, v1) rules on every result-file format (fixtures/results/form
       ['STS22', `${rev}/STS22.json`, 'E_RESULTS', false],
     ]);
     expect(lb.unusable).toEqual(m.unusable);
+    // The JSON report carries the same list, per model.
+    const json = JSON.parse(leaderboardJson(lb)).models[0].unusable;
+    expect(json.map((u: { task: string; code: string; broken: boolean }) => [u.task, u.code, u.broken])).toEqual([
+      ['STS14', 'E_PARSE', true],
+      ['STS22', 'E_RESULTS', false],
+    ]);
     // The provenance of the file each value came from (the external STS14 file records no mteb version).
     expect(m.tasks.STS14.provenance).toEqual({ mtebVersion: null, datasetRevision: "6031580fec1f6af667f0bd2da0a551cf4f0b2375", protocol: null, limit: null });
   });

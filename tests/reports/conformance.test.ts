@@ -83,7 +83,7 @@ describe('reporter conformance', () => {
     const doc = JSON.parse(renderReport(buildLeaderboard(['fixtures/results/runs/baseline'], { benchmark: 'MTEB(eng, v2)' }), 'json'));
     expect(Object.keys(doc)).toEqual(['benchmark', 'mode', 'models']);
     const m = doc.models[0];
-    expect(Object.keys(m)).toEqual(['model', 'revision', 'rank', 'average', 'typeAverage', 'borda', 'categories', 'tasks', 'sources', 'layers', 'warnings', 'meta']);
+    expect(Object.keys(m)).toEqual(['model', 'revision', 'rank', 'average', 'typeAverage', 'borda', 'categories', 'tasks', 'sources', 'layers', 'warnings', 'unusable', 'meta']);
     expect(m.meta).toEqual({ name: 'acme/embed-small', revision: '1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa' });
     expect(m.model).toBe('acme/embed-small');
     expect(m.average).toBeNull();

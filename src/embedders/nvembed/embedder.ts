@@ -72,7 +72,11 @@ class NvEmbedOnnx implements Embedder {
     this.name = built.dims.name || basename(ckpt);
     this.dimension = built.dims.hidden;
     // the tokenizer and max_length change the vectors, so they are part of the cache identity
-    this.fingerprint = `nvembed:${built.fingerprint}:L${encoder.maxLength}:${built.dtype}`;
+    // The execution provider changes the last bits of the vectors (CUDA/TensorRT/WebGPU kernels sum in other
+    // orders than MLAS), so a non-CPU device is part of the identity too (results and cache); the device index
+    // (cuda:0 vs cuda:1) is not. CPU keeps the fingerprint it always had, so existing caches stay valid.
+    const provider = device.split(':')[0];
+    this.fingerprint = `nvembed:${built.fingerprint}:L${encoder.maxLength}:${built.dtype}${provider === 'cpu' ? '' : `:${provider}`}`;
     // (the attention form is numerically equivalent, so it does not split the embedding cache)
   }
 
