@@ -1,4 +1,5 @@
 import { promises as fs, writeFileSync, renameSync, mkdirSync, openSync, fsyncSync, closeSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 
@@ -15,12 +16,19 @@ export function crashPoint(stage: 'before-rename' | 'after-rename', file: string
   if (at.slice(0, i) === stage && at.slice(i + 1) === path.basename(file)) process.kill(process.pid, 'SIGKILL');
 }
 
-/** The temp name every atomic writer here uses: `<file>.tmp-<pid>-<8 hex>`, in the file's own folder. */
+/**
+ * This machine, as it appears in temp names: shards of one run on several machines write into one shared output
+ * folder, and a process id means something only on the machine that owns it.
+ */
+const HOST = os.hostname().replace(/[^A-Za-z0-9]/g, '').slice(0, 32) || 'host';
+
+/** The temp name every atomic writer here uses: `<file>.tmp-<host>-<pid>-<8 hex>`, in the file's own folder. */
 export function tempNameFor(file: string): string {
-  return `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  return `${file}.tmp-${HOST}-${process.pid}-${randomBytes(4).toString('hex')}`;
 }
 
-const TEMP_RE = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+/** host (absent in names written before hosts were recorded) and pid of a temp name. */
+const TEMP_RE = /\.tmp-(?:([A-Za-z0-9]+)-)?(\d+)-[0-9a-f]{8}$/;
 
 function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
@@ -48,7 +56,8 @@ export function sweepOrphanTemps(dir: string): string[] {
   const removed: string[] = [];
   for (const n of names) {
     const m = TEMP_RE.exec(n);
-    if (!m || processAlive(Number(m[1]))) continue;
+    // Another machine's writer (a shard on a shared file system) may be alive: its temp file is left alone.
+    if (!m || (m[1] !== undefined && m[1] !== HOST) || processAlive(Number(m[2]))) continue;
     const f = path.join(dir, n);
     try {
       rmSync(f, { force: true });

@@ -2,7 +2,7 @@
 // (docs/reliability.md, "Results"). Table-driven: one row per identity field, one per kill point.
 import { describe, test, expect, beforeAll } from '@jest/globals';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Embedder } from '../../src/core/embedder.js';
 import type { TaskSpec } from '../../src/core/task-spec.js';
@@ -201,15 +201,17 @@ describe('per-item scores are read only when tied to their result', () => {
     const { specs, out } = workspace(['DemoSTS']);
     await runEvaluation(options(specs, out, {}));
     const dir = dirOf(out);
-    const dead = path.join(dir, 'DemoSTS.json.tmp-999999-deadbeef');
-    const live = path.join(dir, `DemoSTS.items.json.tmp-${process.pid}-0badcafe`);
-    writeFileSync(dead, 'partial');
-    writeFileSync(live, 'partial');
+    const host = hostname().replace(/[^A-Za-z0-9]/g, '').slice(0, 32) || 'host';
+    const dead = path.join(dir, `DemoSTS.json.tmp-${host}-999999-deadbeef`);
+    const legacy = path.join(dir, 'DemoSTS.json.tmp-999998-deadbeef'); // written before temp names held the host
+    const live = path.join(dir, `DemoSTS.items.json.tmp-${host}-${process.pid}-0badcafe`);
+    // A shard on another machine writing into the same shared folder: its pid means nothing here.
+    const otherHost = path.join(dir, 'DemoSTS.items.json.tmp-othermachine7-999999-0badcafe');
+    for (const f of [dead, legacy, live, otherHost]) writeFileSync(f, 'partial');
     const lines: string[] = [];
     await runEvaluation(options(specs, out, {}, { log: (l) => lines.push(l) }));
-    expect(existsSync(dead)).toBe(false);
-    expect(existsSync(live)).toBe(true);
-    expect(lines).toContain('removed DemoSTS.json.tmp-999999-deadbeef, left by an interrupted write');
+    expect([dead, legacy, live, otherHost].map(existsSync)).toEqual([false, false, true, true]);
+    expect(lines).toContain(`removed DemoSTS.json.tmp-${host}-999999-deadbeef, left by an interrupted write`);
   });
 });
 
