@@ -22,7 +22,7 @@ import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { compareCodePoints, trecSim } from '../metrics/retrieval/order.js';
 import { modelNameAsPath } from './result-file.js';
-import { crashPoint, tempNameFor } from '../util/atomic-write.js';
+import { writeAtomicWith } from '../util/atomic-write.js';
 
 /** The mteb release whose `save_predictions` layout `<Task>_predictions.json` follows (unchanged since 2.0.0). */
 export const PREDICTIONS_LAYOUT_MTEB_VERSION = '2.20.0';
@@ -140,43 +140,25 @@ export function checkRankings(task: string, rankings: TaskRankings): void {
  * the `sha256:<hex>` digest of the bytes written (the result file records it, tying the predictions to it).
  */
 async function writeAtomicStreamed(file: string, produce: (write: (s: string) => Promise<void>) => Promise<void>): Promise<string> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = tempNameFor(file);
   const hash = createHash('sha256');
-  const handle = await fs.open(tmp, 'w');
-  let buf: string[] = [];
-  let size = 0;
-  const flush = async () => {
-    if (!buf.length) return;
-    const text = buf.join('');
-    buf = [];
-    size = 0;
-    const bytes = Buffer.from(text, 'utf8');
-    hash.update(bytes);
-    await handle.write(bytes);
-  };
-  try {
+  await writeAtomicWith(file, async (handle) => {
+    let buf: string[] = [];
+    let size = 0;
+    const flush = async () => {
+      if (!buf.length) return;
+      const bytes = Buffer.from(buf.join(''), 'utf8');
+      buf = [];
+      size = 0;
+      hash.update(bytes);
+      await handle.write(bytes);
+    };
     await produce(async (s) => {
       buf.push(s);
       size += s.length;
       if (size >= 1 << 20) await flush();
     });
     await flush();
-    await handle.sync();
-  } catch (e) {
-    await handle.close();
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  await handle.close();
-  crashPoint('before-rename', file);
-  try {
-    await fs.rename(tmp, file);
-  } catch (e) {
-    await fs.rm(tmp, { force: true });
-    throw e;
-  }
-  crashPoint('after-rename', file);
+  });
   return `sha256:${hash.digest('hex')}`;
 }
 

@@ -72,13 +72,14 @@ export function sweepOrphanTemps(dir: string): string[] {
 /**
  * Write-then-rename so a crash or Ctrl-C never leaves a half-written file under the final name: readers see
  * either the old complete file or the new complete one. The temp file sits in the same folder so rename is atomic.
+ * `fill` writes the content through the open temp file (whole or streamed); it is synced before the rename.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeAtomicWith(file: string, fill: (handle: fs.FileHandle) => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = tempNameFor(file);
   const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(data);
+    await fill(handle);
     await handle.sync();
   } catch (e) {
     await handle.close();
@@ -94,6 +95,10 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
     throw e;
   }
   crashPoint('after-rename', file);
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await writeAtomicWith(file, (handle) => handle.writeFile(data));
 }
 
 export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
