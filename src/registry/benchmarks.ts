@@ -117,6 +117,20 @@ export function getBenchmark(name: string): BenchmarkSpec {
 }
 
 /**
+ * A task bundled as a task file by a benchmark (the `demo` tasks), by its name: what `run -t DemoSTS` means.
+ * Undefined when no benchmark bundles a task of that name.
+ */
+export function bundledTask(name: string): TaskSpec | undefined {
+  for (const b of listBenchmarks()) {
+    const rel = b.task_files?.[name];
+    if (!rel) continue;
+    const file = join(REPO_ROOT, rel);
+    if (existsSync(file)) return loadTaskFile(file);
+  }
+  return undefined;
+}
+
+/**
  * The TaskSpecs of a benchmark, in its order (registry entries, or task files for e.g. `demo`), with the
  * benchmark's `protocol` (when it sets one) replacing each task's own.
  */

@@ -4,6 +4,7 @@ import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
 import { getTask, hasTask, type RegistryEntry } from './registry.js';
 import { loadTaskFile } from './task-file.js';
+import { bundledTask } from './benchmarks.js';
 
 function looksLikePath(s: string): boolean {
   return s.endsWith('.json') || s.includes('/') || s.includes('\\') || s.startsWith('.');
@@ -41,7 +42,8 @@ export function resolveTasks(args: string[] | string, opts: { cwd?: string } = {
       } else if (looksLikePath(item)) {
         throw new MtebError('E_FILE_MISSING', `task file not found (resolved against ${cwd})`, { file: p, field: 'tasks' });
       } else {
-        spec = getTask(item); // throws E_UNKNOWN_TASK with suggestions
+        // A task a benchmark bundles as a file (the demo tasks) runs by name too; else E_UNKNOWN_TASK with suggestions.
+        spec = bundledTask(item) ?? getTask(item);
         key = `id:${item}`;
       }
     }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import type { Embedder } from '../core/embedder.js';
-import type { TaskSpec } from '../core/task-spec.js';
+import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
 import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';
@@ -58,10 +58,16 @@ export function selectTasks(
   if (!a.benchmark && !a.tasks?.length) throw new MtebError('E_USAGE', 'name tasks with --tasks or a benchmark with --benchmark');
   // An aggregate (CQADupstackRetrieval) brings its part tasks; the runner scores it after them.
   const withParts = specs.flatMap((s) => (s.aggregate_of?.length ? [...s.aggregate_of.map((id) => ({ ...getTask(id), ...(s.protocol ? { protocol: s.protocol } : {}) })), s] : [s]));
+  // Task types match case-insensitively (`--type sts`); an unknown type is refused with the list, never a no-op.
+  let type: string | undefined;
+  if (a.type !== undefined) {
+    type = TASK_TYPES.find((t) => t.toLowerCase() === String(a.type).toLowerCase());
+    if (!type) throw new MtebError('E_USAGE', `--type "${a.type}" is not a task type (${TASK_TYPES.join(', ')})`, { field: 'type' });
+  }
   const seen = new Map<string, TaskSpec>();
   const out: TaskSpec[] = [];
   for (const s of withParts) {
-    if (a.type && s.type !== a.type) continue;
+    if (type && s.type !== type) continue;
     const prev = seen.get(s.name);
     if (prev) {
       // Results are files named after the task: two variants of one name (AskUbuntuDupQuestions and @v2) cannot
@@ -71,6 +77,11 @@ export function selectTasks(
     }
     seen.set(s.name, s);
     out.push(s);
+  }
+  // A selection that evaluates nothing must not pass a CI job: say what the selection held instead.
+  if (!out.length) {
+    const held = [...new Set(withParts.map((s) => s.type))].sort();
+    throw new MtebError('E_USAGE', `the selection matches no task: --type ${type} is not among its task types (${held.join(', ')})`, { field: 'type' });
   }
   return out;
 }

@@ -31,6 +31,23 @@ describe('mteb-ts CLI', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  test('bundled demo tasks run by name; --type matches case-insensitively; a selection of nothing is exit 2, never a pass', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const byName = cli(['run', '-m', 'hash:32', '-t', 'DemoSTS', '-o', out, '--cache-dir', 'none', '-q']);
+    expect(byName.code).toBe(0);
+    expect(byName.stdout).toContain('1 done, 0 skipped, 0 failed');
+    const lower = cli(['run', '-m', 'hash:32', '-b', 'demo', '--type', 'sts', '-o', out, '--cache-dir', 'none', '-q']);
+    expect(lower.code).toBe(0);
+    expect(lower.stdout).toMatch(/DemoSTS\s+│ skipped/);
+    expect(lower.stdout).toContain('0 done, 1 skipped, 0 failed');
+    const unknownType = cli(['run', '-m', 'hash:32', '-b', 'demo', '--type', 'stss', '-o', out]);
+    expect(unknownType.code).toBe(2);
+    expect(unknownType.stderr.split('\n')[0]).toMatch(/^error\[E_USAGE\] field "type": --type "stss" is not a task type \(Retrieval, Reranking, Classification, /);
+    const nothing = cli(['run', '-m', 'hash:32', '-t', 'DemoSTS', '--type', 'Retrieval', '-o', out]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr.split('\n')[0]).toBe('error[E_USAGE] field "type": the selection matches no task: --type Retrieval is not among its task types (STS)');
+  });
+
   test('a bad model spec and a missing option are usage errors (exit 2)', () => {
     expect(cli(['run', '-m', 'nope:1', '--tasks', task('DemoSTS')]).code).toBe(2);
     const r = cli(['run', '--tasks', task('DemoSTS')]);

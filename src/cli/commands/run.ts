@@ -9,7 +9,7 @@ const modelAndTaskOptions = (y: Argv) =>
       .option('model', { alias: 'm', type: 'string', demandOption: true, describe: 'model spec (nvembed:DIR, openai:URL#model, precomputed:FILE, hash:DIM, random:DIM)' })
       .option('tasks', { alias: 't', type: 'string', array: true, describe: 'registry task names or task-file paths (comma-separated or repeated)' })
       .option('benchmark', { alias: 'b', type: 'string', describe: 'run every task of a benchmark, e.g. "MTEB(eng, v1)"' })
-      .option('type', { type: 'string', describe: 'only tasks of this type (with --benchmark)' })
+      .option('type', { type: 'string', describe: 'only tasks of this type (any case); a selection left empty is an error (exit 2)' })
       .option('output', { alias: 'o', type: 'string', default: 'results', describe: 'results folder (<org>__<model>/<revision>/<Task>.json)' })
       .option('data-dir', { type: 'string', describe: 'folder holding <org>/<name>/ dataset repos as downloaded' })
       .option('hf-home', { type: 'string', describe: 'Hugging Face home (default $HF_HOME or ~/.cache/huggingface)' })
