@@ -3,11 +3,16 @@ import { MtebError, formatError } from '../core/errors.js';
 import type { UnusableFile } from './types.js';
 import type { LayerOrderOptions } from './select.js';
 import type { RuleOptions } from './score.js';
+import { inferBenchmark } from './infer-benchmark.js';
 
 /** The options every results-reading command shares (report, compare, gate). */
 export function withSourceOptions(y: Argv): Argv {
   return y
-    .option('benchmark', { alias: 'b', type: 'string', default: 'MTEB(eng, v1)', describe: 'benchmark whose leaderboard rules score the results' })
+    .option('benchmark', {
+      alias: 'b',
+      type: 'string',
+      describe: 'benchmark whose leaderboard rules score the results (default: the one the results cover most, named on stderr)',
+    })
     .option('prefer', {
       // Repeat the flag for several (no `array`: a greedy array would swallow the RESULTS positionals).
       type: 'string',
@@ -31,9 +36,19 @@ export function list(v: unknown): string[] | undefined {
   return (Array.isArray(v) ? v : [v]).map(String);
 }
 
-export function sourceOptions(args: Record<string, any>): Pick<LayerOrderOptions, 'prefer' | 'strict'> & RuleOptions & { benchmark: string } {
+/**
+ * The shared options as library options. Without -b the benchmark is the one `sources` cover most (said on
+ * stderr), so `report demo-results` scores the demo tasks instead of printing 56 blank MTEB(eng, v1) rows.
+ */
+export function sourceOptions(args: Record<string, any>, sources: string[] = []): Pick<LayerOrderOptions, 'prefer' | 'strict'> & RuleOptions & { benchmark: string } {
+  let benchmark = args.benchmark === undefined ? undefined : String(args.benchmark);
+  if (benchmark === undefined) {
+    const inferred = inferBenchmark(sources);
+    benchmark = inferred.name;
+    stderrLog(`benchmark: ${inferred.name} (${inferred.reason}; -b chooses another)`);
+  }
   return {
-    benchmark: String(args.benchmark),
+    benchmark,
     prefer: list(args.prefer),
     strict: Boolean(args.strict),
     acceptSplitMislabels: Boolean(args['accept-split-mislabels']),

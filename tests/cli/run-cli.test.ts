@@ -48,6 +48,27 @@ describe('mteb-ts CLI', () => {
     expect(nothing.stderr.split('\n')[0]).toBe('error[E_USAGE] field "type": the selection matches no task: --type Retrieval is not among its task types (STS)');
   });
 
+  test('report and compare without -b score the benchmark the results cover, and say so; results of no benchmark are exit 2', () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    expect(cli(['run', '-m', 'hash:32', '-b', 'demo', '-o', out, '--cache-dir', 'none', '-q']).code).toBe(0);
+    const rep = cli(['report', out, '--format', 'json']);
+    expect(rep.code).toBe(0);
+    expect(rep.stderr).toContain('benchmark: demo (8 of its 8 tasks have result files; -b chooses another)');
+    const doc = JSON.parse(rep.stdout);
+    expect(doc.benchmark).toBe('demo');
+    expect(Object.values(doc.models[0].tasks).filter((v) => v !== null)).toHaveLength(8);
+    const cmp = cli(['compare', out, out, '--format', 'json']);
+    expect(cmp.code).toBe(0);
+    expect(JSON.parse(cmp.stdout).benchmark).toBe('demo');
+    // A folder whose result files belong to no benchmark: one usage error naming what it holds.
+    const odd = mkdtempSync(path.join(tmpdir(), 'cli-'));
+    const rev = path.join(odd, 'acme__m', 'r1');
+    cpSync(path.join(out, 'mteb-ts__hash-32', 'no_revision_available', 'DemoSTS.json'), path.join(rev, 'NotATask.json'), { recursive: true });
+    const none = cli(['report', odd]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.split('\n')[0]).toBe('error[E_USAGE] field "benchmark": the results hold no task of any known benchmark (found: NotATask); name one with -b (mteb-ts benchmarks lists them)');
+  });
+
   test('a bad model spec and a missing option are usage errors (exit 2)', () => {
     expect(cli(['run', '-m', 'nope:1', '--tasks', task('DemoSTS')]).code).toBe(2);
     const r = cli(['run', '--tasks', task('DemoSTS')]);

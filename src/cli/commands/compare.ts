@@ -21,7 +21,7 @@ export function withCompareOptions(y: Argv): Argv {
 
 export function compareOptions(args: Record<string, any>): CompareOptions {
   return {
-    ...sourceOptions(args),
+    ...sourceOptions(args, [String(args.baseline), String(args.candidate)]),
     baselineRevision: list(args['baseline-revision']),
     candidateRevision: list(args['candidate-revision']),
     baselineModel: args['baseline-model'],

@@ -16,7 +16,7 @@ export const reportCommand: CliCommand = {
       .option('out', { alias: 'o', type: 'string', describe: 'write the report here instead of stdout' }),
   handler: async (args) => {
     const lb = buildLeaderboard(args.results as string[], {
-      ...sourceOptions(args),
+      ...sourceOptions(args, (args.results as string[]).map(String)),
       revision: list(args.revision),
       log: stderrLog,
     });
