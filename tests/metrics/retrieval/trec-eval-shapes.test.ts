@@ -4,11 +4,11 @@
  * every per-query value bit for bit, "all", and mteb's mean / round(mean, 5). Goldens:
  * fixtures/golden/retrieval/generated/shapes.json (make_goldens.ts there).
  */
-import { describe, test, expect, jest } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { metricsRetrievalCommand } from '../../../src/cli/commands/metrics-retrieval.js';
+import { metricsCliPerQuery } from './metrics-cli.js';
 import { evaluateRetrieval } from '../../../src/metrics/retrieval/evaluate.js';
 import { TREC_K, SHAPES, compareWithTrec, hasFloat32Collision, qrelsText, runText, shapeCase, type GoldenFile } from './trec-shapes.js';
 
@@ -74,27 +74,7 @@ describe('trec_eval 9.0.8 on benchmark-shaped runs', () => {
         const g = golden.cases.find((x) => x.name === name)!;
         writeFileSync(join(dir, 'qrels'), qrelsText(c));
         writeFileSync(join(dir, 'run'), runText(c));
-        const out: string[] = [];
-        const w = jest.spyOn(process.stdout, 'write').mockImplementation((x: unknown) => (out.push(String(x)), true));
-        const e = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-        try {
-          const code = await metricsRetrievalCommand.handler({
-            qrels: join(dir, 'qrels'),
-            run: join(dir, 'run'),
-            k: TREC_K.join(','),
-            protocol: 'mteb-2',
-            'mteb1-variant': '1.12.8',
-            'python-sum': 'naive',
-            'ignore-identical-ids': false,
-            nauc: false,
-            'per-query': true,
-          });
-          expect(code).toBe(0);
-        } finally {
-          w.mockRestore();
-          e.mockRestore();
-        }
-        const json = JSON.parse(out.join('')) as { scores: Record<string, number>; per_query: Record<string, Record<string, number>> };
+        const json = await metricsCliPerQuery(join(dir, 'qrels'), join(dir, 'run'));
         const s = compareWithTrec(g, new Map(g.qids.map((q) => [q, json.per_query[q]])), json.scores);
         expect(s.mismatches).toEqual([]);
         expect(Object.keys(json.per_query).length).toBe(g.qids.length);

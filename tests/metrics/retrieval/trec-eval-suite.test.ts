@@ -10,10 +10,10 @@
  *   the run's judged queries and passes whole runs; the goldens are made without them (the quicktest's
  *   out.test.aqc/aqcM use them, so their "all" lines differ from ours, their per-query values do not).
  */
-import { describe, test, expect, jest } from '@jest/globals';
+import { describe, test, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { metricsRetrievalCommand } from '../../../src/cli/commands/metrics-retrieval.js';
+import { metricsCliPerQuery } from './metrics-cli.js';
 import { evaluateRetrieval } from '../../../src/metrics/retrieval/evaluate.js';
 import type { Qrels, Run } from '../../../src/metrics/retrieval/types.js';
 import { TREC_K, compareWithTrec, goldenValue, type GoldenCase, type GoldenFile } from './trec-shapes.js';
@@ -45,29 +45,6 @@ function readTrecRun(f: string): Run {
   return r;
 }
 
-async function cliPerQuery(qrels: string, run: string): Promise<{ scores: Record<string, number>; per_query: Record<string, Record<string, number>> }> {
-  const out: string[] = [];
-  const w = jest.spyOn(process.stdout, 'write').mockImplementation((s: unknown) => (out.push(String(s)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    const code = await metricsRetrievalCommand.handler({
-      qrels: path(qrels),
-      run: path(run),
-      k: TREC_K.join(','),
-      protocol: 'mteb-2',
-      'mteb1-variant': '1.12.8',
-      'python-sum': 'naive',
-      'ignore-identical-ids': false,
-      nauc: false,
-      'per-query': true,
-    });
-    expect(code).toBe(0);
-  } finally {
-    w.mockRestore();
-    e.mockRestore();
-  }
-  return JSON.parse(out.join(''));
-}
 
 const plain = suite.cases.filter((c) => !c.trec_eval_args.includes('-l'));
 const level2 = suite.cases.find((c) => c.trec_eval_args.includes('-l'))!;
@@ -100,7 +77,7 @@ describe("trec_eval 9.0.8's test files", () => {
       });
 
       test('mteb-ts metrics retrieval --per-query prints the same values', async () => {
-        const out = await cliPerQuery(c.qrels, c.run);
+        const out = await metricsCliPerQuery(path(c.qrels), path(c.run));
         const perQuery = new Map(c.qids.map((q) => [q, out.per_query[q]]));
         expect(Object.keys(out.per_query).sort()).toEqual([...c.qids].sort());
         const s = compareWithTrec(c, perQuery, out.scores);
