@@ -24,7 +24,6 @@ interface Built {
   index: import('hnswlib-node').HierarchicalNSW;
   ids: string[];
   vectors: Float32Array;
-  bad: Uint8Array;
   similarity: string;
   buildSeconds: number;
 }
@@ -72,15 +71,14 @@ export class HnswSearch implements SearchBackend {
     const index = new HierarchicalNSW(this.options.space ?? 'ip', dim);
     index.initIndex(Math.max(1, ids.length), this.options.M ?? 16, this.options.efConstruction ?? 200, this.options.randomSeed ?? 100);
     const row = new Float32Array(dim);
-    const bad = new Uint8Array(ids.length);
     const buf = new Array<number>(dim);
     for (let j = 0; j < ids.length; j++) {
       row.set(vectors.subarray(j * dim, (j + 1) * dim));
-      bad[j] = normalizeRows(row, dim, similarity === 'cosine')[0];
+      normalizeRows(row, dim, similarity === 'cosine'); // zeroes a row holding Inf/NaN for the graph
       for (let d = 0; d < dim; d++) buf[d] = row[d];
       index.addPoint(buf, j);
     }
-    const built = { index, ids, vectors, bad, similarity, buildSeconds: (performance.now() - t0) / 1000 };
+    const built = { index, ids, vectors, similarity, buildSeconds: (performance.now() - t0) / 1000 };
     this.built.set(corpus, built);
     return built;
   }
