@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EvalContext, SubsetResult, ShardContext } from './adapter.js';
 import type { CorpusDoc, RetrievalSplit } from '../core/datasets.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { sweepOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
 
 const EMBED_PIECE_ROWS = 50_000;
 
@@ -26,6 +26,8 @@ export async function embedCorpusShare(
   text: (doc: CorpusDoc) => string,
 ): Promise<SubsetResult> {
   const shard = ctx.shard!;
+  // A marker's temp file left by a killed shard on this machine (host-aware: another machine's may be alive).
+  sweepOrphanTemps(shard.markerDir);
   const n = data.corpus.size;
   const nChunks = Math.ceil(n / shard.chunkRows);
   let mine = 0;

@@ -6,14 +6,22 @@ import { randomBytes } from 'node:crypto';
 /**
  * Test-only crash injection: with `MTEB_TS_TEST_CRASH_AT=<stage>:<file name>` (stage `before-rename` — the temp
  * file is complete but not yet renamed — or `after-rename`), the process kills itself with SIGKILL at that point
- * of the atomic write of the file with that base name, as `kill -9` would (tests/hostile/results-unit.test.ts).
+ * of the atomic write of the file with that base name (`*` matches any characters), as `kill -9` would
+ * (tests/hostile/results-unit.test.ts, tests/hostile/kill-shards.test.ts).
  * Unset, it costs one environment lookup per write.
  */
 export function crashPoint(stage: 'before-rename' | 'after-rename', file: string): void {
   const at = process.env.MTEB_TS_TEST_CRASH_AT;
   if (!at) return;
   const i = at.indexOf(':');
-  if (at.slice(0, i) === stage && at.slice(i + 1) === path.basename(file)) process.kill(process.pid, 'SIGKILL');
+  if (at.slice(0, i) === stage && crashNameMatches(at.slice(i + 1), path.basename(file))) process.kill(process.pid, 'SIGKILL');
+}
+
+/** `*` in a crash point's file name matches any run of characters (cache chunk names carry a time and a pid). */
+function crashNameMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return re.test(name);
 }
 
 /**
