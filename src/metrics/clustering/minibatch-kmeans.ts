@@ -9,6 +9,7 @@
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
+import { numpyArgsort } from '../numeric/numpy-argsort.js';
 
 /** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
 export interface DenseRows {
@@ -147,9 +148,9 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
         if (toRe[j]) nRe++;
       }
       if (nRe > 0.5 * b) {
-        // Only the floor(b/2) lightest clusters may move. sklearn's argsort is an unstable quicksort; a stable
-        // sort is the closest deterministic stand-in (it only matters with more than b/2 light clusters).
-        const order = Array.from({ length: k }, (_, j) => j).sort((p, q) => counts[p] - counts[q]);
+        // Only the floor(b/2) lightest clusters may move, picked by `np.argsort(weight_sums)`: numpy's unstable
+        // introsort decides which of exactly tied clusters stay, so its order is ported (a stable sort diverges).
+        const order = numpyArgsort(counts);
         for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
         nRe = toRe.filter(Boolean).length;
       }
@@ -215,13 +216,33 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   };
 }
 
-/** Squared centre norms in the data dtype (numpy einsum). */
+/**
+ * Squared centre norms as sklearn's `row_norms(centers, squared=True)` computes them: `np.einsum("ij,ij->i")`,
+ * whose x86-64 kernel (`sum_of_products_contig_contig_outstride0_two`, numpy's SSE baseline) keeps one
+ * accumulator per SIMD lane (4 for float32, 2 for float64), multiplies then adds (no fused multiply-add), takes
+ * blocks of four vectors last-first, then one vector at a time, and ends with two horizontal adds
+ * ((l0 + l1) + (l2 + l3)). Exactly tied label scores then break as sklearn's do (issue 21: a plain sum put
+ * reassigned, nearly equal centres in the other order).
+ */
 function centerNorms(c: ArrayLike<number>, k: number, d: number, out: Float32Array | Float64Array, R: Round): void {
+  const lanes = out instanceof Float32Array ? 4 : 2;
+  const acc = new Float64Array(lanes);
+  const sq = (v: number) => R(v * v);
   for (let j = 0; j < k; j++) {
-    let s = 0;
     const o = j * d;
-    for (let f = 0; f < d; f++) s += c[o + f] * c[o + f];
-    out[j] = R(s);
+    acc.fill(0);
+    let i = 0;
+    for (; d - i >= 4 * lanes; i += 4 * lanes) {
+      for (let l = 0; l < lanes; l++) {
+        let a = acc[l];
+        for (let u = 3; u >= 0; u--) a = R(sq(c[o + i + u * lanes + l]) + a);
+        acc[l] = a;
+      }
+    }
+    for (; i < d; i += lanes) {
+      for (let l = 0; l < lanes && i + l < d; l++) acc[l] = R(sq(c[o + i + l]) + acc[l]);
+    }
+    out[j] = lanes === 4 ? R(R(acc[0] + acc[1]) + R(acc[2] + acc[3])) : R(acc[0] + acc[1]);
   }
 }
 
