@@ -113,6 +113,7 @@ export function multinomialObjective(X: Float64Array, n: number, p: number, K: n
   // Class-major copies (K x p) so the inner loops run over contiguous feature vectors.
   const wT = new Float64Array(K * p);
   const gT = new Float64Array(K * p);
+  const bsum = new Float64Array(K);
   return (w: Float64Array, grad: Float64Array): number => {
     const bOff = p * K;
     for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) wT[k * p + j] = w[j * K + k];
@@ -143,19 +144,22 @@ export function multinomialObjective(X: Float64Array, n: number, p: number, K: n
     let ww = 0;
     for (let q = 0; q < bOff; q++) ww += w[q] * w[q];
     loss += 0.5 * l2 * ww;
+    // Row by row (each X row read once, all K gradient rows updated from cache) instead of K passes over X;
+    // every gT[k, j] and intercept sum still adds its terms in row order, so the bits are unchanged.
     gT.fill(0);
-    for (let k = 0; k < K; k++) {
-      const go = k * p;
-      let bsum = 0;
-      for (let i = 0; i < n; i++) {
-        const gik = gp[i * K + k];
-        bsum += gik;
+    bsum.fill(0);
+    for (let i = 0; i < n; i++) {
+      const off = i * p;
+      const r = i * K;
+      for (let k = 0; k < K; k++) {
+        const gik = gp[r + k];
+        bsum[k] += gik;
         if (gik === 0) continue;
-        const off = i * p;
+        const go = k * p;
         for (let j = 0; j < p; j++) gT[go + j] += gik * X[off + j];
       }
-      grad[bOff + k] = bsum;
     }
+    for (let k = 0; k < K; k++) grad[bOff + k] = bsum[k];
     for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) grad[j * K + k] = gT[k * p + j] + l2 * w[j * K + k];
     return loss;
   };
