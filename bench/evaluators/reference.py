@@ -1,0 +1,50 @@
+# The Python reference side of bench/evaluators/run.ts: times the same evaluator cores on the same inputs with
+# scikit-learn / numpy (what mteb runs), on this machine, in the same bench run. Not needed by any test.
+#   python3 bench/evaluators/reference.py <case.json>   -> prints {"seconds": s, ...} on stdout
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def load(meta, name):
+    a = np.fromfile(meta[name]["file"], dtype=np.float32)
+    return a.reshape(meta[name]["rows"], meta[name]["dim"])
+
+
+def main():
+    meta = json.load(open(sys.argv[1]))
+    kind = meta["kind"]
+    if kind == "classification":
+        from sklearn.linear_model import LogisticRegression
+        X, Xt = load(meta, "train"), load(meta, "test")
+        y = np.array(meta["y"])
+        t = time.perf_counter()
+        clf = LogisticRegression(max_iter=100).fit(X, y)
+        pred = clf.predict(Xt)
+        s = time.perf_counter() - t
+        out = {"seconds": s, "n_iter": int(clf.n_iter_[0]), "predictions": pred[:20].tolist()}
+    elif kind == "clustering":
+        from sklearn.cluster import MiniBatchKMeans
+        X = load(meta, "data")
+        t = time.perf_counter()
+        km = MiniBatchKMeans(n_clusters=meta["k"], batch_size=500, n_init="auto", random_state=42).fit(X)
+        s = time.perf_counter() - t
+        out = {"seconds": s, "n_steps": int(km.n_steps_)}
+    elif kind == "bitext":
+        a, b = load(meta, "emb1"), load(meta, "emb2")
+        t = time.perf_counter()
+        # mteb: cos_sim (normalise, then one float32 matmul) and top-1 per row, in query blocks.
+        an = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
+        bn = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
+        pred = np.concatenate([np.argmax(an[i:i + 256] @ bn.T, axis=1) for i in range(0, len(an), 256)])
+        s = time.perf_counter() - t
+        out = {"seconds": s, "accuracy": float(np.mean(pred == np.arange(len(pred))))}
+    else:
+        raise SystemExit(f"unknown kind {kind}")
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+// Evaluator cores at real MTEB sizes against the Python reference (scikit-learn / numpy, what mteb runs) on the
+// same machine, in the same run: logistic regression (one classification experiment), MiniBatchKMeans (one
+// clustering set), bitext top-1 (cosine over all pairs). Seeded synthetic data; each side timed on the same
+// inputs. The Python side is optional (`--no-python`, or when /usr/bin/python3 lacks sklearn).
+// Run: node bin/run-ts.js bench/evaluators/run.ts [--quick] [--only classification,clustering,bitext]
+//      [--python /usr/bin/python3]   (JSON on stdout; progress on stderr)
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fitLogisticRegression, predict } from '../../src/metrics/classification/logistic-regression.js';
+import { fitMiniBatchKMeans } from '../../src/metrics/clustering/minibatch-kmeans.js';
+import { nearestNeighbours } from '../../src/metrics/bitext/evaluate.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
+
+const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const quick = process.argv.includes('--quick');
+const only = arg('--only')?.split(',');
+const python = process.argv.includes('--no-python') ? null : (arg('--python') ?? '/usr/bin/python3');
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mteb-bench-eval-'));
+
+interface Mat {
+  rows: number;
+  dim: number;
+  data: Float32Array;
+}
+/** Rows around `labels.length` class centres (so the problems are learnable, as embeddings are). */
+function labelled(n: number, dim: number, classes: number, seed: number): { X: Mat; y: number[] } {
+  const rnd = mulberry32(seed);
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5));
+  const data = new Float32Array(n * dim);
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(rnd() * classes);
+    y.push(c);
+    for (let j = 0; j < dim; j++) data[i * dim + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
+  }
+  return { X: { rows: n, dim, data }, y };
+}
+function save(name: string, m: Mat): { file: string; rows: number; dim: number } {
+  const file = path.join(dir, `${name}.f32`);
+  writeFileSync(file, Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
+  return { file, rows: m.rows, dim: m.dim };
+}
+function reference(meta: Record<string, unknown>): Record<string, unknown> | null {
+  if (!python) return null;
+  const file = path.join(dir, `${meta.kind}.json`);
+  writeFileSync(file, JSON.stringify(meta));
+  try {
+    return JSON.parse(execFileSync(python, ['bench/evaluators/reference.py', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  } catch {
+    return null;
+  }
+}
+const time = <T>(fn: () => T): [T, number] => {
+  const t = process.hrtime.bigint();
+  const r = fn();
+  return [r, Number(process.hrtime.bigint() - t) / 1e9];
+};
+
+const out: Record<string, unknown>[] = [];
+try {
+  if (!only || only.includes('classification')) {
+    // Banking77-shaped: 77 labels, 1,024 dims (quick: 20 labels, 256 dims).
+    const [n, nt, dim, classes] = quick ? [1000, 300, 256, 20] : [10_000, 3_000, 1024, 77];
+    process.stderr.write(`classification ${n}+${nt} x ${dim}, ${classes} labels ...\n`);
+    const { X, y } = labelled(n + nt, dim, classes, 1);
+    const train = { rows: n, dim, data: X.data.subarray(0, n * dim) };
+    const test = { rows: nt, dim, data: X.data.subarray(n * dim) };
+    const [model, ours] = time(() => {
+      const m = fitLogisticRegression(train, y.slice(0, n), { sklearn: '1.4' });
+      predict(m, test);
+      return m;
+    });
+    const ref = reference({ kind: 'classification', train: save('train', train), test: save('test', test), y: y.slice(0, n) });
+    out.push({ evaluator: 'classification (logistic regression fit + predict)', shape: `${n} train + ${nt} test x ${dim}, ${classes} labels`, ours_s: ours, n_iter: model.nIter, python_s: ref?.seconds ?? null, ratio: ref ? ours / Number(ref.seconds) : null });
+  }
+  if (!only || only.includes('clustering')) {
+    const [n, dim, k] = quick ? [5000, 128, 20] : [50_000, 1024, 100];
+    process.stderr.write(`clustering ${n} x ${dim}, k = ${k} ...\n`);
+    const { X } = labelled(n, dim, k, 2);
+    const [r, ours] = time(() => fitMiniBatchKMeans(X, { nClusters: k, batchSize: 500, seed: 42 }));
+    const ref = reference({ kind: 'clustering', data: save('data', X), k });
+    out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, ours_s: ours, n_steps: r.nSteps, python_s: ref?.seconds ?? null, ratio: ref ? ours / Number(ref.seconds) : null });
+  }
+  if (!only || only.includes('bitext')) {
+    const [n, dim] = quick ? [500, 256] : [2500, 1024];
+    process.stderr.write(`bitext ${n} x ${n} x ${dim} ...\n`);
+    const a = labelled(n, dim, n, 3).X;
+    const rnd = mulberry32(4);
+    const b = { rows: n, dim, data: Float32Array.from(a.data, (v) => v + (rnd() - 0.5) * 0.5) };
+    const [, ours] = time(() => nearestNeighbours(a, b));
+    const ref = reference({ kind: 'bitext', emb1: save('emb1', a), emb2: save('emb2', b) });
+    out.push({ evaluator: 'bitext mining (cosine top-1)', shape: `${n} x ${n} x ${dim}`, ours_s: ours, python_s: ref?.seconds ?? null, ratio: ref ? ours / Number(ref.seconds) : null });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+process.stdout.write(JSON.stringify({ machine: `${os.cpus()[0]?.model} x ${os.availableParallelism()}`, node: process.version, date: new Date().toISOString(), results: out }, null, 2) + '\n');
