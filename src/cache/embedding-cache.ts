@@ -4,7 +4,7 @@ import type { EmbedOptions, Embedder } from '../core/embedder.js';
 import { MtebError } from '../core/errors.js';
 import type { Matrix } from '../core/matrix.js';
 import { writeFileAtomic, writeFileAtomicSync } from '../util/atomic-write.js';
-import { wrapEmbedder } from '../embedders/wrap-embedder.js';
+import { wrapEmbedder } from '../core/wrap-embedder.js';
 import {
   DIGEST_BYTES,
   chunkFileName,

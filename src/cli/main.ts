@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { formatError, isMtebError } from '../core/errors.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 import type { CliCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 

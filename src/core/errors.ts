@@ -3,7 +3,7 @@
  * becomes an MtebError with a stable code and the location it concerns, so the CLI can print one precise
  * line and the runner can skip to the next task without losing what it already computed.
  */
-import { redact } from '../util/redact.js';
+import { redact } from './redact.js';
 export type ErrorCode =
   | 'E_USAGE'
   | 'E_UNKNOWN_TASK'

@@ -1,5 +1,5 @@
 import type { Embedder, EmbedOptions } from '../core/embedder.js';
-import { wrapEmbedder } from './wrap-embedder.js';
+import { wrapEmbedder } from '../core/wrap-embedder.js';
 import { checkMatrix } from './vector-check.js';
 
 /**

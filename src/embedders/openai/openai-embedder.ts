@@ -3,7 +3,7 @@ import { MtebError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { postJson, TransientError } from './http.js';
 import { parseOpenAISpec, redactUrl } from './spec.js';
-import { redact, redactAndTruncate, registerSecret } from '../../util/redact.js';
+import { redact, redactAndTruncate, registerSecret } from '../../core/redact.js';
 import { enumOption } from '../spec-options.js';
 import { checkVector, responseOrder } from '../vector-check.js';
 import { checkSegment } from '../../util/safe-path.js';

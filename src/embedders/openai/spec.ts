@@ -1,5 +1,5 @@
 import { MtebError } from '../../core/errors.js';
-import { redact } from '../../util/redact.js';
+import { redact } from '../../core/redact.js';
 import { checkSpecOptions } from '../spec-options.js';
 
 /** Every option an `openai:` spec takes; any other is refused with this list. */
