@@ -7,7 +7,7 @@
  * error (` 0 31715818` would silently never match a doc id). Query order is the order of first appearance
  * (mteb sums per-query values in run order).
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { MtebError } from '../../core/errors.js';
 import { readTrecRunFast } from './trec-run-reader.js';
 import { readJsonFile } from '../../util/json-file.js';
