@@ -5,7 +5,7 @@ import { postJson, TransientError } from './http.js';
 import { parseOpenAISpec, redactUrl } from './spec.js';
 import { redact, redactAndTruncate, registerSecret } from '../../core/redact.js';
 import { enumOption } from '../spec-options.js';
-import { checkVector, responseOrder } from '../vector-check.js';
+import { checkVector, responseOrder } from '../../core/vector-check.js';
 import { checkSegment } from '../../util/safe-path.js';
 
 export interface OpenAIEmbedderOptions {

@@ -5,7 +5,7 @@ import type { Embedder, EmbedOptions, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { readLines, wrapIoError, type LineReadOptions } from '../../data/readers/lines.js';
-import { checkVector } from '../vector-check.js';
+import { checkVector } from '../../core/vector-check.js';
 import { parseJson } from '../../util/json-file.js';
 
 interface Entry {
