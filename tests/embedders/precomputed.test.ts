@@ -21,6 +21,21 @@ function bad(name: string, lines: unknown[]): string {
 }
 
 runEmbedderConformance('precomputed:jsonl', () => PrecomputedEmbedder.load(jsonl), { texts: TEXTS });
+runEmbedderConformance(
+  'precomputed:arrow',
+  async () => {
+    const f = path.join(dir, 'conformance.arrow');
+    const embType = new FixedSizeList(3, new Field('item', new Float32()));
+    const table = makeTable({
+      text: vectorFromArray(TEXTS, new Utf8()),
+      embedding: vectorFromArray(TEXTS.map((_, i) => Float32Array.from(vec(i))), embType),
+    } as any);
+    writeFileSync(f, tableToIPC(table, 'file'));
+    return PrecomputedEmbedder.load(f);
+  },
+  { texts: TEXTS },
+);
+runEmbedderConformance('validating(precomputed:jsonl)', async () => validating(await PrecomputedEmbedder.load(jsonl)), { texts: TEXTS });
 
 describe('precomputed embedder', () => {
   test('returns the stored vectors in input order', async () => {
