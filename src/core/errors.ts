@@ -55,7 +55,7 @@ export function isMtebError(e: unknown): e is MtebError {
 }
 
 /** One line for the user: `error[E_PARSE] task ArguAna: corpus.jsonl:17 field "_id": ...`. */
-/** One line for a user: `error[CODE] location: message`, with every secret masked (src/util/redact.ts). */
+/** One line for a user: `error[CODE] location: message`, with every secret masked (src/core/redact.ts). */
 export function formatError(e: unknown): string {
   return redact(formatErrorRaw(e));
 }
