@@ -19,6 +19,13 @@ const RULES: ForbiddenImport[] = [
   { from: /^src\/core\//, to: /^(src\/(?!core\/)|reports\/)/, why: 'src/core is the bottom layer' },
   { from: /^src\/util\//, to: /^(src\/(?!core\/|util\/)|reports\/)/, why: 'src/util depends on src/core at most' },
   { from: /^(src|reports)\//, to: /^(tests|bench|fixtures)\//, why: 'library code must not import tests, benches or fixtures' },
+  { from: /^src\/(?!cli\/)/, to: /^pkg:yargs$/, why: 'argument parsing belongs to the CLI' },
+];
+
+/** Forbidden edges in other engineers' files when this test was written, being removed there (same rule as below). */
+const KNOWN_FORBIDDEN: string[] = [
+  // the CLI's typed option tables (issue 14)
+  'src/leaderboard/options.ts -> pkg:yargs (argument parsing belongs to the CLI)',
 ];
 
 /**
@@ -72,8 +79,9 @@ describe('the import graph of src/ and reports/', () => {
   test('is read: every source file, with the edges we know are there', () => {
     expect(graph.size).toBeGreaterThan(150);
     expect(graph.get('reports/index.ts')).toContain('src/leaderboard/types.ts');
-    // a re-export is an edge too
+    // a re-export is an edge too, and so is a package
     expect(graph.get('src/leaderboard/index.ts')).toContain('src/leaderboard/build.ts');
+    expect([...graph].some(([f, deps]) => f.startsWith('src/cli/') && deps.includes('pkg:yargs'))).toBe(true);
   });
 
   test('has no file-level import cycle beyond the known ones being removed', () => {
@@ -94,7 +102,10 @@ describe('the import graph of src/ and reports/', () => {
     expect(shown).toEqual([]);
   });
 
-  test('never imports in a forbidden direction', () => {
-    expect(forbiddenEdges(graph, RULES)).toEqual([]);
+  test('never imports in a forbidden direction beyond the known ones being removed', () => {
+    const found = forbiddenEdges(graph, RULES);
+    const fresh = found.filter((e) => !KNOWN_FORBIDDEN.includes(e));
+    const gone = KNOWN_FORBIDDEN.filter((e) => !found.includes(e));
+    expect({ newForbiddenEdges: fresh, fixedEdgesStillListedInKNOWN_FORBIDDEN: gone }).toEqual({ newForbiddenEdges: [], fixedEdgesStillListedInKNOWN_FORBIDDEN: [] });
   });
 });

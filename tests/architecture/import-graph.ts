@@ -1,14 +1,14 @@
 /**
  * The import graph of the library's sources, read with the TypeScript compiler's own pre-processor
  * (`ts.preProcessFile`: static `import`/`export ... from`, `import type`, and `import()` calls), so a
- * re-export or a lazy import is an edge just like a plain import. Only relative specifiers are edges: packages
- * are not part of the layering.
+ * re-export or a lazy import is an edge just like a plain import. A package is a node `pkg:<name>` (Node's own
+ * `node:` modules are left out), so a rule can keep a package (yargs) out of a layer.
  */
 import { readdirSync, readFileSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-/** file (repo-relative, forward slashes) -> the repo files it imports. */
+/** file (repo-relative, forward slashes) -> the repo files (and `pkg:<name>` packages) it imports. */
 export type ImportGraph = Map<string, string[]>;
 
 function listTs(dir: string, out: string[]): void {
@@ -26,6 +26,13 @@ function resolveSpecifier(fromFile: string, spec: string): string | undefined {
   return candidates.find((c) => c.endsWith('.ts') && existsSync(c) && statSync(c).isFile());
 }
 
+/** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`; undefined for Node built-ins. */
+function packageName(spec: string): string | undefined {
+  if (spec.startsWith('node:')) return undefined;
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
 /** The graph of every .ts file under `roots` (folders relative to `repo`). */
 export function buildImportGraph(repo: string, roots: readonly string[]): ImportGraph {
   const files: string[] = [];
@@ -36,7 +43,11 @@ export function buildImportGraph(repo: string, roots: readonly string[]): Import
     const info = ts.preProcessFile(readFileSync(f, 'utf8'), true, true);
     const deps = new Set<string>();
     for (const imp of info.importedFiles) {
-      if (!imp.fileName.startsWith('.')) continue;
+      if (!imp.fileName.startsWith('.')) {
+        const pkg = packageName(imp.fileName);
+        if (pkg) deps.add(`pkg:${pkg}`);
+        continue;
+      }
       const target = resolveSpecifier(f, imp.fileName);
       if (target) deps.add(rel(target));
     }
