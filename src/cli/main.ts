@@ -1,13 +1,13 @@
 import yargs from 'yargs';
 import { formatError, isMtebError } from '../core/errors.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 import type { CliCommand } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
 /**
  * The only place that touches argv and exit codes. Each subcommand is a thin shell over library functions;
  * a user error (MtebError) prints one line and exits 2, anything else prints the stack and exits 3. Every line
- * printed here passes through the one redaction function (src/util/redact.ts): a URL's user:password, a key in
+ * printed here passes through the one redaction function (src/core/redact.ts): a URL's user:password, a key in
  * a query string or a header never reaches stderr.
  */
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@
  * becomes an MtebError with a stable code and the location it concerns, so the CLI can print one precise
  * line and the runner can skip to the next task without losing what it already computed.
  */
-import { redact } from '../util/redact.js';
+import { redact } from './redact.js';
 export type ErrorCode =
   | 'E_USAGE'
   | 'E_UNKNOWN_TASK'
@@ -55,7 +55,7 @@ export function isMtebError(e: unknown): e is MtebError {
 }
 
 /** One line for the user: `error[E_PARSE] task ArguAna: corpus.jsonl:17 field "_id": ...`. */
-/** One line for a user: `error[CODE] location: message`, with every secret masked (src/util/redact.ts). */
+/** One line for a user: `error[CODE] location: message`, with every secret masked (src/core/redact.ts). */
 export function formatError(e: unknown): string {
   return redact(formatErrorRaw(e));
 }

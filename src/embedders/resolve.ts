@@ -5,7 +5,7 @@ import { HashEmbedder } from './baselines/hash-embedder.js';
 import { RandomEmbedder } from './baselines/random-embedder.js';
 import { PrecomputedEmbedder } from './precomputed/precomputed-embedder.js';
 import { checkSpecOptions, enumOption, splitOptions } from './spec-options.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 
 /** Options each spec kind takes after `?` (openai's live in openai/spec.ts); any other is refused with the list. */
 export const NVEMBED_SPEC_OPTIONS = ['device', 'max_length', 'dtype', 'attention'] as const;

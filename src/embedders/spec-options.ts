@@ -1,5 +1,5 @@
 import { MtebError } from '../core/errors.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 
 /**
  * The one rule for `?key=value` options of every model spec kind (openai:, nvembed:, hash:, random:,

@@ -1,6 +1,6 @@
 import type { Embedder, EmbedOptions } from '../core/embedder.js';
-import { wrapEmbedder } from './wrap-embedder.js';
-import { checkMatrix } from './vector-check.js';
+import { wrapEmbedder } from '../core/wrap-embedder.js';
+import { checkMatrix } from '../core/vector-check.js';
 
 /**
  * Every embedder's output passes through here before any metric sees it: a NaN or a wrong-sized vector from

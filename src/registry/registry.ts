@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
-import { readJsonFile, lineOfPath } from './json-file.js';
+import { readJsonFile, lineOfPath } from '../util/json-file.js';
 import { validateTaskSpec } from './schema.js';
 import { closeNames } from './suggest.js';
 import { TASKS_DIR } from './paths.js';

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import type { TaskSpec } from '../core/task-spec.js';
-import { readJsonFile, lineOfPath } from './json-file.js';
+import { readJsonFile, lineOfPath } from '../util/json-file.js';
 import { validateTaskSpec } from './schema.js';
 
 /** Loads a user's task file; `source_dir` is set so a relative `dataset.path` resolves against the file's folder. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MtebError, isMtebError } from '../core/errors.js';
 import { pythonJsonToJson } from './parse.js';
 import { sha256File } from '../output/unit.js';
+import { parseJson } from '../util/json-file.js';
 
 /** `<Task>.items.json` written by `mteb-ts run` (docs/per-item-scores.md). */
 export interface ItemsFile {
@@ -29,12 +30,7 @@ interface ResultTie {
 }
 
 function resultTie(resultFile: string): ResultTie {
-  let r: any;
-  try {
-    r = JSON.parse(pythonJsonToJson(readFileSync(resultFile, 'utf8')));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file: resultFile });
-  }
+  const r = parseJson(pythonJsonToJson(readFileSync(resultFile, 'utf8')), { file: resultFile }, { locate: false }) as any;
   const ts = r && typeof r === 'object' ? r.mteb_ts : undefined;
   const sidecars = ts && typeof ts.sidecars === 'object' && ts.sidecars ? ts.sidecars : undefined;
   return {
@@ -110,12 +106,7 @@ export function readItemsFor(resultFile: string): ItemsForResult {
 function readItemsRaw(resultFile: string): ItemsFile | undefined {
   const file = itemsPathFor(resultFile);
   if (!existsSync(file)) return undefined;
-  let raw: any;
-  try {
-    raw = JSON.parse(pythonJsonToJson(readFileSync(file, 'utf8')));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file });
-  }
+  const raw = parseJson(pythonJsonToJson(readFileSync(file, 'utf8')), { file }, { locate: false }) as any;
   if (!raw || typeof raw !== 'object' || typeof raw.splits !== 'object' || raw.splits === null) {
     throw new MtebError('E_RESULTS', 'per-item file has no "splits" object', { file, field: 'splits' });
   }

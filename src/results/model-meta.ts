@@ -3,17 +3,13 @@ import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { pythonJsonToJson } from './parse.js';
 import type { ModelMetaFile } from './types.js';
+import { parseJson } from '../util/json-file.js';
 
 /** `model_meta.json` of a revision folder (mteb >= 1.12.18 writes one), or undefined when absent. */
 export function readModelMeta(dir: string): ModelMetaFile | undefined {
   const file = path.join(dir, 'model_meta.json');
   if (!existsSync(file)) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(pythonJsonToJson(readFileSync(file, 'utf8')));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file });
-  }
+  const raw = parseJson(pythonJsonToJson(readFileSync(file, 'utf8')), { file }, { locate: false });
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new MtebError('E_RESULTS', 'model_meta.json is not an object', { file });
   return raw as ModelMetaFile;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { PY_NONFINITE_TOKENS } from '../output/python-json.js';
 import { MtebError } from '../core/errors.js';
 import type { ResultFormat, SubsetScores, TaskResult } from './types.js';
+import { parseJson } from '../util/json-file.js';
 
 /** Similarity families that pre-1.11 files (and early 1.11 entries) nest metric dicts under. */
 const NESTED_FAMILIES = new Set(['cos_sim', 'cosine', 'manhattan', 'euclidean', 'dot', 'max', 'similarity']);
@@ -160,11 +161,8 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   }
   let raw: unknown;
   const nonFinite: string[] = [];
-  try {
-    raw = JSON.parse(pythonJsonToJson(text, nonFinite));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file });
-  }
+  // A broken result is named by its file alone: gate/compare/report print it as `<file>: ... unusable`.
+  raw = parseJson(pythonJsonToJson(text, nonFinite), { file }, { locate: false });
   const result = parseResultJson(raw, file, fallbackTaskName);
   // NaN in side metrics (nAUC of a constant curve) is routine in mteb files; only a non-finite main score
   // changes what a leaderboard shows, so only that is reported.

@@ -5,7 +5,8 @@ import { StderrProgress, silentProgress } from '../util/progress.js';
 import { runEvaluation } from './runner.js';
 import { openModel } from './run-cli.js';
 import { renderRunSummary } from './summary-table.js';
-import { buildLeaderboard, renderReport } from '../leaderboard/index.js';
+import { buildLeaderboard } from '../leaderboard/index.js';
+import { renderReport } from '../../reports/index.js';
 
 export const DEMO_MODEL_DIR = path.join(REPO_ROOT, 'fixtures', 'models', 'nv-embed-tiny');
 

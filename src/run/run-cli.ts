@@ -5,7 +5,7 @@ import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
 import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';
-import { wrapEmbedder } from '../embedders/wrap-embedder.js';
+import { wrapEmbedder } from '../core/wrap-embedder.js';
 import { EmbeddingCache } from '../cache/index.js';
 import { StderrProgress, silentProgress } from '../util/progress.js';
 import { runEvaluation, type RunSummary } from './runner.js';
@@ -14,7 +14,7 @@ import { parseShard } from './shard.js';
 import { mergeShards } from './merge.js';
 import { ENGINE_NAMES, type EngineName } from '../search/score-engine.js';
 import { loadCblas } from '../search/blas/cblas.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 
 export interface RunCliArgs {
   model: string;

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { RunSummary } from './runner.js';
-import { redact } from '../util/redact.js';
+import { redact } from '../core/redact.js';
 
 const MAX_ERROR = 100;
 

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MtebError } from '../core/errors.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /** The two calls NV-Embed needs from a tokenizer.json tokenizer. */
 export interface TextTokenizer {
@@ -16,15 +17,10 @@ export interface TextTokenizer {
 export function loadHfTokenizer(dir: string): TextTokenizer {
   const path = join(dir, 'tokenizer.json');
   if (!existsSync(path)) throw new MtebError('E_FILE_MISSING', 'checkpoint has no tokenizer.json', { file: path });
-  let json: unknown;
-  let config: unknown = {};
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
-    const cfgPath = join(dir, 'tokenizer_config.json');
-    if (existsSync(cfgPath)) config = JSON.parse(readFileSync(cfgPath, 'utf8'));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `tokenizer files are not valid JSON: ${(e as Error).message}`, { file: path });
-  }
+  // Each file is named (with the line) when it is the broken one.
+  const json = readJsonFile(path).value;
+  const cfgPath = join(dir, 'tokenizer_config.json');
+  const config = existsSync(cfgPath) ? readJsonFile(cfgPath).value : {};
   const tok = new Tokenizer(json as object, config as object);
   return {
     encode: (t) => tok.encode(t, { add_special_tokens: true }).ids,

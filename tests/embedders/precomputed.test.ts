@@ -14,6 +14,16 @@ const vec = (i: number) => [i + 0.5, -i - 0.25, 1 / (i + 1)];
 const jsonl = path.join(dir, 'emb.jsonl');
 writeFileSync(jsonl, TEXTS.map((t, i) => JSON.stringify({ text: t, embedding: vec(i) })).join('\n') + '\n');
 
+/** TEXTS and their vectors as an Arrow IPC file with the same columns as the JSONL one. */
+function writeArrow(f: string): void {
+  const embType = new FixedSizeList(3, new Field('item', new Float32()));
+  const table = makeTable({
+    text: vectorFromArray(TEXTS, new Utf8()),
+    embedding: vectorFromArray(TEXTS.map((_, i) => Float32Array.from(vec(i))), embType),
+  } as any);
+  writeFileSync(f, tableToIPC(table, 'file'));
+}
+
 function bad(name: string, lines: unknown[]): string {
   const f = path.join(dir, name);
   writeFileSync(f, lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n'));
@@ -21,6 +31,16 @@ function bad(name: string, lines: unknown[]): string {
 }
 
 runEmbedderConformance('precomputed:jsonl', () => PrecomputedEmbedder.load(jsonl), { texts: TEXTS });
+runEmbedderConformance(
+  'precomputed:arrow',
+  async () => {
+    const f = path.join(dir, 'conformance.arrow');
+    writeArrow(f);
+    return PrecomputedEmbedder.load(f);
+  },
+  { texts: TEXTS },
+);
+runEmbedderConformance('validating(precomputed:jsonl)', async () => validating(await PrecomputedEmbedder.load(jsonl)), { texts: TEXTS });
 
 describe('precomputed embedder', () => {
   test('returns the stored vectors in input order', async () => {
@@ -42,12 +62,7 @@ describe('precomputed embedder', () => {
 
   test('reads Arrow IPC files with the same columns', async () => {
     const f = path.join(dir, 'emb.arrow');
-    const embType = new FixedSizeList(3, new Field('item', new Float32()));
-    const table = makeTable({
-      text: vectorFromArray(TEXTS, new Utf8()),
-      embedding: vectorFromArray(TEXTS.map((_, i) => Float32Array.from(vec(i))), embType),
-    } as any);
-    writeFileSync(f, tableToIPC(table, 'file'));
+    writeArrow(f);
     const e = await PrecomputedEmbedder.load(f);
     const m = await e.embed(['Ünïcödé 🚀'], { role: 'passage' });
     expect(Array.from(m.data)).toEqual(vec(2).map((x) => Math.fround(x)));

@@ -10,7 +10,7 @@ import type { Embedder } from '../../src/core/embedder.js';
 import { goodData, responseBody, startFakeEmbeddingServer } from './inputs-server.js';
 
 /**
- * Class: every vector from outside is checked once, by src/embedders/vector-check.ts — numbers only, finite as
+ * Class: every vector from outside is checked once, by src/core/vector-check.ts — numbers only, finite as
  * float32, the right dimension and count, an integer unique index. One row per fault; each asserts the error
  * code and the message, and that the request was not retried into a silent success.
  */

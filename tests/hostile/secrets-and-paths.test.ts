@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { redact, redactAndTruncate, registerSecret } from '../../src/util/redact.js';
+import { redact, redactAndTruncate, registerSecret } from '../../src/core/redact.js';
 import { safeJoin } from '../../src/util/safe-path.js';
 import { resultPath } from '../../src/output/result-file.js';
 import { createOpenAIEmbedder } from '../../src/embedders/openai/index.js';

@@ -84,10 +84,33 @@ describe('RandomState legacy methods', () => {
   });
 });
 
-describe('shared reference vectors (/work/shared/reference/rng-vectors.json, copied values)', () => {
-  test('randint_0_7_10 after randint_0_1000_10 in one stream', () => {
-    const rs = new RandomState(42);
+// numpy 1.24.2 outputs from the shared reference set, committed (trimmed to these keys) under fixtures/golden/rng.
+const S = JSON.parse(readFileSync(new URL('../../fixtures/golden/rng/numpy-legacy-randomstate.json', import.meta.url), 'utf8')).numpy_legacy_randomstate;
+
+describe('reference vectors of numpy.random.RandomState(42) (fixtures/golden/rng/numpy-legacy-randomstate.json)', () => {
+  const rs42 = () => new RandomState(42);
+  test('seeding: state key and position', () => {
+    const mt = new MT19937();
+    mt.init_genrand(42);
+    expect(Array.from(mt.getState().key.slice(0, 8))).toEqual(S.state_after_seed_42_key_first8);
+    expect(mt.getState().pos).toBe(S.state_after_seed_42_pos);
+  });
+  test('raw 32-bit outputs and random_sample', () => {
+    const rs = rs42();
+    expect(Array.from({ length: 20 }, () => rs.randint(0, 2 ** 32))).toEqual(S.uint32_first20);
+    expect(Array.from(rs42().randomSample(5))).toEqual(S.random_sample_5);
+  });
+  test('randint: arrays, scalar, and one stream across calls', () => {
+    expect(Array.from(rs42().randintArray(0, 1000, 10))).toEqual(S.randint_0_1000_10);
+    expect(Array.from(rs42().randintArray(0, 7, 10))).toEqual(S.randint_0_7_10);
+    expect(rs42().randint(0, 90)).toBe(S.randint_scalar_90);
+    expect(Array.from(rs42().randintArray(0, 90, 5))).toEqual(S.randint_0_90_5);
+    const rs = rs42();
     rs.randintArray(0, 1000, 10);
-    expect(Array.from(rs.randintArray(0, 7, 10))).toEqual([2, 6, 2, 2, 4, 3, 2, 5, 4, 1]);
+    expect(Array.from(rs.randintArray(0, 7, 10))).toEqual(S.randint_0_7_10_after_randint_0_1000_10_same_stream);
+  });
+  test('permutation and choice without replacement', () => {
+    expect(rs42().permutation(10)).toEqual(S.permutation_10);
+    expect(rs42().choice(20, { size: 4, replace: false })).toEqual(S.choice_20_size4_replace_false);
   });
 });

@@ -1,7 +1,7 @@
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type Compressors } from 'hyparquet';
 import * as zlib from 'node:zlib';
 import { MtebError } from '../../core/errors.js';
-import type { LocatedRow, Row } from './rows.js';
+import type { LocatedRow, Row } from './row.js';
 import { wrapIoError } from './lines.js';
 
 /**

@@ -1,18 +1,12 @@
 import { basename } from 'node:path';
 import { MtebError } from '../../core/errors.js';
-import { jsonErrorOffset, lineAt } from '../../registry/json-file.js';
+import { jsonErrorOffset, lineAt, parseJson } from '../../util/json-file.js';
 import { readLines, readText, type LineReadOptions } from './lines.js';
 import { readParquetRows } from './parquet.js';
 import { readTsvRows } from './tsv.js';
+import type { LocatedRow, Row } from './row.js';
 
-export type Row = Record<string, unknown>;
-/** A row and where it came from (`line` for text formats, `index` = 0-based row number in the file). */
-export interface LocatedRow {
-  row: Row;
-  file: string;
-  index: number;
-  line?: number;
-}
+export type { LocatedRow, Row } from './row.js';
 
 export const DATA_EXTENSIONS = ['jsonl', 'jsonl.gz', 'json', 'json.gz', 'parquet', 'tsv', 'tsv.gz', 'csv'] as const;
 
@@ -34,12 +28,7 @@ async function* jsonLines(file: string, opts: LineReadOptions): AsyncGenerator<L
   let index = 0;
   for await (const { text, line } of readLines(file, opts)) {
     if (!text.trim()) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(text);
-    } catch (e) {
-      throw parseError(file, line, e);
-    }
+    const v = parseJson(text, { file, line });
     if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
     yield { row: v, file, index: index++, line };
   }
@@ -82,12 +71,7 @@ async function* jsonDocument(file: string): AsyncGenerator<LocatedRow> {
   for (let i = 0; i < lines.length; i++) {
     const t = lines[i].trim();
     if (!t) continue;
-    let v: unknown;
-    try {
-      v = JSON.parse(t);
-    } catch (e) {
-      throw parseError(file, i + 1, e);
-    }
+    const v = parseJson(t, { file, line: i + 1 });
     if (!isRow(v)) throw new MtebError('E_PARSE', 'expected a JSON object per line', { file, line: i + 1 });
     yield { row: v, file, index: index++, line: i + 1 };
   }

@@ -1,6 +1,6 @@
 import { MtebError } from '../../core/errors.js';
 import { readLines, type LineReadOptions } from './lines.js';
-import type { LocatedRow } from './rows.js';
+import type { LocatedRow } from './row.js';
 
 const QREL_HEADER = ['query-id', 'corpus-id', 'score'];
 

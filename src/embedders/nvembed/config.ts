@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MtebError } from '../../core/errors.js';
+import { readJsonFile } from '../../util/json-file.js';
 import type { CheckpointTensors, TensorRef } from './safetensors.js';
 
 /** Everything the graph needs to know about one NV-Embed checkpoint, read from config.json. */
@@ -31,12 +32,7 @@ const LATENT_DEFAULTS = { num_latents_value: 512, num_cross_heads: 8, cross_dim_
 export function readNvEmbedConfig(dir: string): NvEmbedDims {
   const path = join(dir, 'config.json');
   if (!existsSync(path)) throw new MtebError('E_FILE_MISSING', 'NV-Embed checkpoint has no config.json', { file: path });
-  let cfg: any;
-  try {
-    cfg = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw new MtebError('E_PARSE', `not valid JSON: ${(e as Error).message}`, { file: path });
-  }
+  const cfg = readJsonFile(path).value as any;
   const t = cfg.text_config;
   if (!t || typeof t !== 'object') throw new MtebError('E_MODEL_LOAD', 'no "text_config" object: not an NV-Embed config', { file: path, field: 'text_config' });
   const num = (obj: any, key: string, field: string, dflt?: number): number => {

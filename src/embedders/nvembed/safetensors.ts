@@ -1,6 +1,7 @@
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MtebError } from '../../core/errors.js';
+import { readJsonFile } from '../../util/json-file.js';
 
 export type SafetensorsDtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'I32';
 
@@ -78,11 +79,7 @@ export function readCheckpointTensors(dir: string): CheckpointTensors {
   let files: string[];
   let weightMap: Record<string, string> | null = null;
   if (existsSync(indexPath)) {
-    try {
-      weightMap = JSON.parse(readFileSync(indexPath, 'utf8')).weight_map;
-    } catch (e) {
-      throw new MtebError('E_PARSE', `not valid JSON: ${(e as Error).message}`, { file: indexPath });
-    }
+    weightMap = (readJsonFile(indexPath).value as { weight_map?: Record<string, string> } | null)?.weight_map ?? null;
     if (!weightMap || typeof weightMap !== 'object') throw new MtebError('E_PARSE', 'no "weight_map" object', { file: indexPath, field: 'weight_map' });
     files = [...new Set(Object.values(weightMap))].sort();
   } else if (existsSync(join(dir, 'model.safetensors'))) {

@@ -1,5 +1,5 @@
 import { MtebError } from '../../core/errors.js';
-import { redact } from '../../util/redact.js';
+import { redact } from '../../core/redact.js';
 import { checkSpecOptions } from '../spec-options.js';
 
 /** Every option an `openai:` spec takes; any other is refused with this list. */
@@ -75,7 +75,7 @@ export function parseOpenAISpec(spec: string): OpenAISpec {
   return { endpoints, model, params };
 }
 
-/** URLs may carry user:password or a key in the query; never print them (src/util/redact.ts). */
+/** URLs may carry user:password or a key in the query; never print them (src/core/redact.ts). */
 export function redactUrl(u: string): string {
   return redact(u);
 }

@@ -5,7 +5,8 @@ import type { Embedder, EmbedOptions, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { readLines, wrapIoError, type LineReadOptions } from '../../data/readers/lines.js';
-import { checkVector } from '../vector-check.js';
+import { checkVector } from '../../core/vector-check.js';
+import { parseJson } from '../../util/json-file.js';
 
 interface Entry {
   vector: Float32Array;
@@ -85,12 +86,7 @@ export class PrecomputedEmbedder implements Embedder {
     } else {
       for await (const { text: raw, line } of readLines(file, opts)) {
         if (!raw.trim()) continue;
-        let obj: any;
-        try {
-          obj = JSON.parse(raw);
-        } catch (e) {
-          throw new MtebError('E_PARSE', `invalid JSON: ${(e as Error).message}`, { file, line });
-        }
+        const obj = parseJson(raw, { file, line }) as any;
         if (obj === null || typeof obj !== 'object') throw new MtebError('E_PARSE', 'expected a JSON object per line', { file, line });
         add(obj.text, obj.embedding, obj.role, obj.instruction, line);
       }

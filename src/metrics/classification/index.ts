@@ -23,7 +23,6 @@ export {
   accuracyScore,
   prfCounts,
   precisionRecallF1,
-  averagePrecisionBinary,
   averagePrecisionFromLabels,
   type FFormula,
 } from './metrics.js';

@@ -4,7 +4,8 @@
  * zero_division -> 0) and `average_precision_score` on the predicted labels used as scores.
  */
 import { MtebError } from '../../core/errors.js';
-import { numpyAverage, numpyMean, numpySum64 } from '../numeric/numpy-sum.js';
+import { numpyAverage, numpyMean } from '../numeric/numpy-sum.js';
+import { averagePrecisionScore } from '../stats/average-precision.js';
 import { encodeLabels, uniqueLabels, type Label } from './labels.js';
 
 /**
@@ -88,47 +89,6 @@ export function precisionRecallF1(
   };
 }
 
-/**
- * `average_precision_score(y_true, y_score)` for binary y_true with pos_label = 1: the step-wise area
- * sum over thresholds at the distinct scores (descending), as sklearn's `precision_recall_curve`.
- */
-export function averagePrecisionBinary(yTrue: readonly number[], yScore: readonly number[]): number {
-  const n = yTrue.length;
-  if (n !== yScore.length) throw new MtebError('E_INTERNAL', 'average precision: length mismatch');
-  // sklearn: argsort(y_score, kind="mergesort")[::-1] -> descending, ties in reverse input order.
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((a, b) => yScore[a] - yScore[b] || a - b);
-  order.reverse();
-  const tpsAt: number[] = [];
-  const fpsAt: number[] = [];
-  let tps = 0;
-  for (let r = 0; r < n; r++) {
-    const i = order[r];
-    tps += yTrue[i] === 1 ? 1 : 0;
-    const last = r === n - 1 || yScore[order[r + 1]] !== yScore[i];
-    if (last) {
-      tpsAt.push(tps);
-      fpsAt.push(r + 1 - tps);
-    }
-  }
-  const m = tpsAt.length;
-  const totalPos = tpsAt[m - 1];
-  // precision/recall listed by decreasing threshold index, then the (P=1, R=0) end point.
-  const precision: number[] = [];
-  const recall: number[] = [];
-  for (let j = m - 1; j >= 0; j--) {
-    const ps = tpsAt[j] + fpsAt[j];
-    precision.push(ps === 0 ? 0 : tpsAt[j] / ps);
-    // sklearn 1.2: no positive in y_true -> recall set to 1 at every threshold (with a warning), AP = -0.0.
-    recall.push(totalPos === 0 ? 1 : tpsAt[j] / totalPos);
-  }
-  precision.push(1);
-  recall.push(0);
-  const terms = new Float64Array(recall.length - 1);
-  for (let j = 0; j < terms.length; j++) terms[j] = (recall[j + 1] - recall[j]) * precision[j];
-  return -numpySum64(terms);
-}
-
 /** AP on hard predictions as mteb calls it: labels must be numeric and include the positive class 1. */
 export function averagePrecisionFromLabels(yTrue: readonly Label[], yPred: readonly Label[], task?: string): number {
   checkLengths(yTrue, yPred);
@@ -152,7 +112,7 @@ export function averagePrecisionFromLabels(yTrue: readonly Label[], yPred: reado
       field: 'label',
     });
   }
-  return averagePrecisionBinary(
+  return averagePrecisionScore(
     (yTrue as number[]).map((v) => (v === 1 ? 1 : 0)),
     yPred as number[],
   );

@@ -7,9 +7,10 @@
  * error (` 0 31715818` would silently never match a doc id). Query order is the order of first appearance
  * (mteb sums per-query values in run order).
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { MtebError } from '../../core/errors.js';
 import { readTrecRunFast } from './trec-run-reader.js';
+import { readJsonFile } from '../../util/json-file.js';
 import type { ColumnRun, Qrels } from './types.js';
 
 const CHUNK = 1 << 24;
@@ -228,26 +229,9 @@ export function parseTrecRun(path: string): ColumnRun {
   return readTrecRunFast(path);
 }
 
-function readJson(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new MtebError('E_FILE_MISSING', `cannot read: ${(e as Error).message}`, { file: path });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const line = m ? text.slice(0, Number(m[1])).split('\n').length : undefined;
-    throw new MtebError('E_PARSE', `invalid JSON: ${msg}`, { file: path, line });
-  }
-}
-
 /** `{qid: {docid: number}}`; kind 'qrels' also requires integer values. Key order is kept. */
 export function parseJsonDict(path: string, kind: 'qrels' | 'run'): Map<string, Map<string, number>> {
-  const data = readJson(path);
+  const data = readJsonFile(path).value;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new MtebError('E_PARSE', `expected a JSON object {query id: {doc id: ${kind === 'qrels' ? 'relevance' : 'score'}}}`, {
       file: path,

@@ -1,7 +1,9 @@
 /**
- * sklearn.metrics.average_precision_score for binary labels (sklearn 1.2.1):
- * AP = Σ_thresholds (R_t − R_{t−1})·P_t over the distinct score values taken in decreasing order, so tied
- * scores form one step. No positive label gives 0 (sklearn warns and sets recall to 1 everywhere).
+ * sklearn.metrics.average_precision_score for binary labels (sklearn 1.2.1), the one average precision of the
+ * code base (pair classification on similarity scores, reranking per query, classification on hard predicted
+ * labels): AP = Σ_thresholds (R_t − R_{t−1})·P_t over the distinct score values taken in decreasing order, so
+ * tied scores form one step, summed in sklearn's order (lowest threshold first) with numpy's pairwise sum.
+ * No positive label: sklearn warns and sets recall to 1 at every threshold, which makes AP −0.0.
  */
 import { MtebError } from '../../core/errors.js';
 import { numpySum64 } from '../numeric/numpy-sum.js';
@@ -21,7 +23,6 @@ export function averagePrecisionScore(yTrue: ArrayLike<number | boolean>, scores
   const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => scores[j] - scores[i]);
   let totalPos = 0;
   for (let i = 0; i < n; i++) if (Number(yTrue[i]) === 1) totalPos++;
-  if (totalPos === 0) return 0;
   const recall: number[] = [];
   const precision: number[] = [];
   let tp = 0;
@@ -29,7 +30,7 @@ export function averagePrecisionScore(yTrue: ArrayLike<number | boolean>, scores
     if (Number(yTrue[order[k]]) === 1) tp++;
     const last = k === n - 1 || scores[order[k + 1]] !== scores[order[k]];
     if (!last) continue;
-    recall.push(tp / totalPos);
+    recall.push(totalPos === 0 ? 1 : tp / totalPos);
     precision.push(tp / (k + 1));
   }
   // sklearn: -np.sum(np.diff(recall) * precision[:-1]) over the curve reversed (lowest threshold first).

@@ -1,11 +1,11 @@
 import { describe, test, expect } from '@jest/globals';
 import {
   accuracyScore,
-  averagePrecisionBinary,
   averagePrecisionFromLabels,
   precisionRecallF1,
   prfCounts,
 } from '../../../src/metrics/classification/metrics.js';
+import { averagePrecisionScore } from '../../../src/metrics/stats/average-precision.js';
 import { numpyMean as npMean, numpySum64 as npSum } from '../../../src/metrics/numeric/numpy-sum.js';
 import { compareLabels, uniqueLabels } from '../../../src/metrics/classification/labels.js';
 import { MtebError } from '../../../src/core/errors.js';
@@ -35,7 +35,7 @@ describe('classification metrics vs sklearn 1.2.1', () => {
 
   test('average precision with real scores (ties, many thresholds)', () => {
     const a = G.metrics.ap_scores;
-    close(averagePrecisionBinary(a.y_true, a.y_score), a.ap, 1e-15);
+    close(averagePrecisionScore(a.y_true, a.y_score), a.ap, 1e-15);
   });
 
   test('AP on hard predictions has the closed form R*P + (1-R)*prevalence', () => {

@@ -1,4 +1,4 @@
-import type { Embedder } from '../core/embedder.js';
+import type { Embedder } from './embedder.js';
 
 /**
  * An Embedder that forwards everything to `inner` except what `overrides` redefines (plain values, methods or

@@ -1,7 +1,32 @@
+/**
+ * The one JSON reader of the code base: every file or line of JSON from outside (task files, benchmark lists,
+ * qrels/run dicts, data rows, precomputed vectors, result files) is parsed here, so a syntax error is always
+ * E_PARSE `invalid JSON: <engine message>` with the file and, where it helps, the line it is on.
+ */
 import { readFileSync } from 'node:fs';
-import { MtebError } from '../core/errors.js';
+import { MtebError, type ErrorLocation } from '../core/errors.js';
 
-/** Reads and parses a JSON file; a syntax error becomes E_PARSE with the line it is on. */
+/**
+ * `JSON.parse(text)`, or E_PARSE at `where`. When `where` names no line, the line of the syntax error within
+ * `text` is added (found from the engine's "position N", else by `jsonErrorOffset`); `locate: false` leaves the
+ * location as given (result files: gate/compare/report name a broken result by its file alone).
+ */
+export function parseJson(text: string, where: ErrorLocation, opts: { locate?: boolean } = {}): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    let line = where.line;
+    if (line === undefined && opts.locate !== false) {
+      const m = /position (\d+)/.exec(msg);
+      const pos = m ? Number(m[1]) : jsonErrorOffset(text);
+      line = pos === undefined ? undefined : lineAt(text, pos);
+    }
+    throw new MtebError('E_PARSE', `invalid JSON: ${msg}`, line === undefined ? where : { ...where, line }, { cause: e });
+  }
+}
+
+/** Reads and parses a JSON file; unreadable is E_FILE_MISSING, a syntax error E_PARSE with the line it is on. */
 export function readJsonFile(file: string): { value: unknown; text: string } {
   let text: string;
   try {
@@ -9,17 +34,10 @@ export function readJsonFile(file: string): { value: unknown; text: string } {
   } catch (e) {
     throw new MtebError('E_FILE_MISSING', `cannot read file: ${(e as Error).message}`, { file }, { cause: e });
   }
-  try {
-    return { value: JSON.parse(text), text };
-  } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const pos = m ? Number(m[1]) : jsonErrorOffset(text);
-    const line = pos === undefined ? undefined : lineAt(text, pos);
-    throw new MtebError('E_PARSE', `invalid JSON: ${msg}`, { file, line }, { cause: e });
-  }
+  return { value: parseJson(text, { file }), text };
 }
 
+/** 1-based line of a character offset. */
 export function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;

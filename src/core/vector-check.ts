@@ -1,5 +1,5 @@
-import { MtebError, type ErrorLocation } from '../core/errors.js';
-import type { Matrix } from '../core/matrix.js';
+import { MtebError, type ErrorLocation } from './errors.js';
+import type { Matrix } from './matrix.js';
 
 /**
  * The one check every vector from outside passes (OpenAI-compatible servers, precomputed JSONL/Arrow files,
@@ -72,10 +72,13 @@ export function responseOrder(items: unknown[], n: number, site: Omit<VectorSite
   });
 }
 
-/** A model's output matrix: `texts.length` rows of `dim` finite values. */
-export function checkMatrix(m: Matrix, texts: string[], dim: number, source: string): Matrix {
+/**
+ * A model's output matrix: `texts.length` rows of `dim` finite values (`dim` undefined: any dimension, as for
+ * the first vectors an embedding cache namespace receives).
+ */
+export function checkMatrix(m: Matrix, texts: string[], dim: number | undefined, source: string): Matrix {
   if (m.rows !== texts.length) throw new MtebError('E_EMBEDDING_DIM', `${source} returned ${m.rows} vectors for ${texts.length} texts`);
-  if (m.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `${source} returned vectors of dimension ${m.dim}, expected ${dim}`);
+  if (dim !== undefined && m.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `${source} returned vectors of dimension ${m.dim}, expected ${dim}`);
   if (m.data.length !== m.rows * m.dim) throw new MtebError('E_EMBEDDING_DIM', `${source} returned ${m.data.length} values for ${m.rows}x${m.dim} vectors`);
   const d = m.data;
   for (let i = 0; i < d.length; i++) {
