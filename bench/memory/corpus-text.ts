@@ -4,7 +4,9 @@
 // process under /usr/bin/time (its max RSS). The corpus is written to the OS temp folder and removed afterwards.
 // With --max-old-space-size=384 (`*-capped` modes) a run fits in a fixed V8 heap only where the text streams.
 // Run: node bin/run-ts.js bench/memory/corpus-text.ts [--quick] [--mb N] [--modes stream,memory,stream-capped,memory-capped]
-//      [--heap-cap-mb 384]   (JSON on stdout)
+//      [--heap-cap-mb 384] [--docs N --doc-words W]   (JSON on stdout)
+// --docs N --doc-words W fix the document count and the words per document's text instead of the file size: the
+// same vectors with more or less text, which is how "peak RSS does not grow with the text" is shown.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +18,8 @@ const mbArg = process.argv.indexOf('--mb');
 const targetBytes = (mbArg > 0 ? Number(process.argv[mbArg + 1]) : quick ? 100 : 1100) * 1024 * 1024;
 const nQueries = 100;
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const fixedDocs = arg('--docs') === undefined ? undefined : Number(arg('--docs'));
+const docWords = Number(arg('--doc-words') ?? 150);
 // stream | memory: default V8 heap limit; *-capped: --max-old-space-size=heapCapMb (does the run fit at all?).
 const modes = (arg('--modes') ?? 'stream,memory,stream-capped,memory-capped').split(',');
 const heapCapMb = Number(arg('--heap-cap-mb') ?? 384);
@@ -35,13 +39,13 @@ const fd = openSync(corpusFile, 'w');
 let bytes = 0;
 let docs = 0;
 // Query q is the whole text of document q·step (its one relevant document), so the score is not 0.
-const step = Math.max(1, Math.floor(targetBytes / 1100 / nQueries));
+const step = fixedDocs !== undefined ? Math.max(1, Math.floor(fixedDocs / nQueries)) : Math.max(1, Math.floor(targetBytes / 1100 / nQueries));
 const titles = new Map<number, string>();
-while (bytes < targetBytes) {
+while (fixedDocs !== undefined ? docs < fixedDocs : bytes < targetBytes) {
   let block = '';
-  for (let i = 0; i < 2000; i++, docs++) {
+  for (let i = 0; i < 2000 && (fixedDocs === undefined || docs < fixedDocs); i++, docs++) {
     const title = words(6);
-    const text = words(150);
+    const text = words(docWords);
     if (docs % step === 0 && docs / step < nQueries) titles.set(docs, `${title} ${text}`);
     block += JSON.stringify({ _id: `doc${docs}`, title, text }) + '\n';
   }
@@ -97,6 +101,7 @@ try {
       ...(capped ? { v8_heap_cap_mb: heapCapMb, completed } : {}),
       corpus_file_bytes: fileBytes,
       documents: docs,
+      words_per_text: docWords,
       queries: titles.size,
       peak_rss_bytes: peakKb * 1024,
       rss_over_corpus_file: +((peakKb * 1024) / fileBytes).toFixed(3),

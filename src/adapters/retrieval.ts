@@ -11,6 +11,12 @@ import { embedCorpusShare, shardsSplitCorpus } from './shard-corpus.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
 const CORPUS_CHUNK_ROWS = 50_000;
+// Inside a chunk, text is embedded at most this many documents or characters at a time (read in pieces of 500
+// that tile the chunks), so the text alive at once is bounded whatever the corpus's text size: peak RSS follows
+// the vectors and ids, not the text (bench/memory/corpus-text.ts, docs/BENCHMARKS.md).
+const TEXT_READ_ROWS = 500;
+const TEXT_EMBED_ROWS = 5_000;
+const TEXT_EMBED_CHARS = 8 * 2 ** 20;
 
 /** mteb joins title and text with a space and strips (both 1.x and 2.x). */
 export function corpusText(doc: { title: string; text: string }): string {
@@ -27,11 +33,37 @@ function embeddedCorpus(ctx: EvalContext, data: RetrievalSplit, role: 'query' | 
   return {
     dim,
     size: n,
-    // Text is read (or, for a large corpus, streamed from its file) one chunk at a time, in corpus order.
+    // Text is read (or, for a large corpus, streamed from its file) in corpus order and embedded a bounded piece
+    // at a time; the vectors of a whole chunk are gathered before the search sees them.
     async *chunks(): AsyncIterable<CorpusChunk> {
-      for await (const c of data.corpus.chunks(CORPUS_CHUNK_ROWS)) {
-        const m = await ctx.embed(c.docs.map(corpusText), role, `corpus ${c.start + c.ids.length}/${n}`);
-        yield { ids: c.ids, dim, data: m.data };
+      let chunk: { start: number; rows: number; ids: string[]; data: Float32Array } | null = null;
+      let texts: string[] = [];
+      let textStart = 0;
+      let chars = 0;
+      // One pass over the corpus (a streamed file is read once) in small pieces that tile the chunks exactly.
+      for await (const p of data.corpus.chunks(TEXT_READ_ROWS)) {
+        if (!chunk) {
+          const rows = Math.min(CORPUS_CHUNK_ROWS, n - p.start);
+          chunk = { start: p.start, rows, ids: [], data: new Float32Array(rows * dim) };
+        }
+        if (!texts.length) textStart = p.start;
+        for (const d of p.docs) {
+          const t = corpusText(d);
+          texts.push(t);
+          chars += t.length;
+        }
+        for (const id of p.ids) chunk.ids.push(id);
+        const chunkDone = chunk.ids.length === chunk.rows;
+        if (chunkDone || texts.length >= TEXT_EMBED_ROWS || chars >= TEXT_EMBED_CHARS) {
+          const m = await ctx.embed(texts, role, `corpus ${textStart + texts.length}/${n}`);
+          chunk.data.set(m.data, (textStart - chunk.start) * dim);
+          texts = [];
+          chars = 0;
+        }
+        if (chunkDone) {
+          yield { ids: chunk.ids, dim, data: chunk.data };
+          chunk = null;
+        }
       }
     },
   };
