@@ -16,6 +16,10 @@ const arg = (name: string, dflt: string) => {
 };
 const rounds = Number(arg('--rounds', quick ? '1' : '3'));
 const engineName = arg('--engine', 'blas') as 'blas' | 'onnx';
+// Filters, to profile one configuration: --k 1000 --similarity cosine --queries near
+const ks = arg('--k', '100,1000').split(',').map(Number);
+const sims = arg('--similarity', 'cosine,dot').split(',') as ('cosine' | 'dot')[];
+const qsets = arg('--queries', 'uniform,near').split(',');
 const log = (s: string) => process.stderr.write(s + '\n');
 const [M, N, D] = quick ? [200, 20000, 256] : [1000, 100000, 1024];
 
@@ -56,9 +60,9 @@ async function bare(q: Matrix, k: number, similarity: 'cosine' | 'dot'): Promise
 }
 
 const results: Record<string, unknown>[] = [];
-for (const k of [100, 1000]) {
-  for (const similarity of ['cosine', 'dot'] as const) {
-    for (const [qname, q] of Object.entries(queries)) {
+for (const k of ks) {
+  for (const similarity of sims) {
+    for (const [qname, q] of Object.entries(queries).filter(([name]) => qsets.includes(name))) {
       const rows: { bare: number; search: number; rescore: number; rescored: number; rescans: number }[] = [];
       for (let r = 0; r < rounds; r++) {
         const b = await bare(q, k, similarity);

@@ -6,6 +6,7 @@ import { createScoreEngine, type ScoreEngine, type EngineName } from './score-en
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
 import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
 import { Pending } from './pending.js';
+import { CandidateOrder } from './canonical/order.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
@@ -94,6 +95,7 @@ export class ExactSearch implements SearchBackend {
     let superNorm = 0;
 
     const scorer = acquireScorer(this.options.threads);
+    const order = new CandidateOrder();
     // Rescores every query's pending candidates against the coalesced chunk and merges them into its list.
     const flush = async () => {
       if (!superIds.length) return;
@@ -115,30 +117,16 @@ export class ExactSearch implements SearchBackend {
         stats.rescored += total;
         for (let i = 0; i < m; i++) {
           const p = pending[qs + i];
-          // Pending holds one run per provider chunk in engine order (best first), which the canonical order
-          // follows but for near-ties: each run is put in canonical order by insertion sort (linear when
-          // nearly sorted) and merged on its own; a run that is far from sorted (a rescanned row) is sorted.
-          let a = 0;
-          while (a < counts[i]) {
-            let b = a + 1;
-            while (b < counts[i] && !(p.vals[b] > p.vals[b - 1])) b++;
-            const n = b - a;
-            const ids = new Array<string>(n);
-            const scores = new Float64Array(n);
-            for (let c = 0; c < n; c++) {
-              ids[c] = superIds[rows[starts[i] + a + c]];
-              scores[c] = canon[starts[i] + a + c];
-            }
-            if (!insertionSortByScore(ids, scores, n, 4 * n + 64)) {
-              const order = orderByScore(canon, starts[i] + a, n);
-              for (let c = 0; c < n; c++) {
-                ids[c] = superIds[rows[starts[i] + a + order[c]]];
-                scores[c] = canon[starts[i] + a + order[c]];
-              }
-            }
-            best[qs + i].merge(ids, scores, n);
-            a = b;
+          const { pos, n } = order.order(canon, p.vals, starts[i], counts[i], k);
+          const ids = new Array<string>(n);
+          const scores = new Float32Array(n);
+          const r0 = starts[i];
+          for (let c = 0; c < n; c++) {
+            const at = r0 + pos[c];
+            ids[c] = superIds[rows[at]];
+            scores[c] = canon[at];
           }
+          best[qs + i].merge(ids, scores, n);
           p.clear();
         }
       }
@@ -193,11 +181,16 @@ export class ExactSearch implements SearchBackend {
             const ex = excl?.[qi];
             const p = pending[qi];
             const o = i * kk;
-            let r = 0;
-            for (; r < kk; r++) {
-              const j = Number(indices[o + r]);
-              if (j < 0) break;
-              if (!ex?.has(ids[j])) p.add(base + j, values[o + r]);
+            let allIn: boolean;
+            if (!ex) allIn = p.addTop(values, indices, o, kk, base);
+            else {
+              let r = 0;
+              for (; r < kk; r++) {
+                const j = Number(indices[o + r]);
+                if (j < 0) break;
+                if (!ex.has(ids[j])) p.add(base + j, values[o + r]);
+              }
+              allIn = r === kk;
             }
             const prune = () => {
               if (scratch.length < p.n) scratch = new Float64Array(Math.max(p.n, 2 * scratch.length));
@@ -205,7 +198,7 @@ export class ExactSearch implements SearchBackend {
             };
             prune();
             // Every proposal is still above the line and the chunk has more rows: the rest may be too.
-            if (r === kk && kk < n && !(values[o + kk - 1] < p.cut)) {
+            if (allIn && kk < n && !(values[o + kk - 1] < p.cut)) {
               full ??= await engine.scores(qSlice, m);
               const row = full.subarray(i * n, (i + 1) * n);
               p.dropFrom(base);
@@ -245,49 +238,4 @@ export class ExactSearch implements SearchBackend {
     await this.engine?.close();
     this.engine = undefined;
   }
-}
-
-/**
- * Sorts by score descending in place with at most `budget` element moves; false (order undefined, the caller
- * sorts another way) when the input was further from sorted than that.
- */
-function insertionSortByScore(ids: string[], scores: Float64Array, n: number, budget: number): boolean {
-  let moves = 0;
-  for (let a = 1; a < n; a++) {
-    const s = scores[a];
-    if (!(s > scores[a - 1])) continue;
-    const id = ids[a];
-    let b = a - 1;
-    while (b >= 0 && scores[b] < s) {
-      scores[b + 1] = scores[b];
-      ids[b + 1] = ids[b];
-      b--;
-      if (++moves > budget) return false;
-    }
-    scores[b + 1] = s;
-    ids[b + 1] = id;
-  }
-  return true;
-}
-
-/**
- * Candidate positions [start, start + count) ordered by canonical score, best first (equal scores in any
- * order: RankedList.merge orders those by id). Each score becomes an order-preserving integer key with the
- * position in its low 21 bits, so one native typed-array sort does it (no comparator calls).
- */
-function orderByScore(canon: Float32Array, start: number, count: number): number[] {
-  if (count >= 1 << 21) {
-    return Array.from({ length: count }, (_, c) => c).sort((a, b) => canon[start + b] - canon[start + a]);
-  }
-  const bits = new Uint32Array(canon.buffer, canon.byteOffset + start * 4, count);
-  const keys = new Float64Array(count);
-  for (let c = 0; c < count; c++) {
-    const u = bits[c];
-    const key = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-    keys[c] = key * 2097152 + c;
-  }
-  keys.sort();
-  const out = new Array<number>(count);
-  for (let c = 0; c < count; c++) out[c] = keys[count - 1 - c] % 2097152;
-  return out;
 }
