@@ -85,7 +85,7 @@ export class ExactSearch implements SearchBackend {
     const budget = this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES;
     const qNorms = new Float64Array(M);
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
-    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0 };
+    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0, copy: 0, kernel: 0, order: 0, upkeep: 0 };
     const t0 = performance.now();
     const pending = Array.from({ length: M }, () => new Pending());
     let scratch = new Float64Array(0);
@@ -113,7 +113,9 @@ export class ExactSearch implements SearchBackend {
         const rows = new Int32Array(total);
         for (let i = 0; i < m; i++) rows.set(pending[qs + i].rows.subarray(0, counts[i]), starts[i]);
         const canon = new Float32Array(total);
+        const tk = performance.now();
         await scorer.scoreBatch(queries.data.subarray(qs * dim, (qs + m) * dim), m, rows, starts, counts, canon);
+        stats.kernel += performance.now() - tk;
         stats.rescored += total;
         for (let i = 0; i < m; i++) {
           const p = pending[qs + i];
@@ -130,7 +132,9 @@ export class ExactSearch implements SearchBackend {
           p.clear();
         }
       }
-      stats.rescoreSeconds += (performance.now() - tr) / 1000;
+      const ms = performance.now() - tr;
+      stats.rescoreSeconds += ms / 1000;
+      stats.order += ms;
       superIds = [];
     };
 
@@ -144,8 +148,8 @@ export class ExactSearch implements SearchBackend {
         const data = chunk.data;
         // Every query rescores at least k rows: past the chunk's own size, a copy of it beats gathering rows.
         const residentOk = data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT;
-        const tn = performance.now();
         if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
+        const tn = performance.now();
         let base = 0;
         if (!superIds.length) {
           scorer.setChunk(data, dim, sim, residentOk);
@@ -160,7 +164,9 @@ export class ExactSearch implements SearchBackend {
           const norm = superResident ? scorer.maxRowNorm(base, n) : scorer.maxRowNorm();
           superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         }
-        stats.rescoreSeconds += (performance.now() - tn) / 1000;
+        const copied = performance.now() - tn;
+        stats.rescoreSeconds += copied / 1000;
+        stats.copy += copied;
         await engine.setChunk(data, n, dim, sim);
         const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
         for (let qs = 0; qs < M; qs += qb) {
@@ -175,6 +181,7 @@ export class ExactSearch implements SearchBackend {
             floors[i] = f32AtMost(pending[qs + i].line(2 * delta[i], best[qs + i].floor() - delta[i]));
           }
           const { values, indices } = await engine.topk(qSlice, m, kk, floors);
+          const tu = performance.now();
           let full: Float32Array | undefined;
           for (let i = 0; i < m; i++) {
             const qi = qs + i;
@@ -207,6 +214,7 @@ export class ExactSearch implements SearchBackend {
               stats.rescans++;
             }
           }
+          stats.upkeep += performance.now() - tu;
         }
         done += n;
         opts.onProgress?.(done);
@@ -228,8 +236,18 @@ export class ExactSearch implements SearchBackend {
         rescored: stats.rescored,
         fullRowRescans: stats.rescans,
         coalescedChunks: stats.coalesced,
-        // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering.
-        seconds: { total: (performance.now() - t0) / 1000, rescore: stats.rescoreSeconds },
+        // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering; then its
+        // parts (rescoreCopy: copies and norm bound; rescoreKernel: scoreBatch, pair lists included;
+        // rescoreOrder: canonical order and merge) and, outside it, the upkeep of pending candidates (with
+        // full-row rescans, if any).
+        seconds: {
+          total: (performance.now() - t0) / 1000,
+          rescore: stats.rescoreSeconds,
+          rescoreCopy: stats.copy / 1000,
+          rescoreKernel: stats.kernel / 1000,
+          rescoreOrder: stats.order / 1000 - stats.kernel / 1000,
+          pendingUpkeep: stats.upkeep / 1000,
+        },
       },
     };
   }
