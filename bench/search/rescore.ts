@@ -2,7 +2,14 @@
 // against the bare engine on the same chunks (setChunk + topk with the old k + 33 candidates, no rescoring),
 // interleaved in the same process, several rounds. Shape of the issue: 1,000 queries x 100,000 docs x 1,024.
 // Run: node bin/run-ts.js bench/search/rescore.ts [--quick] [--rounds N] [--engine blas|onnx]  (JSON on stdout)
+//   [--k 100,1000] [--similarity cosine,dot] [--queries uniform,near]: only those configurations;
+//   [--compare path/to/exact.ts]: also times that ExactSearch (e.g. an earlier commit's src exported with
+//   `git archive <commit> src | tar -x -C .scratch/before`), interleaved round by round with this one on the same
+//   engine and data, so a shared machine's load hits both alike; its results must be identical.
+// Process CPU seconds (all threads) are recorded next to wall time: less sensitive to other jobs' load.
 import os from 'node:os';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import { ExactSearch } from '../../src/search/exact.js';
 import { createScoreEngine } from '../../src/search/score-engine.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
@@ -16,6 +23,10 @@ const arg = (name: string, dflt: string) => {
 };
 const rounds = Number(arg('--rounds', quick ? '1' : '3'));
 const engineName = arg('--engine', 'blas') as 'blas' | 'onnx';
+// Filters, to profile one configuration: --k 1000 --similarity cosine --queries near
+const ks = arg('--k', '100,1000').split(',').map(Number);
+const sims = arg('--similarity', 'cosine,dot').split(',') as ('cosine' | 'dot')[];
+const qsets = arg('--queries', 'uniform,near').split(',');
 const log = (s: string) => process.stderr.write(s + '\n');
 const [M, N, D] = quick ? [200, 20000, 256] : [1000, 100000, 1024];
 
@@ -55,19 +66,49 @@ async function bare(q: Matrix, k: number, similarity: 'cosine' | 'dot'): Promise
   return (performance.now() - t) / 1000;
 }
 
+const compare = arg('--compare', '');
+type Search = { search: ExactSearch['search'] };
+const Before = compare ? ((await import(path.resolve(compare))).ExactSearch as new (o: object) => Search) : undefined;
+
+/** Wall and process CPU seconds of one search, with its diagnostics and a digest of its results. */
+async function timed(s: Search, q: Matrix, k: number, similarity: 'cosine' | 'dot') {
+  const t = performance.now();
+  const c0 = process.cpuUsage();
+  const res = await s.search(q, matrixCorpus(ids, corpus), k, { similarity });
+  const c = process.cpuUsage(c0);
+  const digest = createHash('sha256');
+  for (let i = 0; i < res.ids.length; i++) digest.update(res.ids[i].join('\n')).update(new Uint8Array(Float32Array.from(res.scores[i]).buffer));
+  return { wall: (performance.now() - t) / 1000, cpu: (c.user + c.system) / 1e6, d: res.diagnostics!, digest: digest.digest('hex') };
+}
+
 const results: Record<string, unknown>[] = [];
-for (const k of [100, 1000]) {
-  for (const similarity of ['cosine', 'dot'] as const) {
-    for (const [qname, q] of Object.entries(queries)) {
-      const rows: { bare: number; search: number; rescore: number; rescored: number; rescans: number }[] = [];
+for (const k of ks) {
+  for (const similarity of sims) {
+    for (const [qname, q] of Object.entries(queries).filter(([name]) => qsets.includes(name))) {
+      type Round = { bare: number; bare_cpu: number; search: number; search_cpu: number; rescore: number; parts: Record<string, number>; rescored: number; rescans: number; before?: { search: number; search_cpu: number; rescore: number } };
+      const rows: Round[] = [];
       for (let r = 0; r < rounds; r++) {
+        const c0 = process.cpuUsage();
         const b = await bare(q, k, similarity);
-        const s = new ExactSearch({ engine });
-        const t = performance.now();
-        const res = await s.search(q, matrixCorpus(ids, corpus), k, { similarity });
-        const search = (performance.now() - t) / 1000;
-        const d = res.diagnostics!;
-        rows.push({ bare: b, search, rescore: d.seconds!.rescore, rescored: d.rescored!, rescans: d.fullRowRescans! });
+        const bc = process.cpuUsage(c0);
+        const now = await timed(new ExactSearch({ engine }), q, k, similarity);
+        const sec = now.d.seconds!;
+        const round: Round = {
+          bare: b,
+          bare_cpu: (bc.user + bc.system) / 1e6,
+          search: now.wall,
+          search_cpu: now.cpu,
+          rescore: sec.rescore,
+          parts: { copy: sec.rescoreCopy, kernel: sec.rescoreKernel, order: sec.rescoreOrder, pending_upkeep: sec.pendingUpkeep },
+          rescored: now.d.rescored!,
+          rescans: now.d.fullRowRescans!,
+        };
+        if (Before) {
+          const was = await timed(new Before({ engine }), q, k, similarity);
+          if (was.digest !== now.digest) throw new Error(`k=${k} ${similarity} ${qname}: results differ from ${compare}`);
+          round.before = { search: was.wall, search_cpu: was.cpu, rescore: was.d.seconds!.rescore };
+        }
+        rows.push(round);
       }
       const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       const row = {
@@ -79,14 +120,27 @@ for (const k of [100, 1000]) {
         rescore_s: med(rows.map((x) => x.rescore)),
         rescore_share_of_search: med(rows.map((x) => x.rescore / x.search)),
         search_over_bare: med(rows.map((x) => x.search / x.bare)),
+        search_cpu_s: med(rows.map((x) => x.search_cpu)),
+        bare_engine_cpu_s: med(rows.map((x) => x.bare_cpu)),
+        parts_s: Object.fromEntries(Object.keys(rows[0].parts).map((p) => [p, med(rows.map((x) => x.parts[p]))])),
+        ...(Before
+          ? {
+              before: {
+                search_s: med(rows.map((x) => x.before!.search)),
+                search_cpu_s: med(rows.map((x) => x.before!.search_cpu)),
+                rescore_s: med(rows.map((x) => x.before!.rescore)),
+                rescore_share_of_search: med(rows.map((x) => x.before!.rescore / x.before!.search)),
+              },
+            }
+          : {}),
         rescored_per_query: rows[0].rescored / M,
         full_row_rescans: rows[0].rescans,
         rounds: rows,
       };
-      log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans`);
+      log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans; parts ${JSON.stringify(row.parts_s)}${row.before ? `; before: search ${row.before.search_s.toFixed(2)} s, rescore ${row.before.rescore_s.toFixed(3)} s (${(100 * row.before.rescore_share_of_search).toFixed(1)} %)` : ''}`);
       results.push(row);
     }
   }
 }
 await engine.close();
-process.stdout.write(JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, results }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, ...(compare ? { compared_with: compare } : {}), results }, null, 2) + '\n');

@@ -6,6 +6,7 @@ import { createScoreEngine, type ScoreEngine, type EngineName } from './score-en
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
 import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
 import { Pending } from './pending.js';
+import { CandidateOrder } from './canonical/order.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
@@ -84,7 +85,7 @@ export class ExactSearch implements SearchBackend {
     const budget = this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES;
     const qNorms = new Float64Array(M);
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
-    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0 };
+    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0, copy: 0, kernel: 0, order: 0, upkeep: 0 };
     const t0 = performance.now();
     const pending = Array.from({ length: M }, () => new Pending());
     let scratch = new Float64Array(0);
@@ -94,6 +95,7 @@ export class ExactSearch implements SearchBackend {
     let superNorm = 0;
 
     const scorer = acquireScorer(this.options.threads);
+    const order = new CandidateOrder();
     // Rescores every query's pending candidates against the coalesced chunk and merges them into its list.
     const flush = async () => {
       if (!superIds.length) return;
@@ -111,38 +113,28 @@ export class ExactSearch implements SearchBackend {
         const rows = new Int32Array(total);
         for (let i = 0; i < m; i++) rows.set(pending[qs + i].rows.subarray(0, counts[i]), starts[i]);
         const canon = new Float32Array(total);
+        const tk = performance.now();
         await scorer.scoreBatch(queries.data.subarray(qs * dim, (qs + m) * dim), m, rows, starts, counts, canon);
+        stats.kernel += performance.now() - tk;
         stats.rescored += total;
         for (let i = 0; i < m; i++) {
           const p = pending[qs + i];
-          // Pending holds one run per provider chunk in engine order (best first), which the canonical order
-          // follows but for near-ties: each run is put in canonical order by insertion sort (linear when
-          // nearly sorted) and merged on its own; a run that is far from sorted (a rescanned row) is sorted.
-          let a = 0;
-          while (a < counts[i]) {
-            let b = a + 1;
-            while (b < counts[i] && !(p.vals[b] > p.vals[b - 1])) b++;
-            const n = b - a;
-            const ids = new Array<string>(n);
-            const scores = new Float64Array(n);
-            for (let c = 0; c < n; c++) {
-              ids[c] = superIds[rows[starts[i] + a + c]];
-              scores[c] = canon[starts[i] + a + c];
-            }
-            if (!insertionSortByScore(ids, scores, n, 4 * n + 64)) {
-              const order = orderByScore(canon, starts[i] + a, n);
-              for (let c = 0; c < n; c++) {
-                ids[c] = superIds[rows[starts[i] + a + order[c]]];
-                scores[c] = canon[starts[i] + a + order[c]];
-              }
-            }
-            best[qs + i].merge(ids, scores, n);
-            a = b;
+          const { pos, n } = order.order(canon, p.vals, starts[i], counts[i], k);
+          const ids = new Array<string>(n);
+          const scores = new Float32Array(n);
+          const r0 = starts[i];
+          for (let c = 0; c < n; c++) {
+            const at = r0 + pos[c];
+            ids[c] = superIds[rows[at]];
+            scores[c] = canon[at];
           }
+          best[qs + i].merge(ids, scores, n);
           p.clear();
         }
       }
-      stats.rescoreSeconds += (performance.now() - tr) / 1000;
+      const ms = performance.now() - tr;
+      stats.rescoreSeconds += ms / 1000;
+      stats.order += ms;
       superIds = [];
     };
 
@@ -156,8 +148,8 @@ export class ExactSearch implements SearchBackend {
         const data = chunk.data;
         // Every query rescores at least k rows: past the chunk's own size, a copy of it beats gathering rows.
         const residentOk = data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT;
-        const tn = performance.now();
         if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
+        const tn = performance.now();
         let base = 0;
         if (!superIds.length) {
           scorer.setChunk(data, dim, sim, residentOk);
@@ -172,7 +164,9 @@ export class ExactSearch implements SearchBackend {
           const norm = superResident ? scorer.maxRowNorm(base, n) : scorer.maxRowNorm();
           superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         }
-        stats.rescoreSeconds += (performance.now() - tn) / 1000;
+        const copied = performance.now() - tn;
+        stats.rescoreSeconds += copied / 1000;
+        stats.copy += copied;
         await engine.setChunk(data, n, dim, sim);
         const kk = Math.min(n, k + maxExcl + 1 + candidateMargin(k));
         for (let qs = 0; qs < M; qs += qb) {
@@ -187,17 +181,23 @@ export class ExactSearch implements SearchBackend {
             floors[i] = f32AtMost(pending[qs + i].line(2 * delta[i], best[qs + i].floor() - delta[i]));
           }
           const { values, indices } = await engine.topk(qSlice, m, kk, floors);
+          const tu = performance.now();
           let full: Float32Array | undefined;
           for (let i = 0; i < m; i++) {
             const qi = qs + i;
             const ex = excl?.[qi];
             const p = pending[qi];
             const o = i * kk;
-            let r = 0;
-            for (; r < kk; r++) {
-              const j = Number(indices[o + r]);
-              if (j < 0) break;
-              if (!ex?.has(ids[j])) p.add(base + j, values[o + r]);
+            let allIn: boolean;
+            if (!ex) allIn = p.addTop(values, indices, o, kk, base);
+            else {
+              let r = 0;
+              for (; r < kk; r++) {
+                const j = Number(indices[o + r]);
+                if (j < 0) break;
+                if (!ex.has(ids[j])) p.add(base + j, values[o + r]);
+              }
+              allIn = r === kk;
             }
             const prune = () => {
               if (scratch.length < p.n) scratch = new Float64Array(Math.max(p.n, 2 * scratch.length));
@@ -205,7 +205,7 @@ export class ExactSearch implements SearchBackend {
             };
             prune();
             // Every proposal is still above the line and the chunk has more rows: the rest may be too.
-            if (r === kk && kk < n && !(values[o + kk - 1] < p.cut)) {
+            if (allIn && kk < n && !(values[o + kk - 1] < p.cut)) {
               full ??= await engine.scores(qSlice, m);
               const row = full.subarray(i * n, (i + 1) * n);
               p.dropFrom(base);
@@ -214,6 +214,7 @@ export class ExactSearch implements SearchBackend {
               stats.rescans++;
             }
           }
+          stats.upkeep += performance.now() - tu;
         }
         done += n;
         opts.onProgress?.(done);
@@ -235,8 +236,18 @@ export class ExactSearch implements SearchBackend {
         rescored: stats.rescored,
         fullRowRescans: stats.rescans,
         coalescedChunks: stats.coalesced,
-        // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering.
-        seconds: { total: (performance.now() - t0) / 1000, rescore: stats.rescoreSeconds },
+        // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering; then its
+        // parts (rescoreCopy: copies and norm bound; rescoreKernel: scoreBatch, pair lists included;
+        // rescoreOrder: canonical order and merge) and, outside it, the upkeep of pending candidates (with
+        // full-row rescans, if any).
+        seconds: {
+          total: (performance.now() - t0) / 1000,
+          rescore: stats.rescoreSeconds,
+          rescoreCopy: stats.copy / 1000,
+          rescoreKernel: stats.kernel / 1000,
+          rescoreOrder: stats.order / 1000 - stats.kernel / 1000,
+          pendingUpkeep: stats.upkeep / 1000,
+        },
       },
     };
   }
@@ -245,49 +256,4 @@ export class ExactSearch implements SearchBackend {
     await this.engine?.close();
     this.engine = undefined;
   }
-}
-
-/**
- * Sorts by score descending in place with at most `budget` element moves; false (order undefined, the caller
- * sorts another way) when the input was further from sorted than that.
- */
-function insertionSortByScore(ids: string[], scores: Float64Array, n: number, budget: number): boolean {
-  let moves = 0;
-  for (let a = 1; a < n; a++) {
-    const s = scores[a];
-    if (!(s > scores[a - 1])) continue;
-    const id = ids[a];
-    let b = a - 1;
-    while (b >= 0 && scores[b] < s) {
-      scores[b + 1] = scores[b];
-      ids[b + 1] = ids[b];
-      b--;
-      if (++moves > budget) return false;
-    }
-    scores[b + 1] = s;
-    ids[b + 1] = id;
-  }
-  return true;
-}
-
-/**
- * Candidate positions [start, start + count) ordered by canonical score, best first (equal scores in any
- * order: RankedList.merge orders those by id). Each score becomes an order-preserving integer key with the
- * position in its low 21 bits, so one native typed-array sort does it (no comparator calls).
- */
-function orderByScore(canon: Float32Array, start: number, count: number): number[] {
-  if (count >= 1 << 21) {
-    return Array.from({ length: count }, (_, c) => c).sort((a, b) => canon[start + b] - canon[start + a]);
-  }
-  const bits = new Uint32Array(canon.buffer, canon.byteOffset + start * 4, count);
-  const keys = new Float64Array(count);
-  for (let c = 0; c < count; c++) {
-    const u = bits[c];
-    const key = u & 0x80000000 ? ~u >>> 0 : (u | 0x80000000) >>> 0;
-    keys[c] = key * 2097152 + c;
-  }
-  keys.sort();
-  const out = new Array<number>(count);
-  for (let c = 0; c < count; c++) out[c] = keys[count - 1 - c] % 2097152;
-  return out;
 }

@@ -311,8 +311,10 @@ export class CanonicalScorer {
 
   /**
    * The resident-chunk path of scoreBatch: the (row, query) pairs are sorted by row (counting sort), so each
-   * candidate row is read from memory and widened once for all the queries that have it; threads take runs
-   * of rows. Every pair's arithmetic is the per-query kernel's, so the scores are the same bits.
+   * candidate row is read from memory and widened once for all the queries that have it (two queries at a
+   * time); threads take runs of rows. Each pair carries the place its score goes, so the kernel writes the
+   * scores in the caller's order. Every pair's arithmetic is the per-query kernel's, so the scores are the same
+   * bits.
    */
   private async scorePairsBatch(
     queries: Float32Array,
@@ -327,12 +329,15 @@ export class CanonicalScorer {
     const dim = this.dim;
     const n = this.rowsHeld;
     const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
-    // [queries f32 | their norms f64 | pairs (row, slot) i32 | scores f32 | one f64 row per thread]
+    // Scores are written at the candidates' own positions: [0, span) covers every query's range.
+    let span = 0;
+    for (let i = 0; i < m; i++) if (counts[i] && starts[i] + counts[i] > span) span = starts[i] + counts[i];
+    // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread]
     const qAt = this.batchAt;
     const qnAt = align(qAt + withRows * dim * 4);
     const pairsAt = align(qnAt + withRows * 8);
-    const outAt = align(pairsAt + total * 8);
-    const scratchAt = align(outAt + total * 4);
+    const outAt = align(pairsAt + total * 12);
+    const scratchAt = align(outAt + span * 4);
     this.reserve(scratchAt + parts * align(dim * 8));
     const mem = this.memory.buffer;
     const q32 = new Float32Array(mem, qAt, withRows * dim);
@@ -345,8 +350,8 @@ export class CanonicalScorer {
       qn[slot] = canonicalNorm(q32, dim, slot * dim);
       slotOf[i] = slot++;
     }
-    // Counting sort of the pairs by row; perm[p] = where pair p's score goes in `out`. Built in ordinary
-    // arrays and copied into the shared memory at once (element access to shared memory is slower).
+    // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
+    // (element access to shared memory is slower).
     const bucket = new Int32Array(n + 1);
     for (let i = 0; i < m; i++) {
       const s0 = starts[i];
@@ -354,37 +359,38 @@ export class CanonicalScorer {
       for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
     }
     for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
-    const local = new Int32Array(total * 2);
-    const perm = new Int32Array(total);
+    const local = new Int32Array(total * 3);
     for (let i = 0; i < m; i++) {
       const s0 = starts[i];
       const e = s0 + counts[i];
       const sl = slotOf[i];
       for (let pos = s0; pos < e; pos++) {
         const row = rows[pos];
-        const p = bucket[row]++;
-        local[2 * p] = row;
-        local[2 * p + 1] = sl;
-        perm[p] = pos;
+        const p = 3 * bucket[row]++;
+        local[p] = row;
+        local[p + 1] = sl;
+        local[p + 2] = pos;
       }
     }
-    const pairs = new Int32Array(mem, pairsAt, total * 2);
-    pairs.set(local);
+    new Int32Array(mem, pairsAt, total * 3).set(local);
     if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
     const running: Promise<void>[] = [];
     let from = 0;
     for (let t = 0; t < parts; t++) {
       // Runs of about total/parts pairs, cut between rows.
       let to = t === parts - 1 ? total : Math.min(total, Math.round(((t + 1) * total) / parts));
-      while (to < total && to > 0 && local[2 * to] === local[2 * (to - 1)]) to++;
-      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 8, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt + from * 4, scratchAt + t * align(dim * 8));
+      while (to < total && to > 0 && local[3 * to] === local[3 * (to - 1)]) to++;
+      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchAt + t * align(dim * 8));
       if (t < parts - 1 && this.pool && t < this.pool.size) running.push(this.pool.run(t, args, true));
       else this.pairKernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
       from = to;
     }
     await Promise.all(running);
-    const res = new Float32Array(this.memory.buffer, outAt, total).slice();
-    for (let p = 0; p < total; p++) out[perm[p]] = res[p];
+    const res = new Float32Array(this.memory.buffer, outAt, span);
+    let contiguous = true;
+    for (let i = 1; i < m && contiguous; i++) contiguous = starts[i] === starts[i - 1] + counts[i - 1];
+    if (contiguous) out.set(res.subarray(starts[0], span), starts[0]);
+    else for (let i = 0; i < m; i++) if (counts[i]) out.set(res.subarray(starts[i], starts[i] + counts[i]), starts[i]);
   }
 
   async close(): Promise<void> {
