@@ -5,7 +5,6 @@ import { runEvaluation, type RunSummary } from '../../run/runner.js';
 import { renderRunSummary } from '../../run/summary-table.js';
 import { parseShard } from '../../run/shard.js';
 import { mergeShards } from '../../run/merge.js';
-import type { EngineName } from '../../search/score-engine.js';
 import { loadCblas } from '../../search/blas/cblas.js';
 import { StderrProgress, silentProgress } from '../../util/progress.js';
 import { redact } from '../../util/redact.js';
@@ -15,7 +14,7 @@ import { demoSpec, mergeSpec, runSpec, type DemoArgs, type MergeArgs, type Model
 export function searchConfig(a: ModelAndTaskArgs) {
   return {
     backend: a.search,
-    engine: a.searchEngine as EngineName,
+    engine: a.searchEngine,
     blasLibrary: a.blasLib,
     M: a.hnswM,
     efConstruction: a.hnswEfConstruction,
