@@ -20,7 +20,26 @@ export interface MainOptions {
  * (src/util/redact.ts): a URL's user:password, a key in a query string or a header never reaches stderr.
  */
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
-  const commands = opts.commands ?? COMMANDS;
+  try {
+    return await parseAndRun(argv, opts.commands ?? COMMANDS);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
+      return 2;
+    }
+    if (isMtebError(e)) {
+      process.stderr.write(redact(formatError(e)) + '\n');
+      return 2;
+    }
+    process.stderr.write(redact(`internal error: ${(e as Error)?.stack ?? String(e)}\n`));
+    return 3;
+  }
+}
+
+class UsageError extends Error {}
+
+/** argv -> the command's exit code; throws what main() maps to exit codes. */
+async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): Promise<number> {
   const width = Math.min(120, process.stdout.columns ?? 100);
   if (isTopLevelHelp(argv)) {
     process.stdout.write(renderTopLevelHelp(commands, width));
@@ -64,21 +83,6 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       throw err ?? new UsageError(msg);
     });
   for (const c of commands) parser.command(toYargs(c));
-  try {
-    await parser.parseAsync();
-    return exitCode;
-  } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
-      return 2;
-    }
-    if (isMtebError(e)) {
-      process.stderr.write(redact(formatError(e)) + '\n');
-      return 2;
-    }
-    process.stderr.write(redact(`internal error: ${(e as Error)?.stack ?? String(e)}\n`));
-    return 3;
-  }
+  await parser.parseAsync();
+  return exitCode;
 }
-
-class UsageError extends Error {}
