@@ -12,12 +12,17 @@ export const isTopLevelHelp = (argv: readonly string[]): boolean => argv.length 
  */
 export function renderTopLevelHelp(commands: readonly CommandEntry[], width: number): string {
   const names = commands.map((c) => `mteb-ts ${c.command}`);
-  const col = Math.max(...names.map((n) => n.length)) + 2;
-  const lines = [USAGE.replace('$0', 'mteb-ts'), '', 'Commands:'];
+  // yargs' layout: the name column as wide as the longest name, at most half the width; 2 spaces each side.
+  const nameWidth = Math.min(Math.max(...names.map((n) => n.length)), Math.floor(width / 2));
+  const descWidth = width - nameWidth - 4;
+  const lines = USAGE.replace('$0', 'mteb-ts')
+    .split('\n')
+    .flatMap((l) => wrap(l, width));
+  lines.push('', 'Commands:');
   commands.forEach((c, i) => {
-    const wrapped = wrap(c.describe, Math.max(20, width - col - 2));
-    lines.push(`  ${names[i].padEnd(col)}${wrapped[0]}`);
-    for (const w of wrapped.slice(1)) lines.push(`  ${' '.repeat(col)}${w}`);
+    const left = wrap(names[i], nameWidth);
+    const right = wrap(c.describe, descWidth);
+    for (let r = 0; r < Math.max(left.length, right.length); r++) lines.push(`  ${(left[r] ?? '').padEnd(nameWidth + 2)}${right[r] ?? ''}`.trimEnd());
   });
   lines.push('', 'Options:', `  -h, --help  Show help${' '.repeat(Math.max(1, width - 32))}[boolean]`);
   return lines.join('\n') + '\n';

@@ -78,6 +78,8 @@ async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): P
     .help()
     .alias('h', 'help')
     .version(false)
+    // yargs would otherwise end the process itself after printing help; main() returns every exit code.
+    .exitProcess(false)
     .wrap(width)
     .fail((msg, err) => {
       throw err ?? new UsageError(msg);
