@@ -1,47 +1,27 @@
-import yargs from 'yargs';
+import type { Argv } from 'yargs';
 import { formatError, isMtebError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
-import type { CliCommand } from './command.js';
+import { isGroup, type CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
+import type { InputOf, OptionTable } from './option-table.js';
+import { declareOptions } from './yargs-options.js';
+import { USAGE, isTopLevelHelp, renderTopLevelHelp } from './help.js';
+
+export interface MainOptions {
+  /** The command table (default: every mteb-ts command); tests pass their own to provoke a crash. */
+  commands?: readonly CommandEntry[];
+}
 
 /**
- * The only place that touches argv and exit codes. Each subcommand is a thin shell over library functions;
- * a user error (MtebError) prints one line and exits 2, anything else prints the stack and exits 3. Every line
- * printed here passes through the one redaction function (src/core/redact.ts): a URL's user:password, a key in
- * a query string or a header never reaches stderr.
+ * The only place that touches argv and exit codes. Each subcommand is a thin shell over library functions,
+ * loaded when it runs (src/cli/commands/index.ts). A user error (MtebError, or a usage error from yargs)
+ * prints one `error[CODE] ...` line and exits 2; anything else is a bug: `internal error: ` and the stack,
+ * nothing more, and exit 3. Every line printed here passes through the one redaction function
+ * (src/core/redact.ts): a URL's user:password, a key in a query string or a header never reaches stderr.
  */
-export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
-  const wrap = (cmd: CliCommand): any => ({
-    command: cmd.command,
-    describe: cmd.describe,
-    builder: cmd.subcommands
-      ? (y: any) => {
-          for (const s of cmd.subcommands!) y.command(wrap(s));
-          return cmd.builder(y).demandCommand(1, `Name a ${cmd.command} subcommand.`);
-        }
-      : cmd.builder,
-    handler: async (args: Record<string, any>) => {
-      exitCode = await cmd.handler(args);
-    },
-  });
-  const parser = yargs(argv)
-    .scriptName('mteb-ts')
-    .usage('$0 <command> [options]\n\nEvaluate text-embedding models on MTEB/BEIR with the scores the Python mteb package gives.')
-    .strict()
-    .demandCommand(1, 'Name a command (see the list above).')
-    .recommendCommands()
-    .help()
-    .alias('h', 'help')
-    .version(false)
-    .wrap(Math.min(120, process.stdout.columns ?? 100))
-    .fail((msg, err) => {
-      throw err ?? new UsageError(msg);
-    });
-  for (const c of COMMANDS) parser.command(wrap(c));
+export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   try {
-    await parser.parseAsync();
-    return exitCode;
+    return await parseAndRun(argv, opts.commands ?? COMMANDS);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
@@ -57,3 +37,54 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** argv -> the command's exit code; throws what main() maps to exit codes. */
+async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): Promise<number> {
+  const width = Math.min(120, process.stdout.columns ?? 100);
+  if (isTopLevelHelp(argv)) {
+    process.stdout.write(renderTopLevelHelp(commands, width));
+    return 0;
+  }
+  let exitCode = 0;
+  const toYargs = (c: CommandEntry) =>
+    isGroup(c)
+      ? {
+          command: c.command,
+          describe: c.describe,
+          builder: (y: Argv) => {
+            for (const s of c.subcommands) y.command(toYargs(s));
+            return y.demandCommand(1, `Name a ${c.command} subcommand.`);
+          },
+          // Never called: demandCommand refuses the group on its own.
+          handler: () => {},
+        }
+      : {
+          command: c.command,
+          describe: c.describe,
+          builder: (y: Argv) => declareOptions(y, c.options),
+          // yargs' parsed arguments, checked and converted by the command's own table (src/cli/option-table.ts).
+          handler: async (args: InputOf<OptionTable>) => {
+            exitCode = await c.handler(args);
+          },
+        };
+  // Loaded here, not at the top: `mteb-ts --help` above does without it.
+  const { default: yargs } = await import('yargs');
+  const parser = yargs(argv)
+    .scriptName('mteb-ts')
+    .usage(USAGE)
+    .strict()
+    .demandCommand(1, 'Name a command (see the list above).')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version(false)
+    // yargs would otherwise end the process itself after printing help; main() returns every exit code.
+    .exitProcess(false)
+    .wrap(width)
+    .fail((msg, err) => {
+      throw err ?? new UsageError(msg);
+    });
+  for (const c of commands) parser.command(toYargs(c));
+  await parser.parseAsync();
+  return exitCode;
+}

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { compareRuns } from '../../src/compare/compare.js';
 import { DEFAULT_GATE_RULES, evaluateGate, gateExitCode } from '../../src/gate/gate.js';
 import { HAVE_SHARED, REMOVED, RESULTS } from '../leaderboard/shared.js';
-import { runCli } from './cli-harness.js';
+import { runMain } from '../cli/support/run-main.js';
 
 const RUNS = 'fixtures/results/runs';
 const runs = () =>
@@ -45,7 +45,7 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'gate-'));
     const summary = path.join(dir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
-    const r = await runCli([
+    const r = await runMain([
       'gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)',
       '--allow-missing', '--iterations', '500', '--junit', path.join(dir, 'junit.xml'), '--github-summary', summary,
     ]);
@@ -58,15 +58,15 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
     expect(md.startsWith('# earlier step\n## MTEB gate: ❌ failed')).toBe(true);
   });
   test('gate: unusable inputs exit 2 (missing task; missing folder)', async () => {
-    const r = await runCli(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--iterations', '200']);
+    const r = await runMain(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--iterations', '200']);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/^GATE: INPUTS UNUSABLE\nunusable: AmazonCounterfactualClassification: missing on both sides/);
-    const r2 = await runCli(['gate', '--baseline', 'fixtures/results/does-not-exist', '--candidate', `${RUNS}/candidate`]);
+    const r2 = await runMain(['gate', '--baseline', 'fixtures/results/does-not-exist', '--candidate', `${RUNS}/candidate`]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toBe('error[E_FILE_MISSING] fixtures/results/does-not-exist: results path is not a directory\n');
   });
   test('gate --format json is the verdict as data', async () => {
-    const r = await runCli(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--allow-missing', '--significant-only', '--max-category-drop', '2', '--iterations', '2000', '--format', 'json']);
+    const r = await runMain(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--allow-missing', '--significant-only', '--max-category-drop', '2', '--iterations', '2000', '--format', 'json']);
     expect(r.code).toBe(0);
     const v = JSON.parse(r.stdout);
     expect(v.passed).toBe(true);
@@ -74,7 +74,7 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
     expect(v.rules).toEqual({ maxTaskDrop: 1, maxCategoryDrop: 2, maxAverageDrop: 0.3, significantOnly: true, allowMissing: true, allowMismatch: [] });
   });
   test('report: --prefer before the RESULTS positionals does not swallow them', async () => {
-    const r = await runCli(['report', '--prefer', 'external', 'fixtures/results/formats/acme__legacy-model', '--format', 'json']);
+    const r = await runMain(['report', '--prefer', 'external', 'fixtures/results/formats/acme__legacy-model', '--format', 'json']);
     // The fixture's revision folder holds a truncated STS14.json: the report is written, the file named, exit 2.
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error\[E_PARSE\] task STS14 \S*fixtures\/results\/formats\/acme__legacy-model\/3333cccc\S*\/STS14\.json: result file unusable: invalid JSON/m);
@@ -85,7 +85,7 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
   test('report --format json --out writes the file atomically and logs the revision', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'report-'));
     const out = path.join(dir, 'lb.json');
-    const r = await runCli(['report', `${RUNS}/baseline`, `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--revision', '1111', '--format', 'json', '--out', out]);
+    const r = await runMain(['report', `${RUNS}/baseline`, `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--revision', '1111', '--format', 'json', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('acme/embed-small: revision 1111aaaa1111aaaa1111aaaa1111aaaa1111aaaa (requested); sources: baseline:1111aaaa\n');
     const doc = JSON.parse(readFileSync(out, 'utf8'));
@@ -104,22 +104,22 @@ d('gate between NV-Embed-v1 and NV-Embed-v2 (self-reported files)', () => {
     '--prefer', REMOVED, '--prefer', 'external', '--accept-split-mislabels', ...extra,
   ];
   test('v1 as candidate against v2: exit 1, tasks named', async () => {
-    const r = await runCli(args('nvidia__NV-Embed-v2', 'nvidia__NV-Embed-v1'));
+    const r = await runMain(args('nvidia__NV-Embed-v2', 'nvidia__NV-Embed-v1'));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('violation: MassiveScenarioClassification: 92.17 -> 81.74 (-10.43) drops more than 1.00; significance unknown');
     expect(r.stdout).toContain('violation: average over 56 tasks: 72.31 -> 69.32 (-3.00) drops more than 0.30');
   });
   test('v2 as candidate against v1: exit 0 once STS22 (-1.73) fits the task limit; with defaults it is named', async () => {
-    const strict = await runCli(args('nvidia__NV-Embed-v1', 'nvidia__NV-Embed-v2'));
+    const strict = await runMain(args('nvidia__NV-Embed-v1', 'nvidia__NV-Embed-v2'));
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('violation: STS22: 69.85 -> 68.12 (-1.73) drops more than 1.00; significance unknown');
     expect(strict.stdout).not.toContain('Summarization'); // -0.50 is within the 0.5 category limit
-    const r = await runCli(args('nvidia__NV-Embed-v1', 'nvidia__NV-Embed-v2', ['--max-task-drop', '2']));
+    const r = await runMain(args('nvidia__NV-Embed-v1', 'nvidia__NV-Embed-v2', ['--max-task-drop', '2']));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('GATE: PASSED\n64 of 64 checks passed\n');
   });
   test('broken inputs: current official folders alone lack STS22 en and CQADupstack -> exit 2', async () => {
-    const r = await runCli(['gate', '--baseline', path.join(RESULTS, 'nvidia__NV-Embed-v1'), '--candidate', path.join(RESULTS, 'nvidia__NV-Embed-v2')]);
+    const r = await runMain(['gate', '--baseline', path.join(RESULTS, 'nvidia__NV-Embed-v1'), '--candidate', path.join(RESULTS, 'nvidia__NV-Embed-v2')]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('unusable: CQADupstackRetrieval: missing on both sides');
     // STS22 files exist on both sides but hold only the "ru" subset: unusable, named with the file, not "missing".
@@ -127,7 +127,7 @@ d('gate between NV-Embed-v1 and NV-Embed-v2 (self-reported files)', () => {
     expect(r.stdout).not.toContain('STS22: missing');
   });
   test('compare CLI names the moved tasks and says significance is unknown', async () => {
-    const r = await runCli(['compare', path.join(RESULTS, 'nvidia__NV-Embed-v1'), path.join(RESULTS, 'nvidia__NV-Embed-v2'), '--prefer', REMOVED, '--prefer', 'external', '--accept-split-mislabels', '--format', 'markdown']);
+    const r = await runMain(['compare', path.join(RESULTS, 'nvidia__NV-Embed-v1'), path.join(RESULTS, 'nvidia__NV-Embed-v2'), '--prefer', REMOVED, '--prefer', 'external', '--accept-split-mislabels', '--format', 'markdown']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('| MassiveScenarioClassification | 81.74 | 92.17 | +10.43 | unknown |  |  |');
     // The delta of the unrounded means (2.996), as the gate prints it (-3.00 the other way round), not 72.31 - 69.32.

@@ -1,39 +1,39 @@
-import type { CliCommand } from '../command.js';
-import { runCommand, demoCommand, mergeCommand } from './run.js';
-import { tasksCommand } from './tasks.js';
-import { benchmarksCommand } from './benchmarks.js';
-import { downloadCommand } from './download.js';
-import { buildOnnxCommand } from './build-onnx.js';
-import { embedCommand } from './embed.js';
-import { metricsRetrievalCommand } from './metrics-retrieval.js';
-import { reportCommand } from './report.js';
-import { compareCommand } from './compare.js';
-import { gateCommand } from './gate.js';
-import { cacheCommand } from './cache.js';
-import { serveCommand } from './serve.js';
+/**
+ * The command table: what `mteb-ts --help` lists, in that order. Only the light specs (src/cli/options/) are
+ * imported here; each handler module, and the libraries behind it (apache-arrow, onnxruntime, hyparquet, the
+ * hub client, ...), is imported when its command runs. tests/cli/lazy-commands.test.ts holds that line.
+ */
+import { lazyCommand, type CommandEntry } from '../command.js';
+import { benchmarksSpec } from '../options/benchmarks.js';
+import { buildOnnxSpec } from '../options/build-onnx.js';
+import { cacheSpec } from '../options/cache.js';
+import { compareSpec } from '../options/compare.js';
+import { downloadSpec } from '../options/download.js';
+import { embedSpec } from '../options/embed.js';
+import { gateSpec } from '../options/gate.js';
+import { metricsRetrievalSpec } from '../options/metrics-retrieval.js';
+import { reportSpec } from '../options/report.js';
+import { demoSpec, mergeSpec, runSpec } from '../options/run.js';
+import { serveSpec } from '../options/serve.js';
+import { tasksSpec } from '../options/tasks.js';
 
-const metricsCommand: CliCommand = {
-  command: 'metrics',
-  describe: 'Compute metrics from files (retrieval: TREC/JSON qrels and run, like a faster trec_eval)',
-  builder: (y) => y,
-  handler: async () => 0,
-  subcommands: [metricsRetrievalCommand],
-};
-
-/** Every subcommand, in the order `mteb-ts --help` lists them. */
-export const COMMANDS: CliCommand[] = [
-  runCommand,
-  demoCommand,
-  reportCommand,
-  compareCommand,
-  gateCommand,
-  tasksCommand,
-  benchmarksCommand,
-  downloadCommand,
-  embedCommand,
-  buildOnnxCommand,
-  metricsCommand,
-  mergeCommand,
-  cacheCommand,
-  serveCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  lazyCommand(runSpec, async () => (await import('./run.js')).run),
+  lazyCommand(demoSpec, async () => (await import('./run.js')).demo),
+  lazyCommand(reportSpec, async () => (await import('./report.js')).report),
+  lazyCommand(compareSpec, async () => (await import('./compare.js')).compare),
+  lazyCommand(gateSpec, async () => (await import('./gate.js')).gate),
+  lazyCommand(tasksSpec, async () => (await import('./tasks.js')).tasks),
+  lazyCommand(benchmarksSpec, async () => (await import('./benchmarks.js')).benchmarks),
+  lazyCommand(downloadSpec, async () => (await import('./download.js')).download),
+  lazyCommand(embedSpec, async () => (await import('./embed.js')).embed),
+  lazyCommand(buildOnnxSpec, async () => (await import('./build-onnx.js')).buildOnnxGraph),
+  {
+    command: 'metrics',
+    describe: 'Compute metrics from files (retrieval: TREC/JSON qrels and run, like a faster trec_eval)',
+    subcommands: [lazyCommand(metricsRetrievalSpec, async () => (await import('./metrics-retrieval.js')).metricsRetrieval)],
+  },
+  lazyCommand(mergeSpec, async () => (await import('./run.js')).merge),
+  lazyCommand(cacheSpec, async () => (await import('./cache.js')).cache),
+  lazyCommand(serveSpec, async () => (await import('./serve.js')).serve),
 ];

@@ -1,0 +1,24 @@
+import type { CommandSpec } from '../command.js';
+import type { ArgsOf, OptionTable } from '../option-table.js';
+
+export const buildOnnxOptions = {
+  checkpoint: { type: 'string', demandOption: true, describe: 'checkpoint folder (config.json, *.safetensors, tokenizer.json)' },
+  out: { type: 'string', demandOption: true, describe: 'output folder for model.onnx (shards are linked next to it)' },
+  dtype: { type: 'string', choices: ['fp32', 'fp16'], default: 'fp32', describe: 'compute dtype of the graph (fp16 for GPUs)' },
+  attention: {
+    type: 'string',
+    choices: ['standard', 'mha'],
+    default: 'standard',
+    describe: 'self-attention: standard ONNX ops, or com.microsoft MultiHeadAttention (fused GPU kernels)',
+  },
+  link: { type: 'string', choices: ['hardlink', 'symlink'], default: 'hardlink', describe: 'how shards are placed next to model.onnx' },
+  json: { type: 'boolean', default: false, describe: 'print the build summary as JSON' },
+} as const satisfies OptionTable;
+
+export type BuildOnnxArgs = ArgsOf<typeof buildOnnxOptions>;
+
+export const buildOnnxSpec: CommandSpec<typeof buildOnnxOptions> = {
+  command: 'build-onnx',
+  describe: 'Build the ONNX graph of an NV-Embed checkpoint (weights read in place from its safetensors shards)',
+  options: buildOnnxOptions,
+};

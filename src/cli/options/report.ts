@@ -1,0 +1,24 @@
+import type { CommandSpec } from '../command.js';
+import type { ArgsOf, OptionTable } from '../option-table.js';
+import { FORMATS } from './formats.js';
+import { resultsSourceOptions } from './results-source.js';
+
+export const reportOptions = {
+  results: { type: 'string', positional: true, array: true, demandOption: true, describe: 'results root, <org>__<model> folder or <org>__<model>/<revision> folder' },
+  ...resultsSourceOptions,
+  revision: {
+    type: 'string',
+    repeatable: true,
+    describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: all revision folders joined task by task as mteb does (--strict: the newest complete one)',
+  },
+  format: { type: 'string', alias: 'f', choices: FORMATS.leaderboard, default: 'table' },
+  out: { type: 'string', alias: 'o', describe: 'write the report here instead of stdout' },
+} as const satisfies OptionTable;
+
+export type ReportArgs = ArgsOf<typeof reportOptions>;
+
+export const reportSpec: CommandSpec<typeof reportOptions> = {
+  command: 'report <results..>',
+  describe: 'Leaderboard of the models under RESULTS: per-task scores, category averages, overall average, rank, warnings; exit 2 when a result file is broken',
+  options: reportOptions,
+};

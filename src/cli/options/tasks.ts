@@ -1,0 +1,16 @@
+import type { CommandSpec } from '../command.js';
+import type { ArgsOf, OptionTable } from '../option-table.js';
+
+export const tasksOptions = {
+  benchmark: { type: 'string', alias: 'b', describe: 'only the tasks of this benchmark, e.g. "MTEB(eng, v1)"' },
+  type: { type: 'string', alias: 't', describe: 'only tasks of this type, e.g. Retrieval' },
+  json: { type: 'boolean', default: false, describe: 'print task entries as JSON (task-file field names)' },
+} as const satisfies OptionTable;
+
+export type TasksArgs = ArgsOf<typeof tasksOptions>;
+
+export const tasksSpec: CommandSpec<typeof tasksOptions> = {
+  command: 'tasks',
+  describe: "List registry tasks (or a benchmark's tasks) with splits, subsets, main score and dataset",
+  options: tasksOptions,
+};
