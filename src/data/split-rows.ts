@@ -1,8 +1,9 @@
-import { MtebError } from '../../core/errors.js';
-import type { TaskSpec } from '../../core/task-spec.js';
-import { findSplit, type FoundSplit } from '../layout.js';
-import { readRows, column, type LocatedRow } from '../readers/rows.js';
-import type { DatasetSource } from '../source.js';
+/** What every task type's split loader (src/task-types/<type>/load.ts) shares: --limit, row iteration, typed cells. */
+import { MtebError } from '../core/errors.js';
+import { findSplit, type FoundSplit } from './layout.js';
+import { readRows, column, type LocatedRow } from './readers/rows.js';
+import type { Label } from '../core/datasets.js';
+import type { DatasetSource } from './source.js';
 
 export interface LoadOptions {
   /** Dry run: keep only the first N items of the split (what an item is depends on the type; docs/tasks.md). */
@@ -22,8 +23,27 @@ export async function* rowsOf(source: DatasetSource, found: FoundSplit, columns?
 }
 
 /** Files of (subset, split) for the single-table task types; subset 'default' also accepts the root layout. */
-export function findTable(source: DatasetSource, spec: TaskSpec, split: string, subset: string): FoundSplit {
-  return findSplit(source, [subset], split, { what: `${spec.name} ${subset}/${split}`, task: spec.name });
+export function findTable(source: DatasetSource, task: { name: string }, split: string, subset: string): FoundSplit {
+  return findSplit(source, [subset], split, { what: `${task.name} ${subset}/${split}`, task: task.name });
+}
+
+/** Loads the rows of one (subset, split) table and folds them with `each` until it returns false. */
+export async function foldTable(
+  source: DatasetSource,
+  task: { name: string },
+  split: string,
+  subset: string,
+  each: (r: LocatedRow) => boolean | void,
+): Promise<void> {
+  const found = findTable(source, task, split, subset);
+  for await (const r of rowsOf(source, found)) if (each(r) === false) return;
+}
+
+/** A class label cell: string or number (booleans as 1/0). */
+export function label(r: LocatedRow, field: string, v: unknown): Label {
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  throw badValue(r, field, 'a label (string or number)', v);
 }
 
 export function str(r: LocatedRow, ...cols: string[]): string {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MtebError } from '../core/errors.js';
 import type { Protocol, TaskSpec, TaskType } from '../core/task-spec.js';
-import { readJsonFile } from './json-file.js';
+import { readJsonFile } from '../util/json-file.js';
 import { REPO_ROOT, TASKS_DIR } from './paths.js';
 import { getTask } from './registry.js';
 import { loadTaskFile } from './task-file.js';

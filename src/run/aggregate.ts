@@ -36,6 +36,6 @@ export async function aggregateResult(spec: TaskSpec, outputDir: string, model: 
     scores,
     evaluation_time: files.reduce((a, f) => a + (f.evaluation_time ?? 0), 0),
     kg_co2_emissions: null,
-    mteb_ts: { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' },
+    mteb_ts: { version: MTEB_TS_VERSION, protocol: spec.protocol },
   };
 }

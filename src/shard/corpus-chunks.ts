@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { EvalContext, SubsetResult, ShardContext } from './adapter.js';
+import type { EvalContext, SubsetResult, ShardContext } from '../task-types/adapter.js';
 import type { CorpusDoc, RetrievalSplit } from '../core/datasets.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
-import { missingChunks } from '../adapters/shard-corpus.js';
+import { missingChunks } from './corpus-chunks.js';
 import { resultPath } from '../output/result-file.js';
-import { adapterFor } from '../adapters/index.js';
-import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from './runner.js';
-import { selectShardTasks } from './shard.js';
+import { taskType } from '../task-types/index.js';
+import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from '../run/runner.js';
+import { selectShardTasks } from './select-tasks.js';
 
 export interface MergePlan {
   /** Tasks every part of which exists: whole results, or split corpora with every chunk embedded. */
@@ -63,7 +63,7 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
     throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
   const fill = opts.savePredictions
     ? opts.tasks.filter(
-        (t) => !t.aggregate_of && plan.complete.includes(t.name) && adapterFor(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,
+        (t) => !t.aggregate_of && plan.complete.includes(t.name) && taskType(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,
       )
     : [];
   const summary = await runEvaluation({ ...opts, shard: undefined, overwrite: false, tasks: [...fill, ...plan.toScore, ...plan.aggregates] });

@@ -1,6 +1,6 @@
 import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
-import { parseShard as parseShardSpec } from '../search/shard.js';
+import { parseShard as parseShardSpec } from './shard-of.js';
 
 export interface Shard {
   index: number;

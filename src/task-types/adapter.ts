@@ -1,12 +1,12 @@
 import type { Embedder, Role } from '../core/embedder.js';
-import type { TaskSpec, TaskType } from '../core/task-spec.js';
+import type { TaskSpec } from './spec.js';
 import type { Matrix } from '../core/matrix.js';
 import type { ProgressSink } from '../util/progress.js';
 import type { Ranking } from '../output/predictions.js';
 
 /** Everything an adapter needs to evaluate one (split, hf_subset) of a task. */
-export interface EvalContext {
-  spec: TaskSpec;
+export interface EvalContext<S = TaskSpec> {
+  spec: S;
   split: string;
   subset: string;
   /** Resolved dataset (see src/data/). Typed loosely here so adapters stay independent of the source kind. */
@@ -62,14 +62,10 @@ export interface SubsetResult {
 }
 
 /**
- * One per task type: it knows how to load its data, which texts to embed with which role, and which metric
- * module scores them. The runner only ever calls `evaluate`; it never looks at the task type itself.
+ * One per task type (src/task-types/<type>/adapter.ts): it knows how to load its data, which texts to embed with
+ * which role, and which metric module scores them. The runner only ever calls `evaluate` through the task-type
+ * table (src/task-types/index.ts); it never looks at the task type itself.
  */
-export interface TaskAdapter {
-  readonly type: TaskType;
-  /** True when the type can split one task's embedding work across shards (retrieval corpora). */
-  readonly splitsAcrossShards?: boolean;
-  /** True when `evaluate` scores a ranking per query and returns it under `savePredictions` (retrieval, reranking). */
-  readonly producesRankings?: boolean;
-  evaluate(ctx: EvalContext): Promise<SubsetResult>;
+export interface TaskAdapter<S = TaskSpec> {
+  evaluate(ctx: EvalContext<S>): Promise<SubsetResult>;
 }

@@ -3,7 +3,7 @@ import { ExactSearch } from '../../src/search/exact.js';
 import { HnswSearch } from '../../src/search/hnsw.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
 import { compareUtf8 } from '../../src/search/id-order.js';
-import { shardOf, parseShard } from '../../src/search/shard.js';
+import { shardOf, parseShard } from '../../src/shard/shard-of.js';
 import { retrievalSearchPlan } from '../../src/search/plan.js';
 import { createSearchBackend } from '../../src/search/index.js';
 import { floatToHalf, halfToFloat, toHalf, torchNormalizeInto } from '../../src/search/vectors.js';

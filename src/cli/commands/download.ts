@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import type { CliCommand } from '../command.js';
-import { downloadDataset, defaultDataDir } from '../../data/index.js';
+import { defaultDataDir } from '../../data/index.js';
+import { downloadTaskDataset } from '../../task-types/download.js';
 import { benchmarkTaskSpecs, expandAggregates, getBenchmark, resolveTasks } from '../../registry/index.js';
 import { MtebError } from '../../core/errors.js';
 import type { TaskSpec } from '../../core/task-spec.js';
@@ -31,7 +32,7 @@ export const downloadCommand: CliCommand = {
         process.stderr.write(`${spec.name}: local dataset ${spec.dataset.path}, nothing to download\n`);
         continue;
       }
-      const r = await downloadDataset(spec, { dataDir: args['data-dir'] ?? args.dataDir, endpoint: args.endpoint, allFiles: args['all-files'] ?? args.allFiles });
+      const r = await downloadTaskDataset(spec, { dataDir: args['data-dir'] ?? args.dataDir, endpoint: args.endpoint, allFiles: args['all-files'] ?? args.allFiles });
       total += r.bytes;
       const got = r.files.filter((f) => !f.skipped).length;
       process.stdout.write(`${spec.name}\t${r.repo}@${r.revision}\t${r.files.length} files (${got} fetched, ${r.files.length - got} present)\t${r.dir}\n`);

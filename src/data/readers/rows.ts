@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { MtebError } from '../../core/errors.js';
-import { jsonErrorOffset, lineAt } from '../../registry/json-file.js';
+import { jsonErrorOffset, lineAt } from '../../util/json-file.js';
 import { readLines, readText, type LineReadOptions } from './lines.js';
 import { readParquetRows } from './parquet.js';
 import { readTsvRows } from './tsv.js';

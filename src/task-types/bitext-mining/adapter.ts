@@ -1,12 +1,13 @@
-import type { TaskAdapter } from './adapter.js';
-import { loaders } from './loaders.js';
-import { evaluateBitextMining } from '../metrics/bitext/index.js';
-import { itemsFromArray } from './items.js';
+import type { TaskAdapter } from '../adapter.js';
+import type { BitextMiningSpec } from '../spec.js';
+import { splitArgs } from '../context.js';
+import { loadBitextSplit } from './load.js';
+import { evaluateBitextMining } from '../../metrics/bitext/index.js';
+import { itemsFromArray } from '../items.js';
 
-export const bitextMiningAdapter: TaskAdapter = {
-  type: 'BitextMining',
+export const bitextMiningAdapter: TaskAdapter<BitextMiningSpec> = {
   async evaluate(ctx) {
-    const d = await loaders.bitext(ctx);
+    const d = await loadBitextSplit(...splitArgs(ctx));
     const e1 = await ctx.embed(d.sentence1, 'query', 'sentence1');
     const e2 = await ctx.embed(d.sentence2, 'query', 'sentence2');
     const { scores, perItem } = evaluateBitextMining(e1, e2, {});

@@ -5,11 +5,11 @@
  * singleton labels are dropped, then the split is subsampled. Both run before the 4 % downsampling, which
  * draws from the task's Python RNG; the subsample uses its own numpy Generator(seed), as `datasets` does.
  */
-import type { ClusteringFastSplit, Label } from '../core/datasets.js';
-import { MtebError } from '../core/errors.js';
-import type { TaskSpec } from '../core/task-spec.js';
-import { stratifiedSubsample } from '../metrics/classification/stratified-subsample.js';
-import { defaultRng } from '../rng/numpy-generator.js';
+import type { ClusteringFastSplit, Label } from '../../core/datasets.js';
+import { MtebError } from '../../core/errors.js';
+import type { ClusteringSpec } from '../spec.js';
+import { stratifiedSubsample } from '../../metrics/classification/stratified-subsample.js';
+import { defaultRng } from '../../rng/numpy-generator.js';
 
 function pick(data: ClusteringFastSplit, rows: readonly number[]): ClusteringFastSplit {
   return { sentences: rows.map((i) => data.sentences[i]), labels: rows.map((i) => data.labels[i]) };
@@ -71,7 +71,7 @@ export function subsampleClusteringSplit(
 /** Applies the spec's v2 transforms (after loading) in mteb's order; `warn` gets skipped steps. */
 export function applyClusteringTransforms(
   data: ClusteringFastSplit,
-  spec: TaskSpec,
+  spec: Partial<Pick<ClusteringSpec, 'drop_singleton_labels' | 'test_subsample'>>,
   opts: { limited?: boolean; warn?: (m: string) => void } = {},
 ): ClusteringFastSplit {
   let out = data;

@@ -1,10 +1,13 @@
-import type { TaskAdapter } from './adapter.js';
-import { loaders } from './loaders.js';
-import { scoreRetrievalSplit } from './retrieval.js';
-import { evaluateRerankingLegacy, rerankingRowScores } from '../metrics/reranking/index.js';
-import { gather, type Matrix } from '../core/matrix.js';
-import { itemsFromArray } from './items.js';
-import type { Ranking } from '../output/predictions.js';
+import type { TaskAdapter } from '../adapter.js';
+import type { RerankingSpec } from '../spec.js';
+import { splitArgs } from '../context.js';
+import { loadRetrievalForContext, scoreRetrievalSplit } from '../retrieval/adapter.js';
+import { loadRerankingLegacySplit } from './load.js';
+import { usesRetrievalFormat } from './format.js';
+import { evaluateRerankingLegacy, rerankingRowScores } from '../../metrics/reranking/index.js';
+import { gather, type Matrix } from '../../core/matrix.js';
+import { itemsFromArray } from '../items.js';
+import type { Ranking } from '../../output/predictions.js';
 
 /**
  * The v1 rows' rankings for --save-predictions: query id = the row's index among the scored rows (as in
@@ -26,13 +29,11 @@ function legacyRanking(rows: { query: Matrix; candidates: Matrix; positives: num
  * Two protocols share the type: mteb 1.x scores each row's positives+negatives with sklearn AP and MRR@10
  * (MTEB(eng, v1)); mteb 2.x stores candidates as `top_ranked` and scores them as retrieval (MTEB(eng, v2)).
  */
-export const rerankingAdapter: TaskAdapter = {
-  type: 'Reranking',
-  producesRankings: true,
+export const rerankingAdapter: TaskAdapter<RerankingSpec> = {
   async evaluate(ctx) {
-    if ((ctx.spec.protocol ?? 'mteb-1') === 'mteb-2') return scoreRetrievalSplit(ctx, await loaders.retrieval(ctx));
+    if (usesRetrievalFormat(ctx.spec)) return scoreRetrievalSplit(ctx, await loadRetrievalForContext(ctx));
 
-    const { rows } = await loaders.rerankingLegacy(ctx);
+    const { rows } = await loadRerankingLegacySplit(...splitArgs(ctx));
     // mteb drops rows lacking positives or negatives before encoding anything.
     const kept = rows.filter((r: { positive: string[]; negative: string[] }) => r.positive.length > 0 && r.negative.length > 0);
     if (kept.length < rows.length) ctx.warn(`${rows.length - kept.length} rows without positives or negatives skipped (as mteb does)`);

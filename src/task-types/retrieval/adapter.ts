@@ -1,27 +1,26 @@
-import type { TaskAdapter, EvalContext, SubsetResult } from './adapter.js';
-import type { RetrievalSplit } from '../core/datasets.js';
-import { loaders } from './loaders.js';
-import { evaluateRetrieval, evaluateMaxOverSubqueries } from '../metrics/retrieval/index.js';
-import { createSearchBackend } from '../search/index.js';
-import type { CorpusProvider, CorpusChunk } from '../search/types.js';
-import { makeMatrix, type Matrix } from '../core/matrix.js';
+import type { TaskAdapter, EvalContext, SubsetResult } from '../adapter.js';
+import type { RetrievalSplit } from '../../core/datasets.js';
+import type { RerankingSpec, RetrievalSpec } from '../spec.js';
+import { splitArgs } from '../context.js';
+import { loadRetrievalSplit } from './load.js';
+import { evaluateRetrieval, evaluateMaxOverSubqueries } from '../../metrics/retrieval/index.js';
+import { createSearchBackend } from '../../search/index.js';
+import type { CorpusProvider, CorpusChunk } from '../../search/types.js';
+import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { rankCandidates } from './rank-candidates.js';
-import { itemsFromPerQuery } from './items.js';
-import { embedCorpusShare, shardsSplitCorpus } from './shard-corpus.js';
+import { corpusText } from './corpus-text.js';
+import { itemsFromPerQuery } from '../items.js';
+import { embedCorpusShare, shardsSplitCorpus } from '../../shard/corpus-chunks.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
 const CORPUS_CHUNK_ROWS = 50_000;
 
-/** mteb joins title and text with a space and strips (both 1.x and 2.x). */
-export function corpusText(doc: { title: string; text: string }): string {
-  return `${doc.title ?? ''} ${doc.text ?? ''}`.trim();
-}
 
 /**
  * The corpus is embedded chunk by chunk as the search consumes it, so memory holds one chunk of vectors plus
  * the per-query top-k heaps, never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
  */
-function embeddedCorpus(ctx: EvalContext, data: RetrievalSplit, role: 'query' | 'passage'): CorpusProvider {
+function embeddedCorpus(ctx: EvalContext<RetrievalSpec | RerankingSpec>, data: RetrievalSplit, role: 'query' | 'passage'): CorpusProvider {
   const n = data.corpus.size;
   const dim = ctx.embedder.dimension;
   return {
@@ -50,9 +49,9 @@ function evaluatedQueries(data: RetrievalSplit): { ids: string[]; texts: string[
   return { ids, texts };
 }
 
-export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit): Promise<SubsetResult> {
+export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | RerankingSpec>, data: RetrievalSplit): Promise<SubsetResult> {
   const { spec } = ctx;
-  const protocol = spec.protocol ?? 'mteb-1';
+  const protocol = spec.protocol;
   const passageRole = spec.symmetric ? 'query' : 'passage';
   if (!data.topRanked && shardsSplitCorpus(ctx.shard, data.corpus.size)) {
     return embedCorpusShare(ctx, data, passageRole, corpusText);
@@ -81,7 +80,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
   const opts = {
     kValues: RETRIEVAL_K_VALUES,
     protocol,
-    ignoreIdenticalIds: spec.ignore_identical_ids ?? false,
+    ignoreIdenticalIds: spec.ignore_identical_ids,
     // 'mteb-1' = the last 1.x evaluator (1.12.8+: mean MRR, nAUC keys), which wrote the published result files.
     mteb1Variant: '1.12.8' as const,
   };
@@ -94,12 +93,14 @@ export async function scoreRetrievalSplit(ctx: EvalContext, data: RetrievalSplit
   return { scores: { ...scores, ...merged.scores }, items: itemsFromPerQuery(merged.perQuery), metadata, ranking };
 }
 
-export const retrievalAdapter: TaskAdapter = {
-  type: 'Retrieval',
-  splitsAcrossShards: true,
-  producesRankings: true,
+/** Loads one (split, subset) in the retrieval format, data warnings to the run's warnings. */
+export function loadRetrievalForContext(ctx: EvalContext<RetrievalSpec | RerankingSpec>): Promise<RetrievalSplit> {
+  const [source, spec, split, subset, limit] = splitArgs(ctx);
+  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn });
+}
+
+export const retrievalAdapter: TaskAdapter<RetrievalSpec> = {
   async evaluate(ctx) {
-    const data = await loaders.retrieval(ctx);
-    return scoreRetrievalSplit(ctx, data);
+    return scoreRetrievalSplit(ctx, await loadRetrievalForContext(ctx));
   },
 };

@@ -1,12 +1,11 @@
 import type { RetrievalSplit } from '../../core/datasets.js';
-import { CorpusText, corpusDocOf, corpusIdOf, corpusTextInMemoryBytes } from '../corpus-text.js';
+import { CorpusText, corpusDocOf, corpusIdOf, corpusTextInMemoryBytes } from '../../data/corpus-text.js';
 import { MtebError } from '../../core/errors.js';
-import type { TaskSpec } from '../../core/task-spec.js';
-import { findSplit, hasConfig, sourceLayout } from '../layout.js';
-import { dataExtension } from '../readers/rows.js';
-import { column } from '../readers/rows.js';
-import type { DatasetSource } from '../source.js';
-import { badValue, checkLimit, num, rowsOf, withTask, type LoadOptions } from './common.js';
+import { findSplit, hasConfig, sourceLayout } from '../../data/layout.js';
+import { dataExtension } from '../../data/readers/rows.js';
+import { column } from '../../data/readers/rows.js';
+import type { DatasetSource } from '../../data/source.js';
+import { badValue, checkLimit, num, rowsOf, withTask, type LoadOptions } from '../../data/split-rows.js';
 
 /** Extra corpus documents kept per kept query under --limit, so a dry run still has distractors to rank. */
 export const LIMIT_DISTRACTORS_PER_QUERY = 10;
@@ -62,7 +61,7 @@ function qrelsIdError(kind: 'query-id' | 'corpus-id', id: string, at: RowPlace, 
 
 export function loadRetrievalSplit(
   source: DatasetSource,
-  spec: TaskSpec,
+  spec: { name: string },
   split: string,
   subset = 'default',
   opts: RetrievalLoadOptions = {},

@@ -1,14 +1,15 @@
-import type { EvalContext } from './adapter.js';
-import type { RetrievalSplit } from '../core/datasets.js';
-import type { Matrix } from '../core/matrix.js';
-import { corpusText } from './retrieval.js';
+import type { EvalContext } from '../adapter.js';
+import type { RerankingSpec, RetrievalSpec } from '../spec.js';
+import type { RetrievalSplit } from '../../core/datasets.js';
+import type { Matrix } from '../../core/matrix.js';
+import { corpusText } from './corpus-text.js';
 
 /**
  * mteb 2.x reranking in retrieval format: only each query's `top_ranked` candidates are scored (with the
  * model's similarity); the resulting run is then evaluated like retrieval.
  */
 export async function rankCandidates(
-  ctx: EvalContext,
+  ctx: EvalContext<RetrievalSpec | RerankingSpec>,
   data: RetrievalSplit,
   q: { ids: string[] },
   qEmb: Matrix,

@@ -1,12 +1,13 @@
-import type { TaskAdapter } from './adapter.js';
-import { loaders } from './loaders.js';
-import { evaluateSummarization } from '../metrics/summarization/index.js';
-import { itemsFromArray } from './items.js';
+import type { TaskAdapter } from '../adapter.js';
+import type { SummarizationSpec } from '../spec.js';
+import { splitArgs } from '../context.js';
+import { loadSummarizationSplit } from './load.js';
+import { evaluateSummarization } from '../../metrics/summarization/index.js';
+import { itemsFromArray } from '../items.js';
 
-export const summarizationAdapter: TaskAdapter = {
-  type: 'Summarization',
+export const summarizationAdapter: TaskAdapter<SummarizationSpec> = {
   async evaluate(ctx) {
-    const { rows } = await loaders.summarization(ctx);
+    const { rows } = await loadSummarizationSplit(...splitArgs(ctx));
     const human = await ctx.embed(rows.flatMap((r) => r.human_summaries), 'query', 'human summaries');
     const machine = await ctx.embed(rows.flatMap((r) => r.machine_summaries), 'query', 'machine summaries');
     const dim = human.dim;
@@ -22,9 +23,9 @@ export const summarizationAdapter: TaskAdapter = {
       return doc;
     });
     const { scores, perItem } = evaluateSummarization(docs, {
-      variant: ctx.spec.summarization_variant ?? 'fixed',
-      protocol: ctx.spec.protocol ?? 'mteb-1',
-      relevanceRange: [ctx.spec.min_score ?? 0, ctx.spec.max_score ?? 5],
+      variant: ctx.spec.summarization_variant,
+      protocol: ctx.spec.protocol,
+      relevanceRange: [ctx.spec.min_score, ctx.spec.max_score],
     });
     return { scores, items: itemsFromArray('cosine_spearman', perItem) };
   },
