@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { BitextMiningSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadBitextSplit } from './load.js';
-import { evaluateBitextMining } from '../../metrics/bitext/index.js';
+import { evaluateBitextMining } from './metrics.js';
 import { itemsFromArray } from '../items.js';
 
 export const bitextMiningAdapter: TaskAdapter<BitextMiningSpec> = {

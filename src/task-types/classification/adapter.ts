@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { ClassificationSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadClassificationSplit } from './load.js';
-import { planClassification, evaluateClassification, stratifiedSubsample } from '../../metrics/classification/index.js';
+import { planClassification, evaluateClassification, stratifiedSubsample } from './metrics.js';
 import { itemsFromArray } from '../items.js';
 
 /**

@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { ClusteringSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadClusteringFastSplit, loadClusteringLegacySplit } from './load.js';
-import { evaluateLegacyClustering, planFastClustering, evaluateFastClustering } from '../../metrics/clustering/index.js';
+import { evaluateLegacyClustering, planFastClustering, evaluateFastClustering } from './metrics.js';
 import { PythonRandom } from '../../rng/python-random.js';
 import { itemsFromArray } from '../items.js';
 import { applyClusteringTransforms } from './transforms.js';

@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { PairClassificationSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadPairClassificationSplit } from './load.js';
-import { evaluatePairClassification } from '../../metrics/pair-classification/index.js';
+import { evaluatePairClassification } from './metrics.js';
 import { itemsFromArray } from '../items.js';
 
 export const pairClassificationAdapter: TaskAdapter<PairClassificationSpec> = {

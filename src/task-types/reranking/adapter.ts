@@ -4,7 +4,7 @@ import { splitArgs } from '../context.js';
 import { loadRetrievalForContext, scoreRetrievalSplit } from '../retrieval/adapter.js';
 import { loadRerankingLegacySplit } from './load.js';
 import { usesRetrievalFormat } from './format.js';
-import { evaluateRerankingLegacy, rerankingRowScores } from '../../metrics/reranking/index.js';
+import { evaluateRerankingLegacy, rerankingRowScores } from './metrics.js';
 import { gather, type Matrix } from '../../core/matrix.js';
 import { itemsFromArray } from '../items.js';
 import type { Ranking } from '../../output/predictions.js';

@@ -3,7 +3,7 @@ import type { RetrievalSplit } from '../../core/datasets.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadRetrievalSplit } from './load.js';
-import { evaluateRetrieval, evaluateMaxOverSubqueries } from '../../metrics/retrieval/index.js';
+import { evaluateRetrieval, evaluateMaxOverSubqueries } from './metrics.js';
 import { createSearchBackend } from '../../search/index.js';
 import type { CorpusProvider, CorpusChunk } from '../../search/types.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';

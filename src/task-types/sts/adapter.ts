@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { STSSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadSTSSplit } from './load.js';
-import { evaluateSTS } from '../../metrics/sts/index.js';
+import { evaluateSTS } from './metrics.js';
 import { itemsFromArray } from '../items.js';
 
 export const stsAdapter: TaskAdapter<STSSpec> = {

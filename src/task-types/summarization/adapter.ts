@@ -2,7 +2,7 @@ import type { TaskAdapter } from '../adapter.js';
 import type { SummarizationSpec } from '../spec.js';
 import { splitArgs } from '../context.js';
 import { loadSummarizationSplit } from './load.js';
-import { evaluateSummarization } from '../../metrics/summarization/index.js';
+import { evaluateSummarization } from './metrics.js';
 import { itemsFromArray } from '../items.js';
 
 export const summarizationAdapter: TaskAdapter<SummarizationSpec> = {
