@@ -33,7 +33,8 @@ export const TASK_TYPE_TABLE: { readonly [T in TaskType]: TaskTypeEntry<T> } = {
 export function taskType<T extends TaskType>(type: T): TaskTypeEntry<T>;
 export function taskType(type: string): TaskTypeEntry;
 export function taskType(type: string): TaskTypeEntry {
-  const e = (TASK_TYPE_TABLE as Record<string, TaskTypeEntry | undefined>)[type];
+  // Own keys only: `constructor` or `__proto__` are no task types.
+  const e = Object.hasOwn(TASK_TYPE_TABLE, type) ? (TASK_TYPE_TABLE as Record<string, TaskTypeEntry>)[type] : undefined;
   if (!e) throw new MtebError('E_TASK_SCHEMA', `unknown task type "${type}" (one of ${TASK_TYPES.join(', ')})`, { field: 'type' });
   return e;
 }
