@@ -6,8 +6,7 @@ import { downloadFile, listFiles } from '@huggingface/hub';
 import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
 import { DOWNLOAD_MARKER, defaultDataDir } from './resolve.js';
-import { allDataFiles, isMtebLayoutError, selectFiles, type FileGroup } from './select-files.js';
-import type { DatasetSource } from './source.js';
+import { allDataFiles, isMtebLayoutError, selectFiles, type FileGroup, type RepoListing } from './select-files.js';
 
 export interface DownloadOptions {
   /** Root of `<dataDir>/<org>/<name>/`; default defaultDataDir(). */
@@ -22,7 +21,7 @@ export interface DownloadOptions {
    * The file groups the task's loaders open, found in the repo listing (its task type's `dataFiles`, see
    * src/task-types/download.ts); without it every data file is downloaded.
    */
-  dataFiles?: (listing: DatasetSource) => FileGroup[];
+  dataFiles?: (listing: RepoListing) => FileGroup[];
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
   env?: Record<string, string | undefined>;

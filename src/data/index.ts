@@ -9,4 +9,4 @@ export { readTsvRows } from './readers/tsv.js';
 export { type LoadOptions } from './split-rows.js';
 export { CorpusText, CORPUS_TEXT_IN_MEMORY_BYTES, corpusTextInMemoryBytes } from './corpus-text.js';
 export { downloadDataset, type DownloadOptions, type DownloadResult } from './download.js';
-export { selectFiles, type FileGroup } from './select-files.js';
+export { selectFiles, type FileGroup, type RepoListing } from './select-files.js';

@@ -1,5 +1,5 @@
 import { MtebError } from '../core/errors.js';
-import { findSplit } from './layout.js';
+import { findSplit, hasConfig } from './layout.js';
 import { dataExtension } from './readers/rows.js';
 import type { DatasetSource } from './source.js';
 
@@ -22,6 +22,12 @@ export interface FileGroup {
   anySplit?: boolean;
 }
 
+/** What a task type may ask of a repo listing when it names its file groups (no file reading involved). */
+export interface RepoListing {
+  /** Whether the repo has any of these configs (dataset-card `configs:` or folder layout). */
+  hasConfig(configs: string[]): boolean;
+}
+
 /**
  * The files a task's evaluation reads, out of a repo listing: the files of each group the task type names for
  * this listing, plus README.md. Throws (E_SPLIT_MISSING / E_FILE_MISSING) when the listing lacks them; callers may
@@ -31,11 +37,11 @@ export function selectFiles(
   task: { name: string; dataset: { path: string } },
   files: string[],
   cardText: string | undefined,
-  groups: (listing: DatasetSource) => FileGroup[],
+  groups: (listing: RepoListing) => FileGroup[],
 ): string[] {
   const src = listingSource(task.dataset.path, files.filter((f) => !f.split('/').some((s) => s.startsWith('.'))), cardText);
   const keep = new Set<string>();
-  for (const g of groups(src)) {
+  for (const g of groups({ hasConfig: (configs) => hasConfig(src, configs) })) {
     const what = `${task.name} ${g.configs[0]}/${g.split}`;
     for (const f of findSplit(src, g.configs, g.split, { anySplit: g.anySplit ?? false, task: task.name, what }).files) keep.add(f);
   }

@@ -1,6 +1,4 @@
-import { hasConfig } from '../data/layout.js';
-import type { FileGroup } from '../data/select-files.js';
-import type { DatasetSource } from '../data/source.js';
+import type { FileGroup, RepoListing } from '../data/select-files.js';
 import { hfSubsets } from './spec.js';
 
 type Task = { eval_splits: string[]; hf_subsets?: string[] };
@@ -14,14 +12,14 @@ export function tableFiles(spec: Task, splits: readonly string[] = spec.eval_spl
  * The files of the retrieval format, as loadRetrievalSplit opens them: qrels of the split, the queries and corpus
  * configs whatever their split name, and top_ranked where the repo has it; non-default subsets use `<subset>-<config>`.
  */
-export function retrievalFiles(spec: Task, listing: DatasetSource): FileGroup[] {
+export function retrievalFiles(spec: Task, listing: RepoListing): FileGroup[] {
   return hfSubsets(spec).flatMap((subset) => {
     const p = subset === 'default' ? '' : `${subset}-`;
     return spec.eval_splits.flatMap((split) => [
       { configs: subset === 'default' ? ['qrels', 'default'] : [`${p}qrels`], split },
       { configs: [`${p}queries`, `${p}query`], split, anySplit: true },
       { configs: [`${p}corpus`], split, anySplit: true },
-      ...(hasConfig(listing, [`${p}top_ranked`]) ? [{ configs: [`${p}top_ranked`], split, anySplit: true }] : []),
+      ...(listing.hasConfig([`${p}top_ranked`]) ? [{ configs: [`${p}top_ranked`], split, anySplit: true }] : []),
     ]);
   });
 }

@@ -1,4 +1,4 @@
-import type { FileGroup } from '../data/select-files.js';
+import type { FileGroup, RepoListing } from '../data/select-files.js';
 import type { DatasetSource } from '../data/source.js';
 import type { LoadOptions } from '../data/split-rows.js';
 import type { EvalContext, SubsetResult, TaskAdapter } from './adapter.js';
@@ -28,7 +28,7 @@ export interface TaskTypeEntry<T extends TaskType = TaskType> {
   /** Loads one (split, hf_subset) the way the adapter does (its `load.ts`), e.g. to check a dataset. */
   load(source: DatasetSource, spec: SpecFor<T>, split: string, subset: string, opts?: LoadOptions): Promise<object>;
   /** The dataset files the loader opens, found in a repo listing: what `download` fetches. */
-  dataFiles(spec: SpecFor<T>, listing: DatasetSource): FileGroup[];
+  dataFiles(spec: SpecFor<T>, listing: RepoListing): FileGroup[];
   /** True when one task's embedding work can be split across shards (retrieval corpora, src/shard/). */
   readonly splitsAcrossShards: boolean;
   /** True when the adapter scores a ranking per query and returns it under `savePredictions`. */
