@@ -1,6 +1,6 @@
 import { MtebError } from '../core/errors.js';
 import type { TaskSpec } from '../core/task-spec.js';
-import { parseShard as parseShardSpec } from './shard-of.js';
+import { tryParseShard } from './shard-of.js';
 
 export interface Shard {
   index: number;
@@ -10,7 +10,7 @@ export interface Shard {
 /** `i/n` with 0 <= i < n (Kubernetes indexed Jobs count from 0; for Slurm use $((SLURM_ARRAY_TASK_ID-1))). */
 export function parseShard(s: string): Shard {
   if (!/^\d+\/\d+$/.test(s.trim())) throw new MtebError('E_USAGE', `--shard expects i/n (e.g. 0/4), got "${s}"`);
-  const shard = parseShardSpec(s);
+  const shard = tryParseShard(s);
   if (!shard) throw new MtebError('E_USAGE', `--shard ${s}: need 0 <= i < n`);
   return shard;
 }

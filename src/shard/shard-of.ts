@@ -11,8 +11,8 @@ export function shardOf(key: string, n: number): number {
   return Number(h.readBigUInt64BE(0) % BigInt(n));
 }
 
-/** Parses `i/n` (0-based i) as given to `--shard`. */
-export function parseShard(s: string): { index: number; count: number } | null {
+/** Parses `i/n` (0-based i) as given to `--shard`; null when malformed or out of range (select-tasks.ts parseShard throws the usage error). */
+export function tryParseShard(s: string): { index: number; count: number } | null {
   const m = /^(\d+)\/(\d+)$/.exec(s.trim());
   if (!m) return null;
   const index = Number(m[1]);

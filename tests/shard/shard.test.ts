@@ -10,7 +10,7 @@ import { EmbeddingCache } from '../../src/cache/index.js';
 import { resolveTasks } from '../../src/registry/index.js';
 import type { Embedder, EmbedOptions } from '../../src/core/embedder.js';
 import type { TaskSpec } from '../../src/core/task-spec.js';
-import { DEMO, tmpOut } from './helpers.js';
+import { DEMO, tmpOut } from '../run/helpers.js';
 
 /** Counts every text that reaches the real model (i.e. was not answered by the cache). */
 class CountingEmbedder extends HashEmbedder {
