@@ -1,6 +1,6 @@
 /**
  * In-memory shapes of one (split, hf_subset) of each task type, as the dataset loaders (src/data/) return
- * them and the task adapters (src/adapters/) consume them. Field semantics follow mteb's loaders.
+ * them and the task-type adapters (src/task-types/<type>/adapter.ts) consume them. Field semantics follow mteb's loaders.
  */
 export interface CorpusDoc {
   title: string;

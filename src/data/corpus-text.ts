@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CorpusDoc, CorpusTexts, CorpusTextChunk } from '../core/datasets.js';
 import { MtebError } from '../core/errors.js';
 import { readRows, column, type LocatedRow } from './readers/rows.js';
-import { str } from './loaders/common.js';
+import { str } from './split-rows.js';
 
 /**
  * Corpus text (title + text, counted as 2 bytes a UTF-16 code unit) a retrieval split keeps in memory; above it the

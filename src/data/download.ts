@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { downloadFile, listFiles } from '@huggingface/hub';
 import { MtebError } from '../core/errors.js';
-import type { TaskSpec } from '../core/task-spec.js';
+import type { DatasetRef } from './dataset-ref.js';
 import { DOWNLOAD_MARKER, defaultDataDir } from './resolve.js';
-import { allDataFiles, isMtebLayoutError, selectTaskFiles } from './select-files.js';
+import { allDataFiles, isMtebLayoutError, selectFiles, type FileGroup, type RepoListing } from './select-files.js';
 
 export interface DownloadOptions {
   /** Root of `<dataDir>/<org>/<name>/`; default defaultDataDir(). */
@@ -17,6 +17,11 @@ export interface DownloadOptions {
   token?: string;
   /** Download every file of the repo, not only the splits the task evaluates. */
   allFiles?: boolean;
+  /**
+   * The file groups the task's loaders open, found in the repo listing (its task type's `dataFiles`, see
+   * src/task-types/download.ts); without it every data file is downloaded.
+   */
+  dataFiles?: (listing: RepoListing) => FileGroup[];
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
   env?: Record<string, string | undefined>;
@@ -43,11 +48,11 @@ function hubError(e: unknown, what: string, repo: string, task: string): MtebErr
 
 /**
  * Fetches the pinned revision of a task's dataset into `<dataDir>/<org>/<name>/` with the hub's own file names,
- * only the files its splits need unless `allFiles`. Each file is written to `<file>.part` then renamed, so an
+ * only the files its splits need (`dataFiles`) unless `allFiles`. Each file is written to `<file>.part` then renamed, so an
  * interrupted download never leaves a truncated file; files already present with the hub's size are skipped.
  * A `.mteb-ts-download.json` marker records repo, revision and files (resolveDatasetSource checks the revision).
  */
-export async function downloadDataset(spec: TaskSpec, opts: DownloadOptions = {}): Promise<DownloadResult> {
+export async function downloadDataset(spec: DatasetRef, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const repoName = spec.dataset.path;
@@ -111,10 +116,10 @@ export async function downloadDataset(spec: TaskSpec, opts: DownloadOptions = {}
     card = readFileSync(join(dir, 'README.md'), 'utf8');
   }
   let wanted: string[];
-  if (opts.allFiles) wanted = allDataFiles([...sizes.keys()]);
+  if (opts.allFiles || !opts.dataFiles) wanted = allDataFiles([...sizes.keys()]);
   else {
     try {
-      wanted = selectTaskFiles(spec, [...sizes.keys()], card);
+      wanted = selectFiles(spec, [...sizes.keys()], card, opts.dataFiles);
     } catch (e) {
       if (!isMtebLayoutError(e)) throw e;
       wanted = allDataFiles([...sizes.keys()]);

@@ -1,4 +1,4 @@
-/** Datasets on disk: finding a task's files (local folder, --data-dir, HF cache), reading them, loading splits. */
+/** Datasets on disk: finding a task's files (local folder, --data-dir, HF cache), reading them. Each task type's split loader lives with its type (src/task-types/<type>/load.ts). */
 export { type DatasetSource, FolderSource, HfCacheSource } from './source.js';
 export { resolveDatasetSource, hfHubCacheDir, defaultDataDir, DOWNLOAD_MARKER, type ResolveOptions } from './resolve.js';
 export { layoutOf, sourceLayout, findSplit, hasConfig, type FoundSplit } from './layout.js';
@@ -6,8 +6,7 @@ export { readRows, column, dataExtension, DATA_EXTENSIONS, type Row, type Locate
 export { readLines, readText } from './readers/lines.js';
 export { readParquetRows } from './readers/parquet.js';
 export { readTsvRows } from './readers/tsv.js';
-export * from './loaders/index.js';
-export { LIMIT_DISTRACTORS_PER_QUERY, type RetrievalLoadOptions } from './loaders/retrieval.js';
+export { type LoadOptions } from './split-rows.js';
 export { CorpusText, CORPUS_TEXT_IN_MEMORY_BYTES, corpusTextInMemoryBytes } from './corpus-text.js';
 export { downloadDataset, type DownloadOptions, type DownloadResult } from './download.js';
-export { selectTaskFiles } from './select-files.js';
+export { selectFiles, type FileGroup, type RepoListing } from './select-files.js';

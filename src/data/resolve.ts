@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { MtebError } from '../core/errors.js';
-import type { TaskSpec } from '../core/task-spec.js';
+import type { DatasetRef } from './dataset-ref.js';
 import { FolderSource, HfCacheSource, type DatasetSource } from './source.js';
 
 /** File `mteb-ts download` writes into each dataset folder, recording what was fetched. */
@@ -50,7 +50,7 @@ function isDir(p: string): boolean {
  * to the file, or absolute); (a) `<dataDir>/<org>/<name>/`; (b) the HF hub cache snapshot of the pinned revision.
  * When only another revision is present it is used and a warning says so (scores may then differ from mteb's).
  */
-export function resolveDatasetSource(spec: TaskSpec, opts: ResolveOptions = {}): DatasetSource {
+export function resolveDatasetSource(spec: DatasetRef, opts: ResolveOptions = {}): DatasetSource {
   const env = opts.env ?? process.env;
   const { path, revision } = spec.dataset;
   const looked: string[] = [];

@@ -1,11 +1,10 @@
 import { MtebError } from '../core/errors.js';
-import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
 import { findSplit, hasConfig } from './layout.js';
 import { dataExtension } from './readers/rows.js';
 import type { DatasetSource } from './source.js';
 
 /** A file list posing as a source, so the loaders' file-finding rules decide what to download. */
-function listingSource(id: string, files: string[], card?: string): DatasetSource {
+export function listingSource(id: string, files: string[], card?: string): DatasetSource {
   return {
     kind: 'data-dir', id, root: `(hub listing of ${id})`, warnings: [],
     listFiles: () => [...files], has: (f) => files.includes(f), path: (f) => f, cardText: () => card,
@@ -13,31 +12,38 @@ function listingSource(id: string, files: string[], card?: string): DatasetSourc
 }
 
 /**
- * The files a task's evaluation reads, out of a repo listing: for each hf_subset and split (eval splits, plus the
- * train split for classification) the files the loaders would open, plus README.md. Throws (E_SPLIT_MISSING /
- * E_FILE_MISSING) when the listing lacks them; callers may then fall back to downloading everything.
+ * Files a loader opens for one split: the first of `configs` that has it (`anySplit`: the config's only split
+ * whatever its name, as corpus and queries configs are read). Each task type lists its groups (`dataFiles` of
+ * its entry in src/task-types/), so this module never looks at a task type.
  */
-export function selectTaskFiles(spec: TaskSpec, files: string[], cardText?: string): string[] {
-  const src = listingSource(spec.dataset.path, files.filter((f) => !f.split('/').some((s) => s.startsWith('.'))), cardText);
+export interface FileGroup {
+  configs: string[];
+  split: string;
+  anySplit?: boolean;
+}
+
+/** What a task type may ask of a repo listing when it names its file groups (no file reading involved). */
+export interface RepoListing {
+  /** Whether the repo has any of these configs (dataset-card `configs:` or folder layout). */
+  hasConfig(configs: string[]): boolean;
+}
+
+/**
+ * The files a task's evaluation reads, out of a repo listing: the files of each group the task type names for
+ * this listing, plus README.md. Throws (E_SPLIT_MISSING / E_FILE_MISSING) when the listing lacks them; callers may
+ * then fall back to downloading everything.
+ */
+export function selectFiles(
+  task: { name: string; dataset: { path: string } },
+  files: string[],
+  cardText: string | undefined,
+  groups: (listing: RepoListing) => FileGroup[],
+): string[] {
+  const src = listingSource(task.dataset.path, files.filter((f) => !f.split('/').some((s) => s.startsWith('.'))), cardText);
   const keep = new Set<string>();
-  const add = (configs: string[], split: string, anySplit = false) => {
-    const what = `${spec.name} ${configs[0]}/${split}`;
-    for (const f of findSplit(src, configs, split, { anySplit, task: spec.name, what }).files) keep.add(f);
-  };
-  const retrievalFormat =
-    spec.type === 'Retrieval' || (spec.type === 'Reranking' && (spec.protocol === 'mteb-2' || hasConfig(src, ['corpus', 'top_ranked'])));
-  const splits = [...spec.eval_splits];
-  if (spec.type === 'Classification') splits.push(spec.train_split ?? 'train');
-  for (const subset of hfSubsets(spec)) {
-    const p = subset === 'default' ? '' : `${subset}-`;
-    for (const split of splits) {
-      if (retrievalFormat) {
-        add(subset === 'default' ? ['qrels', 'default'] : [`${p}qrels`], split);
-        add([`${p}queries`, `${p}query`], split, true);
-        add([`${p}corpus`], split, true);
-        if (hasConfig(src, [`${p}top_ranked`])) add([`${p}top_ranked`], split, true);
-      } else add([subset], split);
-    }
+  for (const g of groups({ hasConfig: (configs) => hasConfig(src, configs) })) {
+    const what = `${task.name} ${g.configs[0]}/${g.split}`;
+    for (const f of findSplit(src, g.configs, g.split, { anySplit: g.anySplit ?? false, task: task.name, what }).files) keep.add(f);
   }
   if (files.includes('README.md')) keep.add('README.md');
   return [...keep].sort();

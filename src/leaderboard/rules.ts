@@ -6,6 +6,7 @@
  */
 import { MtebError } from '../core/errors.js';
 import { benchmarkScoring, getBenchmark, getTask } from '../registry/index.js';
+import { taskType } from '../task-types/index.js';
 
 export type Category =
   | 'Classification'
@@ -56,31 +57,8 @@ export interface BenchmarkRules {
   splitMislabels: Readonly<Record<string, readonly string[]>>;
 }
 
-const COS_AP = ['cos_sim_ap', 'cosine_ap'] as const;
-const COS_SPEARMAN = ['cos_sim_spearman', 'cosine_spearman'] as const;
-
-const CLASSIC_METRIC: Record<Category, readonly string[]> = {
-  Classification: ['accuracy'],
-  Clustering: ['v_measure'],
-  PairClassification: COS_AP,
-  Reranking: ['map'],
-  Retrieval: ['ndcg_at_10'],
-  STS: COS_SPEARMAN,
-  Summarization: COS_SPEARMAN,
-  BitextMining: ['f1'],
-};
-
-/** What pre-1.11 files (no main_score) meant by main score, for mode 'current'. */
-const MAIN_FALLBACK: Record<Category, readonly string[]> = {
-  Classification: ['accuracy'],
-  Clustering: ['v_measure'],
-  PairClassification: ['max_ap', 'ap'],
-  Reranking: ['map_at_1000', 'map'],
-  Retrieval: ['ndcg_at_10'],
-  STS: COS_SPEARMAN,
-  Summarization: COS_SPEARMAN,
-  BitextMining: ['f1'],
-};
+/** Each task type's metric spellings (classic table, pre-1.11 main score) are a field of its task-type entry. */
+const metricsOf = (c: Category) => taskType(c).leaderboard;
 
 /** Task list, split, subsets and aggregates of a benchmark, as the task registry (tasks/benchmarks.json) defines them. */
 function registryTaskList(benchmark: string): Array<{ name: string; category: Category; split: string; subsets: string[]; aggregateOf?: string[] }> {
@@ -104,8 +82,8 @@ export const MTEB_ENG_V1: BenchmarkRules = {
   splitMislabels: { dev: ['test'] },
   tasks: registryTaskList('MTEB(eng, v1)').map((t) => ({
     ...t,
-    metric: CLASSIC_METRIC[t.category],
-    ...(t.category === 'Reranking' ? { mteb2Metric: ['map_at_1000'] } : {}),
+    metric: metricsOf(t.category).classicMetric,
+    ...(metricsOf(t.category).classicMteb2Metric ? { mteb2Metric: metricsOf(t.category).classicMteb2Metric } : {}),
   })),
 };
 
@@ -115,7 +93,7 @@ export const MTEB_ENG_V2: BenchmarkRules = {
   aliases: ['MTEB(eng)', 'mteb-eng-v2', 'eng-v2'],
   mode: 'current',
   splitMislabels: {},
-  tasks: registryTaskList('MTEB(eng, v2)').map((t) => ({ ...t, metric: 'main_score' as const, mainScoreFallback: MAIN_FALLBACK[t.category] })),
+  tasks: registryTaskList('MTEB(eng, v2)').map((t) => ({ ...t, metric: 'main_score' as const, mainScoreFallback: metricsOf(t.category).mainScoreFallback })),
 };
 
 const ALL: readonly BenchmarkRules[] = [MTEB_ENG_V1, MTEB_ENG_V2];
@@ -167,7 +145,7 @@ export function registryRules(
         split: t.split,
         subsets: t.subsets,
         metric: t.metric === 'main_score' ? 'main_score' : [t.metric],
-        mainScoreFallback: MAIN_FALLBACK[category],
+        mainScoreFallback: metricsOf(category).mainScoreFallback,
         ...(t.aggregate_of ? { aggregateOf: t.aggregate_of } : {}),
       };
     }),

@@ -19,7 +19,14 @@ import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { MtebError } from '../core/errors.js';
-import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
+import { hfSubsets } from '../core/subsets.js';
+
+/** What the predictions writer needs of a task (every TaskSpec is one). */
+interface PredictionTask {
+  name: string;
+  eval_splits: readonly string[];
+  hf_subsets?: readonly string[];
+}
 import { compareCodePoints, trecSim } from '../metrics/retrieval/order.js';
 import { modelNameAsPath } from './result-file.js';
 import { writeAtomicWith } from '../util/atomic-write.js';
@@ -54,14 +61,14 @@ export function trecRunPath(resultFile: string, split: string, subset: string): 
 }
 
 /** Every predictions file a task's run writes (the JSON, then one TREC file per split and subset). */
-export function predictionFiles(resultFile: string, spec: TaskSpec): string[] {
+export function predictionFiles(resultFile: string, spec: PredictionTask): string[] {
   const files = [predictionsJsonPath(resultFile)];
   for (const split of spec.eval_splits) for (const sub of hfSubsets(spec)) files.push(trecRunPath(resultFile, split, sub));
   return files;
 }
 
 /** The predictions files of a task that do not exist (all of them when none was written). */
-export function missingPredictionFiles(resultFile: string, spec: TaskSpec): string[] {
+export function missingPredictionFiles(resultFile: string, spec: PredictionTask): string[] {
   return predictionFiles(resultFile, spec).filter((f) => !existsSync(f));
 }
 
@@ -210,7 +217,7 @@ export async function writePredictionsJson(file: string, model: { name: string; 
  */
 export async function writePredictions(
   resultFile: string,
-  spec: TaskSpec,
+  spec: PredictionTask,
   model: { name: string; revision: string },
   rankings: TaskRankings,
   digests?: Record<string, string>,
@@ -235,7 +242,7 @@ export async function writePredictions(
 }
 
 /** Removes a task's predictions files (they described an earlier scoring); returns the ones that existed. */
-export async function removePredictions(resultFile: string, spec: TaskSpec): Promise<string[]> {
+export async function removePredictions(resultFile: string, spec: PredictionTask): Promise<string[]> {
   const present = predictionFiles(resultFile, spec).filter((f) => existsSync(f));
   for (const f of present) await fs.rm(f, { force: true });
   return present;

@@ -1,5 +1,4 @@
 import { pythonRound } from '../metrics/rounding.js';
-import type { TaskSpec } from '../core/task-spec.js';
 import { safeJoin } from '../util/safe-path.js';
 
 export const MTEB_TS_VERSION = '0.1.0';
@@ -65,7 +64,8 @@ export function roundScores(value: unknown, ndigits = 6): unknown {
   return value;
 }
 
-export function languagesFor(spec: TaskSpec, subset: string): string[] {
+/** A subset's languages as mteb writes them (`eval_langs`: one list, or one per subset; default English). */
+export function languagesFor(spec: { eval_langs?: string[] | Record<string, string[]> }, subset: string): string[] {
   const langs = spec.eval_langs;
   if (!langs) return ['eng-Latn'];
   if (Array.isArray(langs)) return langs;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MtebError } from '../core/errors.js';
-import type { Protocol, TaskSpec, TaskType } from '../core/task-spec.js';
+import type { Protocol, TaskSpec, TaskType } from '../task-types/spec.js';
 import { readJsonFile } from '../util/json-file.js';
 import { REPO_ROOT, TASKS_DIR } from './paths.js';
 import { getTask } from './registry.js';

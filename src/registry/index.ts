@@ -13,6 +13,6 @@ export {
 export { listTasks } from './list.js';
 export { resolveTasks, expandAggregates, taskId } from './resolve.js';
 export { loadTaskFile } from './task-file.js';
-export { validateTaskSpec, taskSchemaIssues, type SchemaIssue } from './schema.js';
+export { validateTaskSpec, taskSchemaIssues, type SchemaIssue } from '../task-types/validate.js';
 export { closeNames } from './suggest.js';
 export { REPO_ROOT, TASKS_DIR } from './paths.js';

@@ -1,5 +1,5 @@
 import { MtebError } from '../core/errors.js';
-import { TASK_TYPES, type TaskSpec, type TaskType } from '../core/task-spec.js';
+import { TASK_TYPES, type TaskSpec, type TaskType } from '../task-types/spec.js';
 import { benchmarkTaskSpecs, getBenchmark } from './benchmarks.js';
 import { loadRegistry } from './registry.js';
 

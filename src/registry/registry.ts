@@ -1,9 +1,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MtebError } from '../core/errors.js';
-import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
+import { TASK_TYPES, type TaskSpec } from '../task-types/spec.js';
 import { readJsonFile, lineOfPath } from '../util/json-file.js';
-import { validateTaskSpec } from './schema.js';
+import { validateTaskSpec } from '../task-types/validate.js';
 import { closeNames } from './suggest.js';
 import { TASKS_DIR } from './paths.js';
 
@@ -12,9 +12,7 @@ import { TASKS_DIR } from './paths.js';
  * `name` except where one mteb task name has two different datasets/protocols across benchmarks, which get
  * `<name>@v2` (e.g. `AskUbuntuDupQuestions@v2`: same result-file name, v2 retrieval-format data). See tasks/README.md.
  */
-export interface RegistryEntry extends TaskSpec {
-  id: string;
-}
+export type RegistryEntry = TaskSpec & { id: string };
 
 let cache: { dir: string; entries: RegistryEntry[]; byId: Map<string, RegistryEntry> } | null = null;
 

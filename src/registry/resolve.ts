@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MtebError } from '../core/errors.js';
-import type { TaskSpec } from '../core/task-spec.js';
+import type { TaskSpec } from '../task-types/spec.js';
 import { getTask, hasTask, type RegistryEntry } from './registry.js';
 import { loadTaskFile } from './task-file.js';
 import { bundledTask } from './benchmarks.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { MtebError } from '../core/errors.js';
-import type { TaskSpec } from '../core/task-spec.js';
+import type { TaskSpec } from '../task-types/spec.js';
 import { pythonRound } from '../metrics/rounding.js';
 import { parsePythonJson } from '../output/python-json.js';
 import { MTEB_TS_VERSION, resultPath, type ResultFile, type SplitScoreEntry } from '../output/result-file.js';
@@ -36,6 +36,6 @@ export async function aggregateResult(spec: TaskSpec, outputDir: string, model: 
     scores,
     evaluation_time: files.reduce((a, f) => a + (f.evaluation_time ?? 0), 0),
     kg_co2_emissions: null,
-    mteb_ts: { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' },
+    mteb_ts: { version: MTEB_TS_VERSION, protocol: spec.protocol },
   };
 }

@@ -5,19 +5,16 @@
  * tests/hostile/results-unit.test.ts.
  */
 import type { Embedder } from '../core/embedder.js';
-import type { TaskSpec } from '../core/task-spec.js';
-import type { SklearnFlavour } from '../adapters/adapter.js';
+import type { TaskSpec } from '../task-types/spec.js';
+import type { SklearnFlavour } from '../task-types/adapter.js';
 import { embedderFingerprint } from '../cache/keys.js';
 import { PROTOCOL_MTEB_VERSION } from '../output/result-file.js';
 import { instructionFor } from './embed-texts.js';
+import { taskType } from '../task-types/index.js';
 
 export type IdentityValue = string | number | null;
 export type EvaluationIdentity = Record<string, IdentityValue>;
 
-/** Task types whose scores depend on the search backend (and its parameters). */
-const SEARCH_TYPES = new Set(['Retrieval']);
-/** Task types whose scores depend on the scikit-learn flavour of the iterative ports. */
-const SKLEARN_TYPES = new Set(['Classification', 'Clustering']);
 /** Search options that change no score: the exact engines all return the canonical scores (src/search/canonical). */
 const SCORE_NEUTRAL_SEARCH = new Set(['backend', 'engine', 'blasLibrary', 'recallSample']);
 /** HnswSearch's defaults (src/search/hnsw.ts), so an option left unset and the same value given are one identity. */
@@ -43,7 +40,9 @@ export interface IdentityInputs {
 }
 
 export function evaluationIdentity(i: IdentityInputs): EvaluationIdentity {
-  const protocol = i.spec.protocol ?? 'mteb-1';
+  const protocol = i.spec.protocol;
+  // Which run options a type's scores depend on is a property of its entry in the task-type table.
+  const dependsOn = taskType(i.spec.type).scoresDependOn;
   return {
     // The model's weights and every setting its backend folds into the fingerprint (max length, dtype, seed,
     // client-side templates, --model-revision).
@@ -54,8 +53,8 @@ export function evaluationIdentity(i: IdentityInputs): EvaluationIdentity {
     limit: i.limit ?? null,
     instruction_query: instructionFor(i.spec, 'query') ?? null,
     instruction_passage: instructionFor(i.spec, 'passage') ?? null,
-    search: SEARCH_TYPES.has(i.spec.type) ? searchIdentity(i.search) : null,
-    sklearn: SKLEARN_TYPES.has(i.spec.type) ? (i.sklearn ?? 'modern') : null,
+    search: dependsOn.searchBackend ? searchIdentity(i.search) : null,
+    sklearn: dependsOn.sklearnFlavour ? (i.sklearn ?? 'modern') : null,
   };
 }
 

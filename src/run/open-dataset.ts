@@ -1,4 +1,4 @@
-import type { TaskSpec } from '../core/task-spec.js';
+import type { TaskSpec } from '../task-types/spec.js';
 import { resolveDatasetSource, type DatasetSource } from '../data/index.js';
 
 export interface DatasetOptions {

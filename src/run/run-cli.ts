@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import type { Embedder } from '../core/embedder.js';
-import { TASK_TYPES, type TaskSpec } from '../core/task-spec.js';
+import { TASK_TYPES, type TaskSpec } from '../task-types/spec.js';
 import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';

@@ -6,14 +6,14 @@ import type { Embedder, Role } from '../core/embedder.js';
 import { MtebError, formatError, isMtebError } from '../core/errors.js';
 import { evaluationIdentity, identityDiff, type EvaluationIdentity } from './identity.js';
 import { brokenSidecars, newEvaluationId, sha256Text, sidecarMismatch } from '../output/unit.js';
-import { hfSubsets, type TaskSpec } from '../core/task-spec.js';
-import { adapterFor } from '../adapters/index.js';
-import type { ItemScores, SklearnFlavour } from '../adapters/adapter.js';
+import { hfSubsets, type TaskSpec } from '../task-types/spec.js';
+import { adapterFor, taskType } from '../task-types/index.js';
+import type { ItemScores, SklearnFlavour } from '../task-types/adapter.js';
 import { sweepOrphanTemps, writeFileAtomic, writeJsonAtomic } from '../util/atomic-write.js';
 import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
-import { selectShardTasks } from './shard.js';
+import { selectShardTasks } from '../shard/select-tasks.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
@@ -210,13 +210,13 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
   for (const spec of ordered) {
     const t0 = performance.now();
     const file = resultPath(opts.outputDir, model, revision, spec.name);
-    if (owned && (spec.aggregate_of || (!owned.has(spec.name) && !adapterFor(spec.type).splitsAcrossShards))) {
+    if (owned && (spec.aggregate_of || (!owned.has(spec.name) && !taskType(spec.type).splitsAcrossShards))) {
       outcomes.push({ task: spec.name, status: 'deferred', note: spec.aggregate_of ? 'aggregated by merge' : 'another shard\'s task', seconds: 0 });
       continue;
     }
     try {
       // Whether the task has rankings to save (retrieval, reranking); aggregates have none of their own.
-      const ranks = !spec.aggregate_of && !!adapterFor(spec.type).producesRankings;
+      const ranks = !spec.aggregate_of && taskType(spec.type).producesRankings;
       const identity = evaluationIdentity({
         spec,
         embedder,
@@ -303,7 +303,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         if (stale.length) log(`${spec.name}: removed predictions of an earlier scoring (${stale.map((f) => path.basename(f)).join(', ')}); use --save-predictions to write new ones`);
       }
       result.mteb_ts = {
-        ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol ?? 'mteb-1' }),
+        ...(result.mteb_ts ?? { version: MTEB_TS_VERSION, protocol: spec.protocol }),
         ...(opts.limit !== undefined ? { limit: opts.limit } : {}),
         evaluation_id: evaluationId,
         identity,
@@ -386,7 +386,7 @@ async function evaluateTask(
       if (r.ranking) (rankings[split] ??= {})[subset] = r.ranking;
     }
   }
-  const protocol = spec.protocol ?? 'mteb-1';
+  const protocol = spec.protocol;
   const result: ResultFile = {
     dataset_revision: revision ?? spec.dataset.revision ?? 'no_revision_available',
     task_name: spec.name,

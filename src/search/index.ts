@@ -8,7 +8,7 @@ export { ExactSearch, type ExactSearchOptions } from './exact.js';
 export { HnswSearch, type HnswOptions } from './hnsw.js';
 export { matrixCorpus, npyCorpus, npyHeader, DEFAULT_CHUNK_ROWS } from './corpus.js';
 export { compareUtf8, rankOrder } from './id-order.js';
-export { shardOf, parseShard } from './shard.js';
+export { shardOf, tryParseShard } from '../shard/shard-of.js';
 export { retrievalSearchPlan } from './plan.js';
 
 export type SearchConfig = ExactSearchOptions & HnswOptions & { backend?: string };

@@ -2,11 +2,13 @@ import { describe, test, expect } from '@jest/globals';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { FolderSource, loadRetrievalSplit, CorpusText, corpusTextInMemoryBytes, CORPUS_TEXT_IN_MEMORY_BYTES } from '../../src/data/index.js';
+import { FolderSource, CorpusText, corpusTextInMemoryBytes, CORPUS_TEXT_IN_MEMORY_BYTES } from '../../src/data/index.js';
+import { loadRetrievalSplit } from '../../src/task-types/loaders.js';
 import type { CorpusDoc, RetrievalSplit } from '../../src/core/datasets.js';
-import type { EvalContext } from '../../src/adapters/adapter.js';
-import { scoreRetrievalSplit } from '../../src/adapters/retrieval.js';
-import { embedCorpusShare } from '../../src/adapters/shard-corpus.js';
+import type { EvalContext } from '../../src/task-types/adapter.js';
+import type { RetrievalSpec } from '../../src/task-types/spec.js';
+import { scoreRetrievalSplit } from '../../src/task-types/retrieval/adapter.js';
+import { embedCorpusShare } from '../../src/task-types/retrieval/corpus-chunks.js';
 import { makeMatrix } from '../../src/core/matrix.js';
 import { fixtureDir, rejected, spec, tmp } from './helpers.js';
 
@@ -207,7 +209,7 @@ describe('corpus text held in memory or read back from the file', () => {
 
 type Call = { label: string; texts: string[] };
 
-function fakeCtx(s: ReturnType<typeof spec>, shard?: EvalContext['shard']): { ctx: EvalContext; calls: Call[] } {
+function fakeCtx(s: ReturnType<typeof spec>, shard?: EvalContext['shard']): { ctx: EvalContext<RetrievalSpec>; calls: Call[] } {
   const calls: Call[] = [];
   const dim = 4;
   const ctx = {
@@ -229,7 +231,7 @@ function fakeCtx(s: ReturnType<typeof spec>, shard?: EvalContext['shard']): { ct
     warn() {},
     search: { backend: 'exact', engine: 'js' },
     shard,
-  } as unknown as EvalContext;
+  } as unknown as EvalContext<RetrievalSpec>;
   return { ctx, calls };
 }
 

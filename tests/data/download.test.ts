@@ -1,7 +1,9 @@
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { downloadDataset, resolveDatasetSource, loadRetrievalSplit, selectTaskFiles } from '../../src/data/index.js';
+import { resolveDatasetSource } from '../../src/data/index.js';
+import { loadRetrievalSplit } from '../../src/task-types/loaders.js';
+import { downloadTaskDataset as downloadDataset, selectTaskFiles } from '../../src/task-types/download.js';
 import { downloadCommand } from '../../src/cli/commands/download.js';
 import { fixtureDir, rejected, spec, tmp } from './helpers.js';
 import { startHubServer } from './hub-server.js';

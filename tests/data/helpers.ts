@@ -4,7 +4,8 @@ import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { MtebError } from '../../src/core/errors.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskFileSpec, TaskSpec } from '../../src/task-types/spec.js';
+import { withDefaults } from '../../src/task-types/validate.js';
 
 export const HUB = fileURLToPath(new URL('../../fixtures/hub/', import.meta.url));
 
@@ -12,8 +13,9 @@ export function fixtureDir(name: string): string {
   return join(HUB, 'mteb', name);
 }
 
-export function spec(type: TaskSpec['type'], extra: Partial<TaskSpec> = {}): TaskSpec {
-  return { name: 'T', type, dataset: { path: 'mteb/x', revision: 'r1' }, eval_splits: ['test'], main_score: 'm', ...extra };
+/** A task spec as the registry would load it (defaults of its type filled). */
+export function spec(type: TaskSpec['type'], extra: Partial<TaskFileSpec> = {}): TaskSpec {
+  return withDefaults({ name: 'T', type, dataset: { path: 'mteb/x', revision: 'r1' }, eval_splits: ['test'], main_score: 'm', ...extra } as TaskFileSpec);
 }
 
 export async function rejected(p: Promise<unknown>): Promise<MtebError> {

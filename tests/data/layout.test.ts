@@ -1,5 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
-import { FolderSource, layoutOf, loadRetrievalSplit, selectTaskFiles } from '../../src/data/index.js';
+import { FolderSource, layoutOf } from '../../src/data/index.js';
+import { loadRetrievalSplit } from '../../src/task-types/loaders.js';
+import { selectTaskFiles } from '../../src/task-types/download.js';
 import { parseCardConfigs, globToRegExp } from '../../src/data/hf-configs.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,10 +1,9 @@
 import { describe, test, expect } from '@jest/globals';
 import { cpSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FolderSource, loadSplit, loadRetrievalSplit, loadClassificationSplit, loadClusteringLegacySplit, loadClusteringFastSplit,
-  loadPairClassificationSplit, loadSTSSplit, loadSummarizationSplit, loadRerankingLegacySplit, loadBitextSplit,
-} from '../../src/data/index.js';
+import { FolderSource } from '../../src/data/index.js';
+import { loadRetrievalSplit, loadClassificationSplit, loadClusteringLegacySplit, loadClusteringFastSplit, loadPairClassificationSplit, loadSTSSplit, loadSummarizationSplit, loadRerankingLegacySplit, loadBitextSplit } from '../../src/task-types/loaders.js';
+import { loadTaskSplit } from '../../src/task-types/index.js';
 import type { RetrievalSplit } from '../../src/core/datasets.js';
 import { fixtureDir, rejected, spec, tmp } from './helpers.js';
 
@@ -29,10 +28,9 @@ describe('retrieval', () => {
     expect([dev.queries, dev.qrels]).toEqual([[['q1', 'what is alpha']], { q1: { d2: 1 } }]);
   });
 
-  test('parquet configs + top_ranked give the same data (v2 reranking via loadSplit)', async () => {
-    const l = await loadSplit(src('rerank-v2-mini'), spec('Reranking', { protocol: 'mteb-2' }), 'test');
-    expect(l.kind).toBe('retrieval');
-    const r = plain(l.data as RetrievalSplit);
+  test('parquet configs + top_ranked give the same data (v2 reranking via its type entry)', async () => {
+    const l = await loadTaskSplit(src('rerank-v2-mini'), spec('Reranking', { protocol: 'mteb-2' }), 'test');
+    const r = plain(l as RetrievalSplit);
     const beir = plain(await loadRetrievalSplit(src('beir-mini'), spec('Retrieval'), 'test'));
     expect({ ...r, topRanked: undefined }).toEqual(beir);
     expect(r.topRanked).toEqual({ q1: ['d1', 'd2', 'd3'], q2: ['d3', 'd4', 'd6'], q4: ['d5', 'd1'] });
@@ -185,8 +183,8 @@ describe('single-table types', () => {
     const s = await loadSummarizationSplit(src('summ-mini'), spec('Summarization'), 'test');
     expect(s.rows[0]).toEqual({ id: 'x1', text: 'doc one', human_summaries: ['h1', 'h2'], machine_summaries: ['m1', 'm2', 'm3'], relevance: [1.0, 4.33, 2.5] });
     expect(s.rows).toHaveLength(2);
-    const rr = await loadSplit(src('rerank-legacy-mini'), spec('Reranking', { protocol: 'mteb-1' }), 'test');
-    expect(rr).toEqual({ kind: 'reranking-legacy', data: { rows: [{ query: 'q one', positive: ['p1'], negative: ['n1', 'n2'] }, { query: ['sub a', 'sub b'], positive: ['p2', 'p3'], negative: ['n3'] }] } });
+    const rr = await loadTaskSplit(src('rerank-legacy-mini'), spec('Reranking', { protocol: 'mteb-1' }), 'test');
+    expect(rr).toEqual({ rows: [{ query: 'q one', positive: ['p1'], negative: ['n1', 'n2'] }, { query: ['sub a', 'sub b'], positive: ['p2', 'p3'], negative: ['n3'] }] });
     expect(await loadBitextSplit(src('bitext-mini'), spec('BitextMining'), 'test')).toEqual({ sentence1: ['hello', 'cat'], sentence2: ['hallo', 'Katze'] });
     expect((await loadRerankingLegacySplit(src('rerank-legacy-mini'), spec('Reranking'), 'test', 'default', { limit: 1 })).rows).toHaveLength(1);
   });

@@ -1,7 +1,8 @@
 import { describe, test, expect } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import type { DatasetSource } from '../../src/data/index.js';
-import { loadRetrievalSplit, loadClassificationSplit, layoutOf } from '../../src/data/index.js';
+import { layoutOf } from '../../src/data/index.js';
+import { loadRetrievalSplit, loadClassificationSplit } from '../../src/task-types/loaders.js';
 import { spec } from './helpers.js';
 
 /**

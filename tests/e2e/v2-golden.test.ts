@@ -8,9 +8,9 @@ import { resolveTasks, REPO_ROOT } from '../../src/registry/index.js';
 import { PrecomputedEmbedder } from '../../src/embedders/precomputed/precomputed-embedder.js';
 import { validating } from '../../src/embedders/validating-embedder.js';
 import type { ResultFile } from '../../src/output/result-file.js';
-import { applyClusteringTransforms, dropSingletonLabels, subsampleClusteringSplit } from '../../src/adapters/clustering-transforms.js';
+import { applyClusteringTransforms, dropSingletonLabels, subsampleClusteringSplit } from '../../src/task-types/clustering/transforms.js';
 import type { ClusteringFastSplit } from '../../src/core/datasets.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
 import { isMtebError } from '../../src/core/errors.js';
 
 /**

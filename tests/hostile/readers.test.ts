@@ -6,10 +6,10 @@ import { gzipSync } from 'node:zlib';
 import { tableToIPC, makeTable, vectorFromArray, Field, FixedSizeList, Float32, Utf8 } from 'apache-arrow';
 import { readRows } from '../../src/data/readers/rows.js';
 import { PrecomputedEmbedder } from '../../src/embedders/precomputed/precomputed-embedder.js';
-import { loadRetrievalSplit } from '../../src/data/loaders/retrieval.js';
+import { loadRetrievalSplit } from '../../src/task-types/retrieval/load.js';
 import { FolderSource } from '../../src/data/source.js';
 import { MtebError } from '../../src/core/errors.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
 
 /**
  * Class: no stack traces for bad input. Every reader × every malformation ends in a typed MtebError naming

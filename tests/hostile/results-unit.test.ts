@@ -5,7 +5,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSy
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Embedder } from '../../src/core/embedder.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
 import { resolveTasks } from '../../src/registry/index.js';
 import { runEvaluation, type RunOptions, type TaskOutcome } from '../../src/run/runner.js';
 import { RandomEmbedder } from '../../src/embedders/baselines/random-embedder.js';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { benchmarkTaskSpecs, getBenchmark, getTask, readBenchmarksFile, resolveTasks, REPO_ROOT } from '../../src/registry/index.js';
-import { taskSchemaIssues } from '../../src/registry/schema.js';
+import { taskSchemaIssues } from '../../src/task-types/validate.js';
 import { isMtebError } from '../../src/core/errors.js';
 import { runEvaluation } from '../../src/run/runner.js';
 import { PrecomputedEmbedder } from '../../src/embedders/precomputed/precomputed-embedder.js';

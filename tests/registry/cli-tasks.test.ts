@@ -1,7 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
 import { tasksCommand } from '../../src/cli/commands/tasks.js';
 import { benchmarksCommand } from '../../src/cli/commands/benchmarks.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
 
 async function capture(fn: () => Promise<number>): Promise<{ code: number; out: string }> {
   const orig = process.stdout.write.bind(process.stdout);

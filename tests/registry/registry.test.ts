@@ -156,7 +156,12 @@ describe('task-file validation errors', () => {
     expect(taskSchemaIssues({ ...good, samples_per_lable: 8 })[0]).toMatchObject({ path: '$.samples_per_lable' });
     expect(taskSchemaIssues({ ...good, dataset: { path: 'x', rev: '1' } })).toEqual([{ path: '$.dataset.rev', message: 'unknown field (allowed: path, revision)' }]);
     expect(taskSchemaIssues({ ...good, eval_splits: 'test' })[0].message).toBe('expected a non-empty array of strings, got "test"');
-    expect(taskSchemaIssues({ ...good, min_score: 5, max_score: 0 })[0].path).toBe('$.max_score');
+    expect(taskSchemaIssues({ ...good, type: 'STS', min_score: 5, max_score: 0 })[0].path).toBe('$.max_score');
+    // Each type takes only its own fields: another type's field is named as such, not silently accepted.
+    expect(taskSchemaIssues({ ...good, min_score: 0 })).toEqual([{ path: '$.min_score', message: 'field of task type STS / Summarization, not Retrieval' }]);
+    expect(taskSchemaIssues({ ...good, type: 'Classification', ignore_identical_ids: true })).toEqual([
+      { path: '$.ignore_identical_ids', message: 'field of task type Retrieval / Reranking, not Classification' },
+    ]);
     expect(taskSchemaIssues({ ...good, instruction: { query: 'q' } })[0].path).toBe('$.instruction.source');
   });
 

@@ -2,7 +2,7 @@ import { describe, test, expect } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEvaluation, type RunOptions } from '../../src/run/runner.js';
-import { mergeShards } from '../../src/run/merge.js';
+import { mergeShards } from '../../src/shard/merge.js';
 import { HashEmbedder } from '../../src/embedders/baselines/hash-embedder.js';
 import { validating } from '../../src/embedders/validating-embedder.js';
 import { EmbeddingCache } from '../../src/cache/index.js';
@@ -19,7 +19,7 @@ import {
   writePredictions,
 } from '../../src/output/predictions.js';
 import { isMtebError } from '../../src/core/errors.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
 import { DEMO, tmpOut } from './helpers.js';
 
 const model = () => validating(new HashEmbedder(64));

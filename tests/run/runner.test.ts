@@ -8,7 +8,8 @@ import { validating } from '../../src/embedders/validating-embedder.js';
 import { resolveTasks } from '../../src/registry/index.js';
 import { copyDemoTask, tmpOut, DEMO } from './helpers.js';
 import type { Embedder } from '../../src/core/embedder.js';
-import type { TaskSpec } from '../../src/core/task-spec.js';
+import type { TaskSpec } from '../../src/task-types/spec.js';
+import { withDefaults } from '../../src/task-types/validate.js';
 
 const model = () => validating(new HashEmbedder(64));
 const resultFile = (out: string, task: string) => path.join(out, 'mteb-ts__hash-64', 'no_revision_available', `${task}.json`);
@@ -131,7 +132,7 @@ describe('runner: aggregate tasks', () => {
   test('an aggregate is the mean of its parts and is refused when a part is missing', async () => {
     const a = copyDemoTask('DemoRetrieval', 'PartA');
     const b = copyDemoTask('DemoRetrieval', 'PartB');
-    const agg: TaskSpec = { name: 'PartsAggregate', type: 'Retrieval', dataset: { path: 'none', revision: '1' }, eval_splits: ['test'], main_score: 'ndcg_at_10', aggregate_of: ['PartA', 'PartB'] };
+    const agg: TaskSpec = withDefaults({ name: 'PartsAggregate', type: 'Retrieval', dataset: { path: 'none', revision: '1' }, eval_splits: ['test'], main_score: 'ndcg_at_10', aggregate_of: ['PartA', 'PartB'] });
     const out = tmpOut();
     const emb = model();
     const s = await runEvaluation({ tasks: [agg, a.spec, b.spec], embedder: emb, outputDir: out });

@@ -3,7 +3,7 @@ import { ExactSearch } from '../../src/search/exact.js';
 import { HnswSearch } from '../../src/search/hnsw.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
 import { compareUtf8 } from '../../src/search/id-order.js';
-import { shardOf, parseShard } from '../../src/search/shard.js';
+import { shardOf, tryParseShard } from '../../src/shard/shard-of.js';
 import { retrievalSearchPlan } from '../../src/search/plan.js';
 import { createSearchBackend } from '../../src/search/index.js';
 import { floatToHalf, halfToFloat, toHalf, torchNormalizeInto } from '../../src/search/vectors.js';
@@ -121,8 +121,8 @@ describe('UTF-8 id order, shards, search plan', () => {
     const counts = [0, 0, 0, 0];
     for (let i = 0; i < 4000; i++) counts[shardOf(`task-${i}`, 4)]++;
     for (const n of counts) expect(Math.abs(n - 1000)).toBeLessThan(120);
-    expect(parseShard('1/4')).toEqual({ index: 1, count: 4 });
-    expect(parseShard('4/4')).toBeNull();
+    expect(tryParseShard('1/4')).toEqual({ index: 1, count: 4 });
+    expect(tryParseShard('4/4')).toBeNull();
     expect(() => shardOf('x', 0)).toThrow(RangeError);
   });
 

@@ -1,8 +1,8 @@
 import { defineCommand } from '../command.js';
-import { downloadDataset } from '../../data/index.js';
+import { downloadTaskDataset } from '../../task-types/download.js';
 import { benchmarkTaskSpecs, expandAggregates, getBenchmark, resolveTasks } from '../../registry/index.js';
 import { MtebError } from '../../core/errors.js';
-import type { TaskSpec } from '../../core/task-spec.js';
+import type { TaskSpec } from '../../task-types/spec.js';
 import { downloadSpec, type DownloadArgs } from '../options/download.js';
 
 /** `mteb-ts download`: each selected task's dataset repo at its pinned revision, once per repo. */
@@ -22,7 +22,7 @@ export async function download(args: DownloadArgs): Promise<number> {
       process.stderr.write(`${spec.name}: local dataset ${spec.dataset.path}, nothing to download\n`);
       continue;
     }
-    const r = await downloadDataset(spec, { dataDir: args.dataDir, endpoint: args.endpoint, allFiles: args.allFiles });
+    const r = await downloadTaskDataset(spec, { dataDir: args.dataDir, endpoint: args.endpoint, allFiles: args.allFiles });
     total += r.bytes;
     const got = r.files.filter((f) => !f.skipped).length;
     process.stdout.write(`${spec.name}\t${r.repo}@${r.revision}\t${r.files.length} files (${got} fetched, ${r.files.length - got} present)\t${r.dir}\n`);

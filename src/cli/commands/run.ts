@@ -3,8 +3,8 @@ import { defineCommand } from '../command.js';
 import { openModel, selectTasks } from '../../run/run-cli.js';
 import { runEvaluation, type RunSummary } from '../../run/runner.js';
 import { renderRunSummary } from '../../run/summary-table.js';
-import { parseShard } from '../../run/shard.js';
-import { mergeShards } from '../../run/merge.js';
+import { parseShard } from '../../shard/select-tasks.js';
+import { mergeShards } from '../../shard/merge.js';
 import { loadCblas } from '../../search/blas/cblas.js';
 import { StderrProgress, silentProgress } from '../../util/progress.js';
 import { redact } from '../../core/redact.js';
@@ -93,9 +93,9 @@ export async function merge(a: MergeArgs): Promise<number> {
   }
 }
 
-/** `mteb-ts demo`: the bundled demo (src/run/demo.ts). */
+/** `mteb-ts demo`: the bundled demo (src/cli/demo.ts). */
 export async function demo(a: DemoArgs): Promise<number> {
-  const { runDemo } = await import('../../run/demo.js');
+  const { runDemo } = await import('../demo.js');
   return runDemo({ model: a.model, output: a.output, quiet: a.quiet });
 }
 

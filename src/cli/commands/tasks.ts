@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { defineCommand } from '../command.js';
-import type { TaskSpec } from '../../core/task-spec.js';
-import { hfSubsets } from '../../core/task-spec.js';
+import type { TaskSpec } from '../../task-types/spec.js';
+import { hfSubsets } from '../../task-types/spec.js';
 import { listTasks, taskId } from '../../registry/index.js';
 import { tasksSpec, type TasksArgs } from '../options/tasks.js';
 

@@ -7,7 +7,7 @@
  * Main score in both: `max_ap`. The original leaderboard used `cosine_ap` (then `cos_sim_ap`).
  */
 import type { Matrix } from '../../core/matrix.js';
-import type { Protocol } from '../../core/task-spec.js';
+import type { Protocol } from '../../core/protocol.js';
 import { MtebError } from '../../core/errors.js';
 import { averagePrecisionScore } from '../stats/average-precision.js';
 import { checkSameShape, pairedScoreFns, type Arithmetic, type SimilarityFn } from '../stats/paired.js';

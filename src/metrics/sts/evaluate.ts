@@ -5,7 +5,7 @@
  * Main score `cosine_spearman`.
  */
 import type { Matrix } from '../../core/matrix.js';
-import type { Protocol } from '../../core/task-spec.js';
+import type { Protocol } from '../../core/protocol.js';
 import { MtebError } from '../../core/errors.js';
 import { pearson, spearman } from '../stats/correlation.js';
 import { checkSameShape, pairedScoreFns, type Arithmetic, type SimilarityFn } from '../stats/paired.js';

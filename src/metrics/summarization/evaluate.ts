@@ -11,7 +11,7 @@
  * writes dot_pearson before dot_spearman).
  */
 import type { Matrix } from '../../core/matrix.js';
-import type { Protocol } from '../../core/task-spec.js';
+import type { Protocol } from '../../core/protocol.js';
 import { MtebError } from '../../core/errors.js';
 import { pearsonr, spearmanr, type CorrelationResult } from '../stats/correlation.js';
 import { similarityMatrix, type SimilarityFn } from '../stats/paired.js';

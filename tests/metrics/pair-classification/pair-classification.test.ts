@@ -1,7 +1,7 @@
 import { describe, test, expect } from '@jest/globals';
 import { evaluatePairClassification } from '../../../src/metrics/pair-classification/index.js';
 import { averagePrecisionScore } from '../../../src/metrics/stats/index.js';
-import type { Protocol } from '../../../src/core/task-spec.js';
+import type { Protocol } from '../../../src/task-types/spec.js';
 import type { SimilarityFn } from '../../../src/metrics/stats/paired.js';
 import { close, loadGolden, mat, mismatches } from './golden-helpers.js';
 

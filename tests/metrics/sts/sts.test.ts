@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { evaluateSTS } from '../../../src/metrics/sts/index.js';
-import type { Protocol } from '../../../src/core/task-spec.js';
+import type { Protocol } from '../../../src/task-types/spec.js';
 import type { SimilarityFn } from '../../../src/metrics/stats/paired.js';
 import { close, loadGolden, mat, mismatches } from '../pair-classification/golden-helpers.js';
 

@@ -1,0 +1,71 @@
+import type { Embedder, Role } from '../core/embedder.js';
+import type { TaskSpec } from './spec.js';
+import type { Matrix } from '../core/matrix.js';
+import type { ProgressSink } from '../util/progress.js';
+import type { Ranking } from '../output/predictions.js';
+
+/** Everything an adapter needs to evaluate one (split, hf_subset) of a task. */
+export interface EvalContext<S = TaskSpec> {
+  spec: S;
+  split: string;
+  subset: string;
+  /** Resolved dataset (see src/data/). Typed loosely here so adapters stay independent of the source kind. */
+  source: unknown;
+  embedder: Embedder;
+  /** Embeds texts with the task's instruction for that role, deduplicated and batched, in input order. */
+  embed(texts: string[], role: Role, label?: string): Promise<Matrix>;
+  limit?: number;
+  progress: ProgressSink;
+  warn(message: string): void;
+  /** Options for the retrieval search backend (exact/hnsw and their parameters). */
+  search?: Record<string, unknown>;
+  /**
+   * Which scikit-learn behaviour iterative ports follow: 'modern' (sklearn >= 1.4 logistic regression,
+   * >= 1.3 k-means++: what mteb runs since mid-2024 used) or '1.2' (Debian's sklearn 1.2.1, our golden files).
+   */
+  sklearn?: SklearnFlavour;
+  /**
+   * Set under `run --shard i/n`: big retrieval corpora are split by chunk across shards, which only embed their
+   * chunks into the shared cache (no score) and leave a marker per chunk in `markerDir` for `merge`.
+   */
+  shard?: ShardContext;
+  /** `--save-predictions`: return the ranking that was scored (SubsetResult.ranking), for the predictions files. */
+  savePredictions?: boolean;
+}
+
+export interface ShardContext {
+  index: number;
+  count: number;
+  /** Corpus rows per shard unit; corpora with more rows than this are split. */
+  chunkRows: number;
+  /** Folder for this (task, split, subset)'s chunk markers. */
+  markerDir: string;
+  /** Whether this shard owns the task (evaluates it unless its corpus is split). */
+  owner: boolean;
+}
+
+export type SklearnFlavour = 'modern' | '1.2';
+
+/** Per-item scores for paired statistics: metric -> item id -> value (see docs/per-item-scores.md). */
+export type ItemScores = Record<string, Record<string, number>>;
+
+export interface SubsetResult {
+  /** Every metric key mteb writes for this task type and protocol (before the 6-decimal save rounding). */
+  scores: Record<string, unknown>;
+  items?: ItemScores;
+  /** Extra facts about how the score was computed (e.g. HNSW recall against exact search). */
+  metadata?: Record<string, unknown>;
+  /** Set when this shard only did its part (embedded its corpus chunks); `merge` produces the score. */
+  deferred?: string;
+  /** Under `savePredictions`, from adapters with `producesRankings`: the run the metrics scored. */
+  ranking?: Ranking;
+}
+
+/**
+ * One per task type (src/task-types/<type>/adapter.ts): it knows how to load its data, which texts to embed with
+ * which role, and which metric module scores them. The runner only ever calls `evaluate` through the task-type
+ * table (src/task-types/index.ts); it never looks at the task type itself.
+ */
+export interface TaskAdapter<S = TaskSpec> {
+  evaluate(ctx: EvalContext<S>): Promise<SubsetResult>;
+}

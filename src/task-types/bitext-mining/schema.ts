@@ -1,0 +1,3 @@
+import { typeSchema } from '../schema/kit.js';
+
+export const BITEXT_MINING_SCHEMA = typeSchema('BitextMining', {});
