@@ -11,6 +11,17 @@ import { NvEmbedEncoder, padBatch, type EncodedText } from './inputs.js';
 import { checkProvider, createSession, parseDevice, NVEMBED_FEATURE } from './session.js';
 import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
 
+/**
+ * The graph dtype and attention form, spelled out here rather than imported from build-graph.ts so that this
+ * module's published types (what `mteb-ts/embedders` users compile against) do not pull in the ONNX graph
+ * builder and with it onnx-proto's typings; `sameAsGraph` below fails the typecheck if they ever diverge.
+ */
+export type NvEmbedDtype = 'fp32' | 'fp16';
+export type NvEmbedAttention = 'standard' | 'mha';
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameAsGraph: [Same<NvEmbedDtype, GraphDtype>, Same<NvEmbedAttention, AttentionImpl>] = [true, true];
+void sameAsGraph;
+
 export interface NvEmbedOptions {
   device?: string;
   /** Tokens per text after the template (default 4096; NV-Embed-v2's card allows 32768). */
@@ -18,9 +29,9 @@ export interface NvEmbedOptions {
   /** Padded tokens (rows x longest row) per onnxruntime call (default 16384). */
   tokenBudget?: number;
   /** Graph compute dtype; default fp16 on GPUs, fp32 on CPU. */
-  dtype?: GraphDtype;
+  dtype?: NvEmbedDtype;
   /** Self-attention form in the graph: `standard` ops (default on cpu/webgpu) or onnxruntime's fused `mha` (default on cuda/tensorrt). */
-  attention?: AttentionImpl;
+  attention?: NvEmbedAttention;
   cacheDir?: string;
   /** Batch order: length-sorted token-budget batches (default) or input order with the same budget (benchmark baseline). */
   batching?: 'sorted' | 'input-order';
