@@ -123,7 +123,7 @@ describe('npm pack + offline install + use, as a user', () => {
     for (const [task, score] of Object.entries(installed.tasks)) {
       expect([task, score]).toEqual([task, fromSource.tasks[task]?.value]);
     }
-  });
+  }, 600_000);
 
   test('a TypeScript consumer compiles against the published types (root and subpaths) and runs', () => {
     writeFileSync(
@@ -196,7 +196,7 @@ describe('npm pack + offline install + use, as a user', () => {
     );
     const use = ok(sh(process.execPath, ['use.mjs'], app));
     expect(JSON.parse(use.stdout)).toEqual({ ndcg1: 1, dim: 16, type: 'Retrieval', spearman: 1 });
-  });
+  }, 300_000);
 
   test('without onnxruntime-node (an install that omitted the optional package): one error naming the install command; report still works', () => {
     rmSync(path.join(app, 'node_modules', 'onnxruntime-node'), { recursive: true, force: true });
@@ -208,5 +208,5 @@ describe('npm pack + offline install + use, as a user', () => {
     );
     expect(r.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
     ok(sh('npx', ['--offline', 'mteb-ts', 'report', 'demo-results'], app));
-  });
+  }, 300_000);
 });
