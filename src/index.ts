@@ -1,7 +1,7 @@
 /**
  * The package root (`import { runEvaluation } from 'mteb-ts'`): what the CLI does, as typed functions. Each
  * concern also has its own subpath with more of its surface: `mteb-ts/metrics`, `mteb-ts/embedders`,
- * `mteb-ts/report`, `mteb-ts/search`, `mteb-ts/registry` (src/public/*.ts). Importing any of them loads no
+ * `mteb-ts/report`, `mteb-ts/search`, `mteb-ts/registry`, `mteb-ts/cache` (src/public/*.ts). Importing any of them loads no
  * native package; onnxruntime-node, hnswlib-node and koffi load when a feature that needs them runs.
  */
 export { runEvaluation, type RunOptions, type RunSummary, type TaskOutcome } from './run/runner.js';

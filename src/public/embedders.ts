@@ -1,7 +1,7 @@
 /**
  * `mteb-ts/embedders`: turn a model spec into an Embedder, or build one directly. NV-Embed (onnxruntime-node,
  * an optional dependency) is reached through `resolveEmbedder('nvembed:DIR')` or `createNvEmbedEmbedder`, which
- * load onnxruntime only when called.
+ * load onnxruntime only when called. The embedding cache is `mteb-ts/cache` (it brings apache-arrow).
  */
 export { resolveEmbedder, MODEL_SPEC_HELP, type ResolveOptions } from '../embedders/resolve.js';
 export type { Embedder, EmbedOptions, ModelMeta, Role } from '../core/embedder.js';
@@ -11,7 +11,6 @@ export { PrecomputedEmbedder } from '../embedders/precomputed/precomputed-embedd
 export { createOpenAIEmbedder, openOpenAIEmbedder, parseOpenAISpec, type OpenAIEmbedderOptions, type OpenAISpec } from '../embedders/openai/index.js';
 export { validating } from '../embedders/validating-embedder.js';
 export { wrapEmbedder } from '../embedders/wrap-embedder.js';
-export { EmbeddingCache, type EmbeddingCacheOptions, type CacheStats } from '../cache/index.js';
 
 export type { NvEmbedOptions } from '../embedders/nvembed/embedder.js';
 import type { NvEmbedOptions } from '../embedders/nvembed/embedder.js';

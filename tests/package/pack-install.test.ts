@@ -152,6 +152,7 @@ describe('npm pack + offline install + use, as a user', () => {
         "import { getTask } from 'mteb-ts/registry';",
         "import { createScoreEngine } from 'mteb-ts/search';",
         "import { HashEmbedder, createNvEmbedEmbedder } from 'mteb-ts/embedders';",
+        "import { EmbeddingCache } from 'mteb-ts/cache';",
         '',
         'export async function evaluate(spec: TaskSpec, out: string): Promise<RunSummary> {',
         "  const embedder: Embedder = await resolveEmbedder('hash:64');",
@@ -167,6 +168,7 @@ describe('npm pack + offline install + use, as a user', () => {
         'export const engine = createScoreEngine;',
         'export const nv = createNvEmbedEmbedder;',
         'export const hash = new HashEmbedder(8);',
+        'export const cacheClass: typeof EmbeddingCache = EmbeddingCache;',
         'export const isErr = (e: unknown): boolean => e instanceof MtebError;',
         "export const scores = (q: Qrels, r: Run): Record<string, number> => evaluateRetrieval(q, r, { protocol: 'mteb-2' }).scores;",
         // The types are real, not `any`: each of these must be a type error (else tsc reports the unused directive).
