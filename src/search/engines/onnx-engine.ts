@@ -1,11 +1,9 @@
+// The onnx engine: the search graphs of src/search/onnx-graph.ts run by a Runner, on the calling thread
+// (onnx-inprocess.ts) or in a worker thread (onnx-worker.ts); onnx-open.ts picks which.
 import type { SearchGraphSpec } from '../onnx-graph.js';
 import type { Similarity } from '../types.js';
 import type { ScoreEngine } from './types.js';
 
-/**
- * The onnx engine: the search graphs of src/search/onnx-graph.ts run by a Runner, on the calling thread
- * (onnx-inprocess.ts) or in a worker thread (onnx-worker.ts).
- */
 export type RunOut = { values?: Float32Array; indices?: BigInt64Array; scores?: Float32Array; qSq?: Float32Array; cSq?: Float32Array };
 export type Feeds = { queries: Float32Array; m: number; corpus?: { data: Float32Array | Uint16Array; n: number; dim: number }; kk?: number; dim: number };
 export interface Runner {
