@@ -29,9 +29,10 @@ function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split('\n')[0];
 }
 
+/** Node's error for the package itself being absent (not a file inside it, e.g. an unbuilt native addon). */
 function notInstalled(e: unknown, pkg: string): boolean {
   const code = (e as { code?: string })?.code;
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && firstLine(e).includes(pkg);
+  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && firstLine(e).startsWith(`Cannot find ${code === 'MODULE_NOT_FOUND' ? 'module' : 'package'} '${pkg}'`);
 }
 
 /** Packages tests declare absent (simulateMissing): both loaders fail for them as Node does for a missing package. */

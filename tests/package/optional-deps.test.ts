@@ -105,4 +105,14 @@ describe('optional native packages: one typed error naming the feature and the i
     expect(code).toBe(2);
     expect(err.join('')).toContain('error[E_DEPENDENCY_MISSING] NV-Embed (model spec nvembed:) needs the optional package onnxruntime-node, which is not installed: run `npm install onnxruntime-node`');
   });
+
+  test('a package that is present but whose native part fails to load is named as such, with the cause', () => {
+    const broken = Object.assign(new Error("Cannot find module '/x/node_modules/hnswlib-node/build/Release/addon.node'"), { code: 'MODULE_NOT_FOUND' });
+    const e = new MissingDependencyError('hnswlib-node', 'HNSW search (--search hnsw)', broken);
+    expect(e.message).toBe(
+      "HNSW search (--search hnsw) needs the optional package hnswlib-node, which did not load (Cannot find module '/x/node_modules/hnswlib-node/build/Release/addon.node'): run `npm install hnswlib-node`",
+    );
+    const absent = Object.assign(new Error("Cannot find module 'koffi'\nRequire stack: ..."), { code: 'MODULE_NOT_FOUND' });
+    expect(new MissingDependencyError('koffi', 'BLAS', absent).message).toBe('BLAS needs the optional package koffi, which is not installed: run `npm install koffi`');
+  });
 });
