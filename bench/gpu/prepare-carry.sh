@@ -6,7 +6,7 @@ set -euo pipefail
 C=tmp/nvembed-gpu
 rm -rf "$C"; mkdir -p "$C/node_modules"
 for dt in fp32 fp16; do
-  node bin/mteb-ts.js build-onnx --checkpoint fixtures/models/nv-embed-tiny --out "$C/tiny-$dt" --dtype "$dt" >/dev/null 2>&1 \
+  node bin/mteb-ts-dev.js build-onnx --checkpoint fixtures/models/nv-embed-tiny --out "$C/tiny-$dt" --dtype "$dt" >/dev/null 2>&1 \
     || node bin/run-ts.js bench/gpu/build-tiny.ts "$C/tiny-$dt" "$dt"
 done
 cp fixtures/golden/nvembed/tiny-golden.json "$C/golden.json"

@@ -85,7 +85,7 @@ try {
     try {
       execFileSync(
         '/usr/bin/time',
-        ['-f', '%M', '-o', timeFile, process.execPath, 'bin/mteb-ts.js', 'run', '-m', 'hash:64', '-t', dir, '-o', path.join(dir, `results-${mode}`), '--cache-dir', 'none', '-q'],
+        ['-f', '%M', '-o', timeFile, process.execPath, 'bin/mteb-ts-dev.js', 'run', '-m', 'hash:64', '-t', dir, '-o', path.join(dir, `results-${mode}`), '--cache-dir', 'none', '-q'],
         { env, stdio: ['ignore', 'ignore', capped ? 'ignore' : 'inherit'] },
       );
     } catch (e) {

@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'E_MODEL_SPEC'
   | 'E_MODEL_LOAD'
   | 'E_PROVIDER_UNAVAILABLE'
+  | 'E_DEPENDENCY_MISSING'
   | 'E_NETWORK'
   | 'E_RESULTS'
   | 'E_CACHE'

@@ -2,7 +2,6 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmS
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { downloadFile, listFiles } from '@huggingface/hub';
 import { MtebError } from '../core/errors.js';
 import type { DatasetRef } from './dataset-ref.js';
 import { DOWNLOAD_MARKER, defaultDataDir } from './resolve.js';
@@ -53,6 +52,8 @@ function hubError(e: unknown, what: string, repo: string, task: string): MtebErr
  * A `.mteb-ts-download.json` marker records repo, revision and files (resolveDatasetSource checks the revision).
  */
 export async function downloadDataset(spec: DatasetRef, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  // @huggingface/hub loads only when something is downloaded, not with the package or the CLI.
+  const { downloadFile, listFiles } = await import('@huggingface/hub');
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((l: string) => process.stderr.write(l + '\n'));
   const repoName = spec.dataset.path;

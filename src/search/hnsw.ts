@@ -6,6 +6,7 @@ import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from 
 import { chunkToFloat32, normalizeRows } from './vectors.js';
 import { CANONICAL_SCORES } from './canonical/canonical.js';
 import { CanonicalScorer } from './canonical/scorer.js';
+import { loadOptional } from '../native/optional-module.js';
 
 export interface HnswOptions {
   /** Graph degree (hnswlib M). */
@@ -50,7 +51,8 @@ export class HnswSearch implements SearchBackend {
   private async build(corpus: CorpusProvider, similarity: string): Promise<Built> {
     const cached = this.built.get(corpus);
     if (cached && cached.similarity === similarity) return cached;
-    const { HierarchicalNSW } = (await import('hnswlib-node')).default ?? (await import('hnswlib-node'));
+    // hnswlib-node is an optional dependency: E_DEPENDENCY_MISSING naming `npm install hnswlib-node` without it.
+    const { HierarchicalNSW } = await loadOptional<typeof import('hnswlib-node')>('hnswlib-node', 'HNSW search (--search hnsw)');
     const t0 = performance.now();
     const ids: string[] = [];
     const parts: Float32Array[] = [];

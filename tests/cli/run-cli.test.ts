@@ -7,7 +7,7 @@ import { REPO_ROOT } from '../../src/registry/index.js';
 import { parsePythonJson } from '../../src/output/python-json.js';
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const task = (n: string) => path.join('fixtures', 'tasks', n, 'task.json');

@@ -42,7 +42,7 @@ export function snapshot(root: string, skip: string[] = []): Record<string, stri
 /** `mteb-ts <args>` with MTEB_TS_TEST_CRASH_AT=<crashAt>: resolves with the exit code and the signal. */
 export function cliKilledAt(args: string[], crashAt: string): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts.js'), ...args], {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, MTEB_TS_TEST_CRASH_AT: crashAt },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,4 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type Compressors } from 'hyparquet';
+import type { Compressors } from 'hyparquet';
 import * as zlib from 'node:zlib';
 import { MtebError } from '../../core/errors.js';
 import type { LocatedRow, Row } from './row.js';
@@ -33,6 +33,8 @@ export const COMPRESSORS: Compressors = {
  * (hub shards use ~100 MB row groups at most); see docs/BENCHMARKS.md "Parquet reader choice".
  */
 export async function* readParquetRows(file: string, columns?: string[]): AsyncGenerator<LocatedRow> {
+  // hyparquet loads with the first parquet file read, not with the package or the CLI.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import('hyparquet');
   let buf, metadata;
   try {
     buf = await asyncBufferFromFile(file);

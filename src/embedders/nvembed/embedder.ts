@@ -1,5 +1,5 @@
 import { basename, resolve } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ortTypes from 'onnxruntime-node';
 import type { Embedder, EmbedOptions, ModelMeta } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
@@ -8,7 +8,19 @@ import { fixedOrderBatches, tokenBudgetBatches } from './batching.js';
 import type { AttentionImpl, GraphDtype } from './build-graph.js';
 import { ensureOnnx, type BuildOnnxResult } from './build-onnx.js';
 import { NvEmbedEncoder, padBatch, type EncodedText } from './inputs.js';
-import { checkProvider, createSession, parseDevice } from './session.js';
+import { checkProvider, createSession, parseDevice, NVEMBED_FEATURE } from './session.js';
+import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
+
+/**
+ * The graph dtype and attention form, spelled out here rather than imported from build-graph.ts so that this
+ * module's published types (what `mteb-ts/embedders` users compile against) do not pull in the ONNX graph
+ * builder and with it onnx-proto's typings; `sameAsGraph` below fails the typecheck if they ever diverge.
+ */
+export type NvEmbedDtype = 'fp32' | 'fp16';
+export type NvEmbedAttention = 'standard' | 'mha';
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameAsGraph: [Same<NvEmbedDtype, GraphDtype>, Same<NvEmbedAttention, AttentionImpl>] = [true, true];
+void sameAsGraph;
 
 export interface NvEmbedOptions {
   device?: string;
@@ -17,9 +29,9 @@ export interface NvEmbedOptions {
   /** Padded tokens (rows x longest row) per onnxruntime call (default 16384). */
   tokenBudget?: number;
   /** Graph compute dtype; default fp16 on GPUs, fp32 on CPU. */
-  dtype?: GraphDtype;
+  dtype?: NvEmbedDtype;
   /** Self-attention form in the graph: `standard` ops (default on cpu/webgpu) or onnxruntime's fused `mha` (default on cuda/tensorrt). */
-  attention?: AttentionImpl;
+  attention?: NvEmbedAttention;
   cacheDir?: string;
   /** Batch order: length-sorted token-budget batches (default) or input order with the same budget (benchmark baseline). */
   batching?: 'sorted' | 'input-order';
@@ -31,7 +43,10 @@ export interface NvEmbedOptions {
 export async function createNvEmbedEmbedder(dir: string, opts: NvEmbedOptions = {}): Promise<Embedder> {
   const ckpt = resolve(dir);
   const dev = parseDevice(opts.device ?? 'cpu');
-  checkProvider(dev); // before any graph build: a missing CUDA provider should fail at once
+  // onnxruntime-node is an optional dependency: a missing one, like a missing CUDA provider, fails at once,
+  // before any graph build.
+  const ort = await loadOnnxruntime(NVEMBED_FEATURE);
+  checkProvider(dev, ort);
   if (opts.dtype !== undefined && opts.dtype !== 'fp16' && opts.dtype !== 'fp32') {
     throw new MtebError('E_MODEL_SPEC', `dtype must be fp16 or fp32, got "${opts.dtype}"`, { field: 'dtype' });
   }
@@ -51,7 +66,7 @@ export async function createNvEmbedEmbedder(dir: string, opts: NvEmbedOptions = 
   }
   const encoder = new NvEmbedEncoder(loadHfTokenizer(ckpt), maxLength);
   const session = await createSession(built.modelPath, dev, built.linkKind === 'symlink' ? built.checkpoint : undefined);
-  return new NvEmbedOnnx(ckpt, built, encoder, session, tokenBudget, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`, opts.batching ?? 'sorted');
+  return new NvEmbedOnnx(ort, ckpt, built, encoder, session, tokenBudget, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`, opts.batching ?? 'sorted');
 }
 
 class NvEmbedOnnx implements Embedder {
@@ -61,10 +76,11 @@ class NvEmbedOnnx implements Embedder {
   readonly fingerprint: string;
 
   constructor(
+    private ort: Ort,
     private ckpt: string,
     private built: BuildOnnxResult,
     private encoder: NvEmbedEncoder,
-    private session: ort.InferenceSession,
+    private session: ortTypes.InferenceSession,
     private tokenBudget: number,
     private device: string,
     private batching: 'sorted' | 'input-order',
@@ -99,9 +115,9 @@ class NvEmbedOnnx implements Embedder {
     for (const b of batches) {
       const t = padBatch(b.indices.map((i) => rows[i]));
       const feeds = {
-        input_ids: new ort.Tensor('int64', t.inputIds, [t.batch, t.seq]),
-        attention_mask: new ort.Tensor('int64', t.attentionMask, [t.batch, t.seq]),
-        pool_mask: new ort.Tensor('int64', t.poolMask, [t.batch, t.seq]),
+        input_ids: new this.ort.Tensor('int64', t.inputIds, [t.batch, t.seq]),
+        attention_mask: new this.ort.Tensor('int64', t.attentionMask, [t.batch, t.seq]),
+        pool_mask: new this.ort.Tensor('int64', t.poolMask, [t.batch, t.seq]),
       };
       const res = await this.session.run(feeds);
       const e = res.sentence_embeddings.data as Float32Array;

@@ -1,8 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ortTypes from 'onnxruntime-node';
 import { MtebError } from '../../core/errors.js';
+import { loadOnnxruntime, MissingDependencyError, type Ort } from '../../native/optional-module.js';
+
+/** What needs onnxruntime-node here, for the error when it is not installed. */
+export const NVEMBED_FEATURE = 'NV-Embed (model spec nvembed:)';
 
 export type DeviceKind = 'cpu' | 'cuda' | 'webgpu' | 'tensorrt';
 export interface Device {
@@ -24,14 +28,22 @@ export function parseDevice(spec = 'cpu'): Device {
 /** Where onnxruntime-node keeps its native libraries (the CUDA/TensorRT providers go next to them). */
 export function ortBinDir(): string {
   const req = createRequire(import.meta.url);
-  const pkg = dirname(req.resolve('onnxruntime-node/package.json'));
+  let pkg: string;
+  try {
+    pkg = dirname(req.resolve('onnxruntime-node/package.json'));
+  } catch (e) {
+    throw new MissingDependencyError('onnxruntime-node', NVEMBED_FEATURE, e);
+  }
   return join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
 }
 
-/** Throws E_PROVIDER_UNAVAILABLE when the device's execution provider is not installed. */
-export function checkProvider(dev: Device): void {
+/**
+ * Throws E_PROVIDER_UNAVAILABLE when the device's execution provider is not installed. `ort` (the loaded
+ * onnxruntime-node) adds the check of its list of backends; without it only the provider libraries are looked for.
+ */
+export function checkProvider(dev: Device, ort?: Ort): void {
   if (dev.kind === 'cpu') return;
-  const backends = (ort as any).listSupportedBackends?.() as { name: string; bundled: boolean }[] | undefined;
+  const backends = (ort as any)?.listSupportedBackends?.() as { name: string; bundled: boolean }[] | undefined;
   if (backends && !backends.some((b) => b.name === dev.kind)) {
     throw new MtebError('E_PROVIDER_UNAVAILABLE', `onnxruntime-node on ${process.platform}/${process.arch} has no ${dev.kind} execution provider`, { field: 'device' });
   }
@@ -43,7 +55,7 @@ export function checkProvider(dev: Device): void {
   }
 }
 
-export function sessionOptions(dev: Device): ort.InferenceSession.SessionOptions {
+export function sessionOptions(dev: Device): ortTypes.InferenceSession.SessionOptions {
   const eps: any[] = [];
   if (dev.kind === 'cuda') eps.push({ name: 'cuda', deviceId: dev.index });
   if (dev.kind === 'tensorrt') eps.push({ name: 'tensorrt', deviceId: dev.index }, { name: 'cuda', deviceId: dev.index });
@@ -58,8 +70,9 @@ export function sessionOptions(dev: Device): ort.InferenceSession.SessionOptions
  * to read shards in place when they sit behind symlinks (onnxruntime rejects paths that resolve outside the
  * model's folder). Not safe while other code in this process depends on cwd during that await.
  */
-export async function createSession(modelPath: string, dev: Device, externalDir?: string): Promise<ort.InferenceSession> {
-  checkProvider(dev);
+export async function createSession(modelPath: string, dev: Device, externalDir?: string): Promise<ortTypes.InferenceSession> {
+  const ort = await loadOnnxruntime(NVEMBED_FEATURE);
+  checkProvider(dev, ort);
   try {
     if (!externalDir) return await ort.InferenceSession.create(modelPath, sessionOptions(dev));
     const bytes = readFileSync(modelPath);

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
 import type { Embedder, EmbedOptions, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
@@ -58,6 +57,8 @@ export class PrecomputedEmbedder implements Embedder {
       entries.set(key(r, ins, text), { vector: v });
     };
     if (/\.(arrow|feather|ipc)$/i.test(file)) {
+      // apache-arrow (~150 modules) loads only for Arrow files, not with the package or the CLI.
+      const { tableFromIPC } = await import('apache-arrow');
       let table: ReturnType<typeof tableFromIPC>;
       try {
         table = tableFromIPC(readFileSync(file));

@@ -1,5 +1,5 @@
 import os from 'node:os';
-import type { ScoreEngine, TopKResult } from '../score-engine.js';
+import type { ScoreEngine, TopKResult } from '../engines/types.js';
 import type { Similarity } from '../types.js';
 import { loadCblas, type Cblas } from './cblas.js';
 import { loadKernels, type Kernels } from './kernels.js';

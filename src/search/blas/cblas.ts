@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import { MtebError } from '../../core/errors.js';
+import { requireOptional } from '../../native/optional-module.js';
 
 /**
  * The system's CBLAS `cblas_sgemm` through koffi (an FFI package with prebuilt binaries: nothing to compile).
@@ -45,12 +45,9 @@ export function loadCblas(explicit?: string): Cblas {
   const key = names.join('|');
   const hit = cache.get(key);
   if (hit) return hit;
-  let koffi: any;
-  try {
-    koffi = createRequire(import.meta.url)('koffi');
-  } catch (e) {
-    throw new MtebError('E_PROVIDER_UNAVAILABLE', `the BLAS search engine needs the koffi package, which did not load here: ${(e as Error).message}`);
-  }
+  // koffi is an optional dependency: MissingDependencyError (E_DEPENDENCY_MISSING) when absent, which
+  // `--search-engine auto` treats like a missing BLAS library (it falls back to onnxruntime).
+  const koffi: any = requireOptional('koffi', 'the BLAS search engine (--search-engine blas)');
   const tried: string[] = [];
   for (const name of names) {
     let lib: any;
