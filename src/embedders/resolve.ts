@@ -20,47 +20,25 @@ export interface ResolveOptions {
   apiKeyEnv?: string;
 }
 
-export const MODEL_SPEC_HELP = [
-  'nvembed:DIR[?device=cuda&max_length=512]  NV-Embed checkpoint folder (config.json, safetensors, tokenizer.json), run in-process on onnxruntime',
-  'openai:URL[,URL...][#model][?options]      any OpenAI-compatible POST /v1/embeddings server(s) (options: docs/scaling.md)',
-  'precomputed:FILE                            JSONL {"text","embedding"} lines or an Arrow IPC file',
-  'hash:DIM                                    lexical baseline (hashed word uni/bigrams)',
-  'random:DIM[:SEED]                           chance-level baseline',
-].join('\n');
-
 function positiveInt(s: string, spec: string): number {
   const n = Number(s);
   if (s.trim() === '' || !Number.isInteger(n) || n <= 0) throw new MtebError('E_MODEL_SPEC', `"${s}" is not a positive integer in model spec "${redact(spec)}"`);
   return n;
 }
 
-/** Turns a model spec string into an Embedder. Heavy backends are imported only when asked for. */
-export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): Promise<Embedder> {
-  const i = spec.indexOf(':');
-  const scheme = i < 0 ? spec : spec.slice(0, i);
-  const rest = i < 0 ? '' : spec.slice(i + 1);
-  switch (scheme) {
-    case 'random': {
-      const { body, params } = splitOptions(rest);
-      checkSpecOptions(params, [], 'random', spec);
-      const parts = body.split(':');
-      if (parts.length > 2) throw new MtebError('E_MODEL_SPEC', `random:DIM[:SEED] takes at most two numbers, got "${redact(spec)}"`);
-      const [dim, seed] = parts;
-      return new RandomEmbedder(positiveInt(dim, spec), seed === undefined ? 42 : positiveInt(seed, spec));
-    }
-    case 'hash': {
-      const { body, params } = splitOptions(rest);
-      checkSpecOptions(params, [], 'hash', spec);
-      return new HashEmbedder(positiveInt(body, spec));
-    }
-    case 'precomputed': {
-      // A file whose name holds "?" is taken as it is; otherwise "?..." are options, and it takes none.
-      const { body, params } = existsSync(rest) ? { body: rest, params: new URLSearchParams() } : splitOptions(rest);
-      checkSpecOptions(params, [], 'precomputed', spec);
-      if (!body) throw new MtebError('E_MODEL_SPEC', 'precomputed: needs a file, e.g. precomputed:embeddings.jsonl');
-      return PrecomputedEmbedder.load(body);
-    }
-    case 'nvembed': {
+/**
+ * One entry per model-spec kind (the part before the first `:`): its help line and how it opens. This table is the
+ * one place a kind is named; adding an embedder kind is adding an entry (docs/ARCHITECTURE.md, Recipes).
+ */
+interface EmbedderKind {
+  help: string;
+  open(rest: string, spec: string, opts: ResolveOptions): Promise<Embedder> | Embedder;
+}
+
+const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
+  nvembed: {
+    help: 'nvembed:DIR[?device=cuda&max_length=512]  NV-Embed checkpoint folder (config.json, safetensors, tokenizer.json), run in-process on onnxruntime',
+    async open(rest, spec, opts) {
       const { body: dir, params } = splitOptions(rest);
       if (!dir) throw new MtebError('E_MODEL_SPEC', 'nvembed: needs a checkpoint folder, e.g. nvembed:/models/NV-Embed-v2');
       checkSpecOptions(params, NVEMBED_SPEC_OPTIONS, 'nvembed', spec);
@@ -74,13 +52,55 @@ export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): 
         attention,
         cacheDir: opts.cacheDir,
       });
-    }
-    case 'openai': {
+    },
+  },
+  openai: {
+    help: 'openai:URL[,URL...][#model][?options]      any OpenAI-compatible POST /v1/embeddings server(s) (options: docs/scaling.md)',
+    async open(rest, _spec, opts) {
       // Opened with one small request, so the dimension is known (and an unreachable server reported) up front.
       const { openOpenAIEmbedder } = await import('./openai/index.js');
       return openOpenAIEmbedder(rest, { apiKeyEnv: opts.apiKeyEnv });
-    }
-    default:
-      throw new MtebError('E_MODEL_SPEC', `unknown model spec "${redact(spec)}". Known forms:\n${MODEL_SPEC_HELP}`);
-  }
+    },
+  },
+  precomputed: {
+    help: 'precomputed:FILE                            JSONL {"text","embedding"} lines or an Arrow IPC file',
+    open(rest, spec) {
+      // A file whose name holds "?" is taken as it is; otherwise "?..." are options, and it takes none.
+      const { body, params } = existsSync(rest) ? { body: rest, params: new URLSearchParams() } : splitOptions(rest);
+      checkSpecOptions(params, [], 'precomputed', spec);
+      if (!body) throw new MtebError('E_MODEL_SPEC', 'precomputed: needs a file, e.g. precomputed:embeddings.jsonl');
+      return PrecomputedEmbedder.load(body);
+    },
+  },
+  hash: {
+    help: 'hash:DIM                                    lexical baseline (hashed word uni/bigrams)',
+    open(rest, spec) {
+      const { body, params } = splitOptions(rest);
+      checkSpecOptions(params, [], 'hash', spec);
+      return new HashEmbedder(positiveInt(body, spec));
+    },
+  },
+  random: {
+    help: 'random:DIM[:SEED]                           chance-level baseline',
+    open(rest, spec) {
+      const { body, params } = splitOptions(rest);
+      checkSpecOptions(params, [], 'random', spec);
+      const parts = body.split(':');
+      if (parts.length > 2) throw new MtebError('E_MODEL_SPEC', `random:DIM[:SEED] takes at most two numbers, got "${redact(spec)}"`);
+      const [dim, seed] = parts;
+      return new RandomEmbedder(positiveInt(dim, spec), seed === undefined ? 42 : positiveInt(seed, spec));
+    },
+  },
+};
+
+/** Every kind's help line, in the table's order. */
+export const MODEL_SPEC_HELP = Object.values(EMBEDDER_KINDS).map((k) => k.help).join('\n');
+
+/** Turns a model spec string into an Embedder. Heavy backends are imported only when asked for. */
+export async function resolveEmbedder(spec: string, opts: ResolveOptions = {}): Promise<Embedder> {
+  const i = spec.indexOf(':');
+  const scheme = i < 0 ? spec : spec.slice(0, i);
+  const kind = Object.hasOwn(EMBEDDER_KINDS, scheme) ? EMBEDDER_KINDS[scheme] : undefined;
+  if (!kind) throw new MtebError('E_MODEL_SPEC', `unknown model spec "${redact(spec)}". Known forms:\n${MODEL_SPEC_HELP}`);
+  return kind.open(i < 0 ? '' : spec.slice(i + 1), spec, opts);
 }
