@@ -4,6 +4,7 @@ import { defineCommand } from '../command.js';
 import { MtebError } from '../../core/errors.js';
 import { resolveEmbedder } from '../../embedders/resolve.js';
 import { embedSpec, type EmbedArgs } from '../options/embed.js';
+import { parseJson } from '../../util/json-file.js';
 
 /** Texts from a file or stdin: one per line, or JSONL lines `{"text": ...}` (decided per line). */
 export async function readTexts(file?: string): Promise<string[]> {
@@ -16,12 +17,7 @@ export async function readTexts(file?: string): Promise<string[]> {
     line++;
     if (raw.trim() === '') continue;
     if (raw.trimStart().startsWith('{')) {
-      let obj: any;
-      try {
-        obj = JSON.parse(raw);
-      } catch (e) {
-        throw new MtebError('E_PARSE', `not valid JSON: ${(e as Error).message}`, { file: name, line });
-      }
+      const obj = parseJson(raw, { file: name, line }) as { text?: unknown } | null;
       if (typeof obj?.text !== 'string') throw new MtebError('E_COLUMN_MISSING', 'JSONL line has no string "text"', { file: name, line, field: 'text' });
       texts.push(obj.text);
     } else texts.push(raw);
