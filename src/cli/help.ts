@@ -2,6 +2,11 @@ import type { CommandEntry } from './command.js';
 
 export const USAGE = '$0 <command> [options]\n\nEvaluate text-embedding models on MTEB/BEIR with the scores the Python mteb package gives.';
 
+/** Printed under every help screen (yargs' epilogue, and the fast path below). */
+export const EPILOGUE =
+  'Also: mteb-ts --version; mteb-ts help <command>; --no-color (or NO_COLOR=1; FORCE_COLOR=1 forces colour); ' +
+  'mteb-ts completion >> ~/.bashrc for shell completion. Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 internal error.';
+
 /** `mteb-ts --help` and `mteb-ts -h`: the only arguments answered without loading yargs. */
 export const isTopLevelHelp = (argv: readonly string[]): boolean => argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h');
 
@@ -25,6 +30,7 @@ export function renderTopLevelHelp(commands: readonly CommandEntry[], width: num
     for (let r = 0; r < Math.max(left.length, right.length); r++) lines.push(`  ${(left[r] ?? '').padEnd(nameWidth + 2)}${right[r] ?? ''}`.trimEnd());
   });
   lines.push('', 'Options:', `  -h, --help  Show help${' '.repeat(Math.max(1, width - 32))}[boolean]`);
+  lines.push('', ...wrap(EPILOGUE, width));
   return lines.join('\n') + '\n';
 }
 

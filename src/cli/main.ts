@@ -5,7 +5,8 @@ import { isGroup, type CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import type { InputOf, OptionTable } from './option-table.js';
 import { declareOptions } from './yargs-options.js';
-import { USAGE, isTopLevelHelp, renderTopLevelHelp } from './help.js';
+import { USAGE, EPILOGUE, isTopLevelHelp, renderTopLevelHelp } from './help.js';
+import { packageVersion } from './version.js';
 
 export interface MainOptions {
   /** The command table (default: every mteb-ts command); tests pass their own to provoke a crash. */
@@ -21,7 +22,20 @@ export interface MainOptions {
  */
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
   try {
-    return await parseAndRun(argv, opts.commands ?? COMMANDS);
+    const commands = opts.commands ?? COMMANDS;
+    argv = applyColorFlags(argv);
+    // Node CLI conventions, answered before any parsing: `--version`, `help [command]`, and a bare `mteb-ts`
+    // (help on stderr, exit 2: no command is a usage error).
+    if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-v')) {
+      process.stdout.write(packageVersion() + '\n');
+      return 0;
+    }
+    if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
+    if (argv.length === 0) {
+      process.stderr.write(renderTopLevelHelp(commands, Math.min(120, process.stderr.columns ?? 100)));
+      return 2;
+    }
+    return await parseAndRun(argv, commands);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
@@ -37,6 +51,24 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
 }
 
 class UsageError extends Error {}
+
+/**
+ * `--no-color` / `--color` anywhere on the line set NO_COLOR / FORCE_COLOR for this process (src/util/color.ts
+ * reads them) and are removed before parsing, so every command takes them.
+ */
+function applyColorFlags(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    if (a === '--no-color') {
+      process.env.NO_COLOR = '1';
+      delete process.env.FORCE_COLOR;
+    } else if (a === '--color') {
+      process.env.FORCE_COLOR = '1';
+      delete process.env.NO_COLOR;
+    } else out.push(a);
+  }
+  return out;
+}
 
 /** argv -> the command's exit code; throws what main() maps to exit codes. */
 async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): Promise<number> {
@@ -61,7 +93,7 @@ async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): P
       : {
           command: c.command,
           describe: c.describe,
-          builder: (y: Argv) => declareOptions(y, c.options),
+          builder: (y: Argv) => declareOptions(y, c.options).epilogue(EPILOGUE),
           // yargs' parsed arguments, checked and converted by the command's own table (src/cli/option-table.ts).
           handler: async (args: InputOf<OptionTable>) => {
             exitCode = await c.handler(args);
@@ -78,6 +110,9 @@ async function parseAndRun(argv: string[], commands: readonly CommandEntry[]): P
     .help()
     .alias('h', 'help')
     .version(false)
+    .epilogue(EPILOGUE)
+    // `mteb-ts completion >> ~/.bashrc` (or ~/.zshrc): yargs' own completion script; hidden from the list.
+    .completion('completion', false)
     // yargs would otherwise end the process itself after printing help; main() returns every exit code.
     .exitProcess(false)
     .wrap(width)

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import { defineCommand } from '../command.js';
 import { listBenchmarks } from '../../registry/index.js';
 import { benchmarksSpec, type BenchmarksArgs } from '../options/benchmarks.js';
+import { colorOn } from '../../util/color.js';
 
 /** `mteb-ts benchmarks`: the known benchmarks as a table or JSON. */
 export async function benchmarks(args: BenchmarksArgs): Promise<number> {
@@ -14,7 +15,7 @@ export async function benchmarks(args: BenchmarksArgs): Promise<number> {
     head: ['benchmark', 'aliases', 'tasks', 'description'],
     colWidths: [16, 24, 7, 70],
     wordWrap: true,
-    ...(process.stdout.isTTY ? {} : { style: { head: [], border: [] } }),
+    ...(colorOn(process.stdout) ? {} : { style: { head: [], border: [] } }),
   });
   for (const b of all) table.push([b.name, (b.aliases ?? []).join(', '), String(b.tasks.length), b.description]);
   process.stdout.write(table.toString() + '\n');

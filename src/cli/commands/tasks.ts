@@ -4,6 +4,7 @@ import type { TaskSpec } from '../../task-types/spec.js';
 import { hfSubsets } from '../../task-types/spec.js';
 import { listTasks, taskId } from '../../registry/index.js';
 import { tasksSpec, type TasksArgs } from '../options/tasks.js';
+import { colorOn } from '../../util/color.js';
 
 /** One table row per task: the fields that decide what a run evaluates and which number it reports. */
 export function taskRows(tasks: TaskSpec[]): string[][] {
@@ -27,7 +28,7 @@ export async function tasks(args: TasksArgs): Promise<number> {
   }
   const table = new Table({
     head: ['task', 'type', 'split', 'subsets', 'main score', 'protocol', 'dataset'],
-    style: process.stdout.isTTY ? { compact: true } : { compact: true, head: [], border: [] },
+    style: colorOn(process.stdout) ? { compact: true } : { compact: true, head: [], border: [] },
   });
   table.push(...taskRows(list));
   process.stdout.write(table.toString() + '\n');
