@@ -38,11 +38,15 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     return await parseAndRun(argv, commands);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(redact(`error[E_USAGE] ${e.message}\nRun "mteb-ts --help" for the commands.\n`));
+      // Point at the help of the command the user typed, when they typed one.
+      const named = commandPath(argv, opts.commands ?? COMMANDS);
+      const hint = named ? `Run "mteb-ts help ${named}" for its options.` : 'Run "mteb-ts --help" for the commands.';
+      process.stderr.write(redact(`error[E_USAGE] ${e.message}\n${hint}\n`));
       return 2;
     }
     if (isMtebError(e)) {
-      process.stderr.write(redact(formatError(e)) + '\n');
+      const named = e.code === 'E_USAGE' ? commandPath(argv, opts.commands ?? COMMANDS) : null;
+      process.stderr.write(redact(formatError(e)) + '\n' + (named ? `Run "mteb-ts help ${named}" for its options.\n` : ''));
       return 2;
     }
     process.stderr.write(redact(`internal error: ${(e as Error)?.stack ?? String(e)}\n`));
@@ -51,6 +55,15 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
 }
 
 class UsageError extends Error {}
+
+/** The command (and subcommand) the arguments name, e.g. `metrics retrieval`, or null. */
+function commandPath(argv: readonly string[], commands: readonly CommandEntry[]): string | null {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const top = commands.find((c) => c.command.split(' ')[0] === words[0]);
+  if (!top) return null;
+  const sub = isGroup(top) ? top.subcommands.find((c) => c.command.split(' ')[0] === words[1]) : undefined;
+  return sub ? `${words[0]} ${words[1]}` : words[0];
+}
 
 /**
  * `--no-color` / `--color` anywhere on the line set NO_COLOR / FORCE_COLOR for this process (src/util/color.ts

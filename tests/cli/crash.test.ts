@@ -30,7 +30,7 @@ describe('a crash (an unexpected exception) is exit 3, never the exit 2 of a use
     expectOnlyInternalError(r.stderr, 'internal error: TypeError: bug 7');
     // Control: the same command given a bad value is a usage error, exit 2, one line.
     const bad = await runMain(['boom', '--n', 'x'], { commands: [boom] });
-    expect([bad.code, bad.stderr]).toEqual([2, 'error[E_USAGE] field "n": --n must be a number, got NaN\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'error[E_USAGE] field "n": --n must be a number, got NaN\nRun "mteb-ts help boom" for its options.\n']);
   });
 
   test('a real command (gate) crashing mid-way: exit 3 (the old test harness would have called this 2)', async () => {
