@@ -3,7 +3,7 @@ import { defineCommand } from '../command.js';
 import { openModel, selectTasks } from '../../run/run-cli.js';
 import { runEvaluation, type RunSummary } from '../../run/runner.js';
 import { renderRunSummary } from '../../run/summary-table.js';
-import { parseShard } from '../../shard/select-tasks.js';
+import { resolveShard } from '../../shard/auto.js';
 import { mergeShards } from '../../shard/merge.js';
 import { loadCblas } from '../../search/blas/cblas.js';
 import { StderrProgress, silentProgress } from '../../util/progress.js';
@@ -34,7 +34,9 @@ const log = (l: string) => process.stderr.write(redact(l) + '\n');
 export async function run(a: RunArgs): Promise<number> {
   checkSearchEngine(a);
   const tasks = selectTasks(a, process.cwd(), warn);
-  const shard = a.shard ? { ...parseShard(a.shard), chunkRows: a.shardChunkRows } : undefined;
+  const resolved = resolveShard(a.shard, a.shards);
+  if (resolved && a.shard?.trim() === 'auto') process.stderr.write(`shard ${resolved.index}/${resolved.count} (${resolved.source})\n`);
+  const shard = resolved ? { index: resolved.index, count: resolved.count, chunkRows: a.shardChunkRows } : undefined;
   const { embedder } = await openModel(a.model, a);
   let summary: RunSummary;
   try {

@@ -50,7 +50,12 @@ export const runOptions = {
   ...modelAndTaskOptions,
   overwrite: { type: 'boolean', default: false, describe: 'recompute tasks whose result file exists' },
   limit: { type: 'number', integer: true, min: 1, describe: 'dry run on the first N items of each split (marked in the result file)' },
-  shard: { type: 'string', describe: 'i/n (0 <= i < n): do only this part of the work into the shared cache; then `merge` (docs/scaling.md)' },
+  shard: {
+    type: 'string',
+    describe:
+      'i/n (0 <= i < n), or auto (the index from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX or BATCH_TASK_INDEX): do only this part of the work into the shared cache; then `merge` (docs/scaling.md)',
+  },
+  shards: { type: 'number', integer: true, min: 1, describe: 'with --shard auto: the shard count (else $MTEB_TS_SHARDS, or the array size Slurm / Google Batch report)' },
   'shard-chunk-rows': {
     type: 'number',
     integer: true,
