@@ -11,6 +11,9 @@ import { MtebError } from '../../core/errors.js';
 import { similarityMatrix, type SimilarityFn } from '../stats/paired.js';
 import { weightedPrecisionRecallF1 } from '../stats/weighted-prf.js';
 import { torchTop1Index } from '../stats/torch-topk.js';
+import { ExactSearch } from '../../search/exact.js';
+import { matrixCorpus } from '../../search/corpus.js';
+import { isMtebError } from '../../core/errors.js';
 
 export interface BitextOptions {
   similarity?: SimilarityFn;
@@ -30,8 +33,48 @@ const QUERY_BLOCK = 256;
 // mteb's corpus_chunk_size: topk runs per chunk, so ties across chunks go to the earlier chunk.
 const CORPUS_CHUNK = 500_000;
 
-export function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine'): number[] {
+// torch.topk's tie rule is "the lowest index" from 64 values on (value-dependent below), which is the order exact
+// search gives when ids sort descending as indices ascend.
+const SEARCH_FROM_ROWS = 64;
+
+/**
+ * Each sentence1's nearest sentence2 (its row index). From 64 sentence2 rows on, with cosine or dot similarity,
+ * the retrieval search does it: candidates from BLAS (or onnxruntime) tiles, the top-1 decided by the canonical
+ * fixed-order score (src/search/exact.ts), so the prediction is the same on every machine and fast at Tatoeba /
+ * BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other similarity
+ * functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
+ */
+export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch): Promise<number[]> {
   if (emb2.rows === 0) throw new MtebError('E_BAD_VALUE', 'bitext mining: no sentence2 rows to search');
+  if (emb2.rows >= SEARCH_FROM_ROWS && (fn === 'cosine' || fn === 'dot') && emb1.rows > 0) return searchNearest(emb1, emb2, fn, engine);
+  return scanNearest(emb1, emb2, fn);
+}
+
+async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch): Promise<number[]> {
+  const n = emb2.rows;
+  const width = String(n - 1).length;
+  // id(j) descends as j ascends, so the search's tie order (id descending) is torch's lowest index.
+  const ids = Array.from({ length: n }, (_, j) => String(n - 1 - j).padStart(width, '0'));
+  const run = async (search: ExactSearch) => {
+    const res = await search.search(emb1, matrixCorpus(ids, emb2), 1, { similarity: fn });
+    return res.ids.map((r) => n - 1 - Number(r[0]));
+  };
+  if (given) return run(given);
+  let search = new ExactSearch();
+  try {
+    return await run(search);
+  } catch (e) {
+    // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
+    if (!isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
+    await search.close();
+    search = new ExactSearch({ engine: 'js' });
+    return await run(search);
+  } finally {
+    await search.close();
+  }
+}
+
+function scanNearest(emb1: Matrix, emb2: Matrix, fn: SimilarityFn): number[] {
   const out: number[] = [];
   for (let start = 0; start < emb1.rows; start += QUERY_BLOCK) {
     const rows = Math.min(QUERY_BLOCK, emb1.rows - start);
@@ -55,7 +98,7 @@ export function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn =
   return out;
 }
 
-export function evaluateBitextMining(emb1: Matrix, emb2: Matrix, opts: BitextOptions = {}): BitextResult {
+export async function evaluateBitextMining(emb1: Matrix, emb2: Matrix, opts: BitextOptions = {}): Promise<BitextResult> {
   if (emb1.dim !== emb2.dim) {
     throw new MtebError('E_EMBEDDING_DIM', `bitext mining: embedding dimensions differ (${emb1.dim} vs ${emb2.dim})`);
   }
@@ -68,7 +111,7 @@ export function evaluateBitextMining(emb1: Matrix, emb2: Matrix, opts: BitextOpt
       field: 'sentence2',
     });
   }
-  const predictions = nearestNeighbours(emb1, emb2, opts.similarity ?? 'cosine');
+  const predictions = await nearestNeighbours(emb1, emb2, opts.similarity ?? 'cosine');
   const prf = weightedPrecisionRecallF1(gold, predictions);
   return {
     scores: { precision: prf.precision, recall: prf.recall, f1: prf.f1, accuracy: prf.accuracy },

@@ -10,7 +10,7 @@ export const bitextMiningAdapter: TaskAdapter<BitextMiningSpec> = {
     const d = await loadBitextSplit(...splitArgs(ctx));
     const e1 = await ctx.embed(d.sentence1, 'query', 'sentence1');
     const e2 = await ctx.embed(d.sentence2, 'query', 'sentence2');
-    const { scores, perItem } = evaluateBitextMining(e1, e2, {});
+    const { scores, perItem } = await evaluateBitextMining(e1, e2, {});
     return { scores, items: itemsFromArray('correct', perItem) };
   },
 };
