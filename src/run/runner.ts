@@ -14,6 +14,7 @@ import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
 import { selectShardTasks } from '../shard/select-tasks.js';
+import { writeShardLayout } from '../shard/layout.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
@@ -207,6 +208,17 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
 
   const ordered = [...opts.tasks.filter((t) => !t.aggregate_of), ...opts.tasks.filter((t) => t.aggregate_of)];
   const owned = opts.shard ? new Set(selectShardTasks(opts.tasks.filter((t) => !t.aggregate_of), opts.shard).map((t) => t.name)) : undefined;
+  if (opts.shard) {
+    // Recorded before any work, so merge can refuse parts made under another split (src/shard/layout.ts).
+    await writeShardLayout(opts.outputDir, {
+      index: opts.shard.index,
+      count: opts.shard.count,
+      tasks: opts.tasks.filter((t) => !t.aggregate_of).map((t) => t.name),
+      chunkRows: opts.shard.chunkRows ?? DEFAULT_SHARD_CHUNK_ROWS,
+      model,
+      revision,
+    });
+  }
   for (const spec of ordered) {
     const t0 = performance.now();
     const file = resultPath(opts.outputDir, model, revision, spec.name);

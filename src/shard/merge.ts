@@ -6,6 +6,7 @@ import { resultPath } from '../output/result-file.js';
 import { taskType } from '../task-types/index.js';
 import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from '../run/runner.js';
 import { selectShardTasks } from './select-tasks.js';
+import { checkShardLayouts, readShardLayouts } from './layout.js';
 
 export interface MergePlan {
   /** Tasks every part of which exists: whole results, or split corpora with every chunk embedded. */
@@ -58,6 +59,12 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
 export async function mergeShards(opts: RunOptions & { count: number }): Promise<RunSummary & { plan: MergePlan }> {
   const model = opts.modelName ?? opts.embedder.name;
   const revision = opts.modelRevision ?? opts.embedder.revision ?? 'no_revision_available';
+  checkShardLayouts(readShardLayouts(opts.outputDir, model, revision), {
+    count: opts.count,
+    tasks: opts.tasks.filter((t) => !t.aggregate_of).map((t) => t.name),
+    model,
+    revision,
+  });
   const plan = planMerge(opts.tasks, opts.outputDir, model, revision, opts.count);
   if (plan.missing.length)
     throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);

@@ -1,0 +1,73 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { MtebError } from '../core/errors.js';
+import { modelNameAsPath } from '../output/result-file.js';
+import { safeJoin } from '../util/safe-path.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+
+/**
+ * What a shard was run with. Each `run --shard i/n` records it (`.shards/<model>/<revision>/layout/shard-<i>.json`)
+ * before it does any work, so `merge` can refuse parts made under different splits — a shard rerun with another
+ * `n`, another task list or another corpus chunking would otherwise leave chunks and results that look complete
+ * but do not add up to one run.
+ */
+export interface ShardLayout {
+  index: number;
+  count: number;
+  /** Names of the tasks the run was given (aggregates excluded), sorted. */
+  tasks: string[];
+  /** Rows per corpus chunk of a split retrieval corpus. */
+  chunkRows: number;
+  model: string;
+  revision: string;
+}
+
+function layoutDir(outputDir: string, model: string, revision: string): string {
+  return safeJoin(outputDir, '.shards', ['model name', modelNameAsPath(model)], ['revision', revision], 'layout');
+}
+
+export async function writeShardLayout(outputDir: string, layout: ShardLayout): Promise<void> {
+  const file = path.join(layoutDir(outputDir, layout.model, layout.revision), `shard-${layout.index}.json`);
+  await writeFileAtomic(file, JSON.stringify({ ...layout, tasks: [...layout.tasks].sort() }, null, 2) + '\n');
+}
+
+/** The recorded layouts of this model's shards (none for shards of an older mteb-ts), by shard index. */
+export function readShardLayouts(outputDir: string, model: string, revision: string): ShardLayout[] {
+  const dir = layoutDir(outputDir, model, revision);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((n) => /^shard-\d+\.json$/.test(n))
+    .map((n) => {
+      const file = path.join(dir, n);
+      try {
+        return JSON.parse(readFileSync(file, 'utf8')) as ShardLayout;
+      } catch (e) {
+        throw new MtebError('E_PARSE', `shard layout is not valid JSON: ${(e as Error).message}`, { file });
+      }
+    })
+    .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Every recorded layout must match what merge is asked to complete (shard count, task list, model, revision) and
+ * one another (corpus chunking); otherwise one E_USAGE naming each shard that differs and how.
+ */
+export function checkShardLayouts(layouts: ShardLayout[], expected: { count: number; tasks: string[]; model: string; revision: string }): void {
+  const want = { count: expected.count, tasks: [...expected.tasks].sort().join(','), model: expected.model, revision: expected.revision };
+  const chunkRows = layouts[0]?.chunkRows;
+  const problems: string[] = [];
+  for (const l of layouts) {
+    const diff: string[] = [];
+    if (l.count !== want.count) diff.push(`run with n = ${l.count}, merging n = ${want.count}`);
+    if ([...l.tasks].sort().join(',') !== want.tasks) diff.push(`its tasks (${l.tasks.length}) differ from merge's (${expected.tasks.length})`);
+    if (l.chunkRows !== chunkRows) diff.push(`corpus chunks of ${l.chunkRows} rows, shard ${layouts[0].index} used ${chunkRows}`);
+    if (l.index >= want.count) diff.push(`index ${l.index} is not below n = ${want.count}`);
+    if (diff.length) problems.push(`shard ${l.index}/${l.count}: ${diff.join('; ')}`);
+  }
+  if (problems.length) {
+    throw new MtebError(
+      'E_USAGE',
+      `cannot merge parts made under different shard layouts (rerun those shards with the same --shard n, tasks and --shard-chunk-rows, or merge with the layout they used):\n  ${problems.join('\n  ')}`,
+    );
+  }
+}
