@@ -3,7 +3,7 @@ import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { modelNameAsPath } from '../output/result-file.js';
 import { safeJoin } from '../util/safe-path.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { sweepOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
 
 /**
  * What a shard was run with. Each `run --shard i/n` records it (`.shards/<model>/<revision>/layout/shard-<i>.json`)
@@ -27,7 +27,10 @@ function layoutDir(outputDir: string, model: string, revision: string): string {
 }
 
 export async function writeShardLayout(outputDir: string, layout: ShardLayout): Promise<void> {
-  const file = path.join(layoutDir(outputDir, layout.model, layout.revision), `shard-${layout.index}.json`);
+  const dir = layoutDir(outputDir, layout.model, layout.revision);
+  // A record's temp file left by a killed shard on this machine (host-aware, as everywhere).
+  sweepOrphanTemps(dir);
+  const file = path.join(dir, `shard-${layout.index}.json`);
   await writeFileAtomic(file, JSON.stringify({ ...layout, tasks: [...layout.tasks].sort() }, null, 2) + '\n');
 }
 

@@ -25,6 +25,7 @@ const STEPS: Step[] = ['shard0', 'shard1', 'merge'];
 const k = (step: Step, file: string, both = true) =>
   (both ? ['before-rename', 'after-rename'] : ['before-rename']).map((s) => ({ step, at: `${s}:${file}` }));
 const KILL_POINTS: { step: Step; at: string }[] = [
+  ...k('shard0', 'shard-0.json'), // the shard's layout record, written before any work
   ...k('shard0', 'namespace.json', false), // the cache namespace, created by the first write
   ...k('shard0', 'c-*.arrow'), // the first cache chunk of vectors
   ...k('shard0', 'c-*.idx', false), // its index
