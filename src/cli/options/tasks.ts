@@ -3,7 +3,7 @@ import type { ArgsOf, OptionTable } from '../option-table.js';
 
 export const tasksOptions = {
   benchmark: { type: 'string', alias: 'b', describe: 'only the tasks of this benchmark, e.g. "MTEB(eng, v1)"' },
-  type: { type: 'string', alias: 't', describe: 'only tasks of this type, e.g. Retrieval' },
+  type: { type: 'string', describe: 'only tasks of this type, e.g. Retrieval (any case)' },
   json: { type: 'boolean', default: false, describe: 'print task entries as JSON (task-file field names)' },
 } as const satisfies OptionTable;
 
