@@ -28,6 +28,11 @@ export interface Embedder {
   readonly maxBatchSize?: number;
   /** Embeds texts in order; returns texts.length rows of `dimension` finite floats. */
   embed(texts: string[], options: EmbedOptions): Promise<Matrix>;
+  /**
+   * Optional: refuse up front, before any batch is embedded, texts this embedder cannot embed — `precomputed:`
+   * names how many of a task's texts have no vector and the first few, instead of failing at the first one.
+   */
+  preflight?(texts: string[], options: EmbedOptions): void;
   /** Optional metadata for model_meta.json. */
   meta?(): Partial<ModelMeta>;
   /** Persist anything buffered (the embedding cache's pending rows); the runner calls it after every task. */

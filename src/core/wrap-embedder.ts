@@ -23,6 +23,7 @@ export function wrapEmbedder<T extends object>(inner: Embedder, overrides: T): E
       return inner.maxBatchSize;
     },
     embed: (texts, options) => inner.embed(texts, options),
+    preflight: inner.preflight ? (texts, options) => inner.preflight!(texts, options) : undefined,
     meta: inner.meta ? () => inner.meta!() : undefined,
     flush: inner.flush ? () => inner.flush!() : undefined,
     close: inner.close ? () => inner.close!() : undefined,

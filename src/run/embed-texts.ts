@@ -26,6 +26,8 @@ export async function embedTexts(
   const dim = embedder.dimension;
   const uniq = makeMatrix(unique.length, dim);
   const batch = Math.max(1, Math.min(opts.batchSize, embedder.maxBatchSize ?? Infinity));
+  // An embedder that can tell what it lacks (precomputed vectors) says so for the whole set, once.
+  embedder.preflight?.(unique, { role: opts.role, instruction: opts.instruction });
   opts.progress.start(opts.label, unique.length);
   for (let s = 0; s < unique.length; s += batch) {
     const part = unique.slice(s, s + batch);

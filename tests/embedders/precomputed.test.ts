@@ -74,6 +74,19 @@ describe('precomputed embedder', () => {
     await expect(e.embed(['delta'], { role: 'query' })).rejects.toThrow(/no vector for text "delta"/);
   });
 
+  test('a task with many texts missing: one error before any batch, with the count and the first three', async () => {
+    const e = validating(await PrecomputedEmbedder.load(jsonl));
+    const { embedTexts } = await import('../../src/run/embed-texts.js');
+    const { silentProgress } = await import('../../src/util/progress.js');
+    const texts = ['delta', 'alpha', 'epsilon', 'zeta', 'eta', 'delta'];
+    const calls: number[] = [];
+    const spy = { ...e, embed: (t: string[], o: { role: 'query' | 'passage' }) => (calls.push(t.length), e.embed(t, o)) };
+    const err = await embedTexts(spy as typeof e, texts, { role: 'query', batchSize: 2, progress: silentProgress, label: 't' }).catch((x) => x);
+    expect(err).toBeInstanceOf(MtebError);
+    expect((err as MtebError).message).toBe('4 of 5 texts have no vector (role query), e.g. "delta", "epsilon", "zeta", ...');
+    expect(calls).toEqual([]); // nothing embedded before the refusal
+  });
+
   test('malformed files give one precise line each', async () => {
     const cases: [string, unknown[], string][] = [
       ['badjson.jsonl', [{ text: 'a', embedding: [1, 2] }, '{"text": "b", "embedding": [1, 2'], 'error[E_PARSE] ' + path.join(dir, 'badjson.jsonl') + ':2: invalid JSON'],

@@ -106,6 +106,19 @@ export class PrecomputedEmbedder implements Embedder {
     );
   }
 
+  /** Every text without a vector, counted, with the first three shown (one error for the whole set). */
+  preflight(texts: string[], options: EmbedOptions): void {
+    const instr = options.instruction ?? '';
+    const missing = texts.filter((t) => !this.lookup(t, options.role, instr));
+    if (!missing.length) return;
+    const show = (t: string) => JSON.stringify(t.length > 80 ? `${t.slice(0, 77)}...` : t);
+    throw new MtebError(
+      'E_EMBEDDING_MISSING',
+      `${missing.length} of ${texts.length} texts have no vector (role ${options.role}${instr ? `, instruction ${JSON.stringify(instr)}` : ''}), e.g. ${missing.slice(0, 3).map(show).join(', ')}${missing.length > 3 ? ', ...' : ''}`,
+      { file: this.file },
+    );
+  }
+
   async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {
     const m = makeMatrix(texts.length, this.dimension);
     const instr = options.instruction ?? '';
