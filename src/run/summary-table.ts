@@ -25,3 +25,27 @@ export function renderRunSummary(s: RunSummary): string {
   parts.push(`${count('failed')} failed`);
   return redact(`${s.model} @ ${s.revision} -> ${s.outputDir}\n${t.toString()}\n${parts.join(', ')}`);
 }
+
+/** The same summary as one JSON object (`run --format json`): raw main scores (0-1), errors redacted. */
+export function renderRunSummaryJson(s: RunSummary): string {
+  const count = (st: string) => s.outcomes.filter((o) => o.status === st).length;
+  return redact(
+    JSON.stringify(
+      {
+        model: s.model,
+        revision: s.revision,
+        output_dir: s.outputDir,
+        tasks: s.outcomes.map((o) =>
+          o.status === 'failed'
+            ? { task: o.task, status: 'failed', error_code: o.errorCode, error: o.error, seconds: o.seconds }
+            : o.status === 'deferred'
+              ? { task: o.task, status: 'deferred', note: o.note, seconds: o.seconds }
+              : { task: o.task, status: o.status, main_score: o.mainScore, file: o.file, seconds: o.seconds },
+        ),
+        counts: { done: count('done'), skipped: count('skipped'), deferred: count('deferred'), failed: count('failed') },
+      },
+      null,
+      2,
+    ),
+  );
+}

@@ -27,7 +27,7 @@ describe('parseArgs: values from outside become the handler type once', () => {
   test('defaults filled, kebab-case flags read as camelCase fields, booleans without default false', () => {
     const a = parseArgs(runOptions, { model: 'hash:8', 'cache-dir': 'none', tasks: 'DemoSTS' });
     expect(a).toEqual({
-      model: 'hash:8', tasks: ['DemoSTS'], output: 'results', cacheDir: 'none', batchSize: 32, search: 'exact', searchEngine: 'auto',
+      model: 'hash:8', tasks: ['DemoSTS'], output: 'results', format: 'table', cacheDir: 'none', batchSize: 32, search: 'exact', searchEngine: 'auto',
       sklearn: 'modern', savePredictions: false, quiet: false, overwrite: false,
     });
     // yargs hands over both spellings; a hand-built object may use the camelCase one.

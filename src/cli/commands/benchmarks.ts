@@ -7,7 +7,7 @@ import { colorOn } from '../../util/color.js';
 /** `mteb-ts benchmarks`: the known benchmarks as a table or JSON. */
 export async function benchmarks(args: BenchmarksArgs): Promise<number> {
   const all = listBenchmarks();
-  if (args.json) {
+  if (args.json || args.format === 'json') {
     process.stdout.write(JSON.stringify(all, null, 2) + '\n');
     return 0;
   }

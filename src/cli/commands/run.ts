@@ -2,7 +2,7 @@ import path from 'node:path';
 import { defineCommand } from '../command.js';
 import { openModel, selectTasks } from '../../run/run-cli.js';
 import { runEvaluation, type RunSummary } from '../../run/runner.js';
-import { renderRunSummary } from '../../run/summary-table.js';
+import { renderRunSummary, renderRunSummaryJson } from '../../run/summary-table.js';
 import { resolveShard } from '../../shard/auto.js';
 import { mergeShards } from '../../shard/merge.js';
 import { loadCblas } from '../../search/blas/cblas.js';
@@ -61,7 +61,7 @@ export async function run(a: RunArgs): Promise<number> {
   } finally {
     await embedder.close?.();
   }
-  process.stdout.write(renderRunSummary(summary) + '\n');
+  process.stdout.write((a.format === 'json' ? renderRunSummaryJson(summary) : renderRunSummary(summary)) + '\n');
   return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
 }
 
@@ -87,8 +87,9 @@ export async function merge(a: MergeArgs): Promise<number> {
       log,
       savePredictions: a.savePredictions,
     });
-    process.stdout.write(`merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates\n`);
-    process.stdout.write(renderRunSummary(summary) + '\n');
+    const merged = `merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates`;
+    if (a.format === 'json') process.stdout.write(renderRunSummaryJson(summary) + '\n');
+    else process.stdout.write(`${merged}\n${renderRunSummary(summary)}\n`);
     return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
   } finally {
     await embedder.close?.();

@@ -22,7 +22,7 @@ export function taskRows(tasks: TaskSpec[]): string[][] {
 /** `mteb-ts tasks`: registry tasks (or a benchmark's) as a table or JSON. */
 export async function tasks(args: TasksArgs): Promise<number> {
   const list = listTasks({ benchmark: args.benchmark, type: args.type });
-  if (args.json) {
+  if (args.json || args.format === 'json') {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');
     return 0;
   }

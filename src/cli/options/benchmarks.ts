@@ -2,7 +2,8 @@ import type { CommandSpec } from '../command.js';
 import type { ArgsOf, OptionTable } from '../option-table.js';
 
 export const benchmarksOptions = {
-  json: { type: 'boolean', default: false, describe: 'print the benchmark definitions as JSON' },
+  format: { type: 'string', alias: 'f', choices: ['table', 'json'], default: 'table', describe: 'a table, or the benchmark definitions as JSON' },
+  json: { type: 'boolean', default: false, describe: 'same as --format json' },
 } as const satisfies OptionTable;
 
 export type BenchmarksArgs = ArgsOf<typeof benchmarksOptions>;

@@ -9,6 +9,13 @@ export const modelAndTaskOptions = {
   benchmark: { type: 'string', alias: 'b', describe: 'run every task of a benchmark, e.g. "MTEB(eng, v1)"' },
   type: { type: 'string', describe: 'only tasks of this type (any case); a selection left empty is an error (exit 2)' },
   output: { type: 'string', alias: 'o', default: 'results', describe: 'results folder (<org>__<model>/<revision>/<Task>.json)' },
+  format: {
+    type: 'string',
+    alias: 'f',
+    choices: ['table', 'json'],
+    default: 'table',
+    describe: 'the end-of-run summary on stdout: a table, or one JSON object (model, revision, folder, each task\'s status, main score, seconds, error)',
+  },
   'data-dir': { type: 'string', describe: 'folder holding <org>/<name>/ dataset repos as downloaded' },
   'hf-home': { type: 'string', describe: 'Hugging Face home (default $HF_HOME or ~/.cache/huggingface)' },
   'model-name': { type: 'string', describe: "name to write in results instead of the model's own" },

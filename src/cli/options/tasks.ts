@@ -4,7 +4,8 @@ import type { ArgsOf, OptionTable } from '../option-table.js';
 export const tasksOptions = {
   benchmark: { type: 'string', alias: 'b', describe: 'only the tasks of this benchmark, e.g. "MTEB(eng, v1)"' },
   type: { type: 'string', describe: 'only tasks of this type, e.g. Retrieval (any case)' },
-  json: { type: 'boolean', default: false, describe: 'print task entries as JSON (task-file field names)' },
+  format: { type: 'string', alias: 'f', choices: ['table', 'json'], default: 'table', describe: 'a table, or task entries (task-file field names) as JSON' },
+  json: { type: 'boolean', default: false, describe: 'same as --format json' },
 } as const satisfies OptionTable;
 
 export type TasksArgs = ArgsOf<typeof tasksOptions>;
