@@ -1,5 +1,6 @@
 import { defineCommand } from '../command.js';
 import { buildLeaderboard } from '../../leaderboard/build.js';
+import { selectRows } from '../../leaderboard/select-rows.js';
 import { reportSpec, type ReportArgs } from '../options/report.js';
 import { renderReport } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -7,7 +8,9 @@ import { printBrokenFiles, sourceOptions, stderrLog } from './results-source.js'
 
 /** `mteb-ts report`: the leaderboard of the results folders. */
 export async function report(args: ReportArgs): Promise<number> {
-  const lb = buildLeaderboard(args.results, { ...sourceOptions(args, args.results), revision: args.revision, log: stderrLog });
+  const all = buildLeaderboard(args.results, { ...sourceOptions(args, args.results), revision: args.revision, log: stderrLog });
+  const lb = selectRows(all, { models: args.models, top: args.top });
+  if (lb.models.length < all.models.length) stderrLog(`showing ${lb.models.length} of ${all.models.length} models`);
   const text = renderReport(lb, args.format);
   if (args.out) {
     await writeFileAtomic(args.out, text);

@@ -11,6 +11,8 @@ export const reportOptions = {
     repeatable: true,
     describe: 'revision folder to use: REV (prefix ok) for every model, or org/model=REV; default: all revision folders joined task by task as mteb does (--strict: the newest complete one)',
   },
+  models: { type: 'string', repeatable: true, describe: 'only models whose name contains one of these (case-insensitive; comma-separated or repeated); ranks stay those among all models' },
+  top: { type: 'number', integer: true, min: 1, describe: 'only the N best-ranked models (after --models); ranks stay those among all models' },
   format: { type: 'string', alias: 'f', choices: FORMATS.leaderboard, default: 'table' },
   out: { type: 'string', alias: 'o', describe: 'write the report here instead of stdout' },
 } as const satisfies OptionTable;
