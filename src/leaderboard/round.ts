@@ -48,3 +48,11 @@ export function npRound(x: number, ndigits: number): number {
   if (Math.abs(y - Math.trunc(y)) === 0.5) r = 2 * Math.round(y / 2);
   return r / f;
 }
+
+/**
+ * A score (0-1) as points with two decimals, the one way mteb-ts shows a score anywhere (run summary, report,
+ * compare, gate, warnings): Python's round(x * 100, 2), half-even on the exact binary value, as the leaderboard.
+ */
+export function fmtPoints(raw: number): string {
+  return pyRound(raw * 100, 2).toFixed(2);
+}

@@ -4,7 +4,7 @@ import { getMetric } from '../results/parse.js';
 import type { ResultLayer } from '../results/discover.js';
 import type { TaskResult } from '../results/types.js';
 import type { ResultCache } from './load.js';
-import { pyRound } from './round.js';
+import { fmtPoints, pyRound } from './round.js';
 import type { BenchmarkRules, TaskRule } from './rules.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Provenance, TaskScore, UnusableFile } from './types.js';
@@ -162,13 +162,13 @@ function scoreAggregate(rule: TaskRule, ctx: ScoreContext, out: TaskScore): Task
     const forumMean = okForums.length ? okForums.reduce((a, x) => a + x.ev.raw, 0) / okForums.length : null;
     if (forumMean !== null && okForums.length < forums.length && Math.abs(forumMean - agg.raw) <= AGG_EQ) {
       out.warnings.push(
-        `${rule.name}: partial CQADupstack aggregate refused: ${where}/${path.basename(aggFile)} (${(agg.raw * 100).toFixed(2)}) equals the mean of only ${okForums.length} of 12 forums (${okForums.map((x) => short(x.f)).join(', ')})`,
+        `${rule.name}: partial CQADupstack aggregate refused: ${where}/${path.basename(aggFile)} (${fmtPoints(agg.raw)}) equals the mean of only ${okForums.length} of 12 forums (${okForums.map((x) => short(x.f)).join(', ')})`,
       );
       continue;
     }
     if (forumMean !== null && okForums.length === forums.length && Math.abs(forumMean - agg.raw) > AGG_EQ) {
       out.warnings.push(
-        `${rule.name}: aggregate file ${where} (${(agg.raw * 100).toFixed(2)}) does not match the mean of its 12 forum files (${(forumMean * 100).toFixed(2)}); used the aggregate file (mteb's rule)`,
+        `${rule.name}: aggregate file ${where} (${fmtPoints(agg.raw)}) does not match the mean of its 12 forum files (${fmtPoints(forumMean)}); used the aggregate file (mteb's rule)`,
       );
     }
     out.raw = agg.raw;
@@ -246,7 +246,7 @@ function scoreAggregateStrict(rule: TaskRule, ctx: ScoreContext, out: TaskScore)
       const raw = okForums.reduce((a, x) => a + x.ev.raw, 0) / forums.length;
       if (agg?.ok && Math.abs(agg.raw - raw) > 1e-5) {
         out.warnings.push(
-          `${rule.name}: aggregate file ${where} (${(agg.raw * 100).toFixed(2)}) does not match the mean of its 12 forum files (${(raw * 100).toFixed(2)}); used the forum mean`,
+          `${rule.name}: aggregate file ${where} (${fmtPoints(agg.raw)}) does not match the mean of its 12 forum files (${fmtPoints(raw)}); used the forum mean`,
         );
       }
       out.raw = raw;
@@ -262,14 +262,14 @@ function scoreAggregateStrict(rule: TaskRule, ctx: ScoreContext, out: TaskScore)
         const partial = okForums.reduce((a, x) => a + x.ev.raw, 0) / okForums.length;
         if (Math.abs(partial - agg.raw) <= 1e-5) {
           out.warnings.push(
-            `${rule.name}: partial CQADupstack aggregate refused: ${where}/${path.basename(aggFile!)} (${(agg.raw * 100).toFixed(2)}) equals the mean of only ${okForums.length} of 12 forums (${okForums.map((x) => short(x.f)).join(', ')})`,
+            `${rule.name}: partial CQADupstack aggregate refused: ${where}/${path.basename(aggFile!)} (${fmtPoints(agg.raw)}) equals the mean of only ${okForums.length} of 12 forums (${okForums.map((x) => short(x.f)).join(', ')})`,
           );
           continue;
         }
       }
       out.warnings.push(
         `${rule.name}: refused in ${where}: only ${okForums.length} of 12 forum files usable (missing: ${missing.join(', ')}); the score is the mean of all 12` +
-          (agg?.ok ? `; aggregate file ${path.basename(aggFile!)} (${(agg.raw * 100).toFixed(2)}) ignored (--strict)` : ''),
+          (agg?.ok ? `; aggregate file ${path.basename(aggFile!)} (${fmtPoints(agg.raw)}) ignored (--strict)` : ''),
       );
       continue;
     }
@@ -315,7 +315,7 @@ export function scoreTask(rule: TaskRule, ctx: ScoreContext): TaskScore {
       }
     } else if (Math.abs(value - out.value) > DISAGREE) {
       out.warnings.push(
-        `${rule.name}: sources disagree: ${layerLabel(layer)} gives ${value.toFixed(2)}, used ${out.value.toFixed(2)} from ${out.source!.layer}`,
+        `${rule.name}: sources disagree: ${layerLabel(layer)} gives ${pyRound(value, 2).toFixed(2)}, used ${pyRound(out.value, 2).toFixed(2)} from ${out.source!.layer}`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
 import type { RunSummary } from './runner.js';
 import { redact } from '../core/redact.js';
+import { fmtPoints } from '../leaderboard/round.js';
 
 const MAX_ERROR = 100;
 
@@ -17,7 +18,7 @@ export function renderRunSummary(s: RunSummary): string {
       const e = full.length > MAX_ERROR ? `${full.slice(0, MAX_ERROR - 1)}…` : full;
       t.push([o.task, 'FAILED', e, o.seconds.toFixed(1)]);
     } else if (o.status === 'deferred') t.push([o.task, 'deferred', o.note, o.seconds.toFixed(1)]);
-    else t.push([o.task, o.status, o.mainScore === null ? '-' : (o.mainScore * 100).toFixed(2), o.seconds.toFixed(1)]);
+    else t.push([o.task, o.status, o.mainScore === null ? '-' : fmtPoints(o.mainScore), o.seconds.toFixed(1)]);
   }
   const count = (st: string) => s.outcomes.filter((o) => o.status === st).length;
   const parts = [`${count('done')} done`, `${count('skipped')} skipped`];

@@ -44,3 +44,12 @@ describe('report row selection', () => {
     expect(r.stderr.split('\n').find((l) => l.startsWith('error['))).toBe('error[E_USAGE] field "models": --models nosuchmodel matches none of the 12 models (e.g. codefuse-ai/F2LLM-v2-14B, Alibaba-NLP/gte-Qwen2-7B-instruct, openai/text-embedding-3-large, BAAI/bge-large-en-v1.5, thenlper/gte-large)');
   });
 });
+
+describe('one rounding for every score shown', () => {
+  test('fmtPoints is Python round(x*100, 2), half-even on the exact binary value (not toFixed)', async () => {
+    const { fmtPoints } = await import('../../src/leaderboard/round.js');
+    // 0.47125 * 100 = 47.125 exactly: Python rounds to 47.12 (half-even), JavaScript's toFixed to 47.13.
+    expect([fmtPoints(0.47125), (0.47125 * 100).toFixed(2)]).toEqual(['47.12', '47.13']);
+    expect([fmtPoints(0.563149), fmtPoints(1), fmtPoints(-0.0322)]).toEqual(['56.31', '100.00', '-3.22']);
+  });
+});
