@@ -3,17 +3,8 @@
 import { describe, test, expect } from '@jest/globals';
 import { runMain as run } from './support/run-main.js';
 
-async function runMain(argv: string[]) {
-  const logged: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void logged.push(a.join(' ') + '\n');
-  try {
-    const r = await run(argv);
-    return { ...r, stdout: r.stdout + logged.join('') };
-  } finally {
-    console.log = log;
-  }
-}
+/** main() with yargs' console.log output counted as stdout. */
+const runMain = (argv: string[]) => run(argv, { captureConsole: true });
 const first = (s: string) => s.split('\n')[0];
 
 // command, its first error line with no arguments (null: it runs and exits 0)

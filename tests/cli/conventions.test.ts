@@ -2,21 +2,11 @@
 // shell completion. Through the real main().
 import { describe, test, expect, afterEach } from '@jest/globals';
 import { readFileSync } from 'node:fs';
+import { colorOn } from '../../src/util/color.js';
 import { runMain as run } from './support/run-main.js';
 
-/** main() with console.log captured too (yargs prints command help with it). */
-async function runMain(argv: string[]) {
-  const logged: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => void logged.push(a.join(' ') + '\n');
-  try {
-    const r = await run(argv);
-    return { ...r, stdout: r.stdout + logged.join('') };
-  } finally {
-    console.log = log;
-  }
-}
-import { colorOn } from '../../src/util/color.js';
+/** main() with yargs' console.log output counted as stdout. */
+const runMain = (argv: string[]) => run(argv, { captureConsole: true });
 
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 const saved = { NO_COLOR: process.env.NO_COLOR, FORCE_COLOR: process.env.FORCE_COLOR };

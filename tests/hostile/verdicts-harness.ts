@@ -2,34 +2,12 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { main } from '../../src/cli/main.js';
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runMain } from '../cli/support/run-main.js';
 
-/**
- * The real CLI entry point in-process: its own error mapping (MtebError -> 2, anything else -> 3 with a stack),
- * so a crash fails a test that expects 2. stdout/stderr are captured for the duration of the call.
- */
-export async function runMain(argv: string[]): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  (process.stdout as any).write = (s: string | Uint8Array) => ((stdout += String(s)), true);
-  (process.stderr as any).write = (s: string | Uint8Array) => ((stderr += String(s)), true);
-  let code: number;
-  try {
-    code = await main(argv);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  return { code, stdout, stderr };
-}
+export type { MainResult as CliResult } from '../cli/support/run-main.js';
+/** The real CLI entry point in-process (one runner for every CLI test: tests/cli/support/run-main.ts). */
+export { runMain };
 
 /** path -> kind + size + sha256 of every file and folder under `root`, except those under `skip`. */
 export function snapshot(root: string, skip: string[] = []): Map<string, string> {

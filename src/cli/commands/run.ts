@@ -30,6 +30,30 @@ function checkSearchEngine(a: ModelAndTaskArgs): void {
 const warn = (m: string) => process.stderr.write(`warning: ${redact(m)}\n`);
 const log = (l: string) => process.stderr.write(redact(l) + '\n');
 
+/** The RunOptions `run` and `merge` share, from their common arguments. */
+function commonRunOptions(a: ModelAndTaskArgs) {
+  return {
+    outputDir: path.resolve(a.output),
+    modelName: a.modelName,
+    modelRevision: a.modelRevision,
+    batchSize: a.batchSize,
+    dataDir: a.dataDir,
+    hfHome: a.hfHome,
+    search: searchConfig(a),
+    sklearn: a.sklearn,
+    progress: a.quiet ? silentProgress : new StderrProgress(),
+    log,
+    savePredictions: a.savePredictions,
+  };
+}
+
+/** The end-of-run summary in the chosen format; exit 1 when a task failed (the others are still written). */
+function printSummary(summary: RunSummary, format: string, heading?: string): number {
+  if (format === 'json') process.stdout.write(renderRunSummaryJson(summary) + '\n');
+  else process.stdout.write(`${heading ? heading + '\n' : ''}${renderRunSummary(summary)}\n`);
+  return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+}
+
 /** `mteb-ts run`: evaluate; exit 1 when a task failed (the others are still written). */
 export async function run(a: RunArgs): Promise<number> {
   checkSearchEngine(a);
@@ -40,29 +64,11 @@ export async function run(a: RunArgs): Promise<number> {
   const { embedder } = await openModel(a.model, a);
   let summary: RunSummary;
   try {
-    summary = await runEvaluation({
-      tasks,
-      embedder,
-      outputDir: path.resolve(a.output),
-      modelName: a.modelName,
-      modelRevision: a.modelRevision,
-      overwrite: a.overwrite,
-      limit: a.limit,
-      batchSize: a.batchSize,
-      dataDir: a.dataDir,
-      hfHome: a.hfHome,
-      search: searchConfig(a),
-      sklearn: a.sklearn,
-      progress: a.quiet ? silentProgress : new StderrProgress(),
-      log,
-      shard,
-      savePredictions: a.savePredictions,
-    });
+    summary = await runEvaluation({ ...commonRunOptions(a), tasks, embedder, overwrite: a.overwrite, limit: a.limit, shard });
   } finally {
     await embedder.close?.();
   }
-  process.stdout.write((a.format === 'json' ? renderRunSummaryJson(summary) : renderRunSummary(summary)) + '\n');
-  return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+  return printSummary(summary, a.format);
 }
 
 /** `mteb-ts merge`: the same selection and model as the shards, then score what they left to the merge. */
@@ -71,26 +77,9 @@ export async function merge(a: MergeArgs): Promise<number> {
   const tasks = selectTasks(a, process.cwd(), warn);
   const { embedder } = await openModel(a.model, a);
   try {
-    const summary = await mergeShards({
-      tasks,
-      embedder,
-      count: a.shards,
-      outputDir: path.resolve(a.output),
-      modelName: a.modelName,
-      modelRevision: a.modelRevision,
-      batchSize: a.batchSize,
-      dataDir: a.dataDir,
-      hfHome: a.hfHome,
-      search: searchConfig(a),
-      sklearn: a.sklearn,
-      progress: a.quiet ? silentProgress : new StderrProgress(),
-      log,
-      savePredictions: a.savePredictions,
-    });
+    const summary = await mergeShards({ ...commonRunOptions(a), tasks, embedder, count: a.shards });
     const merged = `merged: ${summary.plan.complete.length} results present, ${summary.plan.toScore.length} split tasks scored, ${summary.plan.aggregates.length} aggregates`;
-    if (a.format === 'json') process.stdout.write(renderRunSummaryJson(summary) + '\n');
-    else process.stdout.write(`${merged}\n${renderRunSummary(summary)}\n`);
-    return summary.outcomes.some((o) => o.status === 'failed') ? 1 : 0;
+    return printSummary(summary, a.format, merged);
   } finally {
     await embedder.close?.();
   }
