@@ -30,7 +30,11 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       process.stdout.write(packageVersion() + '\n');
       return 0;
     }
-    if (argv[0] === 'help') argv = [...argv.slice(1), '--help'];
+    if (argv[0] === 'help') {
+      // `help <command>`: a command that does not exist is a usage error, not the top-level help.
+      if (argv.length > 1 && !commandPath(argv.slice(1), commands)) throw new UsageError(`no command "${argv[1]}" (mteb-ts --help lists them)`);
+      argv = [...argv.slice(1), '--help'];
+    }
     if (argv.length === 0) {
       process.stderr.write(renderTopLevelHelp(commands, Math.min(120, process.stderr.columns ?? 100)));
       return 2;

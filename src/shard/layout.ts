@@ -1,9 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { modelNameAsPath } from '../output/result-file.js';
 import { safeJoin } from '../util/safe-path.js';
 import { sweepOrphanTemps, writeFileAtomic } from '../util/atomic-write.js';
+import { readJsonFile } from '../util/json-file.js';
 
 /**
  * What a shard was run with. Each `run --shard i/n` records it (`.shards/<model>/<revision>/layout/shard-<i>.json`)
@@ -40,14 +41,7 @@ export function readShardLayouts(outputDir: string, model: string, revision: str
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((n) => /^shard-\d+\.json$/.test(n))
-    .map((n) => {
-      const file = path.join(dir, n);
-      try {
-        return JSON.parse(readFileSync(file, 'utf8')) as ShardLayout;
-      } catch (e) {
-        throw new MtebError('E_PARSE', `shard layout is not valid JSON: ${(e as Error).message}`, { file });
-      }
-    })
+    .map((n) => readJsonFile(path.join(dir, n)).value as ShardLayout)
     .sort((a, b) => a.index - b.index);
 }
 

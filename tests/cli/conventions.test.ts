@@ -66,3 +66,12 @@ describe('CLI conventions', () => {
     expect(r.stdout).toMatch(/mteb-ts completion >> ~\/\.bashrc/);
   });
 });
+
+describe('help with a name that is no command', () => {
+  test('exit 2 naming it, hostile text included, no help printed', async () => {
+    for (const name of ['nosuch', '../../etc/passwd']) {
+      const r = await runMain(['help', name]);
+      expect([r.code, r.stdout, r.stderr]).toEqual([2, '', `error[E_USAGE] no command "${name}" (mteb-ts --help lists them)\nRun "mteb-ts --help" for the commands.\n`]);
+    }
+  });
+});

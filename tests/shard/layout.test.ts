@@ -71,3 +71,16 @@ describe('shard layouts', () => {
     expect(() => checkShardLayouts([l({}), l({ index: 3, count: 4 })], want)).toThrow(/shard 3\/4: run with n = 4, merging n = 2; index 3 is not below n = 2/);
   });
 });
+
+describe('a damaged layout record', () => {
+  test('merge names the file and the line (the one JSON reader)', async () => {
+    const out = tmpOut();
+    await shard(out, 0, 2);
+    const { writeFileSync } = await import('node:fs');
+    const file = path.join(out, '.shards', 'mteb-ts__hash-64', 'no_revision_available', 'layout', 'shard-0.json');
+    writeFileSync(file, '{\n  "index": 0,\n  "count": 2,,\n}\n');
+    const { formatError } = await import('../../src/core/errors.js');
+    const err = await merge(out, 2).catch((e) => e);
+    expect(formatError(err)).toMatch(new RegExp(`^error\\[E_PARSE\\] ${file.replace(/[.]/g, '\\.')}:3: invalid JSON`));
+  });
+});
