@@ -12,6 +12,7 @@ import { MtebError } from '../../core/errors.js';
 import { minimizeLbfgsb } from './lbfgsb.js';
 import { numpySum64 } from '../numeric/numpy-sum.js';
 import { encodeLabels, uniqueLabels, type Label } from './labels.js';
+import { acquireWorkspace, releaseWorkspace, type Dense64Workspace } from '../numeric/dense64/workspace.js';
 
 export type SklearnFlavour = '1.2' | '1.4';
 
@@ -22,6 +23,8 @@ export interface LogisticRegressionOptions {
   /** Inverse regularisation strength. */
   C?: number;
   tol?: number;
+  /** Threads for the matrix products (default: every core). The result has the same bits for any count. */
+  threads?: number;
 }
 
 export interface LogisticRegressionModel {
@@ -37,12 +40,15 @@ export interface LogisticRegressionModel {
   message: string;
 }
 
-/** Row-major float64 copy of the design matrix (sklearn widens float32 input exactly). */
-function toFloat64(X: Matrix, rows?: readonly number[]): { data: Float64Array; n: number; p: number } {
+/**
+ * Row-major float64 copy of the design matrix (sklearn widens float32 input exactly), into `into` when given
+ * (a dense64 workspace's X).
+ */
+function toFloat64(X: Matrix, rows?: readonly number[], into?: (n: number, p: number) => Float64Array): { data: Float64Array; n: number; p: number } {
   const p = X.dim;
   const idx = rows ?? null;
   const n = idx ? idx.length : X.rows;
-  const data = new Float64Array(n * p);
+  const data = into ? into(n, p) : new Float64Array(n * p);
   for (let i = 0; i < n; i++) {
     const src = (idx ? idx[i] : i) * p;
     for (let j = 0; j < p; j++) data[i * p + j] = X.data[src + j];
@@ -103,29 +109,22 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
 
 /**
  * Objective for K >= 3 classes. Parameters = K x (p+1) matrix [W | b] flattened column-major (scipy sees
- * what sklearn passes): index j*K + k for weight (k, j), p*K + k for intercept k.
+ * what sklearn passes): index j*K + k for weight (k, j), p*K + k for intercept k. X lives in `ws` (setProblem).
+ * The two products (scores X·W, gradient Xᵀ·G) run on dense64's fixed-order kernels: every score and gradient
+ * entry is one sequential sum in increasing feature / row order, the order of the plain loops this replaced
+ * (tests/metrics/classification/lr-kernels.test.ts keeps those loops and checks the bits), on any thread count.
  */
-export function multinomialObjective(X: Float64Array, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
-  const raw = new Float64Array(n * K);
+export function multinomialObjective(ws: Dense64Workspace, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
   const gp = new Float64Array(n * K);
   const lossArr = new Float64Array(n);
   const probs = new Float64Array(K);
-  // Class-major copies (K x p) so the inner loops run over contiguous feature vectors.
-  const wT = new Float64Array(K * p);
-  const gT = new Float64Array(K * p);
   const bsum = new Float64Array(K);
   return (w: Float64Array, grad: Float64Array): number => {
     const bOff = p * K;
-    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) wT[k * p + j] = w[j * K + k];
+    const raw = ws.forward(w);
     for (let i = 0; i < n; i++) {
       const r = i * K;
-      const off = i * p;
-      for (let k = 0; k < K; k++) {
-        const wo = k * p;
-        let s = 0;
-        for (let j = 0; j < p; j++) s += X[off + j] * wT[wo + j];
-        raw[r + k] = s + w[bOff + k];
-      }
+      for (let k = 0; k < K; k++) raw[r + k] += w[bOff + k];
       let mx = raw[r];
       for (let k = 1; k < K; k++) if (raw[r + k] > mx) mx = raw[r + k];
       let sum = 0;
@@ -144,23 +143,11 @@ export function multinomialObjective(X: Float64Array, n: number, p: number, K: n
     let ww = 0;
     for (let q = 0; q < bOff; q++) ww += w[q] * w[q];
     loss += 0.5 * l2 * ww;
-    // Row by row (each X row read once, all K gradient rows updated from cache) instead of K passes over X;
-    // every gT[k, j] and intercept sum still adds its terms in row order, so the bits are unchanged.
-    gT.fill(0);
     bsum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const off = i * p;
-      const r = i * K;
-      for (let k = 0; k < K; k++) {
-        const gik = gp[r + k];
-        bsum[k] += gik;
-        if (gik === 0) continue;
-        const go = k * p;
-        for (let j = 0; j < p; j++) gT[go + j] += gik * X[off + j];
-      }
-    }
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) bsum[k] += gp[i * K + k];
+    const g = ws.gradient(gp);
     for (let k = 0; k < K; k++) grad[bOff + k] = bsum[k];
-    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) grad[j * K + k] = gT[k * p + j] + l2 * w[j * K + k];
+    for (let q = 0; q < bOff; q++) grad[q] = g[q] + l2 * w[q];
     return loss;
   };
 }
@@ -175,11 +162,21 @@ export function fitLogisticRegression(
   y: readonly Label[],
   opts: LogisticRegressionOptions & { rows?: readonly number[]; task?: string } = {},
 ): LogisticRegressionModel {
+  // K >= 3 classes: the multinomial products run on a dense64 workspace (binary fits are one pass, plain loops).
+  const ws = uniqueLabels(y as Label[]).length > 2 ? acquireWorkspace(opts.threads) : undefined;
+  try {
+    return fit(X, y, opts, ws);
+  } finally {
+    if (ws) releaseWorkspace(ws);
+  }
+}
+
+function fit(X: Matrix, y: readonly Label[], opts: LogisticRegressionOptions & { rows?: readonly number[]; task?: string }, ws?: Dense64Workspace): LogisticRegressionModel {
   const flavour = opts.sklearn ?? '1.4';
   const maxIter = opts.maxIter ?? 100;
   const C = opts.C ?? 1;
   const tol = opts.tol ?? 1e-4;
-  const { data, n, p } = toFloat64(X, opts.rows);
+  const { data, n, p } = toFloat64(X, opts.rows, ws ? (rows, cols) => ws.setProblem(rows, cols, uniqueLabels(y as Label[]).length) : undefined);
   if (y.length !== n) throw new MtebError('E_INTERNAL', `logistic regression: ${n} rows but ${y.length} labels`);
   const classes = uniqueLabels(y as Label[]);
   if (classes.length < 2) {
@@ -213,7 +210,8 @@ export function fitLogisticRegression(
     };
   }
   const K = classes.length;
-  const res = minimizeLbfgsb(multinomialObjective(data, n, p, K, yi, l2, scale), new Float64Array(K * (p + 1)), lbfgsOpts);
+  if (!ws) throw new MtebError('E_INTERNAL', 'logistic regression: no workspace for a multinomial fit');
+  const res = minimizeLbfgsb(multinomialObjective(ws, n, p, K, yi, l2, scale), new Float64Array(K * (p + 1)), lbfgsOpts);
   const coef: Float64Array[] = [];
   for (let k = 0; k < K; k++) {
     const c = new Float64Array(p);
@@ -233,24 +231,27 @@ export function fitLogisticRegression(
   };
 }
 
-/** `decision_function`: n x (1 or K) scores in float64, row-major. */
-export function decisionFunction(model: LogisticRegressionModel, X: Matrix): Float64Array {
+/**
+ * `decision_function`: n x (1 or K) scores in float64, row-major; score = (sum over features in increasing order
+ * of x * coef) + intercept, on dense64's fixed-order kernels.
+ */
+export function decisionFunction(model: LogisticRegressionModel, X: Matrix, threads?: number): Float64Array {
   const p = X.dim;
   const K = model.coef.length;
   if (model.coef[0].length !== p) {
     throw new MtebError('E_EMBEDDING_DIM', `model has ${model.coef[0].length} features, test embeddings have ${p}`);
   }
-  const out = new Float64Array(X.rows * K);
-  for (let i = 0; i < X.rows; i++) {
-    const off = i * p;
-    for (let k = 0; k < K; k++) {
-      const c = model.coef[k];
-      let s = 0;
-      for (let j = 0; j < p; j++) s += X.data[off + j] * c[j];
-      out[i * K + k] = s + model.intercept[k];
-    }
+  const w = new Float64Array(p * K);
+  for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) w[j * K + k] = model.coef[k][j];
+  const ws = acquireWorkspace(threads);
+  try {
+    toFloat64(X, undefined, (n, cols) => ws.setProblem(n, cols, K));
+    const out = ws.forward(w);
+    for (let i = 0; i < X.rows; i++) for (let k = 0; k < K; k++) out[i * K + k] += model.intercept[k];
+    return out;
+  } finally {
+    releaseWorkspace(ws);
   }
-  return out;
 }
 
 /** `predict`: classes[1] when the binary score is > 0 (ties to classes[0]); argmax (first) otherwise. */

@@ -1,12 +1,13 @@
 // Compiles the search's WebAssembly text sources into their committed binaries (wabt, a devDependency: the
 // package itself never compiles): blas/kernels.wat (the BLAS engine's SIMD kernels) and
-// canonical/canonical.wat (the fixed-order scores every exact engine's candidates are rescored with).
+// canonical/canonical.wat (the fixed-order scores every exact engine's candidates are rescored with) and
+// metrics/numeric/dense64/dense64.wat (the evaluators' fixed-order float64 products).
 // Run: node bin/run-ts.js src/search/blas/build-kernels.ts [--check]  (--check exits 1 when a binary is stale)
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The WebAssembly modules, as paths relative to src/search/ without the extension. */
-export const WASM_MODULES = ['blas/kernels', 'canonical/canonical'] as const;
+/** The WebAssembly modules, as paths relative to src/search/ without the extension (the evaluators' dense64 lives in src/metrics). */
+export const WASM_MODULES = ['blas/kernels', 'canonical/canonical', '../metrics/numeric/dense64/dense64'] as const;
 export type WasmModuleName = (typeof WASM_MODULES)[number];
 
 const file = (name: string, ext: string) => fileURLToPath(new URL(`../${name}.${ext}`, import.meta.url));

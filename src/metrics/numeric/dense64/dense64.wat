@@ -1,0 +1,167 @@
+;; Fixed-order float64 matrix products for the evaluators (source of dense64.wasm:
+;; `node bin/run-ts.js src/search/blas/build-kernels.ts`). Every output element is ONE sequential sum, in
+;; increasing index of the reduction, of separately rounded products (WebAssembly has no fused multiply-add):
+;; exactly what the plain JavaScript loop `s = 0; for (j...) s += a[j] * b[j]` computes. SIMD lanes hold
+;; DIFFERENT outputs (two classes per f64x2), never parts of one sum, so the bits equal the scalar loop's on every
+;; CPU and for any split of the outputs over threads. Tiles are 4 x 4 outputs (8 f64x2 accumulators).
+(module
+  ;; Shared, so worker threads compute other rows / columns of the same products at the same time.
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; out tile (4 rows x 4 packed columns) = X[4 rows, 0..p) . Wp[0..p, 4 columns].
+  ;; $x: first row, $rs: row stride in bytes; $w: a packed panel, 4 float64 per reduction step;
+  ;; $o: the tile's first output, $os: output row stride in bytes.
+  (func $fwdTile (param $x i32) (param $rs i32) (param $w i32) (param $p i32) (param $o i32) (param $os i32)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $j i32) (local $s v128) (local $w0 v128) (local $w1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rs)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rs)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rs)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $p)))
+        (local.set $w0 (v128.load offset=0 (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $s (f64x2.splat (f64.load (local.get $x))))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.load (local.get $x1))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.load (local.get $x2))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.load (local.get $x3))))
+        (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 8)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 8)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 8)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l)))
+    (v128.store offset=0 (local.get $o) (local.get $a00))
+    (v128.store offset=16 (local.get $o) (local.get $a01))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a10))
+    (v128.store offset=16 (local.get $o) (local.get $a11))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a20))
+    (v128.store offset=16 (local.get $o) (local.get $a21))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a30))
+    (v128.store offset=16 (local.get $o) (local.get $a31)))
+
+  ;; Row tiles [$r0, $r1) (tile t = rows 4t..4t+3) x every column panel: out = X . W.
+  ;; X: rows of $p float64 at stride $rs bytes (row count a multiple of 4); Wp: $nt panels of $p x 4 float64;
+  ;; out: rows of $nt * 4 float64.
+  (func (export "forward") (param $X i32) (param $rs i32) (param $Wp i32) (param $p i32) (param $nt i32) (param $out i32) (param $r0 i32) (param $r1 i32)
+    (local $r i32) (local $t i32) (local $os i32) (local $panel i32)
+    (local.set $os (i32.shl (local.get $nt) (i32.const 5)))
+    (local.set $panel (i32.shl (local.get $p) (i32.const 5)))
+    (local.set $r (local.get $r0))
+    (block $rd
+      (loop $rl
+        (br_if $rd (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $t (i32.const 0))
+        (block $td
+          (loop $tl
+            (br_if $td (i32.ge_u (local.get $t) (local.get $nt)))
+            (call $fwdTile
+              (i32.add (local.get $X) (i32.mul (i32.shl (local.get $r) (i32.const 2)) (local.get $rs)))
+              (local.get $rs)
+              (i32.add (local.get $Wp) (i32.mul (local.get $t) (local.get $panel)))
+              (local.get $p)
+              (i32.add (i32.add (local.get $out) (i32.mul (i32.shl (local.get $r) (i32.const 2)) (local.get $os))) (i32.shl (local.get $t) (i32.const 5)))
+              (local.get $os))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tl)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
+
+  ;; G tile (4 columns j of X x 4 packed columns of GP) += sum over $cnt rows i of X[i, j] * GP[i, k], in
+  ;; increasing i, continuing the partial sums stored in the tile (so row blocks keep one sequential order).
+  ;; $x: X[i0, j0], $rs: X row stride in bytes; $gp: packed panel at row i0 (4 float64 per row); $g: G[j0, k0],
+  ;; $gs: G row stride in bytes.
+  (func $gradTile (param $x i32) (param $rs i32) (param $gp i32) (param $cnt i32) (param $g i32) (param $gs i32)
+    (local $i i32) (local $s v128) (local $v0 v128) (local $v1 v128)
+    (local $g1 i32) (local $g2 i32) (local $g3 i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $g1 (i32.add (local.get $g) (local.get $gs)))
+    (local.set $g2 (i32.add (local.get $g1) (local.get $gs)))
+    (local.set $g3 (i32.add (local.get $g2) (local.get $gs)))
+    (local.set $a00 (v128.load offset=0 (local.get $g)))
+    (local.set $a01 (v128.load offset=16 (local.get $g)))
+    (local.set $a10 (v128.load offset=0 (local.get $g1)))
+    (local.set $a11 (v128.load offset=16 (local.get $g1)))
+    (local.set $a20 (v128.load offset=0 (local.get $g2)))
+    (local.set $a21 (v128.load offset=16 (local.get $g2)))
+    (local.set $a30 (v128.load offset=0 (local.get $g3)))
+    (local.set $a31 (v128.load offset=16 (local.get $g3)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $i) (local.get $cnt)))
+        (local.set $v0 (v128.load offset=0 (local.get $gp)))
+        (local.set $v1 (v128.load offset=16 (local.get $gp)))
+        (local.set $s (f64x2.splat (f64.load offset=0 (local.get $x))))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $v0) (local.get $s))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $v1) (local.get $s))))
+        (local.set $s (f64x2.splat (f64.load offset=8 (local.get $x))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $v0) (local.get $s))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $v1) (local.get $s))))
+        (local.set $s (f64x2.splat (f64.load offset=16 (local.get $x))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $v0) (local.get $s))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $v1) (local.get $s))))
+        (local.set $s (f64x2.splat (f64.load offset=24 (local.get $x))))
+        (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $v0) (local.get $s))))
+        (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $v1) (local.get $s))))
+        (local.set $x (i32.add (local.get $x) (local.get $rs)))
+        (local.set $gp (i32.add (local.get $gp) (i32.const 32)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $l)))
+    (v128.store offset=0 (local.get $g) (local.get $a00))
+    (v128.store offset=16 (local.get $g) (local.get $a01))
+    (v128.store offset=0 (local.get $g1) (local.get $a10))
+    (v128.store offset=16 (local.get $g1) (local.get $a11))
+    (v128.store offset=0 (local.get $g2) (local.get $a20))
+    (v128.store offset=16 (local.get $g2) (local.get $a21))
+    (v128.store offset=0 (local.get $g3) (local.get $a30))
+    (v128.store offset=16 (local.get $g3) (local.get $a31)))
+
+  ;; Column tiles [$c0, $c1) (tile c = columns 4c..4c+3 of X) x every panel of GP: G += X^T . GP over rows
+  ;; [0, $n), in row blocks of $blk (the X block and GP block stay in cache while all tiles use them).
+  ;; X: $n rows at stride $rs bytes (at least 4c1 readable float64 per row); GPp: $nt panels of $n x 4 float64;
+  ;; G: rows of $nt * 4 float64 (zeroed by the caller before the first call).
+  (func (export "gradient") (param $X i32) (param $rs i32) (param $GPp i32) (param $n i32) (param $nt i32) (param $G i32) (param $c0 i32) (param $c1 i32) (param $blk i32)
+    (local $i0 i32) (local $cnt i32) (local $c i32) (local $t i32) (local $gs i32)
+    (local.set $gs (i32.shl (local.get $nt) (i32.const 5)))
+    (block $bd
+      (loop $bl
+        (br_if $bd (i32.ge_u (local.get $i0) (local.get $n)))
+        (local.set $cnt (select (local.get $blk) (i32.sub (local.get $n) (local.get $i0))
+          (i32.le_u (local.get $blk) (i32.sub (local.get $n) (local.get $i0)))))
+        (local.set $c (local.get $c0))
+        (block $cd
+          (loop $cl
+            (br_if $cd (i32.ge_u (local.get $c) (local.get $c1)))
+            (local.set $t (i32.const 0))
+            (block $td
+              (loop $tl
+                (br_if $td (i32.ge_u (local.get $t) (local.get $nt)))
+                (call $gradTile
+                  (i32.add (i32.add (local.get $X) (i32.mul (local.get $i0) (local.get $rs))) (i32.shl (local.get $c) (i32.const 5)))
+                  (local.get $rs)
+                  (i32.add (local.get $GPp) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $n)) (local.get $i0)) (i32.const 5)))
+                  (local.get $cnt)
+                  (i32.add (i32.add (local.get $G) (i32.mul (i32.shl (local.get $c) (i32.const 2)) (local.get $gs))) (i32.shl (local.get $t) (i32.const 5)))
+                  (local.get $gs))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tl)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cl)))
+        (local.set $i0 (i32.add (local.get $i0) (local.get $cnt)))
+        (br $bl))))
+)

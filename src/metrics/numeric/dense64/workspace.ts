@@ -1,0 +1,299 @@
+/**
+ * The evaluators' float64 matrix products on dense64.wasm (fixed order: each output is one sequential sum, see
+ * dense64.wat), spread over worker threads that share the module's memory. A product is split by OUTPUT (rows
+ * of X·W, columns of Xᵀ·G), never inside one sum, so the result has the same bits for every thread count and
+ * CPU. The objective functions that call these are synchronous (the L-BFGS-B port calls them in a loop), so
+ * the threads are driven synchronously too: the calling thread posts a generation number in the shared memory,
+ * does its own part, and waits on `Atomics.wait` for the others.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { MtebError } from '../../../core/errors.js';
+
+let compiled: WebAssembly.Module | undefined;
+function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(fs.readFileSync(fileURLToPath(new URL('./dense64.wasm', import.meta.url))));
+  return compiled;
+}
+
+type Forward = (X: number, rs: number, Wp: number, p: number, nt: number, out: number, r0: number, r1: number) => void;
+type Gradient = (X: number, rs: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
+
+// Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
+const GEN = 0;
+const DONE = 1;
+const FN = 2;
+const FAILED = 3;
+const READY = 4;
+const ARGS = 16;
+const MAX_THREADS = 16;
+const CONTROL_BYTES = (ARGS + 16 * MAX_THREADS) * 4;
+const FN_FORWARD = 1;
+const FN_GRADIENT = 2;
+const FN_EXIT = -1;
+/** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
+const GRADIENT_BLOCK = 256;
+/** Below this many multiply-adds a product stays on the calling thread. */
+const PARALLEL_MIN = 1 << 21;
+/** A worker that shows no progress for this long is taken as lost (the product is then redone here). */
+const STALL_MS = 120_000;
+const PAGE = 65536;
+const align = (x: number) => Math.ceil(x / 64) * 64;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, index } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const ctl = new Int32Array(memory.buffer, 0, ${ARGS + 16 * MAX_THREADS});
+// The generation is read BEFORE signalling ready: the caller posts the first job only after every worker is
+// ready, so a worker can never take that job's number as already seen and sleep through it.
+let seen = Atomics.load(ctl, ${GEN});
+Atomics.add(ctl, ${READY}, 1);
+Atomics.notify(ctl, ${READY});
+for (;;) {
+  Atomics.wait(ctl, ${GEN}, seen);
+  seen = Atomics.load(ctl, ${GEN});
+  const fn = Atomics.load(ctl, ${FN});
+  if (fn === ${FN_EXIT}) break;
+  const o = ${ARGS} + 16 * index;
+  const a = ctl;
+  try {
+    if (a[o + 15] === 1) {
+      if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
+    }
+  } catch (e) {
+    Atomics.add(ctl, ${FAILED}, 1);
+  }
+  Atomics.add(ctl, ${DONE}, 1);
+  Atomics.notify(ctl, ${DONE});
+}
+`;
+
+/** Threads used by default: every core, at most MAX_THREADS (the thread count never changes a result). */
+export function defaultThreads(): number {
+  return Math.max(1, Math.min(MAX_THREADS, os.availableParallelism()));
+}
+
+/** Where one problem's arrays live in the memory (byte offsets). */
+interface Layout {
+  n: number; // rows of X (padded to a multiple of 4 in the memory)
+  p: number; // columns of X
+  K: number; // columns of W / GP
+  nt: number; // 4-column panels: ceil(K / 4)
+  x: number;
+  wp: number;
+  out: number;
+  gpp: number;
+  g: number;
+  end: number;
+}
+
+export class Dense64Workspace {
+  private readonly memory: WebAssembly.Memory;
+  private readonly fwd: Forward;
+  private readonly grad: Gradient;
+  private readonly ctl: Int32Array;
+  private workers: Worker[] = [];
+  private usable = true;
+  private lay?: Layout;
+
+  constructor(readonly threads = defaultThreads()) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
+    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; gradient: Gradient };
+    this.fwd = ex.forward;
+    this.grad = ex.gradient;
+    this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
+  }
+
+  /**
+   * Lays out a problem of n rows x p features and K outputs and returns the (zeroed) float64 view where X goes,
+   * row-major n x p. The view is valid until the next `setProblem`.
+   */
+  setProblem(n: number, p: number, K: number): Float64Array {
+    const n4 = Math.ceil(n / 4) * 4;
+    const nt = Math.ceil(K / 4);
+    const p4 = Math.ceil(p / 4) * 4;
+    const x = align(CONTROL_BYTES);
+    // +4 values: the last gradient tile of a row whose p is not a multiple of 4 reads past the row's end.
+    const wp = align(x + (n4 * p + 4) * 8);
+    const out = align(wp + nt * p * 32);
+    const gpp = align(out + n4 * nt * 32);
+    const g = align(gpp + nt * n4 * 32);
+    const end = align(g + p4 * nt * 32);
+    if (end > 4 * 1024 ** 3 - PAGE) {
+      throw new MtebError('E_BAD_VALUE', `a ${n} x ${p} problem with ${K} outputs needs ${end} bytes, over WebAssembly's 4 GiB`);
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.lay = { n, p, K, nt, x, wp, out, gpp, g, end };
+    const view = new Float64Array(this.memory.buffer, x, n4 * p + 4);
+    view.fill(0);
+    return view.subarray(0, n * p);
+  }
+
+  private layout(): Layout {
+    if (!this.lay) throw new MtebError('E_INTERNAL', 'dense64: setProblem was not called');
+    return this.lay;
+  }
+
+  /**
+   * scores[i * K + k] = sum over j in increasing order of X[i, j] * w[j * K + k] (w: p x K, row-major, the layout
+   * scipy's parameter vector has), for every row i < n. Returns a float64 array n x K (a copy).
+   */
+  forward(w: Float64Array): Float64Array {
+    const { n, p, K, nt, wp, out, x } = this.layout();
+    const panels = new Float64Array(nt * p * 4);
+    for (let t = 0; t < nt; t++) {
+      for (let c = 0; c < 4; c++) {
+        const k = 4 * t + c;
+        if (k >= K) continue;
+        for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[j * K + k];
+      }
+    }
+    new Float64Array(this.memory.buffer, wp, panels.length).set(panels);
+    const tiles = Math.ceil(n / 4);
+    this.run(FN_FORWARD, tiles, n * p * K, (r0, r1) => [x, p * 8, wp, p, nt, out, r0, r1, 0]);
+    const padded = new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4).slice();
+    const res = new Float64Array(n * K);
+    const stride = nt * 4;
+    for (let i = 0; i < n; i++) res.set(padded.subarray(i * stride, i * stride + K), i * K);
+    return res;
+  }
+
+  /**
+   * grad[j * K + k] = sum over i in increasing order of X[i, j] * gp[i * K + k] (gp: n x K, row-major), for every
+   * feature j < p. Returns a float64 array p x K (a copy).
+   */
+  gradient(gp: Float64Array): Float64Array {
+    const { n, p, K, nt, gpp, g, x } = this.layout();
+    const n4 = Math.ceil(n / 4) * 4;
+    const panels = new Float64Array(nt * n4 * 4);
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < K; k++) panels[((k >> 2) * n4 + i) * 4 + (k & 3)] = gp[i * K + k];
+    }
+    new Float64Array(this.memory.buffer, gpp, panels.length).set(panels);
+    const colTiles = Math.ceil(p / 4);
+    const G = new Float64Array(this.memory.buffer, g, colTiles * 4 * nt * 4);
+    G.fill(0);
+    // Rows past n are zero in X and in the panels: their terms (+0) change no sum, so blocks run over n4 rows.
+    this.run(FN_GRADIENT, colTiles, n * p * K, (c0, c1) => [x, p * 8, gpp, n4, nt, g, c0, c1, GRADIENT_BLOCK]);
+    const padded = G.slice();
+    const res = new Float64Array(p * K);
+    const stride = nt * 4;
+    for (let j = 0; j < p; j++) res.set(padded.subarray(j * stride, j * stride + K), j * K);
+    return res;
+  }
+
+  /** Splits `tiles` tiles into one run per thread (the calling thread takes the last) and runs `fn` on each. */
+  private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[]): void {
+    const parts = work >= PARALLEL_MIN && this.usable ? Math.min(this.threads, tiles) : 1;
+    if (parts > 1 && !this.startWorkers(parts - 1)) return this.run(fn, tiles, 0, args);
+    const bounds = (q: number) => Math.round((q * tiles) / parts);
+    const ctl = this.ctl;
+    for (let w = 0; w < this.workers.length; w++) {
+      const o = ARGS + 16 * w;
+      const active = w < parts - 1;
+      ctl[o + 15] = active ? 1 : 0;
+      if (active) args(bounds(w), bounds(w + 1)).forEach((v, i) => (ctl[o + i] = v));
+    }
+    if (this.workers.length) {
+      Atomics.store(ctl, DONE, 0);
+      Atomics.store(ctl, FAILED, 0);
+      Atomics.store(ctl, FN, fn);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
+    }
+    const a = args(bounds(parts - 1), tiles);
+    this.call(fn, a);
+    if (!this.workers.length) return;
+    let last = -1;
+    let since = Date.now();
+    for (;;) {
+      const done = Atomics.load(ctl, DONE);
+      if (done >= this.workers.length) break;
+      if (done !== last) {
+        last = done;
+        since = Date.now();
+      } else if (Date.now() - since > STALL_MS) {
+        this.usable = false;
+        break;
+      }
+      Atomics.wait(ctl, DONE, done, 1000);
+    }
+    if (!this.usable || Atomics.load(ctl, FAILED) > 0) {
+      // Lost or failed worker: do its share here (same kernels, same bits) and stop using threads.
+      this.usable = false;
+      for (let w = 0; w < parts - 1; w++) this.call(fn, args(bounds(w), bounds(w + 1)));
+    }
+  }
+
+  private call(fn: number, a: number[]): void {
+    if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+  }
+
+  /** Starts `count` workers once; false (threads off for this workspace) when they do not come up. */
+  private startWorkers(count: number): boolean {
+    if (this.workers.length >= count) return true;
+    if (this.workers.length) this.stopWorkers();
+    const ctl = this.ctl;
+    Atomics.store(ctl, READY, 0);
+    Atomics.store(ctl, FN, 0);
+    try {
+      for (let w = 0; w < count; w++) {
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w } });
+        worker.on('error', () => (this.usable = false));
+        worker.unref();
+        this.workers.push(worker);
+      }
+    } catch {
+      this.usable = false;
+      return false;
+    }
+    const t0 = Date.now();
+    for (;;) {
+      const ready = Atomics.load(ctl, READY);
+      if (ready >= count) return true;
+      if (Date.now() - t0 > 30_000) {
+        this.stopWorkers();
+        this.usable = false;
+        return false;
+      }
+      Atomics.wait(ctl, READY, ready, 100);
+    }
+  }
+
+  private stopWorkers(): void {
+    if (!this.workers.length) return;
+    Atomics.store(this.ctl, FN, FN_EXIT);
+    Atomics.add(this.ctl, GEN, 1);
+    Atomics.notify(this.ctl, GEN);
+    for (const w of this.workers) void w.terminate();
+    this.workers = [];
+  }
+
+  /** Ends the worker threads (the workspace still works, on the calling thread). */
+  close(): void {
+    this.stopWorkers();
+  }
+}
+
+/** One idle workspace per thread count is kept: its memory pages and threads are reused by the next fit. */
+const idle = new Map<number, Dense64Workspace>();
+
+export function acquireWorkspace(threads = defaultThreads()): Dense64Workspace {
+  const w = idle.get(threads);
+  if (w) {
+    idle.delete(threads);
+    return w;
+  }
+  return new Dense64Workspace(threads);
+}
+
+export function releaseWorkspace(w: Dense64Workspace): void {
+  if (idle.has(w.threads)) w.close();
+  else idle.set(w.threads, w);
+}
