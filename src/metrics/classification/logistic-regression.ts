@@ -112,7 +112,7 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
  * what sklearn passes): index j*K + k for weight (k, j), p*K + k for intercept k. X lives in `ws` (setProblem).
  * The two products (scores X·W, gradient Xᵀ·G) run on dense64's fixed-order kernels: every score and gradient
  * entry is one sequential sum in increasing feature / row order, the order of the plain loops this replaced
- * (tests/metrics/classification/lr-kernels.test.ts keeps those loops and checks the bits), on any thread count.
+ * (tests/metrics/dense64-kernels.test.ts keeps those loops and checks the bits), on any thread count.
  */
 export function multinomialObjective(ws: Dense64Workspace, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
   const gp = new Float64Array(n * K);

@@ -6,6 +6,7 @@
  * are identical to sklearn's; on large float32 embeddings the BLAS dot products (whose accumulation order is
  * not reproducible) can flip near-tie assignments, so agreement there is statistical (see docs/BENCHMARKS.md).
  */
+import { acquireWorkspace, releaseWorkspace } from '../numeric/dense64/workspace.js';
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
@@ -53,6 +54,8 @@ export interface MiniBatchKMeansResult {
 }
 
 type Round = (x: number) => number;
+/** Rows per dense64 call when labelling (8 MB of float32 rows at 1,024 dims). */
+const ASSIGN_CHUNK = 2048;
 const identity: Round = (x) => x;
 
 /** Labels of `fit_predict` / `labels_`. */
@@ -285,35 +288,38 @@ function assignRows(
   for (let j = 0; j < k; j++) cLen[j] = Math.sqrt(dot64(c, j * d, c, j * d, d));
   const relErr = (d + 8) * 2 ** -23;
   const approx = new Float64Array(k);
-  for (let t = 0; t < rowsIdx.length; t++) {
-    const o = rowsIdx[t] * d;
-    const xLen = Math.sqrt(dot64(x, o, x, o, d));
-    let j = 0;
-    for (; j + 1 < k; j += 2) {
-      // two centres per pass so each x element is loaded once
-      const c0 = j * d;
-      const c1 = c0 + d;
-      let a0 = 0;
-      let a1 = 0;
-      let b0 = 0;
-      let b1 = 0;
-      let f = 0;
-      for (; f + 1 < d; f += 2) {
-        const x0 = x[o + f];
-        const x1 = x[o + f + 1];
-        a0 += x0 * c[c0 + f];
-        a1 += x1 * c[c0 + f + 1];
-        b0 += x0 * c[c1 + f];
-        b1 += x1 * c[c1 + f + 1];
+  // The float64 scores only pick the rows that need the exact float32 replay below, so any fixed computation
+  // within the bound does; dense64's kernels (one sequential float64 sum per row and centre) give it in chunks.
+  const ws = acquireWorkspace();
+  try {
+    for (let s0 = 0; s0 < rowsIdx.length; s0 += ASSIGN_CHUNK) {
+      const m = Math.min(ASSIGN_CHUNK, rowsIdx.length - s0);
+      const rows = ws.setProblem32(m, d, k);
+      for (let r = 0; r < m; r++) rows.set(x.subarray(rowsIdx[s0 + r] * d, rowsIdx[s0 + r] * d + d), r * d);
+      const dots = ws.forward(c, true);
+      for (let r = 0; r < m; r++) {
+        for (let j = 0; j < k; j++) approx[j] = cnorm[j] - 2 * dots[r * k + j];
+        out[s0 + r] = pickLabel(x, rowsIdx[s0 + r] * d, d, c, cnorm, k, approx, cLen, relErr);
       }
-      if (f < d) {
-        a0 += x[o + f] * c[c0 + f];
-        b0 += x[o + f] * c[c1 + f];
-      }
-      approx[j] = cnorm[j] - 2 * (a0 + a1);
-      approx[j + 1] = cnorm[j + 1] - 2 * (b0 + b1);
     }
-    if (j < k) approx[j] = cnorm[j] - 2 * dot64(x, o, c, j * d, d);
+  } finally {
+    releaseWorkspace(ws);
+  }
+}
+
+/** The best centre for one row from its float64 scores, replaying the exact float32 chain when they are too close. */
+function pickLabel(
+  x: Float32Array,
+  o: number,
+  d: number,
+  c: Float32Array | Float64Array,
+  cnorm: ArrayLike<number>,
+  k: number,
+  approx: Float64Array,
+  cLen: Float64Array,
+  relErr: number,
+): number {
+  const xLen = Math.sqrt(dot64(x, o, x, o, d));
     let best = 0;
     for (let q = 1; q < k; q++) if (approx[q] < approx[best]) best = q;
     const tolBest = relErr * (2 * xLen * cLen[best] + cnorm[best]);
@@ -334,8 +340,7 @@ function assignRows(
         }
       }
     }
-    out[t] = best;
-  }
+    return best;
 }
 
 /** Float64 dot product of a[ao..ao+n) and b[bo..bo+n) with four independent accumulators (for speed). */

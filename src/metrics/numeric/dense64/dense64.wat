@@ -81,6 +81,75 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (br $rl))))
 
+  ;; The same tile over float32 rows, each value widened to float64 exactly (embeddings stored as float32).
+  (func $fwdTile32 (param $x i32) (param $rs i32) (param $w i32) (param $p i32) (param $o i32) (param $os i32)
+    (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $j i32) (local $s v128) (local $w0 v128) (local $w1 v128)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (local.set $x1 (i32.add (local.get $x) (local.get $rs)))
+    (local.set $x2 (i32.add (local.get $x1) (local.get $rs)))
+    (local.set $x3 (i32.add (local.get $x2) (local.get $rs)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $j) (local.get $p)))
+        (local.set $w0 (v128.load offset=0 (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (local.get $x)))))
+        (local.set $a00 (f64x2.add (local.get $a00) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f64x2.add (local.get $a01) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (local.get $x1)))))
+        (local.set $a10 (f64x2.add (local.get $a10) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f64x2.add (local.get $a11) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (local.get $x2)))))
+        (local.set $a20 (f64x2.add (local.get $a20) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f64x2.add (local.get $a21) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (local.get $x3)))))
+        (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $s) (local.get $w1))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $l)))
+    (v128.store offset=0 (local.get $o) (local.get $a00))
+    (v128.store offset=16 (local.get $o) (local.get $a01))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a10))
+    (v128.store offset=16 (local.get $o) (local.get $a11))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a20))
+    (v128.store offset=16 (local.get $o) (local.get $a21))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a30))
+    (v128.store offset=16 (local.get $o) (local.get $a31)))
+
+  ;; `forward` over float32 rows of X (X: rows of $p float32 at stride $rs bytes; the rest as forward).
+  (func (export "forward32") (param $X i32) (param $rs i32) (param $Wp i32) (param $p i32) (param $nt i32) (param $out i32) (param $r0 i32) (param $r1 i32)
+    (local $r i32) (local $t i32) (local $os i32) (local $panel i32)
+    (local.set $os (i32.shl (local.get $nt) (i32.const 5)))
+    (local.set $panel (i32.shl (local.get $p) (i32.const 5)))
+    (local.set $r (local.get $r0))
+    (block $rd
+      (loop $rl
+        (br_if $rd (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $t (i32.const 0))
+        (block $td
+          (loop $tl
+            (br_if $td (i32.ge_u (local.get $t) (local.get $nt)))
+            (call $fwdTile32
+              (i32.add (local.get $X) (i32.mul (i32.shl (local.get $r) (i32.const 2)) (local.get $rs)))
+              (local.get $rs)
+              (i32.add (local.get $Wp) (i32.mul (local.get $t) (local.get $panel)))
+              (local.get $p)
+              (i32.add (i32.add (local.get $out) (i32.mul (i32.shl (local.get $r) (i32.const 2)) (local.get $os))) (i32.shl (local.get $t) (i32.const 5)))
+              (local.get $os))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $tl)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rl))))
+
   ;; G tile (4 columns j of X x 4 packed columns of GP) += sum over $cnt rows i of X[i, j] * GP[i, k], in
   ;; increasing i, continuing the partial sums stored in the tile (so row blocks keep one sequential order).
   ;; $x: X[i0, j0], $rs: X row stride in bytes; $gp: packed panel at row i0 (4 float64 per row); $g: G[j0, k0],

@@ -32,6 +32,7 @@ const MAX_THREADS = 16;
 const CONTROL_BYTES = (ARGS + 16 * MAX_THREADS) * 4;
 const FN_FORWARD = 1;
 const FN_GRADIENT = 2;
+const FN_FORWARD32 = 3;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -62,6 +63,7 @@ for (;;) {
   try {
     if (a[o + 15] === 1) {
       if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
     }
   } catch (e) {
@@ -79,6 +81,8 @@ export function defaultThreads(): number {
 
 /** Where one problem's arrays live in the memory (byte offsets). */
 interface Layout {
+  /** Bytes per X value: 8 (float64 rows, forward + gradient) or 4 (float32 rows, forward only). */
+  bytes: 8 | 4;
   n: number; // rows of X (padded to a multiple of 4 in the memory)
   p: number; // columns of X
   K: number; // columns of W / GP
@@ -94,6 +98,7 @@ interface Layout {
 export class Dense64Workspace {
   private readonly memory: WebAssembly.Memory;
   private readonly fwd: Forward;
+  private readonly fwd32: Forward;
   private readonly grad: Gradient;
   private readonly ctl: Int32Array;
   private workers: Worker[] = [];
@@ -102,8 +107,9 @@ export class Dense64Workspace {
 
   constructor(readonly threads = defaultThreads()) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
-    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; gradient: Gradient };
+    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient };
     this.fwd = ex.forward;
+    this.fwd32 = ex.forward32;
     this.grad = ex.gradient;
     this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
   }
@@ -113,25 +119,36 @@ export class Dense64Workspace {
    * row-major n x p. The view is valid until the next `setProblem`.
    */
   setProblem(n: number, p: number, K: number): Float64Array {
+    const x = this.place(n, p, K, 8);
+    return new Float64Array(this.memory.buffer, x, n * p);
+  }
+
+  /** As setProblem, for float32 rows (widened exactly in the kernel): `forward` only. */
+  setProblem32(n: number, p: number, K: number): Float32Array {
+    const x = this.place(n, p, K, 4);
+    return new Float32Array(this.memory.buffer, x, n * p);
+  }
+
+  private place(n: number, p: number, K: number, bytes: 8 | 4): number {
     const n4 = Math.ceil(n / 4) * 4;
     const nt = Math.ceil(K / 4);
     const p4 = Math.ceil(p / 4) * 4;
     const x = align(CONTROL_BYTES);
     // +4 values: the last gradient tile of a row whose p is not a multiple of 4 reads past the row's end.
-    const wp = align(x + (n4 * p + 4) * 8);
+    const wp = align(x + (n4 * p + 4) * bytes);
     const out = align(wp + nt * p * 32);
     const gpp = align(out + n4 * nt * 32);
-    const g = align(gpp + nt * n4 * 32);
-    const end = align(g + p4 * nt * 32);
+    const g = bytes === 8 ? align(gpp + nt * n4 * 32) : gpp;
+    const end = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
     if (end > 4 * 1024 ** 3 - PAGE) {
       throw new MtebError('E_BAD_VALUE', `a ${n} x ${p} problem with ${K} outputs needs ${end} bytes, over WebAssembly's 4 GiB`);
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.lay = { n, p, K, nt, x, wp, out, gpp, g, end };
-    const view = new Float64Array(this.memory.buffer, x, n4 * p + 4);
-    view.fill(0);
-    return view.subarray(0, n * p);
+    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, end };
+    // Zero rows (up to the multiple of 4 the tiles read) and the padding: their products are +0.
+    new Uint8Array(this.memory.buffer, x, wp - x).fill(0);
+    return x;
   }
 
   private layout(): Layout {
@@ -141,21 +158,24 @@ export class Dense64Workspace {
 
   /**
    * scores[i * K + k] = sum over j in increasing order of X[i, j] * w[j * K + k] (w: p x K, row-major, the layout
-   * scipy's parameter vector has), for every row i < n. Returns a float64 array n x K (a copy).
+   * scipy's parameter vector has), for every row i < n. `outputsMajor`: w is K x p instead (w[k * p + j], e.g.
+   * k-means centres). Returns a float64 array n x K (a copy).
    */
-  forward(w: Float64Array): Float64Array {
-    const { n, p, K, nt, wp, out, x } = this.layout();
+  forward(w: ArrayLike<number>, outputsMajor = false): Float64Array {
+    const { bytes, n, p, K, nt, wp, out, x } = this.layout();
     const panels = new Float64Array(nt * p * 4);
     for (let t = 0; t < nt; t++) {
       for (let c = 0; c < 4; c++) {
         const k = 4 * t + c;
         if (k >= K) continue;
-        for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[j * K + k];
+        if (outputsMajor) for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[k * p + j];
+        else for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[j * K + k];
       }
     }
     new Float64Array(this.memory.buffer, wp, panels.length).set(panels);
     const tiles = Math.ceil(n / 4);
-    this.run(FN_FORWARD, tiles, n * p * K, (r0, r1) => [x, p * 8, wp, p, nt, out, r0, r1, 0]);
+    const fn = bytes === 8 ? FN_FORWARD : FN_FORWARD32;
+    this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, nt, out, r0, r1, 0]);
     const padded = new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4).slice();
     const res = new Float64Array(n * K);
     const stride = nt * 4;
@@ -168,7 +188,8 @@ export class Dense64Workspace {
    * feature j < p. Returns a float64 array p x K (a copy).
    */
   gradient(gp: Float64Array): Float64Array {
-    const { n, p, K, nt, gpp, g, x } = this.layout();
+    const { bytes, n, p, K, nt, gpp, g, x } = this.layout();
+    if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: gradient needs float64 rows (setProblem)');
     const n4 = Math.ceil(n / 4) * 4;
     const panels = new Float64Array(nt * n4 * 4);
     for (let i = 0; i < n; i++) {
@@ -232,6 +253,7 @@ export class Dense64Workspace {
 
   private call(fn: number, a: number[]): void {
     if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
   }
 

@@ -7,13 +7,13 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
-import { compileKernels } from '../../../src/search/blas/build-kernels.js';
-import { Dense64Workspace } from '../../../src/metrics/numeric/dense64/workspace.js';
-import { fitLogisticRegression } from '../../../src/metrics/classification/logistic-regression.js';
-import { minimizeLbfgsb } from '../../../src/metrics/classification/lbfgsb.js';
-import { numpySum64 } from '../../../src/metrics/numeric/numpy-sum.js';
-import { makeMatrix } from '../../../src/core/matrix.js';
-import { encodeLabels, uniqueLabels } from '../../../src/metrics/classification/labels.js';
+import { compileKernels } from '../../src/search/blas/build-kernels.js';
+import { Dense64Workspace } from '../../src/metrics/numeric/dense64/workspace.js';
+import { fitLogisticRegression } from '../../src/metrics/classification/logistic-regression.js';
+import { minimizeLbfgsb } from '../../src/metrics/classification/lbfgsb.js';
+import { numpySum64 } from '../../src/metrics/numeric/numpy-sum.js';
+import { makeMatrix } from '../../src/core/matrix.js';
+import { encodeLabels, uniqueLabels } from '../../src/metrics/classification/labels.js';
 
 /** Deterministic values in [-1, 1) with many exact ties and zeros (a 32-bit LCG, no Math.random). */
 function values(n: number, seed: number, zeros = 0): Float64Array {
@@ -57,7 +57,7 @@ afterAll(() => workspaces.forEach((w) => w.close()));
 
 describe('dense64 products equal the sequential loops bit for bit', () => {
   test('the committed dense64.wasm is dense64.wat compiled', async () => {
-    const committed = fs.readFileSync(new URL('../../../src/metrics/numeric/dense64/dense64.wasm', import.meta.url));
+    const committed = fs.readFileSync(new URL('../../src/metrics/numeric/dense64/dense64.wasm', import.meta.url));
     expect(Buffer.compare(committed, Buffer.from(await compileKernels('../metrics/numeric/dense64/dense64')))).toBe(0);
   });
 
@@ -85,6 +85,20 @@ describe('dense64 products equal the sequential loops bit for bit', () => {
       }
     });
   }
+
+  test('float32 rows (k-means labelling): widened exactly, centres given centre-major', () => {
+    for (const [n, p, K] of [[9, 13, 7], [517, 130, 100]] as const) {
+      const X32 = Float32Array.from(values(n * p, p + 5, 30));
+      const C = values(K * p, K + 9); // K x p, as k-means keeps its centres
+      const asPK = new Float64Array(p * K);
+      for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) asPK[j * K + k] = C[k * p + j];
+      const f = refForward(Float64Array.from(X32), n, p, asPK, K);
+      for (const ws of workspaces) {
+        ws.setProblem32(n, p, K).set(X32);
+        expect(sameBits(ws.forward(C, true), f)).toBe(true);
+      }
+    }
+  });
 
   test('a wrong reference is caught: one reordered sum changes the bits', () => {
     const n = 5;
