@@ -100,6 +100,37 @@ describe('dense64 products equal the sequential loops bit for bit', () => {
     }
   });
 
+  test("dots32 (k-means++ distances) equal dot64's four-accumulator order bit for bit", () => {
+    // minibatch-kmeans.ts dot64, as written there.
+    const dot64 = (a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number => {
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let f = 0;
+      for (; f + 3 < n; f += 4) {
+        s0 += a[ao + f] * b[bo + f];
+        s1 += a[ao + f + 1] * b[bo + f + 1];
+        s2 += a[ao + f + 2] * b[bo + f + 2];
+        s3 += a[ao + f + 3] * b[bo + f + 3];
+      }
+      for (; f < n; f++) s0 += a[ao + f] * b[bo + f];
+      return s0 + s1 + (s2 + s3);
+    };
+    for (const [m, d] of [[5, 1], [6, 3], [7, 4], [9, 5], [11, 7], [3, 17], [1500, 513], [700, 1024]] as const) {
+      const rows = Float32Array.from(values(m * d, m * 3 + d, 20));
+      const ids = [0, m - 1, Math.floor(m / 2)];
+      const want = new Float64Array(ids.length * m);
+      ids.forEach((c, t) => {
+        for (let i = 0; i < m; i++) want[t * m + i] = dot64(rows, c * d, rows, i * d, d);
+      });
+      for (const ws of workspaces) {
+        ws.setRows32(m, d, 6).set(rows);
+        expect(sameBits(ws.dots32(ids), want)).toBe(true);
+      }
+    }
+  });
+
   test('a wrong reference is caught: one reordered sum changes the bits', () => {
     const n = 5;
     const p = 64;

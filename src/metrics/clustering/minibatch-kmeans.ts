@@ -449,14 +449,28 @@ function kmeansPlusPlus(
     for (let f = 0; f < d; f++) s += x[o + f] * x[o + f];
     norms[i] = s;
   }
-  const distRow = (ci: number, out: Float32Array | Float64Array): void => {
-    const co = sub[ci] * d;
-    const cn = norms[ci];
-    for (let i = 0; i < m; i++) {
-      const o = sub[i] * d;
-      const v = R(-2 * dot64(x, co, x, o, d) + cn + norms[i]);
-      out[i] = v > 0 ? v : 0;
-    }
+  const nLocal = 2 + Math.floor(Math.log(k));
+  // Float32 rows: the dot products run on dense64 (dot64's own order, so the same bits), all of a step's
+  // candidate centres in one pass over the rows.
+  const ws = f32 ? acquireWorkspace() : undefined;
+  if (ws) {
+    const rows = ws.setRows32(m, d, nLocal);
+    for (let i = 0; i < m; i++) rows.set((x as Float32Array).subarray(sub[i] * d, sub[i] * d + d), i * d);
+  }
+  /** Squared distances of every row to each centre `ids[t]` (row numbers in sub), one array per centre. */
+  const distRows = (ids: number[]): (Float32Array | Float64Array)[] => {
+    const dots = ws ? ws.dots32(ids) : null;
+    return ids.map((ci, t) => {
+      const out = alloc(m);
+      const co = sub[ci] * d;
+      const cn = norms[ci];
+      for (let i = 0; i < m; i++) {
+        const dot = dots ? dots[t * m + i] : dot64(x, co, x, sub[i] * d, d);
+        const v = R(-2 * dot + cn + norms[i]);
+        out[i] = v > 0 ? v : 0;
+      }
+      return out;
+    });
   };
   const alloc = (len: number): Float32Array | Float64Array => (f32 ? new Float32Array(len) : new Float64Array(len));
   const potential = (row: Float32Array | Float64Array): number => {
@@ -467,7 +481,6 @@ function kmeansPlusPlus(
     return R(s);
   };
 
-  const nLocal = 2 + Math.floor(Math.log(k));
   const centers = new Float64Array(k * d);
   const indices: number[] = [];
   let first: number;
@@ -482,39 +495,42 @@ function kmeansPlusPlus(
     indices.push(ci);
   };
   put(0, first);
-  let closest = alloc(m);
-  distRow(first, closest);
-  let pot = potential(closest);
-  const cum = new Float64Array(m);
-  const cand = alloc(m);
-  let best = alloc(m);
-  for (let c = 1; c < k; c++) {
-    const u = rs.uniform(0, 1, nLocal);
-    let acc = 0;
-    for (let i = 0; i < m; i++) {
-      acc = variant === '1.8' ? R(acc + closest[i]) : acc + closest[i];
-      cum[i] = acc;
-    }
-    let bestPot = Infinity;
-    let bestId = -1;
-    for (let t = 0; t < nLocal; t++) {
-      const r = u[t] * pot;
-      let id = searchLeft(cum, r);
-      if (id > m - 1) id = m - 1;
-      distRow(id, cand);
-      for (let i = 0; i < m; i++) if (closest[i] < cand[i]) cand[i] = closest[i];
-      const p = potential(cand);
-      if (bestId < 0 || p < bestPot) {
-        bestPot = p;
-        bestId = id;
-        best.set(cand);
+  try {
+    let closest = distRows([first])[0];
+    let pot = potential(closest);
+    const cum = new Float64Array(m);
+    let best = alloc(m);
+    for (let c = 1; c < k; c++) {
+      const u = rs.uniform(0, 1, nLocal);
+      let acc = 0;
+      for (let i = 0; i < m; i++) {
+        acc = variant === '1.8' ? R(acc + closest[i]) : acc + closest[i];
+        cum[i] = acc;
       }
+      // The candidates depend only on u, pot and cum: all are drawn first and their distances computed at once.
+      const ids: number[] = [];
+      for (let t = 0; t < nLocal; t++) ids.push(Math.min(searchLeft(cum, u[t] * pot), m - 1));
+      const cands = distRows(ids);
+      let bestPot = Infinity;
+      let bestId = -1;
+      for (let t = 0; t < nLocal; t++) {
+        const cand = cands[t];
+        for (let i = 0; i < m; i++) if (closest[i] < cand[i]) cand[i] = closest[i];
+        const p = potential(cand);
+        if (bestId < 0 || p < bestPot) {
+          bestPot = p;
+          bestId = ids[t];
+          best.set(cand);
+        }
+      }
+      pot = bestPot;
+      const swap = closest;
+      closest = best;
+      best = swap;
+      put(c, bestId);
     }
-    pot = bestPot;
-    const swap = closest;
-    closest = best;
-    best = swap;
-    put(c, bestId);
+  } finally {
+    if (ws) releaseWorkspace(ws);
   }
   return { centers, indices };
 }

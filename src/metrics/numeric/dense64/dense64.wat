@@ -233,4 +233,60 @@
             (br $cl)))
         (local.set $i0 (i32.add (local.get $i0) (local.get $cnt)))
         (br $bl))))
+  ;; dot64's order (src/metrics/clustering/minibatch-kmeans.ts): four float64 accumulators s0..s3 taking the
+  ;; elements f = 0, 1, 2, 3 (mod 4) of the first floor(d/4)*4, the rest added to s0 in order, result
+  ;; (s0 + s1) + (s2 + s3); float32 inputs widened exactly. Lanes hold (s0, s1) and (s2, s3): the same bits.
+  (func $dot4 (param $a i32) (param $b i32) (param $d i32) (result f64)
+    (local $f i32) (local $lim i32) (local $u v128) (local $v v128) (local $s0 f64)
+    (local.set $lim (i32.and (local.get $d) (i32.const -4)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $f) (local.get $lim)))
+        (local.set $u (f64x2.add (local.get $u) (f64x2.mul
+          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $a)))
+          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $b))))))
+        (local.set $v (f64x2.add (local.get $v) (f64x2.mul
+          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $a)))
+          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $b))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $f (i32.add (local.get $f) (i32.const 4)))
+        (br $l)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $u)))
+    (block $tdone
+      (loop $t
+        (br_if $tdone (i32.ge_u (local.get $f) (local.get $d)))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul
+          (f64.promote_f32 (f32.load (local.get $a))) (f64.promote_f32 (f32.load (local.get $b))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $t)))
+    (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $u)))
+      (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v)))))
+
+  ;; out[c * $m + i] = dot4(row i of X, centre c) for rows [$i0, $i1) and centres [0, $nc): X and C float32 rows
+  ;; of $d values ($d * 4 bytes apart), out float64.
+  (func (export "dots32") (param $X i32) (param $C i32) (param $nc i32) (param $d i32) (param $out i32) (param $m i32) (param $i0 i32) (param $i1 i32)
+    (local $i i32) (local $c i32) (local $rs i32)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $i (local.get $i0))
+    (block $id
+      (loop $il
+        (br_if $id (i32.ge_u (local.get $i) (local.get $i1)))
+        (local.set $c (i32.const 0))
+        (block $cd
+          (loop $cl
+            (br_if $cd (i32.ge_u (local.get $c) (local.get $nc)))
+            (f64.store
+              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $m)) (local.get $i)) (i32.const 3)))
+              (call $dot4
+                (i32.add (local.get $X) (i32.mul (local.get $i) (local.get $rs)))
+                (i32.add (local.get $C) (i32.mul (local.get $c) (local.get $rs)))
+                (local.get $d)))
+            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+            (br $cl)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $il))))
 )

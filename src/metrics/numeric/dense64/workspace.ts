@@ -19,6 +19,7 @@ function wasmModule(): WebAssembly.Module {
 }
 
 type Forward = (X: number, rs: number, Wp: number, p: number, nt: number, out: number, r0: number, r1: number) => void;
+type Dots32 = (X: number, C: number, nc: number, d: number, out: number, m: number, i0: number, i1: number) => void;
 type Gradient = (X: number, rs: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
 
 // Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
@@ -33,6 +34,7 @@ const CONTROL_BYTES = (ARGS + 16 * MAX_THREADS) * 4;
 const FN_FORWARD = 1;
 const FN_GRADIENT = 2;
 const FN_FORWARD32 = 3;
+const FN_DOTS32 = 4;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -64,6 +66,7 @@ for (;;) {
     if (a[o + 15] === 1) {
       if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
     }
   } catch (e) {
@@ -99,6 +102,8 @@ export class Dense64Workspace {
   private readonly memory: WebAssembly.Memory;
   private readonly fwd: Forward;
   private readonly fwd32: Forward;
+  private readonly dots: Dots32;
+  private rowsAt?: { m: number; d: number; maxCentres: number; x: number; c: number; out: number };
   private readonly grad: Gradient;
   private readonly ctl: Int32Array;
   private workers: Worker[] = [];
@@ -107,16 +112,17 @@ export class Dense64Workspace {
 
   constructor(readonly threads = defaultThreads()) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
-    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient };
+    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 };
     this.fwd = ex.forward;
     this.fwd32 = ex.forward32;
+    this.dots = ex.dots32;
     this.grad = ex.gradient;
     this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
   }
 
   /**
-   * Lays out a problem of n rows x p features and K outputs and returns the (zeroed) float64 view where X goes,
-   * row-major n x p. The view is valid until the next `setProblem`.
+   * Lays out a problem of n rows x p features and K outputs and returns the float64 view where X goes, row-major
+   * n x p: the caller writes every value (it holds the previous problem's). Valid until the next setProblem.
    */
   setProblem(n: number, p: number, K: number): Float64Array {
     const x = this.place(n, p, K, 8);
@@ -146,9 +152,44 @@ export class Dense64Workspace {
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
     this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, end };
-    // Zero rows (up to the multiple of 4 the tiles read) and the padding: their products are +0.
-    new Uint8Array(this.memory.buffer, x, wp - x).fill(0);
+    this.rowsAt = undefined;
+    // The caller writes the n rows; the rows up to the multiple of 4 the tiles read and the padding are zeroed
+    // (their products are +0 and change no sum).
+    new Uint8Array(this.memory.buffer, x + n * p * bytes, wp - x - n * p * bytes).fill(0);
     return x;
+  }
+
+  /**
+   * Places m float32 rows of d values for `dots32` (returns their view, to fill) with room for up to
+   * `maxCentres` centres at a time.
+   */
+  setRows32(m: number, d: number, maxCentres: number): Float32Array {
+    const x = align(CONTROL_BYTES);
+    const c = align(x + m * d * 4);
+    const out = align(c + maxCentres * d * 4);
+    const end = align(out + maxCentres * m * 8);
+    if (end > 4 * 1024 ** 3 - PAGE) throw new MtebError('E_BAD_VALUE', `${m} x ${d} rows need ${end} bytes, over WebAssembly's 4 GiB`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.lay = undefined;
+    this.rowsAt = { m, d, maxCentres, x, c, out };
+    return new Float32Array(this.memory.buffer, x, m * d);
+  }
+
+  /**
+   * For each centre (a row number of the setRows32 rows) and each row i: the float64 dot product in dot64's order
+   * (dense64.wat $dot4). Returns centres.length x m values, centre-major (a copy).
+   */
+  dots32(centres: readonly number[]): Float64Array {
+    const r = this.rowsAt;
+    if (!r) throw new MtebError('E_INTERNAL', 'dense64: setRows32 was not called');
+    const { m, d, x, c, out } = r;
+    if (centres.length > r.maxCentres) throw new MtebError('E_INTERNAL', `dense64: ${centres.length} centres, room for ${r.maxCentres}`);
+    const rows = new Float32Array(this.memory.buffer, x, m * d);
+    const cv = new Float32Array(this.memory.buffer, c, centres.length * d);
+    centres.forEach((ci, t) => cv.set(rows.subarray(ci * d, ci * d + d), t * d));
+    this.run(FN_DOTS32, m, m * d * centres.length, (i0, i1) => [x, c, centres.length, d, out, m, i0, i1, 0]);
+    return new Float64Array(this.memory.buffer, out, centres.length * m).slice();
   }
 
   private layout(): Layout {
@@ -254,6 +295,7 @@ export class Dense64Workspace {
   private call(fn: number, a: number[]): void {
     if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
   }
 
