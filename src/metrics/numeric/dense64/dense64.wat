@@ -152,9 +152,9 @@
 
   ;; G tile (4 columns j of X x 4 packed columns of GP) += sum over $cnt rows i of X[i, j] * GP[i, k], in
   ;; increasing i, continuing the partial sums stored in the tile (so row blocks keep one sequential order).
-  ;; $x: X[i0, j0], $rs: X row stride in bytes; $gp: packed panel at row i0 (4 float64 per row); $g: G[j0, k0],
-  ;; $gs: G row stride in bytes.
-  (func $gradTile (param $x i32) (param $rs i32) (param $gp i32) (param $cnt i32) (param $g i32) (param $gs i32)
+  ;; $x: X's packed column panel at row i0 (4 float64 per row: X rows are 8 KB apart at 1,024 features, which
+  ;; would put a block's rows in one L1 set); $gp: GP's packed panel at row i0; $g: G[j0, k0], $gs: G row stride.
+  (func $gradTile (param $x i32) (param $gp i32) (param $cnt i32) (param $g i32) (param $gs i32)
     (local $i i32) (local $s v128) (local $v0 v128) (local $v1 v128)
     (local $g1 i32) (local $g2 i32) (local $g3 i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
@@ -187,7 +187,7 @@
         (local.set $s (f64x2.splat (f64.load offset=24 (local.get $x))))
         (local.set $a30 (f64x2.add (local.get $a30) (f64x2.mul (local.get $v0) (local.get $s))))
         (local.set $a31 (f64x2.add (local.get $a31) (f64x2.mul (local.get $v1) (local.get $s))))
-        (local.set $x (i32.add (local.get $x) (local.get $rs)))
+        (local.set $x (i32.add (local.get $x) (i32.const 32)))
         (local.set $gp (i32.add (local.get $gp) (i32.const 32)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $l)))
@@ -202,9 +202,9 @@
 
   ;; Column tiles [$c0, $c1) (tile c = columns 4c..4c+3 of X) x every panel of GP: G += X^T . GP over rows
   ;; [0, $n), in row blocks of $blk (the X block and GP block stay in cache while all tiles use them).
-  ;; X: $n rows at stride $rs bytes (at least 4c1 readable float64 per row); GPp: $nt panels of $n x 4 float64;
+  ;; Xp: X packed in column panels of $n x 4 float64; GPp: $nt panels of $n x 4 float64;
   ;; G: rows of $nt * 4 float64 (zeroed by the caller before the first call).
-  (func (export "gradient") (param $X i32) (param $rs i32) (param $GPp i32) (param $n i32) (param $nt i32) (param $G i32) (param $c0 i32) (param $c1 i32) (param $blk i32)
+  (func (export "gradient") (param $Xp i32) (param $GPp i32) (param $n i32) (param $nt i32) (param $G i32) (param $c0 i32) (param $c1 i32) (param $blk i32)
     (local $i0 i32) (local $cnt i32) (local $c i32) (local $t i32) (local $gs i32)
     (local.set $gs (i32.shl (local.get $nt) (i32.const 5)))
     (block $bd
@@ -221,8 +221,7 @@
               (loop $tl
                 (br_if $td (i32.ge_u (local.get $t) (local.get $nt)))
                 (call $gradTile
-                  (i32.add (i32.add (local.get $X) (i32.mul (local.get $i0) (local.get $rs))) (i32.shl (local.get $c) (i32.const 5)))
-                  (local.get $rs)
+                  (i32.add (local.get $Xp) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $n)) (local.get $i0)) (i32.const 5)))
                   (i32.add (local.get $GPp) (i32.shl (i32.add (i32.mul (local.get $t) (local.get $n)) (local.get $i0)) (i32.const 5)))
                   (local.get $cnt)
                   (i32.add (i32.add (local.get $G) (i32.mul (i32.shl (local.get $c) (i32.const 2)) (local.get $gs))) (i32.shl (local.get $t) (i32.const 5)))

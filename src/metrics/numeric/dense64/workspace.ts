@@ -20,7 +20,7 @@ function wasmModule(): WebAssembly.Module {
 
 type Forward = (X: number, rs: number, Wp: number, p: number, nt: number, out: number, r0: number, r1: number) => void;
 type Dots32 = (X: number, C: number, nc: number, d: number, out: number, m: number, i0: number, i1: number) => void;
-type Gradient = (X: number, rs: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
+type Gradient = (Xp: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
 
 // Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
 const GEN = 0;
@@ -67,7 +67,7 @@ for (;;) {
       if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
-      else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7], a[o + 8]);
+      else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
   } catch (e) {
     Atomics.add(ctl, ${FAILED}, 1);
@@ -95,6 +95,9 @@ interface Layout {
   out: number;
   gpp: number;
   g: number;
+  /** X in column panels (n4 x 4 per 4 features) for the gradient, packed on its first call. */
+  xp: number;
+  packed: boolean;
   end: number;
 }
 
@@ -140,18 +143,18 @@ export class Dense64Workspace {
     const nt = Math.ceil(K / 4);
     const p4 = Math.ceil(p / 4) * 4;
     const x = align(CONTROL_BYTES);
-    // +4 values: the last gradient tile of a row whose p is not a multiple of 4 reads past the row's end.
     const wp = align(x + (n4 * p + 4) * bytes);
     const out = align(wp + nt * p * 32);
     const gpp = align(out + n4 * nt * 32);
     const g = bytes === 8 ? align(gpp + nt * n4 * 32) : gpp;
-    const end = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
+    const xp = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
+    const end = bytes === 8 ? align(xp + p4 * n4 * 8) : gpp;
     if (end > 4 * 1024 ** 3 - PAGE) {
       throw new MtebError('E_BAD_VALUE', `a ${n} x ${p} problem with ${K} outputs needs ${end} bytes, over WebAssembly's 4 GiB`);
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, end };
+    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, xp, packed: false, end };
     this.rowsAt = undefined;
     // The caller writes the n rows; the rows up to the multiple of 4 the tiles read and the padding are zeroed
     // (their products are +0 and change no sum).
@@ -229,9 +232,20 @@ export class Dense64Workspace {
    * feature j < p. Returns a float64 array p x K (a copy).
    */
   gradient(gp: Float64Array): Float64Array {
-    const { bytes, n, p, K, nt, gpp, g, x } = this.layout();
+    const lay = this.layout();
+    const { bytes, n, p, K, nt, gpp, g, x, xp } = lay;
     if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: gradient needs float64 rows (setProblem)');
     const n4 = Math.ceil(n / 4) * 4;
+    if (!lay.packed) {
+      // X is the same for every gradient of a fit: packed once (zero rows and features pad the panels).
+      const rows = new Float64Array(this.memory.buffer, x, n * p).slice();
+      const panels = new Float64Array(Math.ceil(p / 4) * n4 * 4);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < p; j++) panels[((j >> 2) * n4 + i) * 4 + (j & 3)] = rows[i * p + j];
+      }
+      new Float64Array(this.memory.buffer, xp, panels.length).set(panels);
+      lay.packed = true;
+    }
     const panels = new Float64Array(nt * n4 * 4);
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < K; k++) panels[((k >> 2) * n4 + i) * 4 + (k & 3)] = gp[i * K + k];
@@ -241,7 +255,7 @@ export class Dense64Workspace {
     const G = new Float64Array(this.memory.buffer, g, colTiles * 4 * nt * 4);
     G.fill(0);
     // Rows past n are zero in X and in the panels: their terms (+0) change no sum, so blocks run over n4 rows.
-    this.run(FN_GRADIENT, colTiles, n * p * K, (c0, c1) => [x, p * 8, gpp, n4, nt, g, c0, c1, GRADIENT_BLOCK]);
+    this.run(FN_GRADIENT, colTiles, n * p * K, (c0, c1) => [xp, gpp, n4, nt, g, c0, c1, GRADIENT_BLOCK]);
     const padded = G.slice();
     const res = new Float64Array(p * K);
     const stride = nt * 4;
@@ -296,7 +310,7 @@ export class Dense64Workspace {
     if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
-    else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]);
+    else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
   }
 
   /** Starts `count` workers once; false (threads off for this workspace) when they do not come up. */
