@@ -67,7 +67,7 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
   });
   const plan = planMerge(opts.tasks, opts.outputDir, model, revision, opts.count);
   if (plan.missing.length)
-    throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
+    throw new MtebError('E_PARTS_MISSING', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
   const fill = opts.savePredictions
     ? opts.tasks.filter(
         (t) => !t.aggregate_of && plan.complete.includes(t.name) && taskType(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,
