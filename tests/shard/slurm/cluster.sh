@@ -6,6 +6,7 @@
 # Needs root (slurmd runs jobs as their user) and Debian's slurm-wlm + munge.
 set -euo pipefail
 cmd=$1
+mkdir -p "$2"
 dir=$(cd "$2" && pwd)
 
 free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
