@@ -4,10 +4,11 @@
 // them); skips with the reason otherwise.
 import { describe, test, expect, afterAll } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../src/registry/index.js';
+import { comparableResults as results } from './support/results.js';
 
 const BINARIES = ['munged', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol'];
 const which = (b: string) => spawnSync('sh', ['-c', `command -v ${b}`]).status === 0;
@@ -43,19 +44,6 @@ async function settle(ids: string[], seconds = 90): Promise<void> {
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`jobs ${ids.join(', ')} still queued after ${seconds} s:\n${sh('squeue', [])}`);
-}
-
-/**
- * Every result file of a results folder, with what differs between any two runs blanked: evaluation_time, the
- * per-scoring evaluation_id, and the digests of the items files that carry that id.
- */
-function results(dir: string): Record<string, string> {
-  const root = path.join(dir, 'mteb-ts__hash-64', 'no_revision_available');
-  const out: Record<string, string> = {};
-  for (const f of readdirSync(root).sort()) {
-    if (f.endsWith('.json')) out[f] = readFileSync(path.join(root, f), 'utf8').replace(/"evaluation_time": [^,\n}]+/g, '"evaluation_time": 0').replace(/"evaluation_id": "[0-9a-f]+"/g, '"evaluation_id": ""').replace(/(\.items\.json": )"sha256:[0-9a-f]+"/g, '$1""');
-  }
-  return out;
 }
 
 afterAll(() => {
