@@ -31,8 +31,10 @@ export function renderPlan(plan: ScalePlan): string {
   const unknown = a.costs.filter((c) => c.source === 'default').map((c) => c.task);
   if (unknown.length) lines.push(`no size known (default ${millions(a.costs.find((c) => c.source === 'default')!.tokens)}M tokens): ${unknown.join(', ')}`);
   lines.push('shard  tokens(M)  H100-h  work');
+  // A split corpus's task is owned by one shard (it embeds nothing of the corpus there, only what is not chunked).
+  const split = new Set(a.shards.flatMap((s) => s.chunks.map((c) => c.task)));
   for (const s of a.shards) {
-    const work = [...s.tasks, ...chunkList(s.chunks)];
+    const work = [...s.tasks.map((t) => (split.has(t) ? `${t}(owner)` : t)), ...chunkList(s.chunks)];
     lines.push(`${String(s.index).padStart(5)}  ${millions(s.tokens).padStart(9)}  ${hours(planHours(plan, s.tokens)).padStart(6)}  ${work.join(', ') || '(nothing)'}`);
   }
   lines.push(
