@@ -3,7 +3,8 @@
 // (evaluation_time aside) with a single-process run. Needs root and Debian's slurm-wlm + munge (.ci/run installs
 // them); skips with the reason otherwise.
 import { describe, test, expect, afterAll } from '@jest/globals';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,6 +78,13 @@ afterAll(() => {
     // The failed element makes afterok impossible: the merge job is cancelled, not left pending forever.
     expect(jobState(merge).state).toBe('CANCELLED');
 
+    // One process, no sharding, own cache: run meanwhile (the cluster is idle while the test checks and retries).
+    const single = promisify(execFile)(
+      'node',
+      [path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), 'run', '-m', 'hash:64', '-t', TASKS.join(','), '-o', path.join(work, 'single'), '--cache-dir', path.join(work, 'cache-single'), '-q'],
+      { cwd: work },
+    );
+
     // Merging by hand now: exit 4, naming what shard 1 owes.
     const early = spawnSync('node', [path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), 'merge', ...runOpts.filter((a) => a !== '--shard-chunk-rows' && a !== '100'), '--shards', '3'], {
       cwd: work,
@@ -94,8 +102,7 @@ afterAll(() => {
     expect(jobState(merge2)).toEqual({ state: 'COMPLETED', exit: '0:0' });
     expect(readFileSync(path.join(work, 'logs', `mteb-ts-merge-${merge2}.out`), 'utf8')).toMatch(/merged: \d+ results present, 1 split tasks scored/);
 
-    // One process, no sharding, own cache.
-    sh('node', [path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), 'run', '-m', 'hash:64', '-t', TASKS.join(','), '-o', path.join(work, 'single'), '--cache-dir', path.join(work, 'cache-single'), '-q']);
+    await single;
     const sharded = results(out);
     expect(Object.keys(sharded)).toEqual([...TASKS.flatMap((t) => [`${t}.json`, `${t}.items.json`]), 'model_meta.json'].sort());
     expect(sharded).toEqual(results(path.join(work, 'single')));
