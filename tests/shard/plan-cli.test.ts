@@ -57,6 +57,18 @@ describe('merge with parts missing', () => {
     expect((await runMain(['merge', ...common, '--shards', '2'])).code).toBe(0);
   });
 
+  test('the shard named as owing a task is the one the shards chose, with their corpus chunking', async () => {
+    const out = tmp('out-');
+    const common = ['-m', 'hash:64', '-t', 'DemoRetrieval,DemoSTS,DemoClassification', '-o', out, '--cache-dir', tmp('cache-'), '-q'];
+    // With 100-row chunks DemoRetrieval's chunks 0 and 2 load shard 0, so DemoClassification (6,070 tokens) goes to
+    // shard 1 and DemoSTS (3,645) to shard 0; unsplit (500,000-row chunks) DemoSTS would be shard 1's.
+    expect((await runMain(['run', ...common, '--shard', '1/2', '--shard-chunk-rows', '100'])).code).toBe(0);
+    const r = await runMain(['merge', ...common, '--shards', '2']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/\n  DemoSTS: no result \(shard 0\/2\)\n/);
+    expect(r.stderr).toMatch(/\n  DemoRetrieval: test\/default: corpus chunks 0, 2 of 3 not embedded \(shards 0\)/);
+  });
+
   test('the exit-code table: 4 for missing parts, 2 for every other user error; listed in the help', async () => {
     expect(EXIT_CODES).toEqual({ E_PARTS_MISSING: 4 });
     expect(exitCodeOf(new MtebError('E_PARTS_MISSING', 'x'))).toBe(4);
