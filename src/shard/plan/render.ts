@@ -3,6 +3,7 @@ import { planHours } from './plan.js';
 
 const millions = (t: number) => (t / 1e6).toFixed(t >= 1e8 ? 0 : t >= 1e6 ? 1 : 3);
 const hours = (h: number) => (h >= 10 ? h.toFixed(1) : h.toFixed(h >= 0.01 ? 2 : 4));
+const params = (p: number) => (p === 0 ? 'no model weights' : p >= 1e9 ? `${(p / 1e9).toFixed(2)}B parameters` : `${(p / 1e6).toFixed(1)}M parameters`);
 
 /** Chunks of one corpus as `Task[0,3,6 of 9]`. */
 function chunkList(chunks: ScalePlan['assignment']['shards'][number]['chunks']): string[] {
@@ -26,7 +27,7 @@ export function renderPlan(plan: ScalePlan): string {
     `plan: ${plan.count} shards, ${plan.tasks.filter((t) => !t.aggregate_of).length} tasks, ${a.method} (corpora over ${a.chunkRows} documents split into chunks)`,
   );
   lines.push(
-    `model: ${plan.model} (${plan.modelSize.params.toExponential(2)} parameters, ${plan.modelSize.source}); cost = tokens x parameters, as H100-hours at 26k tokens/s for 7.85B`,
+    `model: ${plan.model} (${params(plan.modelSize.params)}, ${plan.modelSize.source}); cost = tokens x parameters, as H100-hours at 26k tokens/s for 7.85B`,
   );
   const unknown = a.costs.filter((c) => c.source === 'default').map((c) => c.task);
   if (unknown.length) lines.push(`no size known (default ${millions(a.costs.find((c) => c.source === 'default')!.tokens)}M tokens): ${unknown.join(', ')}`);
