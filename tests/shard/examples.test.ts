@@ -25,6 +25,11 @@ const snapshot = (dir: string) =>
   );
 
 describe('examples/scaling', () => {
+  test('docs/scaling.md shows the Slurm example plan as plan prints it', () => {
+    const docs = readFileSync(path.join(REPO_ROOT, 'docs', 'scaling.md'), 'utf8');
+    expect(docs).toContain('```\n' + readFileSync(path.join(EXAMPLES, 'slurm', 'plan.txt'), 'utf8') + '```\n');
+  });
+
   for (const scheduler of ['slurm', 'k8s']) {
     test(`${scheduler}: plan regenerates the committed files byte for byte`, async () => {
       const argv = commandFor(scheduler);
