@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TaskSpec } from '../task-types/spec.js';
 import { CORPUS_STATS } from './corpus-stats.js';
@@ -50,12 +50,40 @@ function dataFiles(dir: string, rel = ''): string[] {
   return out;
 }
 
+/** Lines holding more than whitespace, read 1 MiB at a time (a local corpus may be far bigger than memory wants). */
+function countDataLines(file: string): number {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  let filled = false;
+  try {
+    for (let n; (n = readSync(fd, buf, 0, buf.length, null)) > 0; ) {
+      for (let i = 0; i < n; i++) {
+        const b = buf[i];
+        if (b === 0x0a) {
+          if (filled) lines++;
+          filled = false;
+        } else if (b !== 0x20 && b !== 0x09 && b !== 0x0d) filled = true;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return lines + (filled ? 1 : 0);
+}
+
+/** Per process: a shard and merge ask for the same estimates many times (merge once per shard and missing task). */
+const corpusMemo = new Map<string, { documents: number; corpusTokens: number }>();
+
 /** Documents and tokens of a local BEIR-layout corpus (`corpus.jsonl`): its non-empty lines, its bytes / 4. */
 function localCorpus(dir: string): { documents: number; corpusTokens: number } | undefined {
   const f = path.join(dir, 'corpus.jsonl');
   if (!existsSync(f)) return undefined;
-  const text = readFileSync(f);
-  return { documents: text.toString('utf8').split('\n').filter((l) => l.trim()).length, corpusTokens: Math.ceil(text.length / 4) };
+  const st = statSync(f);
+  const key = `${f}\0${st.size}\0${st.mtimeMs}`;
+  let hit = corpusMemo.get(key);
+  if (!hit) corpusMemo.set(key, (hit = { documents: countDataLines(f), corpusTokens: Math.ceil(st.size / 4) }));
+  return hit;
 }
 
 export function estimateTaskCost(spec: TaskSpec): TaskCost {

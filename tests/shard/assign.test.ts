@@ -6,7 +6,8 @@ import { DEFAULT_TASK_TOKENS, estimateModelParams, estimateTaskCost, gpuHours } 
 import { DEFAULT_SHARD_CHUNK_ROWS } from '../../src/run/runner.js';
 import { getTask, resolveTasks } from '../../src/registry/index.js';
 import type { TaskSpec } from '../../src/task-types/spec.js';
-import { DEMO } from '../run/helpers.js';
+import { writeFileSync } from 'node:fs';
+import { copyDemoTask, DEMO } from '../run/helpers.js';
 
 const demo = (names: string[]): TaskSpec[] => resolveTasks(names.map((n) => path.join(DEMO, n, 'task.json')));
 
@@ -23,6 +24,13 @@ describe('task cost estimates', () => {
     // The fixture: 300 documents in corpus.jsonl (70,415 bytes); all data files 73,812 bytes -> /4.
     expect(estimateTaskCost(demo(['DemoRetrieval'])[0])).toEqual({ task: 'DemoRetrieval', tokens: 18_453, documents: 300, corpusTokens: 17_604, source: 'local files' });
     expect(estimateTaskCost(getTask('STS12'))).toEqual({ task: 'STS12', tokens: DEFAULT_TASK_TOKENS, source: 'default' });
+  });
+
+  test('a local corpus: documents are its lines holding more than whitespace (CRLF, blank lines, no final newline)', () => {
+    const { dir, spec } = copyDemoTask('DemoRetrieval', 'LocalCorpus');
+    const text = '{"_id":"a","text":"x"}\n\n  \r\n{"_id":"b","text":"y"}\r\n{"_id":"c","text":"z"}';
+    writeFileSync(path.join(dir, 'corpus.jsonl'), text);
+    expect(estimateTaskCost(spec)).toMatchObject({ task: 'LocalCorpus', documents: 3, corpusTokens: Math.ceil(Buffer.byteLength(text) / 4), source: 'local files' });
   });
 
   test('model sizes: known names, baselines, the 7B default, or given', () => {
