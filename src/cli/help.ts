@@ -5,7 +5,7 @@ export const USAGE = '$0 <command> [options]\n\nEvaluate text-embedding models o
 /** Printed under every help screen (yargs' epilogue, and the fast path below). */
 export const EPILOGUE =
   'Also: mteb-ts --version; mteb-ts help <command>; --no-color (or NO_COLOR=1; FORCE_COLOR=1 forces colour); ' +
-  'mteb-ts completion >> ~/.bashrc for shell completion. Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 internal error.';
+  'mteb-ts completion >> ~/.bashrc for shell completion. Exit codes: 0 ok, 1 gate failed, 2 bad input, 3 internal error, 4 merge: shard parts missing.';
 
 /** `mteb-ts --help` and `mteb-ts -h`: the only arguments answered without loading yargs. */
 export const isTopLevelHelp = (argv: readonly string[]): boolean => argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h');

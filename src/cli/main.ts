@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { formatError, isMtebError } from '../core/errors.js';
+import { exitCodeOf, formatError, isMtebError } from '../core/errors.js';
 import { redact } from '../core/redact.js';
 import { isGroup, type CommandEntry } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -17,7 +17,8 @@ export interface MainOptions {
  * The only place that touches argv and exit codes. Each subcommand is a thin shell over library functions,
  * loaded when it runs (src/cli/commands/index.ts). A user error (MtebError, or a usage error from yargs)
  * prints one `error[CODE] ...` line and exits 2; anything else is a bug: `internal error: ` and the stack,
- * nothing more, and exit 3. Every line printed here passes through the one redaction function
+ * nothing more, and exit 3. A few user errors have their own code (EXIT_CODES in src/core/errors.ts: 4 = merge
+ * found shard parts missing). Every line printed here passes through the one redaction function
  * (src/core/redact.ts): a URL's user:password, a key in a query string or a header never reaches stderr.
  */
 export async function main(argv: string[], opts: MainOptions = {}): Promise<number> {
@@ -51,7 +52,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     if (isMtebError(e)) {
       const named = e.code === 'E_USAGE' ? commandPath(argv, opts.commands ?? COMMANDS) : null;
       process.stderr.write(redact(formatError(e)) + '\n' + (named ? `Run "mteb-ts help ${named}" for its options.\n` : ''));
-      return 2;
+      return exitCodeOf(e);
     }
     process.stderr.write(redact(`internal error: ${(e as Error)?.stack ?? String(e)}\n`));
     return 3;

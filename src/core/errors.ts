@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'E_NETWORK'
   | 'E_RESULTS'
   | 'E_CACHE'
+  | 'E_PARTS_MISSING'
   | 'E_INTERNAL';
 
 export interface ErrorLocation {
@@ -50,6 +51,15 @@ export class MtebError extends Error {
     return new MtebError(this.code, this.message, { ...this.location, task }, { cause: this.cause });
   }
 }
+
+/**
+ * The exit-code table. Every user error exits 2 except those listed here, which a script must be able to tell
+ * apart: `merge` with shard parts missing exits 4, so a scheduler's merge job (or a retry loop) can rerun the
+ * missing shards instead of giving up (docs/scaling.md). 0 ok, 1 a task failed / a gate broken, 3 a crash.
+ */
+export const EXIT_CODES: Readonly<Partial<Record<ErrorCode, number>>> = { E_PARTS_MISSING: 4 };
+export const EXIT_USER_ERROR = 2;
+export const exitCodeOf = (e: MtebError): number => EXIT_CODES[e.code] ?? EXIT_USER_ERROR;
 
 export function isMtebError(e: unknown): e is MtebError {
   return e instanceof MtebError;

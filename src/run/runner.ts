@@ -14,7 +14,7 @@ import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
 import { selectShardTasks } from '../shard/select-tasks.js';
-import { writeShardLayout } from '../shard/layout.js';
+import { assignmentRecord, writeShardLayout } from '../shard/layout.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
 import { openDataset, type DatasetOptions } from './open-dataset.js';
@@ -217,6 +217,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       chunkRows: opts.shard.chunkRows ?? DEFAULT_SHARD_CHUNK_ROWS,
       model,
       revision,
+      assignment: assignmentRecord(opts.tasks.filter((t) => !t.aggregate_of)),
     });
   }
   for (const spec of ordered) {

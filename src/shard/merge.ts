@@ -18,15 +18,17 @@ export interface MergePlan {
   missing: string[];
 }
 
-/** Which shard owns a task under `--shard i/n` (the same deterministic split the shards used). */
-function ownerOf(tasks: TaskSpec[], name: string, count: number): number {
-  for (let i = 0; i < count; i++) if (selectShardTasks(tasks, { index: i, count }).some((t) => t.name === name)) return i;
+/** Which shard owns a task under `--shard i/n` (the same deterministic split the shards used, with their chunking). */
+function ownerOf(tasks: TaskSpec[], name: string, count: number, chunkRows: number | undefined): number {
+  for (let i = 0; i < count; i++) if (selectShardTasks(tasks, { index: i, count, chunkRows }).some((t) => t.name === name)) return i;
   return -1;
 }
 
 export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, revision: string, count: number): MergePlan {
   const plain = tasks.filter((t) => !t.aggregate_of);
   const plan: MergePlan = { complete: [], toScore: [], aggregates: tasks.filter((t) => t.aggregate_of), missing: [] };
+  // The corpus chunking decides the cost-balanced split too (src/shard/select-tasks.ts): the shards' own.
+  const chunkRows = readShardLayouts(outputDir, model, revision)[0]?.chunkRows;
   for (const spec of plain) {
     if (existsSync(resultPath(outputDir, model, revision, spec.name))) {
       plan.complete.push(spec.name);
@@ -42,7 +44,7 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
         if (m.missing.length) gaps.push(`${s}/${sub}: corpus chunks ${m.missing.join(', ')} of ${m.total} not embedded (shards ${[...new Set(m.missing.map((c) => c % count))].join(', ')})`);
       }
     }
-    if (!split) plan.missing.push(`${spec.name}: no result (shard ${ownerOf(plain, spec.name, count)}/${count})`);
+    if (!split) plan.missing.push(`${spec.name}: no result (shard ${ownerOf(plain, spec.name, count, chunkRows)}/${count})`);
     else if (gaps.length) plan.missing.push(`${spec.name}: ${gaps.join('; ')}`);
     else plan.toScore.push(spec);
   }
@@ -67,7 +69,7 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
   });
   const plan = planMerge(opts.tasks, opts.outputDir, model, revision, opts.count);
   if (plan.missing.length)
-    throw new MtebError('E_RESULTS', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
+    throw new MtebError('E_PARTS_MISSING', `cannot merge: ${plan.missing.length} part(s) missing:\n  ${plan.missing.join('\n  ')}`);
   const fill = opts.savePredictions
     ? opts.tasks.filter(
         (t) => !t.aggregate_of && plan.complete.includes(t.name) && taskType(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,

@@ -38,7 +38,7 @@ describe('CLI conventions', () => {
 
   test('every help screen ends with the conventions and exit codes', async () => {
     expect((await runMain(['--help'])).stdout).toMatch(/mteb-ts --version; mteb-ts help <command>; --no-color/);
-    expect((await runMain(['help', 'report'])).stdout).toMatch(/Exit codes: 0 ok, 1 gate failed, 2\s+bad input, 3 internal\s+error\./);
+    expect((await runMain(['help', 'report'])).stdout).toMatch(/Exit codes: 0 ok, 1 gate failed, 2\s+bad input, 3 internal\s+error, 4\s+merge:\s+shard\s+parts\s+missing\./);
   });
 
   test('--no-color / --color set NO_COLOR / FORCE_COLOR for the process and are accepted by every command', async () => {

@@ -34,6 +34,7 @@ describe('short flags', () => {
       b: '--benchmark',
       f: '--format',
       m: '--model',
+      n: '--shards',
       o: '--out / --output',
       p: '--port',
       q: '--quiet',

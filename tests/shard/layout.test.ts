@@ -38,6 +38,8 @@ describe('shard layouts', () => {
       chunkRows: 100,
       model: 'mteb-ts/hash-64',
       revision: 'no_revision_available',
+      // What decided the split: the rule and each task's token estimate (the fixtures' data bytes / 4).
+      assignment: { method: 'lpt-tokens-v1', tokens: { DemoClassification: 6070, DemoRetrieval: 18453, DemoSTS: 3645 } },
     });
   });
 
@@ -69,6 +71,21 @@ describe('shard layouts', () => {
     expect(() => checkShardLayouts([], want)).not.toThrow();
     expect(() => checkShardLayouts([l({}), l({ index: 1 })], want)).not.toThrow();
     expect(() => checkShardLayouts([l({}), l({ index: 3, count: 4 })], want)).toThrow(/shard 3\/4: run with n = 4, merging n = 2; index 3 is not below n = 2/);
+  });
+
+  test('checkShardLayouts: shards that dealt tasks by another rule or from other cost estimates are refused, naming the tasks', () => {
+    const want = { count: 2, tasks: ['A', 'B'], model: 'm', revision: 'r' };
+    const assignment = { method: 'lpt-tokens-v1', tokens: { A: 10, B: 20 } };
+    const l = (o: Partial<ShardLayout>): ShardLayout => ({ index: 0, count: 2, tasks: ['A', 'B'], chunkRows: 10, model: 'm', revision: 'r', assignment, ...o });
+    expect(() => checkShardLayouts([l({}), l({ index: 1 })], want)).not.toThrow();
+    // One shard from an mteb-ts that dealt round-robin, one from this one: their task lists need not add up.
+    expect(() => checkShardLayouts([l({}), l({ index: 1, assignment: undefined })], want)).toThrow(
+      /shard 1\/2: tasks dealt by round-robin \(an older mteb-ts\), shard 0 by lpt-tokens-v1$/,
+    );
+    // Same rule, but B's data differed on shard 1's machine (another size): another split.
+    expect(() => checkShardLayouts([l({}), l({ index: 1, assignment: { method: 'lpt-tokens-v1', tokens: { A: 10, B: 25 } } })], want)).toThrow(
+      /shard 1\/2: its task cost estimates differ from shard 0's \(B 25 vs 20\)$/,
+    );
   });
 });
 

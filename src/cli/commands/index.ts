@@ -12,6 +12,7 @@ import { downloadSpec } from '../options/download.js';
 import { embedSpec } from '../options/embed.js';
 import { gateSpec } from '../options/gate.js';
 import { metricsRetrievalSpec } from '../options/metrics-retrieval.js';
+import { planSpec } from '../options/plan.js';
 import { reportSpec } from '../options/report.js';
 import { demoSpec, mergeSpec, runSpec } from '../options/run.js';
 import { serveSpec } from '../options/serve.js';
@@ -34,6 +35,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     subcommands: [lazyCommand(metricsRetrievalSpec, async () => (await import('./metrics-retrieval.js')).metricsRetrieval)],
   },
   lazyCommand(mergeSpec, async () => (await import('./run.js')).merge),
+  lazyCommand(planSpec, async () => (await import('./plan.js')).plan),
   lazyCommand(cacheSpec, async () => (await import('./cache.js')).cache),
   lazyCommand(serveSpec, async () => (await import('./serve.js')).serve),
 ];
