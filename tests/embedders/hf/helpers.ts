@@ -50,8 +50,11 @@ export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return w;
 }
 
-export const XLMR_TINY = join(process.cwd(), 'fixtures/models/xlmr-tiny');
-export const xlmrGolden = (): HfGolden => JSON.parse(readFileSync(join(process.cwd(), 'fixtures/models/hf-golden/xlmr-tiny-golden.json'), 'utf8'));
+/** A tiny checkpoint under fixtures/models/ and its golden file under fixtures/models/hf-golden/. */
+export const tinyModel = (name: string): { dir: string; golden: HfGolden } => ({
+  dir: join(process.cwd(), 'fixtures/models', name),
+  golden: JSON.parse(readFileSync(join(process.cwd(), `fixtures/models/hf-golden/${name}-golden.json`), 'utf8')),
+});
 
 /** 1_Pooling/config.json with exactly these modes on. */
 export function poolingConfig(modes: string[], includePrompt = true): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { MtebError } from '../../../core/errors.js';
 import type { BuiltModel } from '../../../onnx/graph-builder.js';
 import type { StoredTensor } from '../../../onnx/weights.js';
 import type { HfCheckpoint } from '../checkpoint.js';
-import { bertTensorShapes, buildBertGraph, type PositionScheme } from './bert-graph.js';
+import { BERT_LAYOUT, MPNET_LAYOUT, bertTensorShapes, buildBertGraph, type EncoderLayout } from './bert-graph.js';
 import { readEncoderConfig } from './encoder-config.js';
 
 /** What the embedder needs from an architecture once the checkpoint is checked: sizes and a graph to build. */
@@ -23,8 +23,8 @@ interface Architecture {
   plan(ck: HfCheckpoint, tensors: Map<string, StoredTensor>): ArchitecturePlan;
 }
 
-/** BERT-family encoders: same blocks, different position numbering and tensor prefix. */
-function bertFamily(label: string, positions: PositionScheme, prefixes: string[]): Architecture {
+/** BERT-family encoders: same blocks, different position numbering, tensor names and prefix. */
+function bertFamily(label: string, layout: EncoderLayout, prefixes: string[]): Architecture {
   return {
     label,
     plan(ck, tensors) {
@@ -32,10 +32,10 @@ function bertFamily(label: string, positions: PositionScheme, prefixes: string[]
       const prefix = prefixes.find((p) => tensors.has(`${p}embeddings.word_embeddings.weight`));
       const where = { file: join(ck.dir, 'model.safetensors') };
       if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', `no ${prefixes.map((p) => p + 'embeddings.word_embeddings.weight').join(' or ')} tensor: not a ${label} checkpoint`, where);
-      checkShapes(bertTensorShapes(c, prefix), tensors, label, ck.dir);
+      checkShapes(bertTensorShapes(c, prefix, layout), tensors, label, ck.dir);
       // RoBERTa-style positions start after padding_idx, so the table holds max_position_embeddings - padding_idx - 1 texts' worth.
-      const maxTokens = positions === 'absolute' ? c.maxPositions : c.maxPositions - c.padTokenId - 1;
-      return { label, hidden: c.hidden, padTokenId: c.padTokenId, maxTokens, build: (metadata) => buildBertGraph(c, tensors, { positions, prefix, metadata }) };
+      const maxTokens = layout.positions === 'absolute' ? c.maxPositions : c.maxPositions - c.padTokenId - 1;
+      return { label, hidden: c.hidden, padTokenId: c.padTokenId, maxTokens, build: (metadata) => buildBertGraph(c, tensors, { layout, prefix, metadata }) };
     },
   };
 }
@@ -45,9 +45,10 @@ function bertFamily(label: string, positions: PositionScheme, prefixes: string[]
  * the embedder, pooling, tokenization and caching are shared.
  */
 const ARCHITECTURES: Record<string, Architecture> = {
-  bert: bertFamily('BertModel', 'absolute', ['', 'bert.']),
-  'xlm-roberta': bertFamily('XLMRobertaModel', 'padding-offset', ['', 'roberta.', 'xlm_roberta.']),
-  roberta: bertFamily('RobertaModel', 'padding-offset', ['', 'roberta.']),
+  bert: bertFamily('BertModel', BERT_LAYOUT, ['', 'bert.']),
+  'xlm-roberta': bertFamily('XLMRobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.', 'xlm_roberta.']),
+  roberta: bertFamily('RobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.']),
+  mpnet: bertFamily('MPNetModel', MPNET_LAYOUT, ['', 'mpnet.']),
 };
 
 export const SUPPORTED_MODEL_TYPES = Object.keys(ARCHITECTURES);

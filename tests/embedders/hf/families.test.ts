@@ -6,41 +6,47 @@ import type { Embedder } from '../../../src/core/embedder.js';
 import { createHfEmbedder } from '../../../src/embedders/hf/index.js';
 import { HfTextEncoder } from '../../../src/embedders/hf/inputs.js';
 import { loadHfTokenizer } from '../../../src/tokenize/hf-tokenizer.js';
-import { cleanupTmp, maxDiff, tmp, XLMR_TINY, xlmrGolden } from './helpers.js';
+import { cleanupTmp, maxDiff, tinyModel, tmp } from './helpers.js';
 
-const G = xlmrGolden();
 const cache = tmp('cache');
 const open: Embedder[] = [];
 afterAll(async () => {
   for (const e of open) await e.close?.();
   cleanupTmp();
 });
+// e5's prompts, as the registry gives them: these checkpoints ship none (as multilingual-e5 / all-mpnet-base-v2)
 const E5 = { query: 'query: ', passage: 'passage: ', source: 'test' };
 
-describe('XLM-RoBERTa (Unigram tokenizer, positions offset by padding_idx + 1)', () => {
-  const tok = loadHfTokenizer(XLMR_TINY);
-  test.each(G.cases.map((c) => [c.name, c] as const))('%s: ids equal the independent Unigram (NFKC, Metaspace, Viterbi, fused <unk>)', (_n, c) => {
+/** Per family: what its tokenizer and positions must show (beyond equality with the golden). */
+const FAMILIES: [string, string, { first: number; last: number; pad: string }][] = [
+  ['xlmr-tiny', 'XLM-RoBERTa (Unigram tokenizer, positions offset by padding_idx + 1)', { first: 0, last: 2, pad: '<pad>' }],
+  ['mpnet-tiny', 'MPNet (relative position bias, RobertaProcessing around WordPiece, positions offset)', { first: 0, last: 2, pad: '<pad>' }],
+];
+
+describe.each(FAMILIES)('%s: %s', (name, _what, facts) => {
+  const { dir, golden: G } = tinyModel(name);
+  const tok = loadHfTokenizer(dir);
+  test.each(G.cases.map((c) => [c.name, c] as const))('%s: ids equal the independent Python tokenizer', (_n, c) => {
     expect(tok.encodePlain(c.text)).toEqual(c.plain_ids);
     const r = new HfTextEncoder(tok, G.max_seq_length).encode(c.text, c.prompt);
     expect(r.ids).toEqual(c.input_ids);
     expect(r.promptLength).toBe(c.prompt_length);
   });
 
-  test('<s> ... </s> kept on the over-limit text; pads are id 1', () => {
+  test('special tokens kept on the over-limit text', () => {
     const c = G.cases.find((x) => x.name === 'over-limit')!;
-    expect(c.input_ids).toHaveLength(24);
-    expect([c.input_ids[0], c.input_ids[23]]).toEqual([0, 2]);
+    expect(c.input_ids).toHaveLength(G.max_seq_length);
+    expect([c.input_ids[0], c.input_ids[G.max_seq_length - 1]]).toEqual([facts.first, facts.last]);
+    expect(tok.tokenId(facts.pad)).toBe(1);
   });
 
   test('each text alone and all in mixed-length batches equal the float64 reference (<= 1e-5)', async () => {
-    const e = await createHfEmbedder(XLMR_TINY, { cacheDir: cache, prompts: E5, tokenBudget: 60 });
-    open.push(e);
+    const e = await createHfEmbedder(dir, { cacheDir: cache, prompts: E5, tokenBudget: 60 });
+    const bare = await createHfEmbedder(dir, { cacheDir: cache, tokenBudget: 60 });
+    open.push(e, bare);
     const prompted = G.cases.filter((c) => c.role !== null);
-    expect(prompted).toHaveLength(2);
+    expect(prompted.length).toBeGreaterThanOrEqual(2);
     for (const c of prompted) expect(maxDiff((await e.embed([c.text], { role: c.role! })).data, c.embeddings.mean)).toBeLessThan(1e-5);
-    // the checkpoint ships no prompts (as multilingual-e5): without an override none is applied
-    const bare = await createHfEmbedder(XLMR_TINY, { cacheDir: cache, tokenBudget: 60 });
-    open.push(bare);
     const plain = G.cases.filter((c) => c.role === null);
     const m = await bare.embed(plain.map((c) => c.text), { role: 'query' });
     plain.forEach((c, i) => expect(maxDiff(m.data.subarray(i * 32, (i + 1) * 32), c.embeddings.mean)).toBeLessThan(1e-5));
