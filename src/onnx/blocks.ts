@@ -36,3 +36,13 @@ export function paddingBias(g: GraphBuilder, attentionMask: string): string {
   const keep = g.op('Cast', [attentionMask], { to: castTo('bool') });
   return g.op('Unsqueeze', [g.op('Where', [keep, g.floats([0]), g.floats([-3.4028234663852886e38])]), g.ints([1, 2])]);
 }
+
+/**
+ * Rotary embedding, rotate-half (GPT-NeoX) form: x * cos + concat(-x2, x1) * sin, with x split in halves on the
+ * last axis and cos/sin tables that broadcast against x (e.g. [L, D] against [B, H, L, D]).
+ */
+export function ropeRotateHalf(g: GraphBuilder, x: string, cos: string, sin: string, half: number): string {
+  const [x1, x2] = g.node('Split', [x, g.ints([half, half])], { axis: -1 }, 2);
+  const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
+  return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
+}

@@ -1,5 +1,5 @@
 import { GraphBuilder, f, type BuiltModel } from '../../onnx/graph-builder.js';
-import { geluErf, layerNorm as layerNormOp, paddingBias, silu } from '../../onnx/blocks.js';
+import { geluErf, layerNorm as layerNormOp, paddingBias, ropeRotateHalf, silu } from '../../onnx/blocks.js';
 import type { ElemType } from '../../onnx/proto.js';
 import { castTo, CheckpointWeights, once } from '../../onnx/weights.js';
 import type { NvEmbedDims } from './config.js';
@@ -70,20 +70,14 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const asT = (x: string) => (T === 'float32' ? x : cast(x, T));
   const cos = asT(sliceL(g.floats(cosT, [maxPos, d.headDim])));
   const sin = asT(sliceL(g.floats(sinT, [maxPos, d.headDim])));
-  const rope = (x: string) => {
-    // x [B, H, L, D]: x*cos + rotate_half(x)*sin, rotate_half = concat(-x2, x1)
-    const [x1, x2] = g.node('Split', [x, g.ints([half, half])], { axis: -1 }, 2);
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
-  };
+  // x [B, H, L, D]: x*cos + rotate_half(x)*sin, rotate_half = concat(-x2, x1)
+  const rope = (x: string) => ropeRotateHalf(g, x, cos, sin, half);
 
   const tablesBL = once(() => [g.op('Unsqueeze', [cos, g.ints([1])]), g.op('Unsqueeze', [sin, g.ints([1])])]);
   const ropeBL = (x: string) => {
     const [cosBL, sinBL] = tablesBL();
     // x [B, L, H, D] with tables [L, 1, D]
-    const [x1, x2] = g.node('Split', [x, g.ints([half, half])], { axis: -1 }, 2);
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cosBL]), g.op('Mul', [rot, sinBL])]);
+    return ropeRotateHalf(g, x, cosBL, sinBL, half);
   };
   // MultiHeadAttention's 1-D key_padding_mask = valid length of each (right-padded) row.
   const keyLengths = once(() => g.op('Cast', [g.op('ReduceSum', [attn, g.ints([1])], { keepdims: 0 })], { to: castTo('int32') }));

@@ -14,13 +14,22 @@ afterAll(async () => {
   for (const e of open) await e.close?.();
   cleanupTmp();
 });
-// e5's prompts, as the registry gives them: these checkpoints ship none (as multilingual-e5 / all-mpnet-base-v2)
+// The prompts the goldens used: e5's for checkpoints that ship none (as multilingual-e5 / all-mpnet-base-v2), nomic's own
 const E5 = { query: 'query: ', passage: 'passage: ', source: 'test' };
+const NOMIC = { query: 'search_query: ', passage: 'search_document: ', source: 'test' };
 
+interface Facts {
+  first: number;
+  last: number;
+  pad: string;
+  padId: number;
+  prompts: typeof E5;
+}
 /** Per family: what its tokenizer and positions must show (beyond equality with the golden). */
-const FAMILIES: [string, string, { first: number; last: number; pad: string }][] = [
-  ['xlmr-tiny', 'XLM-RoBERTa (Unigram tokenizer, positions offset by padding_idx + 1)', { first: 0, last: 2, pad: '<pad>' }],
-  ['mpnet-tiny', 'MPNet (relative position bias, RobertaProcessing around WordPiece, positions offset)', { first: 0, last: 2, pad: '<pad>' }],
+const FAMILIES: [string, string, Facts][] = [
+  ['xlmr-tiny', 'XLM-RoBERTa (Unigram tokenizer, positions offset by padding_idx + 1)', { first: 0, last: 2, pad: '<pad>', padId: 1, prompts: E5 }],
+  ['mpnet-tiny', 'MPNet (relative position bias, RobertaProcessing around WordPiece, positions offset)', { first: 0, last: 2, pad: '<pad>', padId: 1, prompts: E5 }],
+  ['nomic-tiny', 'NomicBert (rotary, fused QKV, SwiGLU, vocab padded to 64, n_inner rounded to 256)', { first: 2, last: 3, pad: '[PAD]', padId: 0, prompts: NOMIC }],
 ];
 
 describe.each(FAMILIES)('%s: %s', (name, _what, facts) => {
@@ -37,12 +46,12 @@ describe.each(FAMILIES)('%s: %s', (name, _what, facts) => {
     const c = G.cases.find((x) => x.name === 'over-limit')!;
     expect(c.input_ids).toHaveLength(G.max_seq_length);
     expect([c.input_ids[0], c.input_ids[G.max_seq_length - 1]]).toEqual([facts.first, facts.last]);
-    expect(tok.tokenId(facts.pad)).toBe(1);
+    expect(tok.tokenId(facts.pad)).toBe(facts.padId);
   });
 
   test('each text alone and all in mixed-length batches equal the float64 reference (<= 1e-5)', async () => {
-    const e = await createHfEmbedder(dir, { cacheDir: cache, prompts: E5, tokenBudget: 60 });
-    const bare = await createHfEmbedder(dir, { cacheDir: cache, tokenBudget: 60 });
+    const e = await createHfEmbedder(dir, { cacheDir: cache, prompts: facts.prompts, tokenBudget: 60 });
+    const bare = await createHfEmbedder(dir, { cacheDir: cache, tokenBudget: 60, prompts: { query: '', passage: '', source: 'test' } });
     open.push(e, bare);
     const prompted = G.cases.filter((c) => c.role !== null);
     expect(prompted.length).toBeGreaterThanOrEqual(2);

@@ -5,6 +5,7 @@ import type { StoredTensor } from '../../../onnx/weights.js';
 import type { HfCheckpoint } from '../checkpoint.js';
 import { BERT_LAYOUT, MPNET_LAYOUT, bertTensorShapes, buildBertGraph, type EncoderLayout } from './bert-graph.js';
 import { readEncoderConfig } from './encoder-config.js';
+import { buildNomicGraph, nomicTensorShapes, readNomicConfig } from './nomic-graph.js';
 
 /** What the embedder needs from an architecture once the checkpoint is checked: sizes and a graph to build. */
 export interface ArchitecturePlan {
@@ -40,6 +41,19 @@ function bertFamily(label: string, layout: EncoderLayout, prefixes: string[]): A
   };
 }
 
+/** NomicBert (nomic-embed-text): rotary positions, fused QKV, gated MLP, post-norm. */
+const nomicBert: Architecture = {
+  label: 'NomicBertModel',
+  plan(ck, tensors) {
+    const c = readNomicConfig(ck);
+    const prefix = ['', 'bert.'].find((p) => tensors.has(`${p}embeddings.word_embeddings.weight`));
+    if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', 'no embeddings.word_embeddings.weight tensor: not a NomicBert checkpoint', { file: ck.dir });
+    checkShapes(nomicTensorShapes(c, prefix), tensors, 'NomicBertModel', ck.dir);
+    const pad = ck.config.pad_token_id;
+    return { label: 'NomicBertModel', hidden: c.hidden, padTokenId: typeof pad === 'number' ? pad : 0, maxTokens: c.maxPositions, build: (metadata) => buildNomicGraph(c, tensors, prefix, metadata) };
+  },
+};
+
 /**
  * config.json `model_type` -> architecture. Adding an encoder family is one entry here plus its graph builder;
  * the embedder, pooling, tokenization and caching are shared.
@@ -49,6 +63,7 @@ const ARCHITECTURES: Record<string, Architecture> = {
   'xlm-roberta': bertFamily('XLMRobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.', 'xlm_roberta.']),
   roberta: bertFamily('RobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.']),
   mpnet: bertFamily('MPNetModel', MPNET_LAYOUT, ['', 'mpnet.']),
+  nomic_bert: nomicBert,
 };
 
 export const SUPPORTED_MODEL_TYPES = Object.keys(ARCHITECTURES);
