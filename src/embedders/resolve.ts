@@ -61,7 +61,7 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
       const { body: path, params } = splitOptions(rest);
       if (!path) throw new MtebError('E_MODEL_SPEC', 'hf: needs a checkpoint folder or hub id, e.g. hf:/models/bge-small-en-v1.5 or hf:BAAI/bge-small-en-v1.5');
       checkSpecOptions(params, HF_SPEC_OPTIONS, 'hf', spec);
-      const graph = enumOption(params, 'graph', ['built', 'shipped'] as const, spec);
+      const graph = enumOption(params, 'graph', ['auto', 'built', 'shipped'] as const, spec);
       const q = params.get('query_prompt') ?? undefined;
       const p = params.get('passage_prompt') ?? undefined;
       const { createHfEmbedder } = await import('./hf/index.js');

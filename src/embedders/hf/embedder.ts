@@ -30,8 +30,11 @@ export interface HfEmbedderOptions {
   prompts?: PromptOverride;
   /** Hub revision when PATH is a model id in the HF cache. */
   revision?: string;
-  /** `built` (default): our graph from the safetensors; `shipped`: the checkpoint's onnx/model.onnx. */
-  graph?: 'built' | 'shipped';
+  /**
+   * `auto` (default): the checkpoint's own onnx/model.onnx when it ships one, else our graph built from the
+   * safetensors; `built` / `shipped` force one.
+   */
+  graph?: 'auto' | 'built' | 'shipped';
   cacheDir?: string;
 }
 
@@ -58,14 +61,17 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
   if (!Number.isInteger(tokenBudget) || tokenBudget < 1) throw new MtebError('E_USAGE', `token budget must be a positive integer, got ${tokenBudget}`, { field: 'token_budget' });
   let runner: Runner;
   let maxTokens: number;
-  if ((opts.graph ?? 'built') === 'shipped') {
-    if (!ck.onnxModel) throw new MtebError('E_FILE_MISSING', 'graph=shipped but the checkpoint has no onnx/model.onnx', { file: join(loc.dir, 'onnx', 'model.onnx') });
+  const graph = opts.graph ?? 'auto';
+  if (graph === 'shipped' && !ck.onnxModel) throw new MtebError('E_FILE_MISSING', 'graph=shipped but the checkpoint has no onnx/model.onnx', { file: join(loc.dir, 'onnx', 'model.onnx') });
+  if (ck.onnxModel && graph !== 'built') {
+    // An export (optimum's layout) outputs last_hidden_state [batch, seq, hidden]; pooling stays ours, from the checkpoint's modules.
     const session = await openHfSession(ck.onnxModel, dev);
     const output = session.outputNames.find((n) => n === 'token_embeddings' || n === 'last_hidden_state') ?? session.outputNames[0];
-    const hidden = Number((ck.config as any).hidden_size);
-    const pad = (ck.config as any).pad_token_id;
-    runner = { session, hidden, padTokenId: typeof pad === 'number' ? pad : 0, graphId: `onnx:${fileHash(ck.onnxModel)}`, architecture: `onnx/model.onnx`, output };
-    maxTokens = Number((ck.config as any).max_position_embeddings) || ck.maxSeqLength;
+    const hidden = ck.config.hidden_size ?? ck.config.n_embd;
+    if (typeof hidden !== 'number' || !Number.isInteger(hidden) || hidden <= 0) throw new MtebError('E_MODEL_LOAD', 'config.json has no hidden_size (or n_embd) for the shipped ONNX graph', { file: join(loc.dir, 'config.json'), field: 'hidden_size' });
+    const pad = ck.config.pad_token_id;
+    runner = { session, hidden, padTokenId: typeof pad === 'number' ? pad : 0, graphId: `onnx:${fileHash(ck.onnxModel)}`, architecture: 'onnx/model.onnx', output };
+    maxTokens = Infinity; // the export's own limit; max_seq_length comes from the checkpoint
   } else {
     const tensors = readCheckpointTensors(loc.dir);
     const plan = planArchitecture(ck, tensors.tensors);

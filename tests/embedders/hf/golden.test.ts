@@ -102,3 +102,25 @@ describe('hf:bert-tiny (ONNX graph, fp32) equals the float64 PyTorch reference',
     expect(a.meta?.()).toMatchObject({ name: 'mteb-ts/bert-tiny', embed_dim: 32, max_tokens: 24, similarity_fn_name: 'cosine' });
   });
 });
+
+describe('a checkpoint that ships onnx/model.onnx', () => {
+  test('runs the shipped graph with the pooling from its own files (equal to the reference), unless graph=built', async () => {
+    // The export here is our own builder's graph for bert-tiny, saved as onnx/model.onnx with its weights beside it
+    // (optimum's layout); the top-level safetensors is removed, so only the shipped graph can run.
+    const { readCheckpointTensors } = await import('../../../src/embedders/nvembed/safetensors.js');
+    const { planArchitecture } = await import('../../../src/embedders/hf/arch/architectures.js');
+    const { readHfCheckpoint } = await import('../../../src/embedders/hf/checkpoint.js');
+    const { copyFileSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
+    const dir = variant(BERT_TINY, {});
+    const built = planArchitecture(readHfCheckpoint(dir), readCheckpointTensors(dir).tensors).build({});
+    mkdirSync(join(dir, 'onnx'));
+    writeFileSync(join(dir, 'onnx', 'model.onnx'), built.bytes);
+    copyFileSync(join(dir, 'model.safetensors'), join(dir, 'onnx', 'model.safetensors'));
+    rmSync(join(dir, 'model.safetensors'));
+    const e = await make(dir);
+    expect(e.meta?.().loader).toMatch(/\(onnx\/model\.onnx, cpu, pooling mean \+ Normalize/);
+    for (const c of prompted) expect(maxDiff(await embedCase(e, c), c.embeddings.mean)).toBeLessThan(1e-5);
+    await expect(make(dir, { graph: 'built' })).rejects.toThrow(/neither model.safetensors.index.json nor model.safetensors/);
+    await expect(make(BERT_TINY, { graph: 'shipped' })).rejects.toThrow(/graph=shipped but the checkpoint has no onnx\/model.onnx/);
+  });
+});
