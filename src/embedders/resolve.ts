@@ -9,7 +9,7 @@ import { redact } from '../core/redact.js';
 
 /** Options each spec kind takes after `?` (openai's live in openai/spec.ts); any other is refused with the list. */
 export const NVEMBED_SPEC_OPTIONS = ['device', 'max_length', 'dtype', 'attention'] as const;
-export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'revision', 'graph'] as const;
+export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'registered', 'revision', 'graph'] as const;
 
 export interface ResolveOptions {
   /** onnxruntime device for in-process models: cpu | cuda[:N] | webgpu | tensorrt. */
@@ -69,6 +69,7 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
         device: params.get('device') ?? opts.device,
         maxLength: params.has('max_length') ? positiveInt(params.get('max_length')!, spec) : opts.maxLength,
         prompts: q !== undefined || p !== undefined ? { query: q, passage: p, source: 'model spec options' } : undefined,
+        registered: params.get('registered') ?? undefined,
         revision: params.get('revision') ?? undefined,
         graph,
         cacheDir: opts.cacheDir,

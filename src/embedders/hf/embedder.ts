@@ -6,6 +6,7 @@ import type { Embedder, EmbedOptions, ModelMeta } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
+import { registeredModelPrompts } from '../../registry/model-prompts.js';
 import { loadHfTokenizer } from '../../tokenize/hf-tokenizer.js';
 import { tokenBudgetBatches } from '../nvembed/batching.js';
 import { readCheckpointTensors } from '../nvembed/safetensors.js';
@@ -28,6 +29,8 @@ export interface HfEmbedderOptions {
   tokenBudget?: number;
   /** Prompts instead of the checkpoint's own. */
   prompts?: PromptOverride;
+  /** Registered model (hub id) whose prompts apply, when neither PATH nor config.json names it. */
+  registered?: string;
   /** Hub revision when PATH is a model id in the HF cache. */
   revision?: string;
   /**
@@ -53,6 +56,9 @@ interface Runner {
 /** `hf:PATH`: a sentence-transformers checkpoint (BERT, XLM-RoBERTa) run in-process on onnxruntime-node. */
 export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {}): Promise<Embedder> {
   const loc = locateCheckpoint(path, { revision: opts.revision });
+  if (opts.registered !== undefined && !registeredModelPrompts(opts.registered)) {
+    throw new MtebError('E_MODEL_SPEC', `registered=${opts.registered} is not a registered model (see \`mteb-ts models\`)`, { field: 'registered' });
+  }
   const dev = parseDevice(opts.device ?? 'cpu');
   const ort = await loadOnnxruntime(HF_FEATURE);
   checkProvider(dev, ort);
@@ -84,9 +90,15 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
   if (!Number.isInteger(maxLength) || maxLength < 2) throw new MtebError('E_USAGE', `max_length must be an integer >= 2, got ${maxLength}`, { field: 'max_length' });
   if (maxLength > maxTokens) throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the ${maxTokens} positions the model has`, { field: 'max_length' });
   const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir), maxLength, ck.doLowerCase);
-  const prompts = choosePrompts(ck, opts.prompts);
   const name = loc.hubId ?? (ck.nameOrPath || basename(loc.dir));
+  const prompts = choosePrompts(ck, opts.prompts, registeredPrompts(opts.registered ?? name));
   return new HfEmbedder(ort, ck, runner, encoder, prompts, tokenBudget, name, loc.revision, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`);
+}
+
+/** mteb's prompts for a registered model, with their source. */
+function registeredPrompts(name: string): PromptOverride | undefined {
+  const r = registeredModelPrompts(name);
+  return r ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})` } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */

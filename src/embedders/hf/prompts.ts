@@ -16,17 +16,20 @@ export interface PromptOverride {
 }
 
 /**
- * Which prompt each role gets, as mteb's sentence-transformers wrapper picks it: the caller's override, else the
- * checkpoint's `prompts` entry named after the role (`passage`, or `document` as newer checkpoints name it), else
+ * Which prompt each role gets, as mteb's sentence-transformers wrapper picks it: the caller's override (spec
+ * options), else the checkpoint's `prompts` entry named after the role (`query`; `passage`, or `document` as newer
+ * checkpoints name it), else the registered model's prompts (mteb's registry: bge, e5, nomic, ...), else
  * `default_prompt_name` (what SentenceTransformer.encode applies when no prompt is named), else none.
  */
-export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride): PromptChoice {
+export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride, registered?: PromptOverride): PromptChoice {
   const p = ck.prompts;
-  const dflt = ck.defaultPromptName ? p[ck.defaultPromptName] : '';
-  const fromCk = (role: Role) => (role === 'query' ? p.query : (p.passage ?? p.document)) ?? dflt;
-  const hasCk = Object.keys(p).length > 0;
+  const dflt = ck.defaultPromptName ? p[ck.defaultPromptName] : undefined;
+  const byRole = (role: Role) => (role === 'query' ? p.query : (p.passage ?? p.document));
+  const hasRolePrompts = byRole('query') !== undefined || byRole('passage') !== undefined;
+  const base = (role: Role): string => byRole(role) ?? (!hasRolePrompts && registered ? registered[role] : undefined) ?? dflt ?? '';
+  const source = hasRolePrompts ? 'config_sentence_transformers.json' : registered ? registered.source : dflt !== undefined ? 'config_sentence_transformers.json (default_prompt_name)' : 'none';
   if (override && (override.query !== undefined || override.passage !== undefined)) {
-    return { query: override.query ?? fromCk('query'), passage: override.passage ?? fromCk('passage'), source: override.source };
+    return { query: override.query ?? base('query'), passage: override.passage ?? base('passage'), source: override.source };
   }
-  return { query: fromCk('query'), passage: fromCk('passage'), source: hasCk ? 'config_sentence_transformers.json' : 'none' };
+  return { query: base('query'), passage: base('passage'), source };
 }

@@ -6,7 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePythonJson } from '../../../src/output/python-json.js';
 import { runMain } from '../../cli/support/run-main.js';
-import { BERT_TINY, bertGolden, cleanupTmp, maxDiff, tmp } from './helpers.js';
+import { REGISTERED_MODEL_PROMPTS } from '../../../src/registry/model-prompts.js';
+import { BERT_TINY, bertGolden, cleanupTmp, maxDiff, tinyModel, tmp } from './helpers.js';
 
 const G = bertGolden();
 let savedCache: string | undefined;
@@ -62,9 +63,37 @@ describe('CLI with hf:DIR', () => {
   test('unknown spec option and missing folder are exit-2 errors naming them', async () => {
     const a = await runMain(['embed', '-m', 'hf:fixtures/models/bert-tiny?pooling=cls', '--input', '/dev/null']);
     expect(a.code).toBe(2);
-    expect(a.stderr).toMatch(/unknown option "pooling".*known options: device, max_length, query_prompt, passage_prompt, revision, graph/);
+    expect(a.stderr).toMatch(/unknown option "pooling".*known options: device, max_length, query_prompt, passage_prompt, registered, revision, graph/);
     const b = await runMain(['embed', '-m', 'hf:fixtures/models/no-such-model', '--input', '/dev/null']);
     expect(b.code).toBe(2);
     expect(b.stderr).toMatch(/no-such-model.*checkpoint folder not found/);
+  });
+
+  test('models lists the registered prompts with their sources (table and JSON)', async () => {
+    const t = await runMain(['models']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/BAAI\/bge-small-en-v1\.5 .*"Represent this sentence for/);
+    expect(t.stdout).toMatch(/intfloat\/e5-base-v2 .*"query: " .*"passage: " .*mteb\/models\/e5_models\.py/);
+    expect(t.stdout).toMatch(/nomic-ai\/nomic-embed-text-v1\.5 .*"search_query: " .*"search_document: "/);
+    const j = await runMain(['models', '--json']);
+    expect(JSON.parse(j.stdout)).toEqual(JSON.parse(JSON.stringify(REGISTERED_MODEL_PROMPTS)));
+    for (const m of REGISTERED_MODEL_PROMPTS) expect(m.source).toMatch(/^https:\/\//);
+  });
+
+  test.each([
+    ['xlmr-tiny', 'intfloat/multilingual-e5-small'],
+    ['nomic-tiny', 'nomic-ai/nomic-embed-text-v1.5'],
+  ])('%s as registered=%s: the registry prompts reach the embedding (equal to the reference)', async (name, registered) => {
+    const { golden } = tinyModel(name);
+    for (const c of golden.cases.filter((x) => x.role !== null)) {
+      const f = join(tmp('embed-reg'), 'in.jsonl');
+      writeFileSync(f, JSON.stringify({ text: c.text }) + '\n');
+      const r = await runMain(['embed', '-m', `hf:fixtures/models/${name}?registered=${registered}`, '--input', f, '--role', c.role!]);
+      expect(r.code).toBe(0);
+      expect(maxDiff(JSON.parse(r.stdout).embedding, c.embeddings.mean)).toBeLessThan(1e-5);
+    }
+    const bad = await runMain(['embed', '-m', `hf:fixtures/models/${name}?registered=org/unknown`, '--input', '/dev/null']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/registered=org\/unknown is not a registered model/);
   });
 });

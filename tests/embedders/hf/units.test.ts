@@ -107,3 +107,15 @@ describe('hf:PATH location', () => {
     expect(() => locateCheckpoint('org/tiny', { env, revision: 'zzz' })).toThrow(/at revision zzz/);
   });
 });
+
+describe('registry prompts in the choice order', () => {
+  const ck = readHfCheckpoint(BERT_TINY);
+  const reg = { query: 'R: ', passage: 'P: ', source: 'registry (x)' };
+  test('checkpoint role prompts > registry > default_prompt_name; a flag overrides all', () => {
+    expect(choosePrompts(ck, undefined, reg).source).toBe('config_sentence_transformers.json');
+    expect(choosePrompts({ ...ck, prompts: {} }, undefined, reg)).toEqual({ query: 'R: ', passage: 'P: ', source: 'registry (x)' });
+    // nomic's checkpoint names its prompts search_query/search_document: the registry maps them to the roles
+    expect(choosePrompts({ ...ck, prompts: { search_query: 's' }, defaultPromptName: null }, undefined, reg)).toMatchObject({ query: 'R: ', passage: 'P: ' });
+    expect(choosePrompts({ ...ck, prompts: {} }, { passage: '', source: 'flag' }, reg)).toEqual({ query: 'R: ', passage: '', source: 'flag' });
+  });
+});
