@@ -30,6 +30,17 @@ describe('WordPiece tokenizer.json through @huggingface/tokenizers vs the indepe
     // sentence-transformers strips the text before tokenizing
     expect(enc.ids('  \n hello \t')).toEqual(enc.ids('hello'));
   });
+  test('very long input (20,000 words): ids are the per-word pieces repeated, cut to the limit with [SEP] kept', () => {
+    const unit = 'the capital of France is Paris, naïve café 東京 🙂 running ';
+    const once = tok.encodePlain(unit);
+    const long = unit.repeat(2000);
+    expect(tok.encodePlain(long)).toEqual(Array.from({ length: 2000 }, () => once).flat());
+    const enc = new HfTextEncoder(tok, 512);
+    const ids = enc.ids(long);
+    expect(ids).toHaveLength(512);
+    expect(ids).toEqual([...enc.head, ...Array.from({ length: 2000 }, () => once).flat().slice(0, 510), ...enc.tail]);
+  });
+
   test('a limit with no room for text is a usage error', () => {
     expect(() => new HfTextEncoder(tok, 2)).toThrow(/no room for text/);
   });
