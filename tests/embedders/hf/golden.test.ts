@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../../../src/core/embedder.js';
 import { createHfEmbedder, type HfEmbedderOptions } from '../../../src/embedders/hf/index.js';
-import { BERT_TINY, bertGolden, cleanupTmp, maxDiff, poolingConfig, tmp, variant, type HfGoldenCase } from './helpers.js';
+import { BERT_TINY, bertGolden, cleanupTmp, maxDiff, poolingConfig, tmp, toF16Checkpoint, variant, type HfGoldenCase } from './helpers.js';
 
 const G = bertGolden();
 const cache = tmp('cache');
@@ -91,6 +91,18 @@ describe('hf:bert-tiny (ONNX graph, fp32) equals the float64 PyTorch reference',
     for (const c of plain) expect(maxDiff(await embedCase(e, c), c.embeddings.mean_unnormalized)).toBeLessThan(1e-5);
     const norm = Math.hypot(...(await embedCase(e, plain[0])));
     expect(Math.abs(norm - 1)).toBeGreaterThan(1e-3);
+  });
+
+  test('an fp16 checkpoint loads (Cast after each initializer, still read in place) and stays close to the fp32 reference', async () => {
+    const dir = variant(BERT_TINY, {});
+    await toF16Checkpoint(dir);
+    const e = await make(dir, { prompts: NO_PROMPTS });
+    for (const c of plain) {
+      const v = await embedCase(e, c);
+      const cos = v.reduce((s, x, j) => s + x * c.embeddings.mean[j], 0);
+      expect(cos).toBeGreaterThan(0.999);
+      expect(maxDiff(v, c.embeddings.mean)).toBeGreaterThan(0); // really the rounded weights
+    }
   });
 
   test('fingerprint: prompts and pooling are part of the cache identity', async () => {

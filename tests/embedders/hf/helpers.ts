@@ -70,3 +70,29 @@ export function poolingConfig(modes: string[], includePrompt = true): Record<str
   for (const [m, k] of Object.entries(flag)) c[k] = modes.includes(m);
   return c;
 }
+
+/** Rewrites a single-file checkpoint's F32 tensors as F16 (round to nearest even) in place. */
+export async function toF16Checkpoint(dir: string): Promise<void> {
+  const { toFloat16Bits } = await import('../../../src/onnx/graph-builder.js');
+  const path = join(dir, 'model.safetensors');
+  const buf = readFileSync(path);
+  const n = Number(buf.readBigUInt64LE(0));
+  const header = JSON.parse(buf.subarray(8, 8 + n).toString('utf8'));
+  const out: Record<string, unknown> = { __metadata__: header.__metadata__ };
+  const blobs: Buffer[] = [];
+  let off = 0;
+  for (const [name, info] of Object.entries<any>(header)) {
+    if (name === '__metadata__') continue;
+    const [a, b] = info.data_offsets;
+    const f32 = new Float32Array(buf.buffer.slice(buf.byteOffset + 8 + n + a, buf.byteOffset + 8 + n + b));
+    const data = Buffer.from(toFloat16Bits(f32).buffer);
+    out[name] = { dtype: 'F16', shape: info.shape, data_offsets: [off, off + data.length] };
+    blobs.push(data);
+    off += data.length;
+  }
+  let json = JSON.stringify(out);
+  json += ' '.repeat((8 - (json.length % 8)) % 8);
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeFileSync(path, Buffer.concat([len, Buffer.from(json), ...blobs]));
+}
