@@ -60,6 +60,20 @@ describe('CLI with hf:DIR', () => {
     expect(meta.loader).toMatch(/BertModel, cpu, pooling mean \+ Normalize, prompts from config_sentence_transformers.json/);
   });
 
+  test.each([
+    ['xlmr-tiny', 'XLMRobertaModel'],
+    ['mpnet-tiny', 'MPNetModel'],
+    ['nomic-tiny', 'NomicBertModel'],
+  ])('run end to end with hf:fixtures/models/%s on DemoSTS', async (name, arch) => {
+    const out = tmp('run-family');
+    const r = await runMain(['run', '-m', `hf:fixtures/models/${name}`, '--tasks', join('fixtures', 'tasks', 'DemoSTS', 'task.json'), '-o', out, '--cache-dir', 'none', '-q']);
+    expect(r.code).toBe(0);
+    const dir = join(out, `mteb-ts__${name}`, 'no_revision_available');
+    const res = parsePythonJson(readFileSync(join(dir, 'DemoSTS.json'), 'utf8')) as any;
+    expect(Math.abs(res.scores.test[0].main_score)).toBeLessThanOrEqual(1);
+    expect(JSON.parse(readFileSync(join(dir, 'model_meta.json'), 'utf8')).loader).toContain(`(${arch}, cpu, pooling mean + Normalize`);
+  });
+
   test('unknown spec option and missing folder are exit-2 errors naming them', async () => {
     const a = await runMain(['embed', '-m', 'hf:fixtures/models/bert-tiny?pooling=cls', '--input', '/dev/null']);
     expect(a.code).toBe(2);
