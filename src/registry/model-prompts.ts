@@ -8,7 +8,9 @@
 export interface RegisteredModelPrompts {
   /** Hub id. */
   name: string;
-  /** In-process family (`hf:` architecture or `nvembed:`). */
+  /** Model-spec kind that runs it in-process: `hf` entries hold plain prefixes, the others templates of their own. */
+  spec: 'hf' | 'nvembed';
+  /** Architecture (config.json `architectures` / model_type family). */
   family: string;
   /** Prefix of query-side texts ('' = none). */
   query: string;
@@ -31,17 +33,18 @@ const NOMIC = {
 };
 
 export const REGISTERED_MODEL_PROMPTS: readonly RegisteredModelPrompts[] = [
-  ...['small', 'base', 'large'].map((s) => ({ name: `BAAI/bge-${s}-en-v1.5`, family: 'BertModel', query: BGE_QUERY, passage: '', source: `${MTEB}/bge_models.py` })),
-  ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/e5-${s}-v2`, family: 'BertModel', ...E5, source: `${MTEB}/e5_models.py` })),
-  ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/multilingual-e5-${s}`, family: 'XLMRobertaModel', ...E5, source: `${MTEB}/e5_models.py` })),
-  ...['small', 'base', 'large'].map((s) => ({ name: `thenlper/gte-${s}`, family: 'BertModel', query: '', passage: '', source: `${MTEB}/gte_models.py`, note: 'no prompts' })),
-  { name: 'sentence-transformers/all-MiniLM-L6-v2', family: 'BertModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
-  { name: 'sentence-transformers/all-mpnet-base-v2', family: 'MPNetModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
-  { name: 'nomic-ai/nomic-embed-text-v1', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
-  { name: 'nomic-ai/nomic-embed-text-v1.5', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
+  ...['small', 'base', 'large'].map((s) => ({ name: `BAAI/bge-${s}-en-v1.5`, spec: 'hf' as const, family: 'BertModel', query: BGE_QUERY, passage: '', source: `${MTEB}/bge_models.py` })),
+  ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/e5-${s}-v2`, spec: 'hf' as const, family: 'BertModel', ...E5, source: `${MTEB}/e5_models.py` })),
+  ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/multilingual-e5-${s}`, spec: 'hf' as const, family: 'XLMRobertaModel', ...E5, source: `${MTEB}/e5_models.py` })),
+  ...['small', 'base', 'large'].map((s) => ({ name: `thenlper/gte-${s}`, spec: 'hf' as const, family: 'BertModel', query: '', passage: '', source: `${MTEB}/gte_models.py`, note: 'no prompts' })),
+  { name: 'sentence-transformers/all-MiniLM-L6-v2', spec: 'hf', family: 'BertModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
+  { name: 'sentence-transformers/all-mpnet-base-v2', spec: 'hf', family: 'MPNetModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
+  { name: 'nomic-ai/nomic-embed-text-v1', spec: 'hf', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
+  { name: 'nomic-ai/nomic-embed-text-v1.5', spec: 'hf', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
   {
     name: 'nvidia/NV-Embed-v2',
-    family: 'nvembed',
+    spec: 'nvembed',
+    family: 'NVEmbedModel',
     query: 'Instruct: {task instruction}\nQuery: ',
     passage: '',
     source: 'https://huggingface.co/nvidia/NV-Embed-v2/blob/main/instructions.json',

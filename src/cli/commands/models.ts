@@ -14,14 +14,14 @@ export async function models(args: ModelsArgs): Promise<number> {
     return 0;
   }
   const table = new Table({
-    head: ['model', 'family', 'query prompt', 'passage prompt', 'source'],
-    colWidths: [36, 17, 32, 22], // the source column takes what it needs: a cut URL is no use
+    head: ['model', 'spec: family', 'query prompt', 'passage prompt', 'source'],
+    colWidths: [36, 21, 32, 22], // the source column takes what it needs: a cut URL is no use
     wordWrap: true,
     ...(colorOn(process.stdout) ? {} : { style: { head: [], border: [] } }),
   });
   for (const m of REGISTERED_MODEL_PROMPTS) {
     const extra = m.taskTypes ? `\n+ per task type: ${Object.entries(m.taskTypes).map(([t, p]) => `${t} ${show(p)}`).join(', ')}` : '';
-    table.push([m.name, m.family, show(m.query) + extra, show(m.passage), m.source.replace(/^https:\/\//, '') + (m.note ? `\n(${m.note})` : '')]);
+    table.push([m.name, `${m.spec}: ${m.family}`, show(m.query) + extra, show(m.passage), m.source.replace(/^https:\/\//, '') + (m.note ? `\n(${m.note})` : '')]);
   }
   process.stdout.write(table.toString() + '\n');
   process.stdout.write("A checkpoint's own config_sentence_transformers.json prompts come first; hf:PATH?query_prompt=...&passage_prompt=... overrides both.\n");

@@ -53,11 +53,11 @@ interface Runner {
   output: string;
 }
 
-/** `hf:PATH`: a sentence-transformers checkpoint (BERT, XLM-RoBERTa) run in-process on onnxruntime-node. */
+/** `hf:PATH`: a sentence-transformers checkpoint (BERT, XLM-RoBERTa, MPNet, NomicBert) run in-process on onnxruntime-node. */
 export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {}): Promise<Embedder> {
   const loc = locateCheckpoint(path, { revision: opts.revision });
-  if (opts.registered !== undefined && !registeredModelPrompts(opts.registered)) {
-    throw new MtebError('E_MODEL_SPEC', `registered=${opts.registered} is not a registered model (see \`mteb-ts models\`)`, { field: 'registered' });
+  if (opts.registered !== undefined && !registeredPrompts(opts.registered)) {
+    throw new MtebError('E_MODEL_SPEC', `registered=${opts.registered} is not a registered hf: model (see \`mteb-ts models\`)`, { field: 'registered' });
   }
   const dev = parseDevice(opts.device ?? 'cpu');
   const ort = await loadOnnxruntime(HF_FEATURE);
@@ -86,19 +86,24 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
     runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
     maxTokens = plan.maxTokens;
   }
-  const maxLength = opts.maxLength ?? ck.maxSeqLength;
-  if (!Number.isInteger(maxLength) || maxLength < 2) throw new MtebError('E_USAGE', `max_length must be an integer >= 2, got ${maxLength}`, { field: 'max_length' });
-  if (maxLength > maxTokens) throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the ${maxTokens} positions the model has`, { field: 'max_length' });
-  const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir), maxLength, ck.doLowerCase);
-  const name = loc.hubId ?? (ck.nameOrPath || basename(loc.dir));
-  const prompts = choosePrompts(ck, opts.prompts, registeredPrompts(opts.registered ?? name));
-  return new HfEmbedder(ort, ck, runner, encoder, prompts, tokenBudget, name, loc.revision, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`);
+  try {
+    const maxLength = opts.maxLength ?? ck.maxSeqLength;
+    if (!Number.isInteger(maxLength) || maxLength < 2) throw new MtebError('E_USAGE', `max_length must be an integer >= 2, got ${maxLength}`, { field: 'max_length' });
+    if (maxLength > maxTokens) throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the ${maxTokens} positions the model has`, { field: 'max_length' });
+    const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir), maxLength, ck.doLowerCase);
+    const name = loc.hubId ?? (ck.nameOrPath || basename(loc.dir));
+    const prompts = choosePrompts(ck, opts.prompts, registeredPrompts(opts.registered ?? name));
+    return new HfEmbedder(ort, ck, runner, encoder, prompts, tokenBudget, name, loc.revision, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`);
+  } catch (e) {
+    await runner.session.release(); // a refused option must not leave the session's memory behind
+    throw e;
+  }
 }
 
-/** mteb's prompts for a registered model, with their source. */
+/** mteb's prompts for a model the registry runs through hf: (entries for other spec kinds hold templates, not prefixes). */
 function registeredPrompts(name: string): PromptOverride | undefined {
   const r = registeredModelPrompts(name);
-  return r ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})` } : undefined;
+  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})` } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */

@@ -108,6 +108,9 @@ describe('CLI with hf:DIR', () => {
     }
     const bad = await runMain(['embed', '-m', `hf:fixtures/models/${name}?registered=org/unknown`, '--input', '/dev/null']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/registered=org\/unknown is not a registered model/);
+    expect(bad.stderr).toMatch(/registered=org\/unknown is not a registered hf: model/);
+    // NV-Embed's entry is an instruction template for nvembed:, not a prefix hf: could apply
+    const nv = await runMain(['embed', '-m', `hf:fixtures/models/${name}?registered=nvidia/NV-Embed-v2`, '--input', '/dev/null']);
+    expect(nv.code).toBe(2);
   });
 });
