@@ -136,3 +136,31 @@ describe('a checkpoint that ships onnx/model.onnx', () => {
     await expect(make(BERT_TINY, { graph: 'shipped' })).rejects.toThrow(/graph=shipped but the checkpoint has no onnx\/model.onnx/);
   });
 });
+
+describe('hf:org/name from the Hugging Face cache', () => {
+  test('resolves the refs/main snapshot, names the model by its hub id and takes the registry prompts for it', async () => {
+    const { cpSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { resolveEmbedder } = await import('../../../src/embedders/resolve.js');
+    const hub = tmp('hub');
+    const repo = join(hub, 'models--intfloat--e5-small-v2');
+    const snap = join(repo, 'snapshots', '0123abc');
+    cpSync(BERT_TINY, snap, { recursive: true });
+    // as the real e5 checkpoint: no prompts of its own, so mteb's registry entry ("query: " / "passage: ") applies
+    writeFileSync(join(snap, 'config_sentence_transformers.json'), '{"prompts": {}, "default_prompt_name": null}');
+    mkdirSync(join(repo, 'refs'));
+    writeFileSync(join(repo, 'refs', 'main'), '0123abc');
+    const saved = process.env.HF_HUB_CACHE;
+    process.env.HF_HUB_CACHE = hub;
+    try {
+      const e = await resolveEmbedder('hf:intfloat/e5-small-v2', { cacheDir: cache });
+      open.push(e);
+      expect([e.name, e.revision]).toEqual(['intfloat/e5-small-v2', '0123abc']);
+      expect(e.meta?.().loader).toMatch(/prompts from registry \(intfloat\/e5-small-v2: https:\/\/github.com\/embeddings-benchmark\/mteb\/blob\/main\/mteb\/models\/e5_models.py\)/);
+      for (const c of prompted) expect(maxDiff(await embedCase(e, c), c.embeddings.mean)).toBeLessThan(1e-5);
+    } finally {
+      if (saved === undefined) delete process.env.HF_HUB_CACHE;
+      else process.env.HF_HUB_CACHE = saved;
+    }
+  });
+});
+
