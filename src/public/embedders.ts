@@ -21,3 +21,12 @@ export async function createNvEmbedEmbedder(dir: string, opts: NvEmbedOptions = 
   const { createNvEmbedEmbedder: create } = await import('../embedders/nvembed/embedder.js');
   return create(dir, opts);
 }
+
+export type { HfEmbedderOptions } from '../embedders/hf/embedder.js';
+import type { HfEmbedderOptions } from '../embedders/hf/embedder.js';
+
+/** A sentence-transformers checkpoint (`hf:PATH`) on onnxruntime-node; the hf code (and onnxruntime) load on first call. */
+export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {}): Promise<Embedder> {
+  const { createHfEmbedder: create } = await import('../embedders/hf/embedder.js');
+  return create(path, opts);
+}

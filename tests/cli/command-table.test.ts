@@ -15,6 +15,7 @@ const TABLE: [string, string | null][] = [
   ['gate', 'error[E_USAGE] Missing required arguments: baseline, candidate'],
   ['tasks', null],
   ['benchmarks', null],
+  ['models', null],
   ['download', 'error[E_USAGE] field "tasks": name --tasks or --benchmark'],
   ['embed', 'error[E_USAGE] Missing required argument: model'],
   ['build-onnx', 'error[E_USAGE] Missing required arguments: checkpoint, out'],

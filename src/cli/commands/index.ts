@@ -12,6 +12,7 @@ import { downloadSpec } from '../options/download.js';
 import { embedSpec } from '../options/embed.js';
 import { gateSpec } from '../options/gate.js';
 import { metricsRetrievalSpec } from '../options/metrics-retrieval.js';
+import { modelsSpec } from '../options/models.js';
 import { planSpec } from '../options/plan.js';
 import { reportSpec } from '../options/report.js';
 import { demoSpec, mergeSpec, runSpec } from '../options/run.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazyCommand(gateSpec, async () => (await import('./gate.js')).gate),
   lazyCommand(tasksSpec, async () => (await import('./tasks.js')).tasks),
   lazyCommand(benchmarksSpec, async () => (await import('./benchmarks.js')).benchmarks),
+  lazyCommand(modelsSpec, async () => (await import('./models.js')).models),
   lazyCommand(downloadSpec, async () => (await import('./download.js')).download),
   lazyCommand(embedSpec, async () => (await import('./embed.js')).embed),
   lazyCommand(buildOnnxSpec, async () => (await import('./build-onnx.js')).buildOnnxGraph),

@@ -1,5 +1,7 @@
 import { GraphBuilder, f, type BuiltModel } from '../../onnx/graph-builder.js';
+import { geluErf, layerNorm as layerNormOp, paddingBias, ropeRotateHalf, silu } from '../../onnx/blocks.js';
 import type { ElemType } from '../../onnx/proto.js';
+import { castTo, CheckpointWeights, once } from '../../onnx/weights.js';
 import type { NvEmbedDims } from './config.js';
 import type { TensorRef } from './safetensors.js';
 
@@ -18,8 +20,6 @@ export interface BuildGraphOptions {
   attention?: AttentionImpl;
   metadata?: Record<string, string>;
 }
-
-const STORE: Record<string, ElemType> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16' };
 
 /**
  * The whole NV-Embed forward pass as one ONNX graph: bidirectional Mistral (padding-only mask, RoPE, GQA,
@@ -40,22 +40,11 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const attn = g.input('attention_mask', 'int64', ['batch', 'sequence']);
   const pool = g.input('pool_mask', 'int64', ['batch', 'sequence']);
 
-  const added = new Set<string>();
-  const raw = (name: string): { name: string; stored: ElemType } => {
-    const r = tensors.get(name);
-    if (!r) throw new Error(`internal: tensor ${name} not checked`);
-    const stored = STORE[r.dtype];
-    if (!added.has(name)) g.externalInit(name, stored, r.shape, { location: r.file, offset: r.offset, length: r.length });
-    added.add(name);
-    return { name, stored };
-  };
-  const cast = (x: string, to: ElemType) => g.op('Cast', [x], { to: castTo(to) });
-  /** A weight in dtype `to` (Cast after the external initializer only when the stored dtype differs). */
-  const W = (name: string, to: ElemType = T): string => {
-    const r = raw(name);
-    return r.stored === to ? r.name : cast(r.name, to);
-  };
-  const linear = (x: string, w: string, bias?: string, t: ElemType = T) => g.op('Gemm', bias ? [x, W(w, t), W(bias, t)] : [x, W(w, t)], { transB: 1 });
+  const weights = new CheckpointWeights(g, tensors, T);
+  const raw = (name: string) => weights.raw(name);
+  const cast = (x: string, to: ElemType) => weights.cast(x, to);
+  const W = (name: string, to: ElemType = T): string => weights.W(name, to);
+  const linear = (x: string, w: string, bias?: string, t: ElemType = T) => weights.linear(x, w, bias, t);
 
   // Shapes: activations live as 2-D [N = batch*seq, width] so every projection is one Gemm.
   const shapeBL = g.op('Shape', [ids]);
@@ -63,10 +52,7 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const shape = (...tail: number[]) => g.op('Concat', [shapeBL, g.ints(tail)], { axis: 0 });
 
   // Padding-only additive mask [B,1,1,L] in fp32 (softmax runs in fp32 in both graph dtypes).
-  const bias4 = once(() => {
-    const keep = g.op('Cast', [attn], { to: castTo('bool') });
-    return g.op('Unsqueeze', [g.op('Where', [keep, g.floats([0]), g.floats([-3.4028234663852886e38])]), g.ints([1, 2])]);
-  });
+  const bias4 = once(() => paddingBias(g, attn));
 
   // RoPE tables (rotate-half), computed in float64 here and sliced to the sequence length.
   const maxPos = opts.maxPositions ?? d.maxPositions;
@@ -84,20 +70,14 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const asT = (x: string) => (T === 'float32' ? x : cast(x, T));
   const cos = asT(sliceL(g.floats(cosT, [maxPos, d.headDim])));
   const sin = asT(sliceL(g.floats(sinT, [maxPos, d.headDim])));
-  const rope = (x: string) => {
-    // x [B, H, L, D]: x*cos + rotate_half(x)*sin, rotate_half = concat(-x2, x1)
-    const [x1, x2] = g.node('Split', [x, g.ints([half, half])], { axis: -1 }, 2);
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cos]), g.op('Mul', [rot, sin])]);
-  };
+  // x [B, H, L, D]: x*cos + rotate_half(x)*sin, rotate_half = concat(-x2, x1)
+  const rope = (x: string) => ropeRotateHalf(g, x, cos, sin, half);
 
   const tablesBL = once(() => [g.op('Unsqueeze', [cos, g.ints([1])]), g.op('Unsqueeze', [sin, g.ints([1])])]);
   const ropeBL = (x: string) => {
     const [cosBL, sinBL] = tablesBL();
     // x [B, L, H, D] with tables [L, 1, D]
-    const [x1, x2] = g.node('Split', [x, g.ints([half, half])], { axis: -1 }, 2);
-    const rot = g.op('Concat', [g.op('Neg', [x2]), x1], { axis: -1 });
-    return g.op('Add', [g.op('Mul', [x, cosBL]), g.op('Mul', [rot, sinBL])]);
+    return ropeRotateHalf(g, x, cosBL, sinBL, half);
   };
   // MultiHeadAttention's 1-D key_padding_mask = valid length of each (right-padded) row.
   const keyLengths = once(() => g.op('Cast', [g.op('ReduceSum', [attn, g.ints([1])], { keepdims: 0 })], { to: castTo('int32') }));
@@ -110,7 +90,7 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   };
   const layerNorm = (x: string, p: string) => {
     const x32 = T === 'float32' ? x : cast(x, 'float32');
-    const y = g.op('LayerNormalization', [x32, W(p + '.weight', 'float32'), W(p + '.bias', 'float32')], { axis: -1, epsilon: f(1e-5) });
+    const y = layerNormOp(g, x32, W(p + '.weight', 'float32'), W(p + '.bias', 'float32'), 1e-5);
     return T === 'float32' ? y : cast(y, T);
   };
   const softmax32 = (scores: string, bias?: string) => {
@@ -161,7 +141,7 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
     x = g.op('Add', [x, linear(merged, p + 'self_attn.o_proj.weight')]);
     const h2 = rmsNorm(x, p + 'post_attention_layernorm.weight');
     const gate = linear(h2, p + 'mlp.gate_proj.weight');
-    const act = g.op('Mul', [gate, g.op('Sigmoid', [gate])]);
+    const act = silu(g, gate);
     const up = linear(h2, p + 'mlp.up_proj.weight');
     x = g.op('Add', [x, linear(g.op('Mul', [act, up]), p + 'mlp.down_proj.weight')]);
   }
@@ -174,7 +154,7 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const D2 = d.crossDimHead;
   // Latent K/V in fp32 whatever the graph dtype: onnxruntime constant-folds with CPU kernels, which lack
   // fp16 Gemm, so this keeps the precompute (and drops the to_kv weight) in fp16 graphs too.
-  const lat = g.op('LayerNormalization', [W('latent_attention_model.latents', 'float32'), W(b0 + 'norm_context.weight', 'float32'), W(b0 + 'norm_context.bias', 'float32')], { axis: -1, epsilon: f(1e-5) });
+  const lat = layerNormOp(g, W('latent_attention_model.latents', 'float32'), W(b0 + 'norm_context.weight', 'float32'), W(b0 + 'norm_context.bias', 'float32'), 1e-5);
   const kv = asT(linear(lat, b0 + 'fn.to_kv.weight', undefined, 'float32'));
   const [kL, vL] = g.node('Split', [kv, g.ints([H2 * D2, H2 * D2])], { axis: -1 }, 2);
   const kT = g.op('Transpose', [g.op('Reshape', [kL, g.ints([d.latents, H2, D2])])], { perm: [1, 2, 0] }); // [H2, D2, R]
@@ -186,7 +166,7 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   const ff = linear(layerNorm(y, b1 + 'norm'), b1 + 'fn.net.0.weight', b1 + 'fn.net.0.bias');
   const [val, gt] = g.node('Split', [ff, g.ints([4 * d.hidden, 4 * d.hidden])], { axis: -1 }, 2);
   // exact (erf) GELU in the pattern onnxruntime fuses into one Gelu kernel
-  const gelu = g.op('Mul', [g.op('Mul', [gt, g.op('Add', [g.op('Erf', [g.op('Div', [gt, scalar(Math.SQRT2)])]), scalar(1)])]), scalar(0.5)]);
+  const gelu = geluErf(g, gt, scalar);
   y = g.op('Add', [y, linear(g.op('Mul', [val, gelu]), b1 + 'fn.net.2.weight', b1 + 'fn.net.2.bias')]);
 
   // Masked mean over pool_mask, then L2 normalisation (F.normalize: divide by max(norm, 1e-12)), in fp32.
@@ -202,14 +182,4 @@ export function buildNvEmbedGraph(d: NvEmbedDims, tensors: Map<string, TensorRef
   g.rename(e, 'sentence_embeddings');
   g.output('sentence_embeddings', 'float32', ['batch', d.hidden]);
   return g.build({ ...(opts.metadata ?? {}), graph_dtype: opts.dtype, attention }, '1');
-}
-
-/** Built only when used, so neither attention form leaves dead nodes in the graph. */
-function once<V>(fn: () => V): () => V {
-  let v: V | undefined;
-  return () => (v ??= fn());
-}
-
-function castTo(t: ElemType): number {
-  return { float32: 1, float16: 10, bfloat16: 16, int64: 7, int32: 6, bool: 9 }[t];
 }

@@ -120,7 +120,7 @@ export function ensureOnnx(checkpoint: string, opts: { dtype?: GraphDtype; atten
   return buildOnnx(dir, out, { dtype, attention, link: opts.link });
 }
 
-function placeShard(src: string, dst: string, prefer: 'hardlink' | 'symlink'): BuildOnnxResult['linkKind'] {
+export function placeShard(src: string, dst: string, prefer: 'hardlink' | 'symlink'): BuildOnnxResult['linkKind'] {
   const tmp = `${dst}.tmp-${process.pid}`;
   const attempt = (kind: 'hardlink' | 'symlink'): boolean => {
     rmSync(tmp, { force: true });

@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import { MtebError } from '../../../core/errors.js';
+import type { BuiltModel } from '../../../onnx/graph-builder.js';
+import type { StoredTensor } from '../../../onnx/weights.js';
+import type { HfCheckpoint } from '../checkpoint.js';
+import { BERT_LAYOUT, MPNET_LAYOUT, bertTensorShapes, buildBertGraph, type EncoderLayout } from './bert-graph.js';
+import { readEncoderConfig } from './encoder-config.js';
+import { buildNomicGraph, nomicTensorShapes, readNomicConfig } from './nomic-graph.js';
+
+/** What the embedder needs from an architecture once the checkpoint is checked: sizes and a graph to build. */
+export interface ArchitecturePlan {
+  /** The architecture's name in docs and model_meta (e.g. BertModel). */
+  label: string;
+  hidden: number;
+  /** Id that fills padded positions. */
+  padTokenId: number;
+  /** Most tokens per text the position table allows. */
+  maxTokens: number;
+  build(metadata: Record<string, string>): BuiltModel;
+}
+
+interface Architecture {
+  label: string;
+  plan(ck: HfCheckpoint, tensors: Map<string, StoredTensor>): ArchitecturePlan;
+}
+
+/** BERT-family encoders: same blocks, different position numbering, tensor names and prefix. */
+function bertFamily(label: string, layout: EncoderLayout, prefixes: string[]): Architecture {
+  return {
+    label,
+    plan(ck, tensors) {
+      const c = readEncoderConfig(ck);
+      const prefix = prefixes.find((p) => tensors.has(`${p}embeddings.word_embeddings.weight`));
+      const where = { file: join(ck.dir, 'model.safetensors') };
+      if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', `no ${prefixes.map((p) => p + 'embeddings.word_embeddings.weight').join(' or ')} tensor: not a ${label} checkpoint`, where);
+      checkShapes(bertTensorShapes(c, prefix, layout), tensors, label, ck.dir);
+      // RoBERTa-style positions start after padding_idx, so the table holds max_position_embeddings - padding_idx - 1 texts' worth.
+      const maxTokens = layout.positions === 'absolute' ? c.maxPositions : c.maxPositions - c.padTokenId - 1;
+      return { label, hidden: c.hidden, padTokenId: c.padTokenId, maxTokens, build: (metadata) => buildBertGraph(c, tensors, { layout, prefix, metadata }) };
+    },
+  };
+}
+
+/** NomicBert (nomic-embed-text): rotary positions, fused QKV, gated MLP, post-norm. */
+const nomicBert: Architecture = {
+  label: 'NomicBertModel',
+  plan(ck, tensors) {
+    const c = readNomicConfig(ck);
+    const prefix = ['', 'bert.'].find((p) => tensors.has(`${p}embeddings.word_embeddings.weight`));
+    if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', 'no embeddings.word_embeddings.weight tensor: not a NomicBert checkpoint', { file: ck.dir });
+    checkShapes(nomicTensorShapes(c, prefix), tensors, 'NomicBertModel', ck.dir);
+    const pad = ck.config.pad_token_id;
+    return { label: 'NomicBertModel', hidden: c.hidden, padTokenId: typeof pad === 'number' ? pad : 0, maxTokens: c.maxPositions, build: (metadata) => buildNomicGraph(c, tensors, prefix, metadata) };
+  },
+};
+
+/**
+ * config.json `model_type` -> architecture. Adding an encoder family is one entry here plus its graph builder;
+ * the embedder, pooling, tokenization and caching are shared.
+ */
+const ARCHITECTURES: Record<string, Architecture> = {
+  bert: bertFamily('BertModel', BERT_LAYOUT, ['', 'bert.']),
+  'xlm-roberta': bertFamily('XLMRobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.', 'xlm_roberta.']),
+  roberta: bertFamily('RobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.']),
+  mpnet: bertFamily('MPNetModel', MPNET_LAYOUT, ['', 'mpnet.']),
+  nomic_bert: nomicBert,
+};
+
+export const SUPPORTED_MODEL_TYPES = Object.keys(ARCHITECTURES);
+
+export function planArchitecture(ck: HfCheckpoint, tensors: Map<string, StoredTensor>): ArchitecturePlan {
+  const a = Object.hasOwn(ARCHITECTURES, ck.modelType) ? ARCHITECTURES[ck.modelType] : undefined;
+  if (!a) {
+    throw new MtebError('E_MODEL_LOAD', `model_type "${ck.modelType}" is not supported in-process (supported: ${SUPPORTED_MODEL_TYPES.join(', ')}); serve it with openai: or use precomputed:`, {
+      file: join(ck.dir, 'config.json'),
+      field: 'model_type',
+    });
+  }
+  return a.plan(ck, tensors);
+}
+
+function checkShapes(expected: Map<string, number[]>, tensors: Map<string, StoredTensor>, label: string, dir: string): void {
+  for (const [name, shape] of expected) {
+    const t = tensors.get(name);
+    if (!t) throw new MtebError('E_MODEL_LOAD', `${label} checkpoint lacks tensor ${name}`, { file: dir, field: name });
+    if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new MtebError('E_MODEL_LOAD', `tensor ${name} has shape [${t.shape}], config.json implies [${shape}]`, { file: join(dir, t.file), field: name });
+    }
+    if (!['F32', 'F16', 'BF16'].includes(t.dtype)) throw new MtebError('E_MODEL_LOAD', `tensor ${name} is ${t.dtype}; F32, F16 or BF16 expected`, { file: join(dir, t.file), field: name });
+  }
+}

@@ -1,0 +1,35 @@
+import type { Role } from '../../core/embedder.js';
+import type { HfCheckpoint } from './checkpoint.js';
+
+/** The text prefix each side gets, and where it came from (shown by `mteb-ts models` and in model_meta's loader). */
+export interface PromptChoice {
+  query: string;
+  passage: string;
+  source: string;
+}
+
+/** Prompts set by the caller (spec options `query_prompt` / `passage_prompt`, or a registered model's entry). */
+export interface PromptOverride {
+  query?: string;
+  passage?: string;
+  source: string;
+}
+
+/**
+ * Which prompt each role gets, as mteb's sentence-transformers wrapper picks it: the caller's override (spec
+ * options), else the checkpoint's `prompts` entry named after the role (`query`; `passage`, or `document` as newer
+ * checkpoints name it), else the registered model's prompts (mteb's registry: bge, e5, nomic, ...), else
+ * `default_prompt_name` (what SentenceTransformer.encode applies when no prompt is named), else none.
+ */
+export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride, registered?: PromptOverride): PromptChoice {
+  const p = ck.prompts;
+  const dflt = ck.defaultPromptName ? p[ck.defaultPromptName] : undefined;
+  const byRole = (role: Role) => (role === 'query' ? p.query : (p.passage ?? p.document));
+  const hasRolePrompts = byRole('query') !== undefined || byRole('passage') !== undefined;
+  const base = (role: Role): string => byRole(role) ?? (!hasRolePrompts && registered ? registered[role] : undefined) ?? dflt ?? '';
+  const source = hasRolePrompts ? 'config_sentence_transformers.json' : registered ? registered.source : dflt !== undefined ? 'config_sentence_transformers.json (default_prompt_name)' : 'none';
+  if (override && (override.query !== undefined || override.passage !== undefined)) {
+    return { query: override.query ?? base('query'), passage: override.passage ?? base('passage'), source: override.source };
+  }
+  return { query: base('query'), passage: base('passage'), source };
+}
