@@ -52,7 +52,8 @@ class Runner:
         self.max_length = max_length
         self.token_budget = token_budget
 
-    def embed(self, texts, instruction=""):
+    def embed(self, texts, instruction="", role=None):
+        # role: accepted for the shared server interface; NV-Embed's prompt is the instruction alone.
         rows = encode_rows(self.tok, texts, instruction, self.max_length)
         batches = token_budget_batches([len(r[0]) for r in rows], self.token_budget)
         out = [None] * len(texts)

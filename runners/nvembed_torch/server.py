@@ -1,9 +1,10 @@
 """OpenAI-compatible embeddings endpoint: POST /v1/embeddings.
 
 Body: {"input": str | [str], "model": any, "instruction": str?, "role": "query"|"passage"?}
-`instruction`/`role` are top-level extra fields, which is what the OpenAI client's `extra_body=` sends.
-An instruction is applied (NV-Embed template) whenever it is non-empty; role is accepted for clients that
-send it and otherwise ignored (QuoraRetrieval-style tasks send the instruction for passages too).
+`instruction`/`role` (or `input_type`, what mteb-ts's openai: embedder sends) are top-level extra fields, which is
+what the OpenAI client's `extra_body=` sends. The runner decides what they mean: NV-Embed applies an instruction
+whenever it is non-empty (QuoraRetrieval-style tasks send it for passages too) and ignores the role; the hf runner
+prefixes encoders' role prompts and instructs decoders' queries only.
 """
 import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,11 +36,15 @@ def serve(runner, host="127.0.0.1", port=8000, model_name="nv-embed"):
                 texts = [inp] if isinstance(inp, str) else list(inp)
                 if not all(isinstance(t, str) for t in texts):
                     raise ValueError("input must be a string or a list of strings (token arrays are not supported)")
-                instr = req.get("instruction") or (req.get("extra_body") or {}).get("instruction") or ""
+                extra = req.get("extra_body") or {}
+                instr = req.get("instruction") or extra.get("instruction") or ""
+                role = req.get("input_type") or req.get("role") or extra.get("input_type") or extra.get("role")
+                if role not in (None, "query", "passage"):
+                    raise ValueError(f"input_type must be query or passage, got {role!r}")
             except (KeyError, ValueError, TypeError) as e:
                 return self._send(400, {"error": {"message": f"bad request: {e}", "type": "invalid_request_error"}})
             with lock:
-                vecs = runner.embed(texts, instr)
+                vecs = runner.embed(texts, instr, role)
             n_tok = sum(len(runner.tok.encode(t)) for t in texts)
             self._send(200, {
                 "object": "list",
