@@ -8,6 +8,7 @@ import { benchmarksSpec } from '../options/benchmarks.js';
 import { buildOnnxSpec } from '../options/build-onnx.js';
 import { cacheSpec } from '../options/cache.js';
 import { compareSpec } from '../options/compare.js';
+import { createMetaSpec } from '../options/create-meta.js';
 import { downloadSpec } from '../options/download.js';
 import { embedSpec } from '../options/embed.js';
 import { gateSpec } from '../options/gate.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazyCommand(benchmarksSpec, async () => (await import('./benchmarks.js')).benchmarks),
   lazyCommand(downloadSpec, async () => (await import('./download.js')).download),
   lazyCommand(embedSpec, async () => (await import('./embed.js')).embed),
+  lazyCommand(createMetaSpec, async () => (await import('./create-meta.js')).createMeta),
   lazyCommand(buildOnnxSpec, async () => (await import('./build-onnx.js')).buildOnnxGraph),
   {
     command: 'metrics',
