@@ -64,7 +64,7 @@ export async function run(a: RunArgs): Promise<number> {
   const { embedder } = await openModel(a.model, a);
   let summary: RunSummary;
   try {
-    summary = await runEvaluation({ ...commonRunOptions(a), tasks, embedder, overwrite: a.overwrite, limit: a.limit, shard });
+    summary = await runEvaluation({ ...commonRunOptions(a), tasks, embedder, overwriteStrategy: a.overwrite ? 'always' : a.overwriteStrategy, limit: a.limit, shard });
   } finally {
     await embedder.close?.();
   }
