@@ -80,7 +80,7 @@ describe('the light option tables agree with the library they stand in for', () 
   });
   test('every command has a table; names and aliases are unique within it', () => {
     const all = COMMANDS.flatMap((c) => (isGroup(c) ? c.subcommands : [c]));
-    expect(all.map((c) => c.command.split(' ')[0])).toEqual(['run', 'demo', 'report', 'compare', 'gate', 'tasks', 'benchmarks', 'download', 'embed', 'create-meta', 'build-onnx', 'retrieval', 'merge', 'cache', 'serve']);
+    expect(all.map((c) => c.command.split(' ')[0])).toEqual(['run', 'demo', 'report', 'compare', 'gate', 'tasks', 'benchmarks', 'download', 'embed', 'export-texts', 'create-meta', 'build-onnx', 'retrieval', 'merge', 'cache', 'serve']);
     for (const c of all) {
       const names = Object.entries(c.options as OptionTable).flatMap(([n, o]) => [n, ...(o.alias ? [o.alias] : [])]);
       expect({ command: c.command, dup: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({ command: c.command, dup: [] });

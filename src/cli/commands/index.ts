@@ -11,6 +11,7 @@ import { compareSpec } from '../options/compare.js';
 import { createMetaSpec } from '../options/create-meta.js';
 import { downloadSpec } from '../options/download.js';
 import { embedSpec } from '../options/embed.js';
+import { exportTextsSpec } from '../options/export-texts.js';
 import { gateSpec } from '../options/gate.js';
 import { metricsRetrievalSpec } from '../options/metrics-retrieval.js';
 import { reportSpec } from '../options/report.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazyCommand(benchmarksSpec, async () => (await import('./benchmarks.js')).benchmarks),
   lazyCommand(downloadSpec, async () => (await import('./download.js')).download),
   lazyCommand(embedSpec, async () => (await import('./embed.js')).embed),
+  lazyCommand(exportTextsSpec, async () => (await import('./export-texts.js')).exportTexts),
   lazyCommand(createMetaSpec, async () => (await import('./create-meta.js')).createMeta),
   lazyCommand(buildOnnxSpec, async () => (await import('./build-onnx.js')).buildOnnxGraph),
   {
