@@ -70,12 +70,15 @@ export async function exportTaskTexts(opts: ExportTextsOptions): Promise<Exporte
   const progress = opts.progress ?? silentProgress;
   const log = opts.log ?? (() => {});
   const out: ExportedTask[] = [];
-  for (const spec of opts.tasks.filter((t) => !t.aggregate_of?.length)) {
+  const tasks = opts.tasks.filter((t) => !t.aggregate_of?.length);
+  for (const [i, spec] of tasks.entries()) {
+    progress.task?.(i + 1, tasks.length, spec.name);
     const rec = new RecordingEmbedder();
     const { source, warnings } = await openDataset(spec, opts);
     warnings.forEach((w) => log(`${spec.name}: ${w}`));
     for (const split of spec.eval_splits) {
       for (const subset of hfSubsets(spec)) {
+        progress.phase?.(`${split}/${subset}: loading and recording`);
         await adapterFor(spec.type).evaluate({
           spec,
           split,
@@ -99,5 +102,6 @@ export async function exportTaskTexts(opts: ExportTextsOptions): Promise<Exporte
     out.push({ task: spec.name, file, texts: rec.lines.length, queries: rec.counts.query, passages: rec.counts.passage });
     log(`${spec.name}: ${rec.lines.length} texts (${rec.counts.query} query, ${rec.counts.passage} passage) -> ${path.relative(process.cwd(), file) || file}`);
   }
+  progress.close?.();
   return out;
 }

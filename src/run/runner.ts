@@ -231,8 +231,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       revision,
     });
   }
-  for (const spec of ordered) {
+  for (const [taskIndex, spec] of ordered.entries()) {
     const t0 = performance.now();
+    progress.task?.(taskIndex + 1, ordered.length, spec.name);
     const file = resultPath(opts.outputDir, model, revision, spec.name);
     if (owned && (spec.aggregate_of || (!owned.has(spec.name) && !taskType(spec.type).splitsAcrossShards))) {
       outcomes.push({ task: spec.name, status: 'deferred', note: spec.aggregate_of ? 'aggregated by merge' : 'another shard\'s task', seconds: 0 });
@@ -358,6 +359,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         identity,
         sidecars,
       };
+      progress.phase?.('writing the result');
       await writeFileAtomic(file, pythonJson(result));
       const firstSplit = result.scores[spec.eval_splits[0]];
       const main = (firstSplit?.find((e) => e.hf_subset === hfSubsets(spec)[0]) ?? firstSplit?.[0])?.main_score ?? null;
@@ -376,6 +378,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       await embedder.flush?.();
     }
   }
+  progress.close?.();
   return { model, revision, outputDir: opts.outputDir, outcomes };
 }
 
@@ -399,6 +402,7 @@ async function evaluateTask(
     scores[split] = [];
     for (const subset of hfSubsets(spec)) {
       if (only && !only.has(`${split}/${subset}`)) continue;
+      opts.progress.phase?.(`${split}/${subset}: loading and scoring`);
       const embed = (texts: string[], role: Role, label?: string) =>
         embedTexts(opts.embedder, texts, {
           role,
