@@ -11,14 +11,16 @@ export async function exportTexts(a: ExportTextsArgs): Promise<number> {
   const warn = (m: string) => process.stderr.write(`warning: ${redact(m)}\n`);
   const tasks = selectTasks(a, process.cwd(), warn);
   const outputDir = path.resolve(a.output);
+  const progress = a.quiet ? silentProgress : new StderrProgress();
   const done = await exportTaskTexts({
     tasks,
     outputDir,
     dataDir: a.dataDir,
     hfHome: a.hfHome,
     limit: a.limit,
-    progress: a.quiet ? silentProgress : new StderrProgress(),
-    log: a.quiet ? undefined : (l) => process.stderr.write(redact(l) + '\n'),
+    progress,
+    // Above the status line on a terminal.
+    log: a.quiet ? undefined : (l) => progress.print?.(redact(l)),
   });
   if (a.format === 'json') {
     const total = done.reduce((s, t) => s + t.texts, 0);

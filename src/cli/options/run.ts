@@ -101,7 +101,7 @@ export const mergeOptions = {
 export const demoOptions = {
   model: { type: 'string', alias: 'm', describe: 'model spec (default: the bundled tiny NV-Embed checkpoint)' },
   output: { type: 'string', alias: 'o', default: 'demo-results', describe: 'results folder' },
-  quiet: { type: 'boolean', alias: 'q', default: false },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'no progress on stderr' },
 } as const satisfies OptionTable;
 
 export type ModelAndTaskArgs = ArgsOf<typeof modelAndTaskOptions>;
