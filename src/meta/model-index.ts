@@ -23,6 +23,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { getTask, hasTask } from '../registry/index.js';
+import { bundledTask } from '../registry/benchmarks.js';
 import { PyInt, parseJsonKeepingInts, type PyValue } from './python-values.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 
@@ -131,9 +132,9 @@ function metricsOf(entry: Dict): Dict[] {
 }
 
 function taskEntries(r: LoadedResult): Dict[] {
-  if (!hasTask(r.taskName))
-    throw new MtebError('E_UNKNOWN_TASK', `task "${r.taskName}" is not in the registry (its type and dataset path come from there)`, { file: r.file });
-  const task = getTask(r.taskName);
+  // A registry task (mteb's metadata), or a task a benchmark bundles as a file (the demo tasks).
+  const task = hasTask(r.taskName) ? getTask(r.taskName) : bundledTask(r.taskName);
+  if (!task) throw new MtebError('E_UNKNOWN_TASK', `task "${r.taskName}" is not in the registry (its type and dataset path come from there)`, { file: r.file });
   const datasetPath = task.aggregate_of?.length ? AGGREGATE_PATH : task.dataset.path;
   const out: Dict[] = [];
   for (const [split, entries] of Object.entries(r.scores)) {
