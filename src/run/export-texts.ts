@@ -71,6 +71,16 @@ export async function exportTaskTexts(opts: ExportTextsOptions): Promise<Exporte
   const log = opts.log ?? (() => {});
   const out: ExportedTask[] = [];
   const tasks = opts.tasks.filter((t) => !t.aggregate_of?.length);
+  try {
+    await exportEach(tasks, opts, progress, log, out);
+  } finally {
+    // An error line must not land on the end of the status line.
+    progress.close?.();
+  }
+  return out;
+}
+
+async function exportEach(tasks: TaskSpec[], opts: ExportTextsOptions, progress: ProgressSink, log: (l: string) => void, out: ExportedTask[]): Promise<void> {
   for (const [i, spec] of tasks.entries()) {
     progress.task?.(i + 1, tasks.length, spec.name);
     const rec = new RecordingEmbedder();
@@ -102,6 +112,4 @@ export async function exportTaskTexts(opts: ExportTextsOptions): Promise<Exporte
     out.push({ task: spec.name, file, texts: rec.lines.length, queries: rec.counts.query, passages: rec.counts.passage });
     log(`${spec.name}: ${rec.lines.length} texts (${rec.counts.query} query, ${rec.counts.passage} passage) -> ${path.relative(process.cwd(), file) || file}`);
   }
-  progress.close?.();
-  return out;
 }
