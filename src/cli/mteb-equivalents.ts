@@ -37,6 +37,7 @@ export const MTEB_EQUIVALENTS: Record<string, MtebEquivalent> = {
       'results-folder': '`--results_folder` (2.x `--results-folder`)',
       'output-path': '`--output_path` (2.x `--output-path`)',
       overwrite: '`--overwrite`',
+      'from-existing': '`--from_existing` (2.x `--from-existing`)',
     },
   },
   report: { command: 'Python: `mteb.load_results(...).to_dataframe()` / the leaderboard (`mteb leaderboard`)' },

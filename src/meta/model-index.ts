@@ -16,15 +16,21 @@
  *   - the model name from `model_meta.json`'s `name`, else `PLACEHOLDER`;
  *   - `---\n` + yaml.dump(...) + `---\n` (src/meta/pyyaml-dump.ts).
  *
- * Not reproduced: mteb's conversions of files written before mteb 1.12.48 (refused here with the file named),
- * and `--from_existing` (merging into an existing README needs a YAML reader; see docs/cli.md).
+ * `--from-existing README.md` is mteb's merge_yamls: the README's front matter gets `mteb` in its tags and the
+ * model-index merged in (a result with the same dataset name and config gets the new metrics, others are added
+ * after the existing ones; a different model name is an error), re-dumped with yaml.dump, then the README's
+ * text after the front matter. The front matter is read by src/meta/yaml-subset.ts, which refuses the YAML it
+ * does not take instead of guessing.
+ *
+ * Not reproduced: mteb's conversions of files written before mteb 1.12.48 (refused here with the file named).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { MtebError } from '../core/errors.js';
 import { getTask, hasTask } from '../registry/index.js';
 import { bundledTask } from '../registry/benchmarks.js';
-import { PyInt, parseJsonKeepingInts, type PyValue } from './python-values.js';
+import { PyDate, PyInt, parseJsonKeepingInts, type PyValue } from './python-values.js';
+import { loadYamlSubset } from './yaml-subset.js';
 import { pyyamlDump } from './pyyaml-dump.js';
 
 type Dict = { [key: string]: PyValue };
@@ -55,7 +61,7 @@ export interface ModelIndex {
   entries: number;
 }
 
-const isDict = (v: PyValue): v is Dict => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyInt);
+const isDict = (v: PyValue): v is Dict => v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof PyInt) && !(v instanceof PyDate);
 
 /** mteb's version check: files before 1.12.48 are converted on load by mteb, which is not reproduced here. */
 function olderThan(version: string, min: number[]): boolean {
@@ -170,8 +176,56 @@ function modelNameOf(folder: string): string {
   return data.name;
 }
 
-/** The model-index front matter for one revision folder of results. */
-export function buildModelIndex(folder: string): ModelIndex {
+/** extract_yaml_and_content: the front matter between a leading `---` and the first `\n---\n`, and the rest. */
+function splitFrontMatter(text: string): { yaml: string | null; rest: string; firstLine: number } {
+  const end = text.indexOf('\n---\n', 3);
+  if (text.startsWith('---') && end >= 0) return { yaml: text.slice(3, end), rest: text.slice(end + 5), firstLine: 1 };
+  return { yaml: null, rest: text, firstLine: 1 };
+}
+
+/** merge_yamls / update_yaml_dict of mteb 1.39.7's create_meta.py. */
+function mergeIntoExisting(doc: Dict, readme: string): { doc: Dict; rest: string } {
+  if (!readme.toLowerCase().endsWith('.md')) throw new MtebError('E_USAGE', 'the existing README must be a markdown file ending in .md', { file: readme, field: 'from-existing' });
+  if (!existsSync(readme)) throw new MtebError('E_FILE_MISSING', 'the existing README was not found', { file: readme, field: 'from-existing' });
+  const { yaml, rest } = splitFrontMatter(readFileSync(readme, 'utf8'));
+  const loaded = yaml === null ? {} : loadYamlSubset(yaml, readme);
+  if (!isDict(loaded)) throw new MtebError('E_PARSE', 'the front matter is not a mapping', { file: readme });
+  const existing = loaded;
+  if (!('tags' in existing)) existing.tags = [];
+  const tags = existing.tags;
+  if (!Array.isArray(tags)) throw new MtebError('E_PARSE', 'the front matter\'s tags is not a list', { file: readme, field: 'tags' });
+  if (!tags.includes('mteb')) tags.push('mteb');
+  if (!('model-index' in existing)) {
+    existing['model-index'] = doc['model-index'];
+    return { doc: existing, rest };
+  }
+  const index = existing['model-index'];
+  const oldModel = Array.isArray(index) ? index[0] : undefined;
+  const newModel = (doc['model-index'] as Dict[])[0];
+  if (!oldModel || !isDict(oldModel) || !Array.isArray(oldModel.results))
+    throw new MtebError('E_PARSE', 'the front matter\'s model-index is not a list of {name, results}', { file: readme, field: 'model-index' });
+  if (oldModel.name !== newModel.name)
+    throw new MtebError('E_RESULTS', `model names do not match: the README has "${String(oldModel.name)}", the results "${String(newModel.name)}"`, { file: readme, field: 'model-index' });
+  const keyOf = (r: PyValue): string => {
+    const d = isDict(r) && isDict(r.dataset) ? r.dataset : {};
+    return JSON.stringify([pyKey(d.name), pyKey(d.config)]);
+  };
+  const byKey = new Map<string, Dict>();
+  for (const r of oldModel.results) if (isDict(r)) byKey.set(keyOf(r), r);
+  for (const r of newModel.results as Dict[]) {
+    const hit = byKey.get(keyOf(r));
+    if (hit) hit.metrics = r.metrics;
+    else byKey.set(keyOf(r), r);
+  }
+  oldModel.results = [...byKey.values()];
+  return { doc: existing, rest };
+}
+
+/** A dict key as Python compares it (None for a missing config). */
+const pyKey = (v: PyValue | undefined): unknown => (v === undefined ? null : v instanceof PyInt ? `int:${v.value}` : v);
+
+/** The model-index front matter for one revision folder of results (merged into `fromExisting`'s when given). */
+export function buildModelIndex(folder: string, opts: { fromExisting?: string } = {}): ModelIndex {
   const files = resultFiles(folder);
   const loaded = files.map(loadResult);
   const cqa = combinedCqa(loaded);
@@ -181,5 +235,9 @@ export function buildModelIndex(folder: string): ModelIndex {
   const results = loaded.flatMap(taskEntries);
   const modelName = modelNameOf(folder);
   const doc: Dict = { tags: ['mteb'], 'model-index': [{ name: modelName, results }] };
+  if (opts.fromExisting) {
+    const merged = mergeIntoExisting(doc, opts.fromExisting);
+    return { text: `---\n${pyyamlDump(merged.doc)}---\n${merged.rest}`, modelName, files, entries: results.length };
+  }
   return { text: `---\n${pyyamlDump(doc)}---\n`, modelName, files, entries: results.length };
 }

@@ -10,7 +10,12 @@ export class PyInt {
   constructor(readonly value: number) {}
 }
 
-export type PyValue = string | number | boolean | null | PyInt | PyValue[] | { [key: string]: PyValue };
+/** A YAML date (`2024-01-01`): yaml.safe_load makes it a datetime.date, which yaml.dump writes back unquoted. */
+export class PyDate {
+  constructor(readonly text: string) {}
+}
+
+export type PyValue = string | number | boolean | null | PyInt | PyDate | PyValue[] | { [key: string]: PyValue };
 
 const INT_MARK = '\u0000pyint:';
 /** A string literal (kept), or a number token outside strings. */

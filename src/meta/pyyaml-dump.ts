@@ -5,7 +5,7 @@
  * (mappings, sequences, str, int, float, bool, None); the rules are PyYAML's emitter.py (analyze_scalar,
  * choose_scalar_style, write_plain, write_single_quoted, write_double_quoted) and resolver.py.
  */
-import { PyInt, pyFloatRepr, type PyValue } from './python-values.js';
+import { PyDate, PyInt, pyFloatRepr, type PyValue } from './python-values.js';
 
 const BEST_WIDTH = 80;
 
@@ -106,6 +106,7 @@ class Writer {
   /** A scalar after `key:` / `- ` (a space first) or as a key; `indent` is where a folded line continues. */
   scalar(v: PyValue, indent: number, simpleKey: boolean, lead: string): void {
     if (v instanceof PyInt) return this.write(lead + String(v.value));
+    if (v instanceof PyDate) return this.write(lead + v.text);
     if (typeof v === 'number') {
       const r = pyFloatRepr(v);
       // represent_float: '.nan', '.inf', and '.0' before an exponent that has no fraction (1e+16 -> 1.0e+16).
@@ -166,7 +167,7 @@ class Writer {
   /** A node at `indent`; `inline`: the cursor already sits after `- ` on its first line. */
   node(v: PyValue, indent: number, inline: boolean): void {
     if (Array.isArray(v)) return this.sequence(v, indent, inline);
-    if (v && typeof v === 'object' && !(v instanceof PyInt)) return this.mapping(v, indent, inline);
+    if (isCollection(v) && !Array.isArray(v)) return this.mapping(v as { [key: string]: PyValue }, indent, inline);
     this.scalar(v, indent + 2, false, inline ? '' : ' ');
   }
 
@@ -203,7 +204,7 @@ class Writer {
   }
 }
 
-const isCollection = (v: PyValue): boolean => Array.isArray(v) || (v !== null && typeof v === 'object' && !(v instanceof PyInt));
+const isCollection = (v: PyValue): boolean => Array.isArray(v) || (v !== null && typeof v === 'object' && !(v instanceof PyInt) && !(v instanceof PyDate));
 const isEmpty = (v: PyValue): boolean => (Array.isArray(v) ? v.length === 0 : Object.keys(v as object).length === 0);
 
 /** The text `yaml.dump(value)` returns (a trailing newline included). */

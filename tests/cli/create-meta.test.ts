@@ -75,3 +75,26 @@ describe('create-meta', () => {
     expect(existsSync('model_card.md')).toBe(false);
   });
 });
+
+describe('create-meta --from-existing', () => {
+  test("merged into a README as mteb 1.39.7's merge_yamls does, byte for byte (golden from mteb's code)", () => {
+    const card = buildModelIndex(EDGE, { fromExisting: `${GOLDEN}/existing-README.md` });
+    expect(card.text).toBe(readFileSync(`${GOLDEN}/edge-into-existing.model_card.md`, 'utf8'));
+  });
+
+  test('refused: not .md, another model name, YAML the reader does not take (the line named)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'from-existing-'));
+    const other = path.join(dir, 'README.md');
+    writeFileSync(other, '---\nmodel-index:\n- name: someone/else\n  results: []\n---\ntext\n');
+    const r = await runMain(['create-meta', '--results-folder', EDGE, '--output-path=-', '--from-existing', other]);
+    expect([r.code, r.stdout, r.stderr.split('\n')[0]]).toEqual([2, '', `error[E_RESULTS] ${other} field "model-index": model names do not match: the README has "someone/else", the results "PLACEHOLDER"`]);
+    const block = path.join(dir, 'block.md');
+    writeFileSync(block, '---\nlicense: mit\ndescription: |\n  two\n  lines\n---\n');
+    const b = await runMain(['create-meta', '--results-folder', EDGE, '--output-path=-', '--from-existing', block]);
+    expect([b.code, b.stderr.split('\n')[0]]).toEqual([2, `error[E_PARSE] ${block}:3: front matter: "|" (block scalar, anchor, alias, tag or flow mapping) (this reader takes the block YAML model cards use)`]);
+    const txt = path.join(dir, 'README.txt');
+    writeFileSync(txt, 'x');
+    const t = await runMain(['create-meta', '--results-folder', EDGE, '--output-path=-', '--from-existing', txt]);
+    expect([t.code, t.stderr.split('\n')[0]]).toEqual([2, `error[E_USAGE] ${txt} field "from-existing": the existing README must be a markdown file ending in .md`]);
+  });
+});

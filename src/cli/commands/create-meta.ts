@@ -13,7 +13,7 @@ export async function createMeta(a: CreateMetaArgs): Promise<number> {
   // mteb: "Output path already exists, use --overwrite to overwrite." (refused before any work).
   if (!toStdout && existsSync(out) && !a.overwrite)
     throw new MtebError('E_USAGE', 'the output path already exists; use --overwrite to replace it', { file: a.outputPath, field: 'overwrite' });
-  const card = buildModelIndex(a.resultsFolder);
+  const card = buildModelIndex(a.resultsFolder, { fromExisting: a.fromExisting });
   if (toStdout) {
     process.stdout.write(card.text);
     return 0;

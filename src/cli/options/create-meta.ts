@@ -7,6 +7,10 @@ export const createMetaOptions = {
   'results-folder': { type: 'string', demandOption: true, describe: 'one revision folder of results: <results>/<org>__<model>/<revision>' },
   'output-path': { type: 'string', default: 'model_card.md', describe: 'model card to write ("-": stdout)' },
   overwrite: { type: 'boolean', default: false, describe: 'replace --output-path when it exists' },
+  'from-existing': {
+    type: 'string',
+    describe: "a README.md to merge into (mteb's merge_yamls): its front matter gains the mteb tag and the model-index, its text is kept",
+  },
   format: {
     type: 'string',
     alias: 'f',
