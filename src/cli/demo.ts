@@ -30,6 +30,7 @@ export async function runDemo(opts: { model?: string; output: string; quiet?: bo
   for (const spec of models) {
     process.stderr.write(`\n== ${spec} ==\n`);
     const { embedder } = await openModel(spec, { cacheDir: path.join(output, '.cache') });
+    const progress = opts.quiet ? silentProgress : new StderrProgress();
     try {
       const summary = await runEvaluation({
         tasks,
@@ -37,8 +38,9 @@ export async function runDemo(opts: { model?: string; output: string; quiet?: bo
         outputDir: output,
         overwrite: true,
         batchSize: 32,
-        progress: opts.quiet ? silentProgress : new StderrProgress(),
-        log: opts.quiet ? undefined : (l) => process.stderr.write(l + '\n'),
+        progress,
+        // Above the status line on a terminal.
+        log: opts.quiet ? undefined : (l) => progress.print?.(l),
       });
       failed += summary.outcomes.filter((o) => o.status === 'failed').length;
       process.stderr.write(renderRunSummary(summary) + '\n');

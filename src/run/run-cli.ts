@@ -3,14 +3,18 @@ import { MtebError } from '../core/errors.js';
 import type { Embedder } from '../core/embedder.js';
 import { TASK_TYPES, type TaskSpec } from '../task-types/spec.js';
 import { resolveTasks, getBenchmark, benchmarkTaskSpecs, getTask, taskId } from '../registry/index.js';
+import { filterTaskSpecs, splitList } from '../registry/filter-tasks.js';
 import { resolveEmbedder } from '../embedders/resolve.js';
 import { validating } from '../embedders/validating-embedder.js';
 import { wrapEmbedder } from '../core/wrap-embedder.js';
 import { EmbeddingCache } from '../cache/index.js';
 
-/** Task selection shared by `run`, `demo` and `merge`: --tasks and/or --benchmark, optionally by --type. */
+/**
+ * Task selection shared by `run`, `demo` and `merge`: --tasks and/or --benchmark, optionally by --type, then
+ * narrowed by --eval-splits / --subsets / --languages (src/registry/filter-tasks.ts).
+ */
 export function selectTasks(
-  a: { tasks?: string[]; benchmark?: string; type?: string },
+  a: { tasks?: string[]; benchmark?: string; type?: string; evalSplits?: string[]; subsets?: string[]; languages?: string[] },
   cwd = process.cwd(),
   warn: (m: string) => void = () => {},
 ): TaskSpec[] {
@@ -45,7 +49,7 @@ export function selectTasks(
     const held = [...new Set(withParts.map((s) => s.type))].sort();
     throw new MtebError('E_USAGE', `the selection matches no task: --type ${type} is not among its task types (${held.join(', ')})`, { field: 'type' });
   }
-  return out;
+  return filterTaskSpecs(out, { evalSplits: splitList(a.evalSplits), subsets: splitList(a.subsets), languages: splitList(a.languages) }, warn);
 }
 
 /** Model spec -> validated (and, unless disabled, cached) embedder. */

@@ -32,6 +32,8 @@ import {
   type SplitScoreEntry,
 } from '../output/result-file.js';
 import { safeJoin } from '../util/safe-path.js';
+import { missingPairs, type OverwriteStrategy } from './overwrite-strategy.js';
+import { mergeItems, mergeResults } from './merge-partial.js';
 
 export interface RunOptions extends DatasetOptions {
   tasks: TaskSpec[];
@@ -39,7 +41,10 @@ export interface RunOptions extends DatasetOptions {
   outputDir: string;
   modelName?: string;
   modelRevision?: string;
+  /** Same as overwriteStrategy 'always' (kept for callers of the earlier API). */
   overwrite?: boolean;
+  /** What an existing result means for a task (src/run/overwrite-strategy.ts); default 'only-missing', mteb's. */
+  overwriteStrategy?: OverwriteStrategy;
   limit?: number;
   batchSize?: number;
   search?: Record<string, unknown>;
@@ -84,6 +89,8 @@ type Existing =
   /** None, incomplete, unreadable or a --limit dry run with another limit: (re)compute. */
   | { kind: 'absent'; note?: string }
   | { kind: 'reuse'; mainScore: number | null; result: ResultFile; warning?: string }
+  /** Same evaluation, some (split, hf_subset) pairs missing: what only-missing computes and merges. */
+  | { kind: 'partial'; missing: string[]; result: ResultFile; warning?: string }
   /** Made by another evaluation (model settings, dataset revision, protocol, ...): refused without --overwrite. */
   | { kind: 'different'; diffs: string[]; fields: string[] }
   /** Same evaluation, but a sidecar does not belong to it (a kill during a rewrite): recomputed. */
@@ -105,20 +112,24 @@ function inspectExisting(file: string, spec: TaskSpec, identity: EvaluationIdent
   }
   // A --limit dry run is disposable: any run with another limit replaces it.
   if (r.mteb_ts?.limit !== undefined && r.mteb_ts.limit !== identity.limit) return { kind: 'absent' };
-  const splits = spec.eval_splits.filter((s) => r.scores?.[s]);
-  if (splits.length !== spec.eval_splits.length) return { kind: 'absent' };
-  const first = r.scores[splits[0]]?.[0];
+  const missing = missingPairs(r.scores, spec.eval_splits, hfSubsets(spec));
+  // Nothing of this task's selection in it: computed whole.
+  if (missing.length === spec.eval_splits.length * hfSubsets(spec).length) return { kind: 'absent' };
+  const first = r.scores[spec.eval_splits[0]]?.find((e) => e.hf_subset === hfSubsets(spec)[0]) ?? r.scores[spec.eval_splits[0]]?.[0];
   const mainScore = typeof first?.main_score === 'number' ? first.main_score : null;
   const recorded = r.mteb_ts?.identity;
   let warning: string | undefined;
   if (recorded) {
     const diffs = identityDiff(recorded, identity);
+    // An incomplete result of another evaluation cannot be completed (mteb: "not mergeable"): computed whole.
+    if (diffs.length && missing.length) return { kind: 'absent' };
     if (diffs.length) return { kind: 'different', diffs, fields: Object.keys(identity).filter((k) => recorded[k] !== identity[k]) };
   } else {
     const known: EvaluationIdentity = { dataset_revision: r.dataset_revision ?? null, limit: r.mteb_ts?.limit ?? null };
     if (r.mteb_ts) known.protocol = r.mteb_ts.protocol;
     const now = Object.fromEntries(Object.keys(known).map((k) => [k, identity[k]]));
     const diffs = identityDiff(known, now);
+    if (diffs.length && missing.length) return { kind: 'absent' };
     if (diffs.length) return { kind: 'different', diffs, fields: Object.keys(known).filter((k) => known[k] !== now[k]) };
     warning = `the existing result records no evaluation identity (written by ${r.mteb_ts ? `mteb-ts ${r.mteb_ts.version}` : 'mteb'}): reused without checking the model and its settings; use --overwrite to recompute`;
   }
@@ -128,6 +139,7 @@ function inspectExisting(file: string, spec: TaskSpec, identity: EvaluationIdent
   const items = itemsPath(file);
   if (r.mteb_ts?.sidecars && existsSync(items) && !r.mteb_ts.sidecars[path.basename(items)]) broken.push(`${path.basename(items)} was not written with this result`);
   if (broken.length) return { kind: 'broken', why: broken };
+  if (missing.length) return { kind: 'partial', missing, result: r, warning };
   return { kind: 'reuse', mainScore, result: r, warning };
 }
 
@@ -220,8 +232,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       assignment: assignmentRecord(opts.tasks.filter((t) => !t.aggregate_of)),
     });
   }
-  for (const spec of ordered) {
+  for (const [taskIndex, spec] of ordered.entries()) {
     const t0 = performance.now();
+    progress.task?.(taskIndex + 1, ordered.length, spec.name);
     const file = resultPath(opts.outputDir, model, revision, spec.name);
     if (owned && (spec.aggregate_of || (!owned.has(spec.name) && !taskType(spec.type).splitsAcrossShards))) {
       outcomes.push({ task: spec.name, status: 'deferred', note: spec.aggregate_of ? 'aggregated by merge' : 'another shard\'s task', seconds: 0 });
@@ -238,13 +251,34 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         search: spec.aggregate_of ? undefined : opts.search,
         sklearn: opts.sklearn,
       });
-      const existing: Existing = opts.overwrite ? { kind: 'absent' } : inspectExisting(file, spec, identity);
+      const strategy: OverwriteStrategy = opts.overwrite ? 'always' : (opts.overwriteStrategy ?? 'only-missing');
+      const existing: Existing = strategy === 'always' ? { kind: 'absent' } : inspectExisting(file, spec, identity);
       if (existing.kind === 'different')
         throw new MtebError(
           'E_RESULTS',
           `an existing result was made by another evaluation (${existing.diffs.join('; ')}); use --overwrite to replace it, or another --output`,
           { file, field: existing.fields.map((f) => `mteb_ts.identity.${f}`).join(',') },
         );
+      // mteb's _check_cache: "never" and "only-cache" do not complete a result; "only-cache" evaluates nothing.
+      if (existing.kind === 'partial' && (strategy === 'never' || strategy === 'only-cache'))
+        throw new MtebError(
+          'E_RESULTS',
+          `--overwrite-strategy ${strategy}: the result exists but lacks ${existing.missing.join(', ')}; --overwrite-strategy only-missing computes them`,
+          { file },
+        );
+      if (strategy === 'only-cache' && existing.kind !== 'reuse')
+        throw new MtebError('E_RESULTS', '--overwrite-strategy only-cache: no complete result for this task in the output folder, and only-cache never evaluates', { file });
+      // Only the missing pairs are computed where the result can take them: not for an aggregate (computed from
+      // its parts), a shard's part, or a task with predictions files (mteb's <Task>_predictions.json is one file
+      // for every split, so it is rewritten whole).
+      const partial =
+        existing.kind === 'partial' && !spec.aggregate_of && !opts.shard && !(ranks && (opts.savePredictions || predictionFiles(file, spec).some((f) => existsSync(f))))
+          ? existing
+          : undefined;
+      if (existing.kind === 'partial') {
+        if (existing.warning) log(`${spec.name}: warning: ${existing.warning}`);
+        log(`${spec.name}: the result lacks ${existing.missing.join(', ')}; ${partial ? 'computing only those' : 'recomputing the task'}`);
+      }
       if (existing.kind === 'broken') log(`${spec.name}: the existing result and its sidecars do not form one unit (${existing.why.join('; ')}); recomputing`);
       if (existing.kind === 'absent' && existing.note) log(`${spec.name}: ${existing.note}`);
       const prior = existing.kind === 'reuse' ? existing : undefined;
@@ -267,7 +301,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
         const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision };
-        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx);
+        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx, partial && new Set(partial.missing));
         if ('deferred' in r) {
           outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
           log(`${spec.name}: ${r.deferred}`);
@@ -299,11 +333,15 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         continue;
       }
       result.evaluation_time = result.evaluation_time || (performance.now() - t0) / 1000;
+      const itemsFile = itemsPath(file);
+      if (partial) {
+        result = mergeResults(partial.result, result);
+        items = mergeItems(itemsFile, Boolean(partial.result.mteb_ts?.sidecars?.[path.basename(itemsFile)]), items);
+      }
       const evaluationId = newEvaluationId();
       const sidecars: Record<string, string> = {};
       // The sidecars first, the result last: the result file's existence marks the task as finished for resume,
       // and it records each sidecar's digest, so a kill in between leaves sidecars the old result disowns.
-      const itemsFile = itemsPath(file);
       if (Object.keys(items).length) {
         const text = JSON.stringify({ task_name: spec.name, format: 'mteb-ts.items/1', evaluation_id: evaluationId, splits: items }, null, 2) + '\n';
         await writeFileAtomic(itemsFile, text);
@@ -322,8 +360,10 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         identity,
         sidecars,
       };
+      progress.phase?.('writing the result');
       await writeFileAtomic(file, pythonJson(result));
-      const main = result.scores[spec.eval_splits[0]]?.[0]?.main_score ?? null;
+      const firstSplit = result.scores[spec.eval_splits[0]];
+      const main = (firstSplit?.find((e) => e.hf_subset === hfSubsets(spec)[0]) ?? firstSplit?.[0])?.main_score ?? null;
       if (typeof main === 'number' && Number.isNaN(main))
         log(`${spec.name}: warning: ${spec.main_score} is NaN (e.g. constant predictions or every item skipped), written as NaN as mteb writes it`);
       outcomes.push({ task: spec.name, status: 'done', mainScore: main, file, seconds: (performance.now() - t0) / 1000 });
@@ -339,6 +379,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       await embedder.flush?.();
     }
   }
+  progress.close?.();
   return { model, revision, outputDir: opts.outputDir, outcomes };
 }
 
@@ -346,6 +387,8 @@ async function evaluateTask(
   spec: TaskSpec,
   opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
   shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
+  /** `split/subset` pairs to compute (only-missing); all of the spec's when absent. */
+  only?: Set<string>,
 ): Promise<
   { result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>>; rankings: TaskRankings } | { deferred: string }
 > {
@@ -359,6 +402,8 @@ async function evaluateTask(
   for (const split of spec.eval_splits) {
     scores[split] = [];
     for (const subset of hfSubsets(spec)) {
+      if (only && !only.has(`${split}/${subset}`)) continue;
+      opts.progress.phase?.(`${split}/${subset}: loading and scoring`);
       const embed = (texts: string[], role: Role, label?: string) =>
         embedTexts(opts.embedder, texts, {
           role,

@@ -28,7 +28,7 @@ describe('parseArgs: values from outside become the handler type once', () => {
     const a = parseArgs(runOptions, { model: 'hash:8', 'cache-dir': 'none', tasks: 'DemoSTS' });
     expect(a).toEqual({
       model: 'hash:8', tasks: ['DemoSTS'], output: 'results', format: 'table', cacheDir: 'none', batchSize: 32, search: 'exact', searchEngine: 'auto',
-      sklearn: 'modern', savePredictions: false, quiet: false, overwrite: false,
+      sklearn: 'modern', savePredictions: false, quiet: false, overwrite: false, overwriteStrategy: 'only-missing',
     });
     // yargs hands over both spellings; a hand-built object may use the camelCase one.
     expect(parseArgs(cacheOptions, { action: 'info', cacheDir: '/c' }).cacheDir).toBe('/c');
@@ -80,7 +80,7 @@ describe('the light option tables agree with the library they stand in for', () 
   });
   test('every command has a table; names and aliases are unique within it', () => {
     const all = COMMANDS.flatMap((c) => (isGroup(c) ? c.subcommands : [c]));
-    expect(all.map((c) => c.command.split(' ')[0])).toEqual(['run', 'demo', 'report', 'compare', 'gate', 'tasks', 'benchmarks', 'models', 'download', 'embed', 'build-onnx', 'retrieval', 'merge', 'plan', 'cache', 'serve']);
+    expect(all.map((c) => c.command.split(' ')[0])).toEqual(['run', 'demo', 'report', 'compare', 'gate', 'tasks', 'benchmarks', 'models', 'download', 'embed', 'export-texts', 'create-meta', 'build-onnx', 'retrieval', 'merge', 'plan', 'cache', 'serve']);
     for (const c of all) {
       const names = Object.entries(c.options as OptionTable).flatMap(([n, o]) => [n, ...(o.alias ? [o.alias] : [])]);
       expect({ command: c.command, dup: names.filter((n, i) => names.indexOf(n) !== i) }).toEqual({ command: c.command, dup: [] });

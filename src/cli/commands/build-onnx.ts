@@ -6,7 +6,7 @@ import { buildOnnxSpec, type BuildOnnxArgs } from '../options/build-onnx.js';
 export async function buildOnnxGraph(args: BuildOnnxArgs): Promise<number> {
   const t0 = Date.now();
   const r = buildOnnx(args.checkpoint, args.out, { dtype: args.dtype, attention: args.attention, link: args.link });
-  if (args.json) {
+  if (args.json || args.format === 'json') {
     process.stdout.write(JSON.stringify(r, null, 2) + '\n');
     return 0;
   }

@@ -9,9 +9,10 @@ const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 export async function cache(args: CacheArgs): Promise<number> {
   const dir = path.resolve(args.cacheDir);
   const out = (s: string) => process.stdout.write(s + '\n');
+  const json = args.json || args.format === 'json';
   if (args.action === 'info') {
     const info = await cacheInfo(dir);
-    if (args.json) return out(JSON.stringify(info, null, 2)), 0;
+    if (json) return out(JSON.stringify(info, null, 2)), 0;
     for (const n of info) {
       const i = n.info;
       out(`${n.key}  ${i ? `${i.fingerprint} role=${i.role} instruction=${JSON.stringify(i.instruction)}` : '(no namespace.json)'}`);
@@ -22,7 +23,7 @@ export async function cache(args: CacheArgs): Promise<number> {
   }
   if (args.action === 'verify') {
     const rep = await verifyCache(dir, { fix: args.fix });
-    if (args.json) out(JSON.stringify(rep, null, 2));
+    if (json) out(JSON.stringify(rep, null, 2));
     else {
       for (const f of rep.corrupt) out(`corrupt: ${f}${args.fix ? ' (set aside)' : ''}`);
       for (const f of rep.badIndexes) out(`bad index: ${f}${args.fix ? ' (rebuilt)' : ''}`);
@@ -31,7 +32,7 @@ export async function cache(args: CacheArgs): Promise<number> {
     return (rep.corrupt.length || rep.badIndexes.length) && !args.fix ? 1 : 0;
   }
   const rep = await pruneCache(dir, { keepFingerprints: args.keepFingerprint, olderThanDays: args.olderThan, dryRun: args.dryRun });
-  if (args.json) out(JSON.stringify(rep, null, 2));
+  if (json) out(JSON.stringify(rep, null, 2));
   else {
     for (const f of rep.removed) out(`${args.dryRun ? 'would remove' : 'removed'}: ${f}`);
     process.stderr.write(`${rep.removed.length} path(s), ${mb(rep.bytes)}\n`);

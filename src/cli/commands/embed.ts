@@ -45,7 +45,9 @@ export async function embed(args: EmbedArgs): Promise<number> {
       const embedding = Array.from(m.data.subarray(i * m.dim, (i + 1) * m.dim));
       out.push(JSON.stringify({ text: texts[i], role: args.role, ...(instruction ? { instruction } : {}), embedding }));
     }
-    process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
+    if (args.format === 'json')
+      process.stdout.write(`{"model":${JSON.stringify(emb.name)},"revision":${JSON.stringify(emb.revision)},"dimension":${emb.dimension},"items":[${out.join(',')}]}\n`);
+    else process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
   } finally {
     await emb.close?.();
   }

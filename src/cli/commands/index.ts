@@ -8,8 +8,10 @@ import { benchmarksSpec } from '../options/benchmarks.js';
 import { buildOnnxSpec } from '../options/build-onnx.js';
 import { cacheSpec } from '../options/cache.js';
 import { compareSpec } from '../options/compare.js';
+import { createMetaSpec } from '../options/create-meta.js';
 import { downloadSpec } from '../options/download.js';
 import { embedSpec } from '../options/embed.js';
+import { exportTextsSpec } from '../options/export-texts.js';
 import { gateSpec } from '../options/gate.js';
 import { metricsRetrievalSpec } from '../options/metrics-retrieval.js';
 import { modelsSpec } from '../options/models.js';
@@ -30,6 +32,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   lazyCommand(modelsSpec, async () => (await import('./models.js')).models),
   lazyCommand(downloadSpec, async () => (await import('./download.js')).download),
   lazyCommand(embedSpec, async () => (await import('./embed.js')).embed),
+  lazyCommand(exportTextsSpec, async () => (await import('./export-texts.js')).exportTexts),
+  lazyCommand(createMetaSpec, async () => (await import('./create-meta.js')).createMeta),
   lazyCommand(buildOnnxSpec, async () => (await import('./build-onnx.js')).buildOnnxGraph),
   {
     command: 'metrics',

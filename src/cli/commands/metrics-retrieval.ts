@@ -52,6 +52,11 @@ export async function metricsRetrieval(args: MetricsRetrievalArgs): Promise<numb
   process.stderr.write(`evaluated ${res.perQuery.size} queries in ${Date.now() - t0} ms\n`);
   const out: Record<string, unknown> = { scores: res.scores };
   if (args.perQuery) out.per_query = Object.fromEntries(res.perQuery);
+  if (args.format === 'table') {
+    if (args.perQuery) throw new MtebError('E_USAGE', '--per-query values are JSON only; drop --format table', { field: 'format' });
+    process.stdout.write(Object.entries(res.scores).map(([k, v]) => `${k}\t${v}`).join('\n') + '\n');
+    return 0;
+  }
   // NaN (a flat oracle curve in nauc_*) has no JSON form; it prints as null.
   process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return 0;

@@ -32,6 +32,7 @@ const log = (l: string) => process.stderr.write(redact(l) + '\n');
 
 /** The RunOptions `run` and `merge` share, from their common arguments. */
 function commonRunOptions(a: ModelAndTaskArgs) {
+  const progress = a.quiet ? silentProgress : new StderrProgress();
   return {
     outputDir: path.resolve(a.output),
     modelName: a.modelName,
@@ -41,8 +42,9 @@ function commonRunOptions(a: ModelAndTaskArgs) {
     hfHome: a.hfHome,
     search: searchConfig(a),
     sklearn: a.sklearn,
-    progress: a.quiet ? silentProgress : new StderrProgress(),
-    log,
+    progress,
+    // Log lines go above the status line on a terminal, not through it.
+    log: (l: string) => (progress.print ? progress.print(redact(l)) : log(l)),
     savePredictions: a.savePredictions,
   };
 }
@@ -64,7 +66,7 @@ export async function run(a: RunArgs): Promise<number> {
   const { embedder } = await openModel(a.model, a);
   let summary: RunSummary;
   try {
-    summary = await runEvaluation({ ...commonRunOptions(a), tasks, embedder, overwrite: a.overwrite, limit: a.limit, shard });
+    summary = await runEvaluation({ ...commonRunOptions(a), tasks, embedder, overwriteStrategy: a.overwrite ? 'always' : a.overwriteStrategy, limit: a.limit, shard });
   } finally {
     await embedder.close?.();
   }

@@ -16,7 +16,9 @@ export async function serve(args: ServeArgs): Promise<number> {
     log: (m) => process.stderr.write(m + '\n'),
   });
   process.stderr.write(`serving ${embedder.name} (dim ${embedder.dimension}) at ${server.url}/v1/embeddings; Ctrl-C stops\n`);
-  process.stdout.write(server.url + '\n');
+  process.stdout.write(
+    args.format === 'json' ? JSON.stringify({ url: server.url, model: embedder.name, revision: embedder.revision, dimension: embedder.dimension }) + '\n' : server.url + '\n',
+  );
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

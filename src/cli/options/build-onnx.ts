@@ -12,7 +12,8 @@ export const buildOnnxOptions = {
     describe: 'self-attention: standard ONNX ops, or com.microsoft MultiHeadAttention (fused GPU kernels)',
   },
   link: { type: 'string', choices: ['hardlink', 'symlink'], default: 'hardlink', describe: 'how shards are placed next to model.onnx' },
-  json: { type: 'boolean', default: false, describe: 'print the build summary as JSON' },
+  format: { type: 'string', alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'the build summary as lines, or one JSON object' },
+  json: { type: 'boolean', default: false, describe: 'same as --format json' },
 } as const satisfies OptionTable;
 
 export type BuildOnnxArgs = ArgsOf<typeof buildOnnxOptions>;

@@ -8,7 +8,8 @@ export const cacheOptions = {
   'keep-fingerprint': { type: 'string', array: true, describe: 'prune: keep only these model fingerprints (name@revision)' },
   'older-than': { type: 'number', min: 0, describe: 'prune: drop namespaces untouched for this many days' },
   'dry-run': { type: 'boolean', default: false, describe: 'prune: list what would go' },
-  json: { type: 'boolean', default: false, describe: 'machine-readable output' },
+  format: { type: 'string', alias: 'f', choices: ['text', 'json'], default: 'text', describe: 'stdout: lines, or one JSON document (the report of the action)' },
+  json: { type: 'boolean', default: false, describe: 'same as --format json' },
 } as const satisfies OptionTable;
 
 export type CacheArgs = ArgsOf<typeof cacheOptions>;

@@ -8,6 +8,13 @@ export const downloadOptions = {
   'data-dir': { type: 'string', describe: `target folder (<dir>/<org>/<name>/); default $MTEB_TS_DATA_DIR or ${defaultDataDir({})}` },
   endpoint: { type: 'string', describe: 'hub endpoint (default $HF_ENDPOINT or https://huggingface.co)' },
   'all-files': { type: 'boolean', default: false, describe: 'download every file of each repo, not only the evaluated splits' },
+  format: {
+    type: 'string',
+    alias: 'f',
+    choices: ['table', 'json'],
+    default: 'table',
+    describe: 'stdout: one line per dataset repo, or one JSON object (each repo, revision, folder, files fetched/present, bytes)',
+  },
 } as const satisfies OptionTable;
 
 export type DownloadArgs = ArgsOf<typeof downloadOptions>;

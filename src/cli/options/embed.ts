@@ -8,6 +8,13 @@ export const embedOptions = {
   'max-length': { type: 'number', integer: true, min: 1, describe: 'token limit per text (after the template)' },
   device: { type: 'string', describe: 'cpu | cuda[:N] | webgpu | tensorrt (in-process models)' },
   input: { type: 'string', describe: 'input file (default stdin)' },
+  format: {
+    type: 'string',
+    alias: 'f',
+    choices: ['jsonl', 'json'],
+    default: 'jsonl',
+    describe: 'JSONL, one {"text","role","instruction"?,"embedding"} a line (usable as precomputed:), or one JSON object {model, revision, dimension, items: [those]}',
+  },
 } as const satisfies OptionTable;
 
 export type EmbedArgs = ArgsOf<typeof embedOptions>;

@@ -21,6 +21,13 @@ export const metricsRetrievalOptions = {
   'ignore-identical-ids': { type: 'boolean', default: false, describe: 'drop doc == query from the run first' },
   nauc: { type: 'boolean', default: true, describe: 'compute nauc_* abstention keys where the protocol has them' },
   'per-query': { type: 'boolean', default: false, describe: 'also print unrounded per-query values' },
+  format: {
+    type: 'string',
+    alias: 'f',
+    choices: ['json', 'table'],
+    default: 'json',
+    describe: 'one JSON object {scores, per_query?}, or one "metric<TAB>value" line per score (no --per-query)',
+  },
 } as const satisfies OptionTable;
 
 export type MetricsRetrievalArgs = ArgsOf<typeof metricsRetrievalOptions>;

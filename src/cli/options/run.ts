@@ -8,6 +8,21 @@ export const modelAndTaskOptions = {
   tasks: { type: 'string', alias: 't', array: true, describe: 'registry task names or task-file paths (comma-separated or repeated)' },
   benchmark: { type: 'string', alias: 'b', describe: 'run every task of a benchmark, e.g. "MTEB(eng, v1)"' },
   type: { type: 'string', describe: 'only tasks of this type (any case); a selection left empty is an error (exit 2)' },
+  'eval-splits': {
+    type: 'string',
+    array: true,
+    describe: "only these splits of each task (mteb's --eval-splits; comma-separated or repeated); one no selected task has is exit 2",
+  },
+  subsets: {
+    type: 'string',
+    array: true,
+    describe: "only these hf_subsets (mteb's hf_subsets filter, e.g. en,de-en for STS22); one no selected task has is exit 2",
+  },
+  languages: {
+    type: 'string',
+    array: true,
+    describe: "only the subsets in these languages (mteb's --languages: ISO 639-3 eng, or eng-Latn); one no selected task has is exit 2",
+  },
   output: { type: 'string', alias: 'o', default: 'results', describe: 'results folder (<org>__<model>/<revision>/<Task>.json)' },
   format: {
     type: 'string',
@@ -55,7 +70,14 @@ export const modelAndTaskOptions = {
 
 export const runOptions = {
   ...modelAndTaskOptions,
-  overwrite: { type: 'boolean', default: false, describe: 'recompute tasks whose result file exists' },
+  overwrite: { type: 'boolean', default: false, describe: 'same as --overwrite-strategy always (as in mteb, where it is deprecated)' },
+  'overwrite-strategy': {
+    type: 'string',
+    choices: ['always', 'never', 'only-missing', 'only-cache'],
+    default: 'only-missing',
+    describe:
+      "mteb 2.x's: always recompute; never (reuse a complete result, fail on one missing splits); only-missing (compute just the splits/subsets a result lacks); only-cache (never evaluate: fail without a complete result)",
+  },
   limit: { type: 'number', integer: true, min: 1, describe: 'dry run on the first N items of each split (marked in the result file)' },
   shard: {
     type: 'string',
@@ -79,7 +101,7 @@ export const mergeOptions = {
 export const demoOptions = {
   model: { type: 'string', alias: 'm', describe: 'model spec (default: the bundled tiny NV-Embed checkpoint)' },
   output: { type: 'string', alias: 'o', default: 'demo-results', describe: 'results folder' },
-  quiet: { type: 'boolean', alias: 'q', default: false },
+  quiet: { type: 'boolean', alias: 'q', default: false, describe: 'no progress on stderr' },
 } as const satisfies OptionTable;
 
 export type ModelAndTaskArgs = ArgsOf<typeof modelAndTaskOptions>;
@@ -101,6 +123,8 @@ export const runSpec: CommandSpec<typeof runOptions> = {
   options: runOptions,
   check(a) {
     checkModelAndTask(a);
+    if (a.overwrite && a.overwriteStrategy !== 'only-missing' && a.overwriteStrategy !== 'always')
+      throw new MtebError('E_USAGE', `--overwrite means --overwrite-strategy always; it contradicts --overwrite-strategy ${a.overwriteStrategy}`, { field: 'overwrite' });
     if (a.shard && a.cacheDir === 'none')
       throw new MtebError('E_USAGE', '--shard needs a shared embedding cache (--cache-dir on storage every shard and merge can reach); "none" would throw the shards\' work away');
   },
