@@ -12,6 +12,7 @@ import { tokenBudgetBatches } from '../nvembed/batching.js';
 import { readCheckpointTensors } from '../nvembed/safetensors.js';
 import { checkProvider, parseDevice } from '../nvembed/session.js';
 import { planArchitecture } from './arch/architectures.js';
+import type { DecoderAttention } from './arch/decoder-config.js';
 import { readHfCheckpoint, type HfCheckpoint } from './checkpoint.js';
 import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';
@@ -39,6 +40,8 @@ export interface HfEmbedderOptions {
    */
   graph?: 'auto' | 'built' | 'shipped';
   cacheDir?: string;
+  /** Decoders: causal or bidirectional attention instead of what config.json says (`is_causal`, default causal). */
+  attention?: DecoderAttention;
 }
 
 /** What one opened model runs: a session whose output is token states, plus the checkpoint's pooling. */
@@ -70,6 +73,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
   const graph = opts.graph ?? 'auto';
   if (graph === 'shipped' && !ck.onnxModel) throw new MtebError('E_FILE_MISSING', 'graph=shipped but the checkpoint has no onnx/model.onnx', { file: join(loc.dir, 'onnx', 'model.onnx') });
   if (ck.onnxModel && graph !== 'built') {
+    if (opts.attention !== undefined) throw new MtebError('E_USAGE', `attention=${opts.attention} needs the graph built from the safetensors (add graph=built); the shipped onnx/model.onnx fixes its own attention`, { field: 'attention' });
     // An export (optimum's layout) outputs last_hidden_state [batch, seq, hidden]; pooling stays ours, from the checkpoint's modules.
     const session = await openHfSession(ck.onnxModel, dev);
     const output = session.outputNames.find((n) => n === 'token_embeddings' || n === 'last_hidden_state') ?? session.outputNames[0];
@@ -80,16 +84,17 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
     maxTokens = Infinity; // the export's own limit; max_seq_length comes from the checkpoint
   } else {
     const tensors = readCheckpointTensors(loc.dir);
-    const plan = planArchitecture(ck, tensors.tensors);
+    const plan = planArchitecture(ck, tensors.tensors, { attention: opts.attention });
     const built = ensureHfGraph(loc.dir, tensors, plan, opts.cacheDir);
     const session = await openHfSession(built.modelPath, dev, built.linkKind === 'symlink' ? built.checkpoint : undefined);
-    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
+    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: plan.variant ? `${built.fingerprint}-${plan.variant}` : built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
     maxTokens = plan.maxTokens;
   }
   const maxLength = opts.maxLength ?? ck.maxSeqLength;
   if (!Number.isInteger(maxLength) || maxLength < 2) throw new MtebError('E_USAGE', `max_length must be an integer >= 2, got ${maxLength}`, { field: 'max_length' });
   if (maxLength > maxTokens) throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the ${maxTokens} positions the model has`, { field: 'max_length' });
-  const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir), maxLength, ck.doLowerCase);
+  // LlamaTokenizer checkpoints take their special tokens from tokenizer_config.json, as transformers < 5 (and mteb) do.
+  const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir, { llamaSpecialTokens: true }), maxLength, ck.doLowerCase);
   const name = loc.hubId ?? (ck.nameOrPath || basename(loc.dir));
   const prompts = choosePrompts(ck, opts.prompts, registeredPrompts(opts.registered ?? name));
   return new HfEmbedder(ort, ck, runner, encoder, prompts, tokenBudget, name, loc.revision, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`);
