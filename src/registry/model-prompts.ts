@@ -16,6 +16,14 @@ export interface RegisteredModelPrompts {
   passage: string;
   /** Per task type prefixes mteb gives beyond query/passage (listed; the runner applies query/passage only). */
   taskTypes?: Record<string, string>;
+  /**
+   * Instruction-following models: the query-side template around the task's instruction (`{instruction}` is
+   * replaced by the task file's instruction, the text NV-Embed gets too); documents stay plain. Used instead of
+   * `query` whenever the task has an instruction.
+   */
+  queryTemplate?: string;
+  /** Decoders whose published scores came from an attention other than the checkpoint's default, with the source. */
+  publishedAttention?: { attention: 'causal' | 'bidirectional'; source: string };
   /** Where the prompts are written down (file in mteb's repository or the model card). */
   source: string;
   note?: string;
@@ -30,6 +38,11 @@ const NOMIC = {
   taskTypes: { Classification: 'classification: ', MultilabelClassification: 'classification: ', Clustering: 'clustering: ', PairClassification: 'classification: ', Reranking: 'classification: ', STS: 'classification: ', Summarization: 'classification: ' },
 };
 
+/** mteb's template for e5-mistral, SFR-Embedding and gte-Qwen2: `Instruct: {instruction}\nQuery: ` on queries, none on documents. */
+const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ' };
+const INSTRUCT_NOTE = "queries: 'Instruct: {task instruction}\\nQuery: ', documents plain (apply_instruction_to_passages=False)";
+const MTEB_NOW = 'https://github.com/embeddings-benchmark/mteb/blob/main/mteb/models/model_implementations';
+
 export const REGISTERED_MODEL_PROMPTS: readonly RegisteredModelPrompts[] = [
   ...['small', 'base', 'large'].map((s) => ({ name: `BAAI/bge-${s}-en-v1.5`, family: 'BertModel', query: BGE_QUERY, passage: '', source: `${MTEB}/bge_models.py` })),
   ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/e5-${s}-v2`, family: 'BertModel', ...E5, source: `${MTEB}/e5_models.py` })),
@@ -39,6 +52,17 @@ export const REGISTERED_MODEL_PROMPTS: readonly RegisteredModelPrompts[] = [
   { name: 'sentence-transformers/all-mpnet-base-v2', family: 'MPNetModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
   { name: 'nomic-ai/nomic-embed-text-v1', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
   { name: 'nomic-ai/nomic-embed-text-v1.5', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
+  { name: 'intfloat/e5-mistral-7b-instruct', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/e5_instruct.py (E5_INSTRUCTION)`, note: `${INSTRUCT_NOTE}; <s> text </s> (add_bos_token + add_eos_token)` },
+  { name: 'Salesforce/SFR-Embedding-Mistral', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/salesforce_models.py (instruction_template)`, note: INSTRUCT_NOTE },
+  { name: 'Salesforce/SFR-Embedding-2_R', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/salesforce_models.py (instruction_template)`, note: INSTRUCT_NOTE },
+  ...['7B', '1.5B'].map((s) => ({
+    name: `Alibaba-NLP/gte-Qwen2-${s}-instruct`,
+    family: 'Qwen2Model',
+    ...INSTRUCT,
+    source: `${MTEB_NOW}/gte_models.py (instruction_template)`,
+    note: `${INSTRUCT_NOTE}; scores in mteb 1.12 came from causal attention (GritLM attn="cccc"), the model card describes bidirectional: hf:...?attention=bidirectional selects it`,
+    publishedAttention: { attention: 'causal' as const, source: 'https://github.com/embeddings-benchmark/mteb/blob/1.12.90/mteb/models/gte_models.py (attn="cccc")' },
+  })),
   {
     name: 'nvidia/NV-Embed-v2',
     family: 'nvembed',

@@ -18,7 +18,7 @@ import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';
 import { HfTextEncoder, padRows, type EncodedRow } from './inputs.js';
 import { poolRow, pooledDimension } from './pooling.js';
-import { choosePrompts, type PromptChoice, type PromptOverride } from './prompts.js';
+import { choosePrompts, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
 import { HF_FEATURE, openHfSession } from './session.js';
 
 export interface HfEmbedderOptions {
@@ -103,7 +103,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
 /** mteb's prompts for a registered model, with their source. */
 function registeredPrompts(name: string): PromptOverride | undefined {
   const r = registeredModelPrompts(name);
-  return r ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})` } : undefined;
+  return r ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */
@@ -133,15 +133,15 @@ class HfEmbedder implements Embedder {
     // the prompts, and (as for nvembed) a non-CPU execution provider.
     const provider = device.split(':')[0];
     const pipeline = createHash('sha256')
-      .update(JSON.stringify([ck.pooling, ck.normalize, ck.doLowerCase, prompts.query, prompts.passage]))
+      .update(JSON.stringify([ck.pooling, ck.normalize, ck.doLowerCase, prompts.query, prompts.passage, ...(prompts.queryTemplate ? [prompts.queryTemplate] : [])]))
       .digest('hex')
       .slice(0, 8);
     this.fingerprint = `hf:${runner.graphId}:L${encoder.maxLength}:${pipeline}${provider === 'cpu' ? '' : `:${provider}`}`;
   }
 
-  /** The prompt a role gets (the task instruction is not used: these encoders take fixed per-side prompts). */
+  /** The prompt a role gets: fixed per-side prompts, or for instruction-following models the task instruction in their query template. */
   promptFor(options: EmbedOptions): string {
-    return options.role === 'query' ? this.prompts.query : this.prompts.passage;
+    return promptFor(this.prompts, options.role, options.instruction);
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {
@@ -188,7 +188,7 @@ class HfEmbedder implements Embedder {
       max_tokens: this.encoder.maxLength,
       framework: ['onnxruntime-node', 'Sentence Transformers'],
       similarity_fn_name: this.ck.similarity,
-      use_instructions: Boolean(this.prompts.query || this.prompts.passage),
+      use_instructions: Boolean(this.prompts.query || this.prompts.passage || this.prompts.queryTemplate),
       loader: `hf:${resolve(this.ck.dir)} (${this.runner.architecture}, ${this.device}, pooling ${this.ck.pooling.modes.join('+')}${this.ck.normalize ? ' + Normalize' : ''}, prompts from ${this.prompts.source})`,
     };
   }
