@@ -22,6 +22,13 @@ export interface RegisteredModelPrompts {
    * `query` whenever the task has an instruction.
    */
   queryTemplate?: string;
+  /**
+   * Where mteb's per-task instruction for this model (the task's metadata `prompt`) differs from the task file's
+   * instruction (NV-Embed's, which the runner passes): task name -> mteb's text. Listed, not applied yet: the
+   * runner hands embedders the task file's instruction (and keys its cache by it), so using these needs the task's
+   * instruction chosen per model where the runner picks it.
+   */
+  taskInstructions?: Record<string, string>;
   /** Decoders whose published scores came from an attention other than the checkpoint's default, with the source. */
   publishedAttention?: { attention: 'causal' | 'bidirectional'; source: string };
   /** Where the prompts are written down (file in mteb's repository or the model card). */
@@ -39,7 +46,15 @@ const NOMIC = {
 };
 
 /** mteb's template for e5-mistral, SFR-Embedding and gte-Qwen2: `Instruct: {instruction}\nQuery: ` on queries, none on documents. */
-const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ' };
+/** mteb's task metadata prompts (mteb/tasks/retrieval/eng/*.py) where they differ from the task files' NV-Embed instructions. */
+const MTEB_TASK_PROMPTS: Record<string, string> = {
+  ArguAna: 'Given a claim, find documents that refute the claim',
+  FiQA2018: 'Given a financial question, retrieve user replies that best answer the question',
+  NFCorpus: 'Given a question, retrieve relevant documents that best answer the question',
+  NQ: 'Given a question, retrieve Wikipedia passages that answer the question',
+  Touche2020: 'Given a question, retrieve detailed and persuasive arguments that answer the question',
+};
+const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ', taskInstructions: MTEB_TASK_PROMPTS };
 const INSTRUCT_NOTE = "queries: 'Instruct: {task instruction}\\nQuery: ', documents plain (apply_instruction_to_passages=False)";
 const MTEB_NOW = 'https://github.com/embeddings-benchmark/mteb/blob/main/mteb/models/model_implementations';
 
