@@ -28,10 +28,10 @@ const BUDGET = 8192;
 const MAXLEN = 256;
 
 const base = { hidden_size: H, num_hidden_layers: LAYERS, num_attention_heads: HEADS, num_key_value_heads: KV, hidden_act: 'silu', max_position_embeddings: 32768 };
-const FAMILIES: { name: string; fixture: string; qkvBias: boolean; config: Record<string, unknown> }[] = [
-  { name: 'mistral causal', fixture: 'e5-mistral-tiny', qkvBias: false, config: { ...base, model_type: 'mistral', architectures: ['MistralModel'], intermediate_size: Math.round(3.5 * H), vocab_size: 32000, rms_norm_eps: 1e-5, rope_theta: 10000, sliding_window: 4096, pad_token_id: 2 } },
-  { name: 'qwen2 causal', fixture: 'gte-qwen2-tiny', qkvBias: true, config: { ...base, model_type: 'qwen2', architectures: ['Qwen2Model'], intermediate_size: Math.round((18944 / 3584) * H), vocab_size: 419, rms_norm_eps: 1e-6, rope_theta: 1e6, eos_token_id: 416 } },
-  { name: 'qwen2 bidirectional', fixture: 'gte-qwen2-tiny', qkvBias: true, config: { ...base, model_type: 'qwen2', architectures: ['Qwen2Model'], intermediate_size: Math.round((18944 / 3584) * H), vocab_size: 419, rms_norm_eps: 1e-6, rope_theta: 1e6, eos_token_id: 416, is_causal: false } },
+const FAMILIES: { name: string; fixture: string; qkvBias: boolean; windowNeedsFlag: boolean; config: Record<string, unknown> }[] = [
+  { name: 'mistral causal', fixture: 'e5-mistral-tiny', qkvBias: false, windowNeedsFlag: false, config: { ...base, model_type: 'mistral', architectures: ['MistralModel'], intermediate_size: Math.round(3.5 * H), vocab_size: 32000, rms_norm_eps: 1e-5, rope_theta: 10000, sliding_window: 4096, pad_token_id: 2 } },
+  { name: 'qwen2 causal', fixture: 'gte-qwen2-tiny', qkvBias: true, windowNeedsFlag: true, config: { ...base, model_type: 'qwen2', architectures: ['Qwen2Model'], intermediate_size: Math.round((18944 / 3584) * H), vocab_size: 419, rms_norm_eps: 1e-6, rope_theta: 1e6, eos_token_id: 416 } },
+  { name: 'qwen2 bidirectional', fixture: 'gte-qwen2-tiny', qkvBias: true, windowNeedsFlag: true, config: { ...base, model_type: 'qwen2', architectures: ['Qwen2Model'], intermediate_size: Math.round((18944 / 3584) * H), vocab_size: 419, rms_norm_eps: 1e-6, rope_theta: 1e6, eos_token_id: 416, is_causal: false } },
 ];
 const texts = beirLikeTexts(N);
 
@@ -42,7 +42,7 @@ try {
   for (const fam of FAMILIES) {
     const dir = join(root, fam.name.replace(' ', '-'));
     const ck = writeCheckpointFiles(dir, fam.fixture, fam.config, MAXLEN);
-    const c = readDecoderConfig(ck);
+    const c = readDecoderConfig(ck, fam);
     const bytes = writeSafetensors(join(dir, 'model.safetensors'), decoderTensorShapes(c, '', fam.qkvBias));
     const m = await measureFamily(ort, dir, texts, { maxLen: MAXLEN, budget: BUDGET, padId: c.padTokenId, cacheDir: join(root, 'cache') });
     const row = { family: fam.name, params_mb: Math.round(bytes / 2 ** 20), ...m };

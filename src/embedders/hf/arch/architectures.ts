@@ -5,7 +5,7 @@ import type { StoredTensor } from '../../../onnx/weights.js';
 import type { HfCheckpoint } from '../checkpoint.js';
 import { BERT_LAYOUT, MPNET_LAYOUT, bertTensorShapes, buildBertGraph, type EncoderLayout } from './bert-graph.js';
 import { readEncoderConfig } from './encoder-config.js';
-import { readDecoderConfig, type DecoderAttention } from './decoder-config.js';
+import { readDecoderConfig, type DecoderAttention, type DecoderFamilyRules } from './decoder-config.js';
 import { buildDecoderGraph, decoderTensorShapes } from './decoder-graph.js';
 import { buildNomicGraph, nomicTensorShapes, readNomicConfig } from './nomic-graph.js';
 
@@ -71,7 +71,7 @@ const nomicBert: Architecture = {
  * `model.` next to an lm_head that is not read): the stack NV-Embed uses, causal unless config.json says
  * `"is_causal": false` or the caller overrides it.
  */
-function decoderFamily(modelType: string, base: string, qkvBias: boolean): Architecture {
+function decoderFamily(modelType: string, base: string, qkvBias: boolean, rules: DecoderFamilyRules): Architecture {
   const accepted = [`${base}Model`, `${base}ForCausalLM`];
   return {
     label: `${base}Model`,
@@ -79,7 +79,7 @@ function decoderFamily(modelType: string, base: string, qkvBias: boolean): Archi
     plan(ck, tensors, opts) {
       const bad = ck.architectures.find((a) => !accepted.includes(a));
       if (bad) throw new MtebError('E_MODEL_LOAD', `architecture ${bad} is not supported for model_type ${modelType} (${accepted.join(', ')})`, { file: join(ck.dir, 'config.json'), field: 'architectures' });
-      const c = readDecoderConfig(ck);
+      const c = readDecoderConfig(ck, rules);
       const prefix = ['', 'model.'].find((p) => tensors.has(`${p}embed_tokens.weight`));
       if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', `no embed_tokens.weight or model.embed_tokens.weight tensor: not a ${base} checkpoint`, { file: ck.dir });
       const label = ck.architectures[0] ?? `${base}Model`;
@@ -107,8 +107,8 @@ const ARCHITECTURES: Record<string, Architecture> = {
   roberta: bertFamily('RobertaModel', { ...BERT_LAYOUT, positions: 'padding-offset' }, ['', 'roberta.']),
   mpnet: bertFamily('MPNetModel', MPNET_LAYOUT, ['', 'mpnet.']),
   nomic_bert: nomicBert,
-  mistral: decoderFamily('mistral', 'Mistral', false),
-  qwen2: decoderFamily('qwen2', 'Qwen2', true),
+  mistral: decoderFamily('mistral', 'Mistral', false, { windowNeedsFlag: false }),
+  qwen2: decoderFamily('qwen2', 'Qwen2', true, { windowNeedsFlag: true }),
 };
 
 export const SUPPORTED_MODEL_TYPES = Object.keys(ARCHITECTURES);

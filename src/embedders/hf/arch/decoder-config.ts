@@ -9,6 +9,15 @@ export const DECODER_ATTENTIONS: readonly DecoderAttention[] = ['causal', 'bidir
 /** Longest RoPE table a graph carries inline (2 x 32768 x head_dim float32: 32 MiB at head_dim 128). */
 export const MAX_ROPE_ROWS = 32768;
 
+/** What differs between the decoder families besides the tensors. */
+export interface DecoderFamilyRules {
+  /**
+   * true: `sliding_window` applies only with `use_sliding_window` (Qwen2); false: whenever the config has one
+   * (Mistral's mask adds it then).
+   */
+  windowNeedsFlag: boolean;
+}
+
 /** A Mistral / Qwen2 decoder's shape and numerics, from config.json. */
 export interface DecoderConfig extends DecoderDims {
   vocab: number;
@@ -24,7 +33,7 @@ export interface DecoderConfig extends DecoderDims {
  * Reads MistralConfig / Qwen2Config fields, naming config.json and the field when one is missing or asks for
  * something the graph does not compute (rope_scaling, a sliding window inside the accepted length, another activation).
  */
-export function readDecoderConfig(ck: HfCheckpoint): DecoderConfig {
+export function readDecoderConfig(ck: HfCheckpoint, family: DecoderFamilyRules): DecoderConfig {
   const file = join(ck.dir, 'config.json');
   const c = ck.config;
   const int = (key: string, dflt?: number): number => {
@@ -49,10 +58,9 @@ export function readDecoderConfig(ck: HfCheckpoint): DecoderConfig {
   const isCausal = c.is_causal ?? true;
   if (typeof isCausal !== 'boolean') throw new MtebError('E_MODEL_LOAD', '"is_causal" must be true or false', { file, field: 'is_causal' });
   let maxPositions = Math.min(int('max_position_embeddings'), MAX_ROPE_ROWS);
-  // Mistral's mask adds the sliding window whenever the config has one; Qwen2 only with use_sliding_window.
   // The graph has no window, so it accepts no sequence the window would cut.
   const window = c.sliding_window;
-  const windowApplies = ck.modelType === 'qwen2' ? c.use_sliding_window === true : typeof window === 'number';
+  const windowApplies = family.windowNeedsFlag ? c.use_sliding_window === true : typeof window === 'number';
   if (windowApplies) {
     if (typeof window !== 'number' || !Number.isInteger(window) || window < 1) throw new MtebError('E_MODEL_LOAD', '"sliding_window" must be a positive integer', { file, field: 'sliding_window' });
     maxPositions = Math.min(maxPositions, window);
