@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Embedder } from '../../../src/core/embedder.js';
 import { buildOnnx } from '../../../src/embedders/nvembed/build-onnx.js';
@@ -190,8 +190,13 @@ describe('CLI', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.benchmark).toBe('demo');
-    expect(JSON.stringify(doc)).toContain('e5-mistral-tiny');
-    expect(existsSync(join(e5, 'mteb-ts__e5-mistral-tiny', 'no_revision_available', 'DemoRetrieval.json'))).toBe(true);
+    expect([doc.baseline.model, doc.candidate.model]).toEqual(['mteb-ts/nv-embed-tiny', 'mteb-ts/e5-mistral-tiny']);
+    expect(doc.tasks).toHaveLength(8);
+    expect(doc.mismatches).toEqual([]);
+    for (const t of doc.tasks) expect(t.delta).toBeCloseTo(t.candidate - t.baseline, 2);
+    const meta = JSON.parse(readFileSync(join(e5, 'mteb-ts__e5-mistral-tiny', 'no_revision_available', 'model_meta.json'), 'utf8'));
+    expect(meta.use_instructions).toBe(true);
+    expect(meta.loader).toContain('prompts from registry (intfloat/e5-mistral-7b-instruct: ');
   });
 });
 
