@@ -9,7 +9,7 @@ import { redact } from '../core/redact.js';
 
 /** Options each spec kind takes after `?` (openai's live in openai/spec.ts); any other is refused with the list. */
 export const NVEMBED_SPEC_OPTIONS = ['device', 'max_length', 'dtype', 'attention'] as const;
-export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'registered', 'revision', 'graph'] as const;
+export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'registered', 'revision', 'graph', 'attention'] as const;
 
 export interface ResolveOptions {
   /** onnxruntime device for in-process models: cpu | cuda[:N] | webgpu | tensorrt. */
@@ -56,12 +56,13 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
     },
   },
   hf: {
-    help: 'hf:PATH[?device=cuda&max_length=512]        sentence-transformers checkpoint folder or cached hub id (BERT, XLM-RoBERTa), in-process on onnxruntime (docs/models.md)',
+    help: 'hf:PATH[?device=cuda&max_length=512]        sentence-transformers checkpoint folder or cached hub id (BERT, XLM-RoBERTa, MPNet, NomicBert, Mistral, Qwen2), in-process on onnxruntime (docs/models.md)',
     async open(rest, spec, opts) {
       const { body: path, params } = splitOptions(rest);
       if (!path) throw new MtebError('E_MODEL_SPEC', 'hf: needs a checkpoint folder or hub id, e.g. hf:/models/bge-small-en-v1.5 or hf:BAAI/bge-small-en-v1.5');
       checkSpecOptions(params, HF_SPEC_OPTIONS, 'hf', spec);
       const graph = enumOption(params, 'graph', ['auto', 'built', 'shipped'] as const, spec);
+      const attention = enumOption(params, 'attention', ['causal', 'bidirectional'] as const, spec);
       const q = params.get('query_prompt') ?? undefined;
       const p = params.get('passage_prompt') ?? undefined;
       const { createHfEmbedder } = await import('./hf/index.js');
@@ -72,6 +73,7 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
         registered: params.get('registered') ?? undefined,
         revision: params.get('revision') ?? undefined,
         graph,
+        attention,
         cacheDir: opts.cacheDir,
       });
     },

@@ -18,6 +18,21 @@ export interface RegisteredModelPrompts {
   passage: string;
   /** Per task type prefixes mteb gives beyond query/passage (listed; the runner applies query/passage only). */
   taskTypes?: Record<string, string>;
+  /**
+   * Instruction-following models: the query-side template around the task's instruction (`{instruction}` is
+   * replaced by the task file's instruction, the text NV-Embed gets too); documents stay plain. Used instead of
+   * `query` whenever the task has an instruction.
+   */
+  queryTemplate?: string;
+  /**
+   * Where mteb's per-task instruction for this model (the task's metadata `prompt`) differs from the task file's
+   * instruction (NV-Embed's, which the runner passes): task name -> mteb's text. Listed, not applied yet: the
+   * runner hands embedders the task file's instruction (and keys its cache by it), so using these needs the task's
+   * instruction chosen per model where the runner picks it.
+   */
+  taskInstructions?: Record<string, string>;
+  /** Decoders whose published scores came from an attention other than the checkpoint's default, with the source. */
+  publishedAttention?: { attention: 'causal' | 'bidirectional'; source: string };
   /** Where the prompts are written down (file in mteb's repository or the model card). */
   source: string;
   note?: string;
@@ -32,6 +47,19 @@ const NOMIC = {
   taskTypes: { Classification: 'classification: ', MultilabelClassification: 'classification: ', Clustering: 'clustering: ', PairClassification: 'classification: ', Reranking: 'classification: ', STS: 'classification: ', Summarization: 'classification: ' },
 };
 
+/** mteb's template for e5-mistral, SFR-Embedding and gte-Qwen2: `Instruct: {instruction}\nQuery: ` on queries, none on documents. */
+/** mteb's task metadata prompts (mteb/tasks/retrieval/eng/*.py) where they differ from the task files' NV-Embed instructions. */
+const MTEB_TASK_PROMPTS: Record<string, string> = {
+  ArguAna: 'Given a claim, find documents that refute the claim',
+  FiQA2018: 'Given a financial question, retrieve user replies that best answer the question',
+  NFCorpus: 'Given a question, retrieve relevant documents that best answer the question',
+  NQ: 'Given a question, retrieve Wikipedia passages that answer the question',
+  Touche2020: 'Given a question, retrieve detailed and persuasive arguments that answer the question',
+};
+const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ', taskInstructions: MTEB_TASK_PROMPTS };
+const INSTRUCT_NOTE = "queries: 'Instruct: {task instruction}\\nQuery: ', documents plain (apply_instruction_to_passages=False)";
+const MTEB_NOW = 'https://github.com/embeddings-benchmark/mteb/blob/main/mteb/models/model_implementations';
+
 export const REGISTERED_MODEL_PROMPTS: readonly RegisteredModelPrompts[] = [
   ...['small', 'base', 'large'].map((s) => ({ name: `BAAI/bge-${s}-en-v1.5`, spec: 'hf' as const, family: 'BertModel', query: BGE_QUERY, passage: '', source: `${MTEB}/bge_models.py` })),
   ...['small', 'base', 'large'].map((s) => ({ name: `intfloat/e5-${s}-v2`, spec: 'hf' as const, family: 'BertModel', ...E5, source: `${MTEB}/e5_models.py` })),
@@ -41,6 +69,18 @@ export const REGISTERED_MODEL_PROMPTS: readonly RegisteredModelPrompts[] = [
   { name: 'sentence-transformers/all-mpnet-base-v2', spec: 'hf', family: 'MPNetModel', query: '', passage: '', source: `${MTEB}/sentence_transformers_models.py`, note: 'no prompts' },
   { name: 'nomic-ai/nomic-embed-text-v1', spec: 'hf', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
   { name: 'nomic-ai/nomic-embed-text-v1.5', spec: 'hf', family: 'NomicBertModel', ...NOMIC, source: `${MTEB}/nomic_models.py` },
+  { name: 'intfloat/e5-mistral-7b-instruct', spec: 'hf', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/e5_instruct.py (E5_INSTRUCTION)`, note: `${INSTRUCT_NOTE}; <s> text </s> (add_bos_token + add_eos_token)` },
+  { name: 'Salesforce/SFR-Embedding-Mistral', spec: 'hf', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/salesforce_models.py (instruction_template)`, note: INSTRUCT_NOTE },
+  { name: 'Salesforce/SFR-Embedding-2_R', spec: 'hf', family: 'MistralModel', ...INSTRUCT, source: `${MTEB_NOW}/salesforce_models.py (instruction_template)`, note: INSTRUCT_NOTE },
+  ...['7B', '1.5B'].map((s) => ({
+    name: `Alibaba-NLP/gte-Qwen2-${s}-instruct`,
+    spec: 'hf' as const,
+    family: 'Qwen2Model',
+    ...INSTRUCT,
+    source: `${MTEB_NOW}/gte_models.py (instruction_template)`,
+    note: `${INSTRUCT_NOTE}; scores in mteb 1.12 came from causal attention (GritLM attn="cccc"), the model card describes bidirectional: hf:...?attention=bidirectional selects it`,
+    publishedAttention: { attention: 'causal' as const, source: 'https://github.com/embeddings-benchmark/mteb/blob/1.12.90/mteb/models/gte_models.py (attn="cccc")' },
+  })),
   {
     name: 'nvidia/NV-Embed-v2',
     spec: 'nvembed',

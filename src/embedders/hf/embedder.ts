@@ -12,12 +12,13 @@ import { tokenBudgetBatches } from '../nvembed/batching.js';
 import { readCheckpointTensors } from '../nvembed/safetensors.js';
 import { checkProvider, parseDevice } from '../nvembed/session.js';
 import { planArchitecture } from './arch/architectures.js';
+import type { DecoderAttention } from './arch/decoder-config.js';
 import { readHfCheckpoint, type HfCheckpoint } from './checkpoint.js';
 import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';
 import { HfTextEncoder, padRows, type EncodedRow } from './inputs.js';
 import { poolRow, pooledDimension } from './pooling.js';
-import { choosePrompts, type PromptChoice, type PromptOverride } from './prompts.js';
+import { choosePrompts, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
 import { HF_FEATURE, openHfSession } from './session.js';
 
 export interface HfEmbedderOptions {
@@ -39,6 +40,8 @@ export interface HfEmbedderOptions {
    */
   graph?: 'auto' | 'built' | 'shipped';
   cacheDir?: string;
+  /** Decoders: causal or bidirectional attention instead of what config.json says (`is_causal`, default causal). */
+  attention?: DecoderAttention;
 }
 
 /** What one opened model runs: a session whose output is token states, plus the checkpoint's pooling. */
@@ -70,6 +73,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
   const graph = opts.graph ?? 'auto';
   if (graph === 'shipped' && !ck.onnxModel) throw new MtebError('E_FILE_MISSING', 'graph=shipped but the checkpoint has no onnx/model.onnx', { file: join(loc.dir, 'onnx', 'model.onnx') });
   if (ck.onnxModel && graph !== 'built') {
+    if (opts.attention !== undefined) throw new MtebError('E_USAGE', `attention=${opts.attention} needs the graph built from the safetensors (add graph=built); the shipped onnx/model.onnx fixes its own attention`, { field: 'attention' });
     // An export (optimum's layout) outputs last_hidden_state [batch, seq, hidden]; pooling stays ours, from the checkpoint's modules.
     const session = await openHfSession(ck.onnxModel, dev);
     const output = session.outputNames.find((n) => n === 'token_embeddings' || n === 'last_hidden_state') ?? session.outputNames[0];
@@ -80,17 +84,18 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
     maxTokens = Infinity; // the export's own limit; max_seq_length comes from the checkpoint
   } else {
     const tensors = readCheckpointTensors(loc.dir);
-    const plan = planArchitecture(ck, tensors.tensors);
+    const plan = planArchitecture(ck, tensors.tensors, { attention: opts.attention });
     const built = ensureHfGraph(loc.dir, tensors, plan, opts.cacheDir);
     const session = await openHfSession(built.modelPath, dev, built.linkKind === 'symlink' ? built.checkpoint : undefined);
-    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
+    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: plan.variant ? `${built.fingerprint}-${plan.variant}` : built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
     maxTokens = plan.maxTokens;
   }
   try {
     const maxLength = opts.maxLength ?? ck.maxSeqLength;
     if (!Number.isInteger(maxLength) || maxLength < 2) throw new MtebError('E_USAGE', `max_length must be an integer >= 2, got ${maxLength}`, { field: 'max_length' });
     if (maxLength > maxTokens) throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the ${maxTokens} positions the model has`, { field: 'max_length' });
-    const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir), maxLength, ck.doLowerCase);
+    // LlamaTokenizer checkpoints take their special tokens from tokenizer_config.json, as transformers < 5 (and mteb) do.
+    const encoder = new HfTextEncoder(loadHfTokenizer(loc.dir, { llamaSpecialTokens: true }), maxLength, ck.doLowerCase);
     const name = loc.hubId ?? (ck.nameOrPath || basename(loc.dir));
     const prompts = choosePrompts(ck, opts.prompts, registeredPrompts(opts.registered ?? name));
     return new HfEmbedder(ort, ck, runner, encoder, prompts, tokenBudget, name, loc.revision, `${dev.kind}${dev.kind === 'cpu' ? '' : ':' + dev.index}`);
@@ -103,7 +108,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
 /** mteb's prompts for a model the registry runs through hf: (entries for other spec kinds hold templates, not prefixes). */
 function registeredPrompts(name: string): PromptOverride | undefined {
   const r = registeredModelPrompts(name);
-  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})` } : undefined;
+  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */
@@ -133,15 +138,15 @@ class HfEmbedder implements Embedder {
     // the prompts, and (as for nvembed) a non-CPU execution provider.
     const provider = device.split(':')[0];
     const pipeline = createHash('sha256')
-      .update(JSON.stringify([ck.pooling, ck.normalize, ck.doLowerCase, prompts.query, prompts.passage]))
+      .update(JSON.stringify([ck.pooling, ck.normalize, ck.doLowerCase, prompts.query, prompts.passage, ...(prompts.queryTemplate ? [prompts.queryTemplate] : [])]))
       .digest('hex')
       .slice(0, 8);
     this.fingerprint = `hf:${runner.graphId}:L${encoder.maxLength}:${pipeline}${provider === 'cpu' ? '' : `:${provider}`}`;
   }
 
-  /** The prompt a role gets (the task instruction is not used: these encoders take fixed per-side prompts). */
+  /** The prompt a role gets: fixed per-side prompts, or for instruction-following models the task instruction in their query template. */
   promptFor(options: EmbedOptions): string {
-    return options.role === 'query' ? this.prompts.query : this.prompts.passage;
+    return promptFor(this.prompts, options.role, options.instruction);
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {
@@ -188,7 +193,7 @@ class HfEmbedder implements Embedder {
       max_tokens: this.encoder.maxLength,
       framework: ['onnxruntime-node', 'Sentence Transformers'],
       similarity_fn_name: this.ck.similarity,
-      use_instructions: Boolean(this.prompts.query || this.prompts.passage),
+      use_instructions: Boolean(this.prompts.query || this.prompts.passage || this.prompts.queryTemplate),
       loader: `hf:${resolve(this.ck.dir)} (${this.runner.architecture}, ${this.device}, pooling ${this.ck.pooling.modes.join('+')}${this.ck.normalize ? ' + Normalize' : ''}, prompts from ${this.prompts.source})`,
     };
   }

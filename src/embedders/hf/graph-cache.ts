@@ -24,7 +24,7 @@ const GRAPH_VERSION = '1';
  */
 export function ensureHfGraph(dir: string, ck: CheckpointTensors, plan: ArchitecturePlan, cacheDir = defaultCacheDir()): BuiltHfGraph {
   const fingerprint = checkpointFingerprint(dir, ck);
-  const out = join(cacheDir, `hf-${fingerprint}-v${GRAPH_VERSION}`);
+  const out = join(cacheDir, `hf-${fingerprint}${plan.variant ? `-${plan.variant}` : ''}-v${GRAPH_VERSION}`);
   const info = join(out, 'build.json');
   if (existsSync(info) && existsSync(join(out, 'model.onnx'))) {
     try {

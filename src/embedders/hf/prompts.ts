@@ -6,6 +6,8 @@ export interface PromptChoice {
   query: string;
   passage: string;
   source: string;
+  /** Query-side template around the task instruction (`{instruction}`), used instead of `query` when the task has one. */
+  queryTemplate?: string;
 }
 
 /** Prompts set by the caller (spec options `query_prompt` / `passage_prompt`, or a registered model's entry). */
@@ -13,6 +15,7 @@ export interface PromptOverride {
   query?: string;
   passage?: string;
   source: string;
+  queryTemplate?: string;
 }
 
 /**
@@ -20,7 +23,14 @@ export interface PromptOverride {
  * options), else the checkpoint's `prompts` entry named after the role (`query`; `passage`, or `document` as newer
  * checkpoints name it), else the registered model's prompts (mteb's registry: bge, e5, nomic, ...), else
  * `default_prompt_name` (what SentenceTransformer.encode applies when no prompt is named), else none.
+ * A registered instruction-following model (e5-mistral, SFR, gte-Qwen2) also carries its query template.
  */
+
+/** The prefix a text gets: the instruction template on the query side when the task has an instruction, else the fixed prompt. */
+export function promptFor(p: PromptChoice, role: Role, instruction?: string): string {
+  if (role === 'query' && p.queryTemplate && instruction) return p.queryTemplate.replace('{instruction}', instruction);
+  return role === 'query' ? p.query : p.passage;
+}
 export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride, registered?: PromptOverride): PromptChoice {
   const p = ck.prompts;
   const dflt = ck.defaultPromptName ? p[ck.defaultPromptName] : undefined;
@@ -31,5 +41,8 @@ export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride, regis
   if (override && (override.query !== undefined || override.passage !== undefined)) {
     return { query: override.query ?? base('query'), passage: override.passage ?? base('passage'), source: override.source };
   }
+  // An instruction-following registered model takes the task's instruction as mteb's instruct wrapper does,
+  // ahead of the checkpoint's fixed prompts (which mteb does not use for it).
+  if (registered?.queryTemplate) return { query: base('query'), passage: base('passage'), source: registered.source, queryTemplate: registered.queryTemplate };
   return { query: base('query'), passage: base('passage'), source };
 }
