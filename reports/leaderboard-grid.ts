@@ -1,4 +1,5 @@
 import type { Leaderboard, ModelRow } from '../src/leaderboard/types.js';
+import { whyMissing } from '../src/leaderboard/why-missing.js';
 import { fmt, taskLabel } from './format.js';
 
 /**
@@ -59,4 +60,19 @@ export function modelRowsGrid(lb: Leaderboard, label: (s: string) => string = (s
     cols.push((m) => fmt(m.tasks[t.name]?.value));
   }
   return { head, kinds, rows: lb.models.map((m) => cols.map((f) => f(m))), frozen };
+}
+
+/**
+ * Why a model's average is blank, from what scoring already recorded: `short` for a table cell (the one task
+ * and its file's reason, or how many tasks are missing), `full` for a tooltip (the reason or the task list).
+ */
+export function blankReason(m: ModelRow): { short: string; full: string } | null {
+  if (m.average !== null) return null;
+  const missing = Object.values(m.tasks).filter((t) => t.value === null);
+  const total = Object.keys(m.tasks).length;
+  if (missing.length === 1) {
+    const why = whyMissing(missing[0]);
+    return { short: `${missing[0].task}: ${why.short}`, full: why.detail };
+  }
+  return { short: `${missing.length} of ${total} tasks missing`, full: `missing: ${missing.map((t) => t.task).join(', ')}` };
 }

@@ -62,16 +62,17 @@ export function comparisonMarkdown(cmp: Comparison): string {
   ];
   const avg = cmp.average;
   const ci = avg.common?.bootstrap ? ` (task bootstrap 95% CI ${fmtDelta(avg.common.bootstrap.ci[0])} … ${fmtDelta(avg.common.bootstrap.ci[1])})` : '';
-  let line = `**Average**: ${fmt(avg.baseline, 'blank')} → ${fmt(avg.candidate, 'blank')} (${fmtDelta(avg.delta, 'n/a')})`;
-  if (avg.common) line += `; over the ${avg.common.n} tasks on both sides: ${fmt(avg.common.baseline)} → ${fmt(avg.common.candidate)} (${fmtDelta(avg.common.delta)})${ci}`;
-  out.push(line, '', mdTable(['Category', 'Baseline', 'Candidate', 'Δ'], cmp.categories.map((c) => [md(c.category), fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta)])), '');
+  let line = `**Average**: ${fmt(avg.baseline, 'blank')} → ${fmt(avg.candidate, 'blank')} (${fmtDelta(avg.delta, avg.blank ? `blank: ${md(avg.blank)}` : 'n/a')})`;
+  if (avg.common) line += `; over the ${avg.common.n} of ${avg.tasks} tasks on both sides: ${fmt(avg.common.baseline)} → ${fmt(avg.common.candidate)} (${fmtDelta(avg.common.delta)})${ci}`;
+  const catNote = (c: Comparison['categories'][number]) => (c.blank ? md(`${c.blank}${c.common ? `; ${fmtDelta(c.common.delta)} over the ${c.common.n} on both sides` : ''}`) : '');
+  out.push(line, '', mdTable(['Category', 'Baseline', 'Candidate', 'Δ', 'Note'], cmp.categories.map((c) => [md(c.category), fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), catNote(c)]), ['l', 'r', 'r', 'r', 'l']), '');
   const rows = cmp.tasks.map((t) => {
     const s = t.significance;
     const p = s?.randomization?.pValue ?? s?.bootstrap?.pValue;
     const ciT = s?.bootstrap ? `${fmtDelta(s.bootstrap.ci[0])} … ${fmtDelta(s.bootstrap.ci[1])}` : '';
-    return [md(t.task), fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(p) : t.delta === null ? '' : 'unknown', ciT, s ? (s.significant ? 'yes' : 'no') : ''];
+    return [md(t.task), fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(p) : t.delta === null ? '' : 'unknown', ciT, s ? (s.significant ? 'yes' : 'no') : '', md(t.blank ?? '')];
   });
-  out.push(mdTable(['Task', 'Baseline', 'Candidate', 'Δ', 'p', '95% CI', `Significant (α=${cmp.alpha})`], rows), '');
+  out.push(mdTable(['Task', 'Baseline', 'Candidate', 'Δ', 'p', '95% CI', `Significant (α=${cmp.alpha})`, 'Note'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'l']), '');
   const warn = [...cmp.warnings, ...cmp.baseline.warnings.map((w) => `baseline: ${w}`), ...cmp.candidate.warnings.map((w) => `candidate: ${w}`)];
   if (warn.length) out.push('### Warnings', '', ...warn.map((w) => `- ${md(w)}`), '');
   return out.join('\n');

@@ -7,8 +7,8 @@ import { modelRowsGrid, modelsAsRows } from './leaderboard-grid.js';
 import type { RenderOptions, Reporter } from './reporter.js';
 
 /** A table with a first label column; wider than the terminal, its other columns wrap into further tables. */
-function render(head: string[], rows: string[][], opts: RenderOptions = {}): string {
-  return terminalTable(head, rows, { width: opts.width, frozen: 1, overflow: 'wrap' }).text;
+function render(head: string[], rows: string[][], opts: RenderOptions = {}, align?: Array<'left' | 'right'>): string {
+  return terminalTable(head, rows, { width: opts.width, frozen: 1, overflow: 'wrap', align }).text;
 }
 
 function modelLines(lb: Leaderboard): string[] {
@@ -54,27 +54,49 @@ export function leaderboardTable(lb: Leaderboard, opts: RenderOptions = {}): str
 export function comparisonTable(cmp: Comparison, opts: RenderOptions = {}): string {
   const rows = cmp.tasks.map((t) => {
     const s = t.significance;
-    return [t.task, fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : t.delta === null ? '' : 'unknown', s ? (s.significant ? 'yes' : 'no') : ''];
+    return [t.task, fmt(t.baseline), fmt(t.candidate), fmtDelta(t.delta), s ? fmtP(s.randomization?.pValue ?? s.bootstrap?.pValue) : t.delta === null ? '' : 'unknown', s ? (s.significant ? 'yes' : 'no') : '', t.blank ?? ''];
   });
-  for (const c of cmp.categories) rows.push([`[${c.category}]`, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), '', '']);
-  const b = cmp.average.common?.bootstrap;
-  rows.push(['[Average]', fmt(cmp.average.baseline), fmt(cmp.average.candidate), fmtDelta(cmp.average.delta), b ? fmtP(b.pValue) : '', b ? `CI ${fmtDelta(b.ci[0])}..${fmtDelta(b.ci[1])}` : '']);
+  for (const c of cmp.categories) {
+    const note = c.blank ? `${c.blank}${c.common ? `; ${fmtDelta(c.common.delta)} over the ${c.common.n} on both` : ''}` : '';
+    rows.push([`[${c.category}]`, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), '', '', note]);
+  }
+  rows.push(...averageRows(cmp));
   const lines = [
     clean(`${cmp.benchmark}: candidate ${cmp.candidate.model} (${cmp.candidate.revision ?? '-'}) vs baseline ${cmp.baseline.model} (${cmp.baseline.revision ?? '-'})`),
-    render(['Task', 'Baseline', 'Candidate', 'Delta', 'p', 'Significant'], rows, opts),
+    render(['Task', 'Baseline', 'Candidate', 'Delta', 'p', 'Significant', 'Note'], rows, opts, ['left', 'right', 'right', 'right', 'right', 'right', 'left']),
     ...cmp.warnings.map((w) => clean(`warning: ${w}`)),
   ];
   return lines.join('\n') + '\n';
 }
 
+/**
+ * The average row, and when some task is missing on a side, a second row with the means and delta over the
+ * tasks both sides have (the one the gate judges), saying how many they are.
+ */
+function averageRows(cmp: Comparison): string[][] {
+  const avg = cmp.average;
+  const c = avg.common;
+  const b = c?.bootstrap;
+  const stats = (withStats: boolean) => (withStats && b ? [fmtP(b.pValue), `CI ${fmtDelta(b.ci[0])}..${fmtDelta(b.ci[1])}`] : ['', '']);
+  const all = !c || c.n === avg.tasks;
+  const rows = [['[Average]', fmt(avg.baseline), fmt(avg.candidate), fmtDelta(avg.delta), ...stats(all), avg.blank ?? '']];
+  if (c && !all) rows.push([`[Average, ${c.n} common tasks]`, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), ...stats(true), `over the ${c.n} of ${avg.tasks} tasks scored on both sides`]);
+  return rows;
+}
+
 export function gateTable(v: GateVerdict, opts: RenderOptions = {}): string {
   const head = v.problems.length ? 'GATE: INPUTS UNUSABLE' : v.passed ? 'GATE: PASSED' : 'GATE: FAILED';
   const lines = [head, ...v.problems.map((p) => clean(`unusable: ${p}`)), ...v.violations.map((x) => clean(`violation: ${x.message}`))];
-  const failing = v.checks.filter((c) => c.status !== 'passed');
+  // Skipped tasks (missing, --allow-missing) are counted, not listed: the table holds what needs a look.
+  const failing = v.checks.filter((c) => c.status === 'failed' || c.status === 'error');
   if (failing.length) {
     lines.push(render(['Kind', 'Target', 'Baseline', 'Candidate', 'Delta', 'Status'], failing.map((c) => [c.kind, c.target, fmt(c.baseline), fmt(c.candidate), fmtDelta(c.delta), c.status]), opts));
   }
-  lines.push(`${v.checks.filter((c) => c.status === 'passed').length} of ${v.checks.length} checks passed`);
+  const skipped = v.checks.filter((c) => c.status === 'skipped' && c.kind === 'task');
+  if (skipped.length && v.rules.allowMissing) lines.push(`${skipped.length} task(s) skipped by --allow-missing (${clean(skipped.slice(0, 3).map((c) => c.target).join(', '))}${skipped.length > 3 ? ', …' : ''})`);
+  // With unusable inputs there is no verdict on the limits: a "62 of 64 passed" line would read like one.
+  if (v.problems.length) lines.push(`exit 2: no verdict on the limits until the ${v.problems.length === 1 ? 'input above is' : `${v.problems.length} inputs above are`} fixed`);
+  else lines.push(`${v.checks.filter((c) => c.status === 'passed').length} of ${v.checks.filter((c) => c.status !== 'skipped').length} checks passed`);
   return lines.join('\n') + '\n';
 }
 
