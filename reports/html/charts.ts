@@ -94,7 +94,7 @@ export function barsSvg(rows: Array<{ label: string; value: number | null; note?
   }
   rows.forEach((r, i) => {
     const y = top + i * rowH;
-    parts.push(`<text x="${labelW - 8}" y="${y + 13}" font-size="12" text-anchor="end">${h(short(r.label, 30))}<title>${h(r.label)}</title></text>`);
+    parts.push(`<text x="${labelW - 8}" y="${y + 13}" font-size="11" text-anchor="end">${h(short(r.label, 30))}<title>${h(r.label)}</title></text>`);
     if (r.value === null) {
       parts.push(`<text x="${x(0) + 4}" y="${y + 13}" font-size="11" fill="#9a6700">${h(r.note ?? 'blank')}</text>`);
       return;

@@ -112,3 +112,31 @@ describe('committed screenshots (docs/img, embedded in docs/reports.md)', () => 
     expect(readFileSync('docs/reports.md', 'utf8')).toContain(`img/${file}`);
   });
 });
+
+d('the sortable table in headless Chromium', () => {
+  test('a header click sorts by that column (numbers best first, then ascending), blanks stay last', () => {
+    const lb = buildLeaderboard(['fixtures/results/snapshot/results', RESULTS, 'fixtures/results/runs/baseline'], { benchmark: 'MTEB(eng, v1)' });
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'sort-'));
+    const file = path.join(dir, 'sort.html');
+    // Click "STS (10)" once (descending) and record the model order, then again (ascending).
+    const script = `(function(){var t=document.getElementById('scores');var th=Array.prototype.find.call(t.tHead.rows[0].cells,function(c){return c.textContent==='STS (10)';});
+function order(){return Array.prototype.map.call(t.tBodies[0].rows,function(r){return r.cells[1].textContent;}).join('|');}
+th.click();var a=order();th.click();var b=order();document.body.setAttribute('data-desc',a);document.body.setAttribute('data-asc',b);})();`;
+    writeFileSync(file, renderReport(lb, 'html').replace('</body>', `<script>${script}</script></body>`));
+    const dom = execFileSync(CHROMIUM!, ['--headless', '--no-sandbox', '--disable-gpu', `--user-data-dir=${mkdtempSync(path.join(os.tmpdir(), 'chromium-'))}`, '--dump-dom', `file://${file}`], { encoding: 'utf8', timeout: 60000, stdio: ['ignore', 'pipe', 'ignore'] });
+    const desc = /data-desc="([^"]*)"/.exec(dom)![1].split('|');
+    const asc = /data-asc="([^"]*)"/.exec(dom)![1].split('|');
+    const sts = (m: string) => lb.models.find((x) => x.model === m)!.categories.STS ?? null;
+    expect(desc).toHaveLength(17);
+    // Rank order is by average; the STS order differs (SFR-Embedding-Mistral's STS mean is the highest of the 17).
+    expect(desc[0]).toBe('Salesforce/SFR-Embedding-Mistral');
+    expect(desc).not.toEqual(lb.models.map((m) => m.model));
+    const values = desc.map(sts);
+    const firstBlank = values.indexOf(null);
+    expect(values.slice(0, firstBlank)).toEqual([...values.slice(0, firstBlank)].sort((x, y) => y! - x!));
+    expect(values.slice(firstBlank).every((v) => v === null)).toBe(true);
+    const up = asc.map(sts);
+    expect(up.slice(0, firstBlank)).toEqual([...values.slice(0, firstBlank)].reverse());
+    expect(up.slice(firstBlank).every((v) => v === null)).toBe(true);
+  }, 120000);
+});
