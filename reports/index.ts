@@ -6,10 +6,10 @@ import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { githubSummaryReporter, markdownReporter } from './markdown.js';
-import type { ReportFormat, ReportKind, Reporter } from './reporter.js';
+import type { RenderOptions, ReportFormat, ReportKind, Reporter } from './reporter.js';
 import { tableReporter } from './table.js';
 
-export type { ReportFormat, ReportKind, Reporter } from './reporter.js';
+export type { RenderOptions, ReportFormat, ReportKind, Reporter } from './reporter.js';
 
 export const REPORTERS: readonly Reporter[] = [tableReporter, markdownReporter, htmlReporter, jsonReporter, junitReporter, githubSummaryReporter];
 
@@ -25,14 +25,14 @@ export function getReporter(format: string, kind: ReportKind): Reporter {
   return r;
 }
 
-export function renderReport(lb: Leaderboard, format: ReportFormat | string): string {
-  return getReporter(format, 'leaderboard').leaderboard!(lb);
+export function renderReport(lb: Leaderboard, format: ReportFormat | string, opts?: RenderOptions): string {
+  return getReporter(format, 'leaderboard').leaderboard!(lb, opts);
 }
 
-export function renderComparison(cmp: Comparison, format: ReportFormat | string): string {
-  return getReporter(format, 'comparison').comparison!(cmp);
+export function renderComparison(cmp: Comparison, format: ReportFormat | string, opts?: RenderOptions): string {
+  return getReporter(format, 'comparison').comparison!(cmp, opts);
 }
 
-export function renderGate(v: GateVerdict, format: ReportFormat | string): string {
-  return getReporter(format, 'gate').gate!(v);
+export function renderGate(v: GateVerdict, format: ReportFormat | string, opts?: RenderOptions): string {
+  return getReporter(format, 'gate').gate!(v, opts);
 }

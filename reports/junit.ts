@@ -22,16 +22,23 @@ function suite(name: string, cases: Array<{ c: GateCheck; classname: string; pro
   ].join('\n');
 }
 
+/** The gate's one line for several missing tasks (each task has its own testcase). */
+const isMissingSummary = (p: string) => /^\d+ task\(s\) missing \(/.test(p);
+
 /** One testcase per task (classname = benchmark.category), plus one suite for category and average limits. */
 export function gateJunit(v: GateVerdict): string {
   const cmp = v.comparison;
   const category = new Map(cmp.tasks.map((t) => [t.task, t.category]));
-  const problemFor = (task: string) => v.problems.find((p) => p.startsWith(`${task}:`));
+  // Missing tasks are one grouped problem in the verdict; in JUnit each is its own red testcase.
+  const missingIsError = !v.rules.allowMissing;
+  const problemFor = (c: GateCheck) =>
+    v.problems.find((p) => p.startsWith(`${c.target}:`)) ??
+    (missingIsError && c.status === 'skipped' ? `${c.target}: ${c.detail} (use --allow-missing to skip it)` : undefined);
   const bench = cmp.benchmark.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
-  const taskCases = v.checks.filter((c) => c.kind === 'task').map((c) => ({ c, classname: `${bench}.${category.get(c.target) ?? 'task'}`, problem: problemFor(c.target) }));
+  const taskCases = v.checks.filter((c) => c.kind === 'task').map((c) => ({ c, classname: `${bench}.${category.get(c.target) ?? 'task'}`, problem: problemFor(c) }));
   // Problems that belong to no task (no common task, a dry-run input, ...) still make the run red in CI.
   const taskNames = new Set(v.checks.filter((c) => c.kind === 'task').map((c) => c.target));
-  const global = v.problems.filter((p) => ![...taskNames].some((t) => p.startsWith(`${t}:`)));
+  const global = v.problems.filter((p) => ![...taskNames].some((t) => p.startsWith(`${t}:`)) && !isMissingSummary(p));
   const inputCases = global.map((problem, i) => ({
     c: { kind: 'average', target: `inputs #${i + 1}`, baseline: null, candidate: null, delta: null, limit: 0, status: 'skipped', detail: problem } as unknown as GateCheck,
     classname: `${bench}.inputs`,

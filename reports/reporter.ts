@@ -7,13 +7,19 @@ import type { Leaderboard } from '../src/leaderboard/types.js';
  * the kind it has and refuses formats that lack it. Every reporter must escape text that comes from result
  * files (model and task names, warnings), since those files are not ours.
  */
+/** How the output will be shown; only the terminal table uses it. */
+export interface RenderOptions {
+  /** Terminal columns (a TTY's `process.stdout.columns`); undefined = full width (pipes, files). */
+  width?: number;
+}
+
 export interface Reporter {
   name: ReportFormat;
   /** File extension for `--out` defaults. */
   extension: string;
-  leaderboard?(lb: Leaderboard): string;
-  comparison?(cmp: Comparison): string;
-  gate?(verdict: GateVerdict): string;
+  leaderboard?(lb: Leaderboard, opts?: RenderOptions): string;
+  comparison?(cmp: Comparison, opts?: RenderOptions): string;
+  gate?(verdict: GateVerdict, opts?: RenderOptions): string;
 }
 
 export type ReportFormat = 'table' | 'markdown' | 'html' | 'json' | 'junit' | 'github-summary';

@@ -5,6 +5,7 @@ import type { Leaderboard, ModelRow } from '../leaderboard/types.js';
 import { pyRound } from '../leaderboard/round.js';
 import { pairedBootstrap } from './paired-tests.js';
 import { itemSignificance } from './significance.js';
+import { categoryBlankReason, taskBlankReason } from './why-blank.js';
 import type { Provenance } from '../leaderboard/types.js';
 import type { CategoryDelta, Comparison, Mismatch, MismatchField, SideInfo, TaskDelta, TestKind } from './types.js';
 
@@ -128,6 +129,8 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
       significance: typeof s === 'string' ? null : s,
     };
     if (typeof s === 'string') row.significanceNote = s;
+    const blank = taskBlankReason(ta, tb);
+    if (blank) row.blank = blank;
     if (ta.provenance) row.baselineProvenance = ta.provenance;
     if (tb.provenance) row.candidateProvenance = tb.provenance;
     return row;
@@ -136,12 +139,16 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
   // means, as the gate takes them, and shown with the same sign-symmetric rounding, so `compare A B` and
   // `gate --baseline A --candidate B` print the same delta (and swapping the sides only flips its sign).
   const shown = (x: number | null | undefined) => (x === null || x === undefined ? null : lbA.mode === 'classic' ? pyRound(x, 2) : x);
-  const categories: CategoryDelta[] = lbA.categories.map((c) => ({
-    category: c,
-    baseline: shown(a.categories[c]),
-    candidate: shown(b.categories[c]),
-    delta: sub(a.categories[c], b.categories[c]),
-  }));
+  const categories: CategoryDelta[] = lbA.categories.map((c) => {
+    const cd: CategoryDelta = { category: c, baseline: shown(a.categories[c]), candidate: shown(b.categories[c]), delta: sub(a.categories[c], b.categories[c]) };
+    if (cd.delta === null) {
+      const ts = tasks.filter((t) => t.category === c);
+      cd.blank = categoryBlankReason(ts) ?? undefined;
+      const on = ts.filter((t) => t.delta !== null);
+      if (on.length) cd.common = { n: on.length, of: ts.length, delta: cleanDelta(on.reduce((p, t) => p + t.candidate! - t.baseline!, 0) / on.length) };
+    }
+    return cd;
+  });
   const both = tasks.filter((t) => t.delta !== null);
   let common: Comparison['average']['common'] = null;
   if (both.length) {
@@ -172,7 +179,14 @@ export function compareRuns(baseline: string[], candidate: string[], opts: Compa
     candidate: side(b),
     tasks,
     categories,
-    average: { baseline: shown(a.average), candidate: shown(b.average), delta: sub(a.average, b.average), common },
+    average: {
+      baseline: shown(a.average),
+      candidate: shown(b.average),
+      delta: sub(a.average, b.average),
+      common,
+      tasks: tasks.length,
+      ...(a.average === null || b.average === null ? { blank: categoryBlankReason(tasks) ?? undefined } : {}),
+    },
     warnings,
     mismatches,
   };

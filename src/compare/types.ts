@@ -25,6 +25,8 @@ export interface TaskDelta {
   significance: ItemSignificance | null;
   /** Why significance is unknown, when it is. */
   significanceNote?: string;
+  /** Why `delta` is null: which side lacks the score and why (file, split, subset or metric). */
+  blank?: string;
   /** Provenance of the file each side's value came from (absent when that side has no value). */
   baselineProvenance?: Provenance;
   candidateProvenance?: Provenance;
@@ -49,6 +51,10 @@ export interface CategoryDelta {
   baseline: number | null;
   candidate: number | null;
   delta: number | null;
+  /** Why `delta` is null: the tasks each side lacks. */
+  blank?: string;
+  /** Mean delta over the category's tasks scored on both sides (when some are missing). */
+  common?: { n: number; of: number; delta: number };
 }
 
 export interface SideInfo {
@@ -75,6 +81,10 @@ export interface Comparison {
     delta: number | null;
     /** Mean over the tasks scored on both sides, with a bootstrap over tasks of the mean delta. */
     common: { n: number; baseline: number; candidate: number; delta: number; bootstrap?: BootstrapResult } | null;
+    /** The benchmark's task count (`common.n` of them are on both sides). */
+    tasks: number;
+    /** Why `delta` is null: the tasks each side lacks. */
+    blank?: string;
   };
   warnings: string[];
   /** Provenance disagreements between the files compared (also in `warnings`). */

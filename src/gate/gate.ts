@@ -105,6 +105,15 @@ function taskSignificanceText(t: TaskDelta): string {
   return `${t.significance.significant ? 'significant' : 'not significant'} (p=${p?.toPrecision(3)}, n=${t.significance.n})`;
 }
 
+/** `38 task(s) missing (36 on both sides, 2 on the candidate; first: A, B, C)`. */
+function missingSummary(absent: Array<{ task: TaskDelta; which: string }>): string {
+  const by = new Map<string, number>();
+  for (const a of absent) by.set(a.which, (by.get(a.which) ?? 0) + 1);
+  const sides = ['both sides', 'the baseline', 'the candidate'].filter((w) => by.has(w)).map((w) => `${by.get(w)} on ${w}`);
+  const first = absent.slice(0, 3).map((a) => a.task.task).join(', ');
+  return `${absent.length} task(s) missing (${sides.join(', ')}; first: ${first}${absent.length > 3 ? ', …' : ''})`;
+}
+
 /** Applies the drop limits to a comparison. Never throws for a bad candidate: everything is in the verdict. */
 export function evaluateGate(cmp: Comparison, rules: GateRules = DEFAULT_GATE_RULES): GateVerdict {
   // A NaN limit would make every `drop > limit` false, i.e. a gate that always passes.
@@ -145,14 +154,24 @@ export function evaluateGate(cmp: Comparison, rules: GateRules = DEFAULT_GATE_RU
   const violations: Violation[] = [];
   const checks: GateCheck[] = [];
   const missing = cmp.tasks.filter((t) => t.delta === null);
+  const absent: Array<{ task: TaskDelta; which: string }> = [];
   for (const t of missing) {
     const which = t.baseline === null && t.candidate === null ? 'both sides' : t.baseline === null ? 'the baseline' : 'the candidate';
     if (unusableTasks.has(t.task)) {
       checks.push({ kind: 'task', target: t.task, baseline: t.baseline, candidate: t.candidate, delta: null, limit: rules.maxTaskDrop, status: 'error', detail: 'result file unusable' });
       continue;
     }
-    if (!rules.allowMissing) problem(`${t.task}: missing on ${which} (use --allow-missing to skip it)`, 'E_FILE_MISSING', { task: t.task }, `no result file on ${which} (use --allow-missing to skip it)`);
-    checks.push({ kind: 'task', target: t.task, baseline: t.baseline, candidate: t.candidate, delta: null, limit: rules.maxTaskDrop, status: 'skipped', detail: `missing on ${which}` });
+    absent.push({ task: t, which });
+    checks.push({ kind: 'task', target: t.task, baseline: t.baseline, candidate: t.candidate, delta: null, limit: rules.maxTaskDrop, status: 'skipped', detail: t.blank ?? `missing on ${which}` });
+  }
+  if (!rules.allowMissing && absent.length === 1) {
+    const { task: t, which } = absent[0];
+    problem(`${t.task}: missing on ${which} (use --allow-missing to skip it)`, 'E_FILE_MISSING', { task: t.task }, `no result file on ${which} (use --allow-missing to skip it)`);
+  } else if (!rules.allowMissing && absent.length > 1) {
+    // One verdict for all of them: 38 lines saying the same thing hide the one decision to take.
+    const common = cmp.tasks.length - missing.length;
+    const text = `${missingSummary(absent)}; use --allow-missing to skip them and compare the means over the ${common} task(s) scored on both sides`;
+    problem(text, 'E_FILE_MISSING', {}, text);
   }
   const present = cmp.tasks.filter((t) => t.delta !== null);
   for (const t of present) {

@@ -137,9 +137,11 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
       }
     }
   }
-  const cache = new ResultCache();
   const rows: ModelRow[] = [];
   for (const [model, all] of byModel) {
+    // A result file serves one model only: a cache per model keeps one model's parsed files in memory at a
+    // time (the whole results repository's 16,000 parsed files would otherwise stay alive to the end).
+    const cache = new ResultCache();
     const ordered = orderLayers(model, all, allSources, bench, cache, opts);
     log(`${model}: ${ordered.notes.join('; ') || 'no revision folder'}; sources: ${ordered.layers.map(layerLabel).join(' > ')}`);
     rows.push(buildRow(ordered, allSources, bench, cache, opts));

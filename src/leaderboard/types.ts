@@ -78,6 +78,11 @@ export interface Leaderboard {
   tasks: readonly TaskRule[];
   categories: Category[];
   models: ModelRow[];
+  /**
+   * Set when `--tasks`/`--types` narrowed the columns shown: the benchmark's task count, which the averages
+   * (computed over every task, as the leaderboard ranks) still cover.
+   */
+  allTasks?: number;
   /** Unusable result files of every model found, including models left out of a `current` ranking. */
   unusable?: UnusableFile[];
 }

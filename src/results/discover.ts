@@ -54,10 +54,10 @@ function layer(model: string, dir: string, source: string): ResultLayer {
 
 function modelFolderLayers(dir: string, source: string): ResultLayer[] {
   const model = modelFromFolder(path.basename(dir));
+  // One listing per folder (the whole results repository has ~900 of them): the layer keeps what it found.
   const layers = subdirs(dir)
-    .map((s) => path.join(dir, s))
-    .filter(hasTaskFiles)
-    .map((d) => layer(model, d, source));
+    .map((s) => layer(model, path.join(dir, s), source))
+    .filter((l) => l.files.size > 0);
   // mteb <= 1.12.17 wrote `<output>/<model>/<Task>.json` with no revision level.
   if (hasTaskFiles(dir)) layers.push({ model, kind: 'flat', name: path.basename(dir), dir, source, files: taskFiles(dir) });
   return layers;

@@ -166,7 +166,7 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   const result = parseResultJson(raw, file, fallbackTaskName);
   // NaN in side metrics (nAUC of a constant curve) is routine in mteb files; only a non-finite main score
   // changes what a leaderboard shows, so only that is reported.
-  const badMain = text.match(/"main_score"\s*:\s*(?:NaN|-?Infinity)/g)?.length ?? 0;
+  const badMain = nonFinite.length ? (text.match(/"main_score"\s*:\s*(?:NaN|-?Infinity)/g)?.length ?? 0) : 0;
   if (nonFinite.length) result.nonFiniteToken = nonFinite[0];
   if (badMain) result.notes.push(`main_score is ${nonFinite[0] ?? 'NaN'} in ${badMain} subset(s): not a score`);
   return result;
@@ -177,6 +177,8 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
  * degenerate query set); JSON.parse rejects them, so they become null outside of strings.
  */
 export function pythonJsonToJson(text: string, seen: string[] = []): string {
+  // Most files hold no such token: two substring searches are far cheaper than a regex pass over every string.
+  if (!text.includes('NaN') && !text.includes('Infinity')) return text;
   return text.replace(PY_NONFINITE_TOKENS, (m) => {
     if (m.startsWith('"')) return m;
     seen.push(m);

@@ -2,6 +2,7 @@ import { describe, test, expect } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { compareRuns } from '../../src/compare/compare.js';
+import { renderComparison } from '../../reports/index.js';
 import { HAVE_SHARED, RESULTS, SELF_REPORTED } from '../leaderboard/shared.js';
 
 const RUNS = 'fixtures/results/runs';
@@ -96,5 +97,36 @@ d('compare NV-Embed-v1 (baseline) and NV-Embed-v2 (candidate), self-reported fil
     const b = cmp.average.common!.bootstrap!;
     expect(b.n).toBe(56);
     expect(b.ci[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('compare: every blank row says why; the average row gives the delta over the common tasks', () => {
+  const R = 'fixtures/results/official/mteb-results';
+  const cmp = compareRuns([`${R}/nvidia__NV-Embed-v1`], [`${R}/nvidia__NV-Embed-v2`], { benchmark: 'MTEB(eng, v1)', iterations: 200 });
+  test('task rows name the side and the reason (split, subset, no file)', () => {
+    const blank = Object.fromEntries(cmp.tasks.filter((t) => t.delta === null).map((t) => [t.task, t.blank]));
+    expect(blank).toEqual({
+      CQADupstackRetrieval: 'missing on both sides (no usable aggregate or complete set of 12 forum files)',
+      MSMARCO: 'missing on the baseline (no split "dev" (has ["test"]))',
+      STS22: 'missing on both sides (no subset "en" in split "test" (holds only non-English subsets ["ru"]))',
+    });
+    expect(cmp.tasks.filter((t) => t.delta !== null).every((t) => t.blank === undefined)).toBe(true);
+  });
+  test('categories and the average: which side lacks how many; the common-task delta with its count', () => {
+    const retrieval = cmp.categories.find((c) => c.category === 'Retrieval')!;
+    expect(retrieval.blank).toBe('baseline lacks 2, candidate 1 of 15 task(s)');
+    expect(retrieval.common).toEqual({ n: 13, of: 15, delta: expect.any(Number) });
+    expect(cmp.average.blank).toBe('baseline lacks 3, candidate 2 of 56 task(s)');
+    expect([cmp.average.tasks, cmp.average.common!.n]).toEqual([56, 53]);
+  });
+  test('table and Markdown print the reasons and the common-task average row', () => {
+    const table = renderComparison(cmp, 'table');
+    expect(table).toMatch(/│ MSMARCO +│ +│ +\d+\.\d\d │ +│ +│ +│ missing on the baseline \(no split "dev" \(has \["test"\]\)\) +│/);
+    expect(table).toMatch(/│ \[Average\] +│ +│ +│ +│ +│ +│ baseline lacks 3, candidate 2 of 56 task\(s\) +│/);
+    expect(table).toMatch(/│ \[Average, 53 common tasks\] +│ +68\.87 │ +72\.13 │ +\+3\.26 │ .* │ over the 53 of 56 tasks scored on both sides +│/);
+    const md = renderComparison(cmp, 'markdown');
+    expect(md).toContain('**Average**: blank → blank (blank: baseline lacks 3, candidate 2 of 56 task(s)); over the 53 of 56 tasks on both sides: 68.87 → 72.13 (+3.26)');
+    expect(md).toContain('| Retrieval |  |  |  | baseline lacks 2, candidate 1 of 15 task(s); ');
+    expect(JSON.parse(renderComparison(cmp, 'json')).tasks.find((t: { task: string }) => t.task === 'STS22').blank).toMatch(/^missing on both sides \(no subset "en"/);
   });
 });

@@ -16,8 +16,13 @@ describe('gate verdicts on the fixture runs', () => {
   test('missing tasks make the inputs unusable (exit 2) unless --allow-missing', () => {
     const v = evaluateGate(cmp);
     expect(gateExitCode(v)).toBe(2);
-    expect(v.problems).toHaveLength(38);
-    expect(v.problems[0]).toBe('AmazonCounterfactualClassification: missing on both sides (use --allow-missing to skip it)');
+    // One verdict for the 38 missing tasks, not 38 lines (issue 13): how many, where, the first few, what to do.
+    expect(v.problems).toEqual([
+      '38 task(s) missing (38 on both sides; first: AmazonCounterfactualClassification, ImdbClassification, MTOPDomainClassification, …); use --allow-missing to skip them and compare the means over the 3 task(s) scored on both sides',
+    ]);
+    expect(v.errors.map((e) => e.code)).toEqual(['E_FILE_MISSING']);
+    expect(v.checks.filter((c) => c.status === 'skipped' && c.kind === 'task')).toHaveLength(38);
+    expect(v.checks.find((c) => c.target === 'ImdbClassification')!.detail).toBe('missing on both sides (no result file)');
   });
   test('a task drop beyond the limit breaks the gate, named with its numbers', () => {
     const v = evaluateGate(cmp, { ...DEFAULT_GATE_RULES, allowMissing: true });
@@ -60,7 +65,26 @@ describe('mteb-ts gate / compare / report (CLI)', () => {
   test('gate: unusable inputs exit 2 (missing task; missing folder)', async () => {
     const r = await runMain(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--iterations', '200']);
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/^GATE: INPUTS UNUSABLE\nunusable: AmazonCounterfactualClassification: missing on both sides/);
+    // The whole verdict: one line per problem and no "N of M checks passed" beside an exit 2.
+    expect(r.stdout).toBe(
+      'GATE: INPUTS UNUSABLE\n' +
+        'unusable: 38 task(s) missing (38 on both sides; first: AmazonCounterfactualClassification, ImdbClassification, MTOPDomainClassification, …); use --allow-missing to skip them and compare the means over the 3 task(s) scored on both sides\n' +
+        'violation: Banking77Classification: 86.00 -> 84.50 (-1.50) drops more than 1.00; not significant (p=0.229, n=200)\n' +
+        'violation: category Classification over 1 common tasks: 86.00 -> 84.50 (-1.50) drops more than 0.50\n' +
+        'violation: category STS over 1 common tasks: 73.87 -> 73.11 (-0.77) drops more than 0.50\n' +
+        '┌──────────┬─────────────────────────┬──────────┬───────────┬───────┬────────┐\n' +
+        '│ Kind     │                  Target │ Baseline │ Candidate │ Delta │ Status │\n' +
+        '│ task     │ Banking77Classification │    86.00 │     84.50 │ -1.50 │ failed │\n' +
+        '│ category │          Classification │    86.00 │     84.50 │ -1.50 │ failed │\n' +
+        '│ category │                     STS │    73.87 │     73.11 │ -0.77 │ failed │\n' +
+        '└──────────┴─────────────────────────┴──────────┴───────────┴───────┴────────┘\n' +
+        'exit 2: no verdict on the limits until the input above is fixed\n',
+    );
+    expect(r.stdout).not.toMatch(/checks passed/);
+    // --allow-missing: the skipped tasks are one counted line, the verdict judges the 3 common tasks.
+    const allow = await runMain(['gate', '--baseline', `${RUNS}/baseline`, '--candidate', `${RUNS}/candidate`, '--benchmark', 'MTEB(eng, v2)', '--iterations', '200', '--allow-missing']);
+    expect(allow.code).toBe(1);
+    expect(allow.stdout).toContain('\n38 task(s) skipped by --allow-missing (AmazonCounterfactualClassification, ImdbClassification, MTOPDomainClassification, …)\n4 of 7 checks passed\n');
     const r2 = await runMain(['gate', '--baseline', 'fixtures/results/does-not-exist', '--candidate', `${RUNS}/candidate`]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toBe('error[E_FILE_MISSING] fixtures/results/does-not-exist: results path is not a directory\n');

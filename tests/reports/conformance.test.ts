@@ -13,6 +13,7 @@ import { REPORTERS, formatsFor, getReporter, renderReport } from '../../reports/
 import type { ReportKind } from '../../reports/index.js';
 import { HAVE_SHARED, RESULTS, SELF_REPORTED } from '../leaderboard/shared.js';
 import { countColour, decodePng } from './png.js';
+import { SORT_SCRIPT } from '../../reports/html/page.js';
 
 const EVIL_MODEL = 'evil/<script>alert(1)</script>|**bold**[x](http://e.vil)';
 const EVIL_WARN = '<img src=x onerror=alert(1)> | `tick` & "quote"\nsecond line';
@@ -99,6 +100,15 @@ describe('reporter conformance', () => {
     expect(html.match(/https?:\/\/[^"\s<]+/g)?.filter((u) => u !== 'http://www.w3.org/2000/svg' && u !== 'http://e.vil)')).toEqual([]);
     expect((html.match(/<svg /g) ?? []).length).toBe(2); // category bars + one delta chart (2 models)
   });
+  test('html with many models: the only script is the inline sort script; hostile names stay text', () => {
+    const lb = hostileLeaderboard();
+    const many = { ...lb, models: Array.from({ length: 6 }, (_, i) => ({ ...structuredClone(lb.models[i % lb.models.length]), model: i === 0 ? EVIL_MODEL : `m${i}` })) };
+    const html = renderReport(many, 'html');
+    expect(html.match(/<script>[\s\S]*?<\/script>/g)).toEqual([`<script>${SORT_SCRIPT}</script>`]);
+    expect(html).not.toMatch(/<[^>]*\s(src|href)=/i);
+    expect(html).toContain('<table id="scores" class="sortable">');
+    expect(html).toContain(`data-v="evil/&lt;script&gt;alert(1)&lt;/script&gt;|**bold**[x](http://e.vil)"`);
+  });
 });
 
 describe('JUnit output validates against fixtures/junit/junit.xsd', () => {
@@ -120,7 +130,10 @@ describe('JUnit output validates against fixtures/junit/junit.xsd', () => {
       expect(res.status).toBe(0);
     });
     const xml = readFileSync(path.join(dir, 'junit-2.xml'), 'utf8');
-    expect(xml).toContain('<error type="unusable-input" message="AmazonCounterfactualClassification: missing on both sides (use --allow-missing to skip it)">');
+    // The verdict groups the 38 missing tasks into one problem; JUnit still gives each its own red testcase.
+    expect(xml).toContain('<error type="unusable-input" message="AmazonCounterfactualClassification: missing on both sides (no result file) (use --allow-missing to skip it)">');
+    expect((xml.match(/<error /g) ?? []).length).toBe(38);
+    expect(xml).not.toContain('inputs #1');
   });
   (XMLLINT ? test : test.skip)('the schema rejects a malformed report (the check can fail)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'junit-'));

@@ -48,8 +48,12 @@ export function decodePng(buf: Buffer): { width: number; height: number; rgba: U
       }
       cur[i] = v & 0xff;
     }
-    for (let x = 0; x < width; x++) {
-      rgba.set([cur[x * bpp], cur[x * bpp + 1], cur[x * bpp + 2], bpp === 4 ? cur[x * bpp + 3] : 255], (y * width + x) * 4);
+    // Plain index writes: an array literal per pixel made a 1400x1600 decode take seconds under jest.
+    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
+      rgba[o] = cur[x * bpp];
+      rgba[o + 1] = cur[x * bpp + 1];
+      rgba[o + 2] = cur[x * bpp + 2];
+      rgba[o + 3] = bpp === 4 ? cur[x * bpp + 3] : 255;
     }
     prev.set(cur);
   }
@@ -64,6 +68,28 @@ export function countColour(img: { rgba: Uint8Array }, hex: string, tol = 8): nu
   let n = 0;
   for (let i = 0; i < img.rgba.length; i += 4) {
     if (Math.abs(img.rgba[i] - r) <= tol && Math.abs(img.rgba[i + 1] - g) <= tol && Math.abs(img.rgba[i + 2] - b) <= tol) n++;
+  }
+  return n;
+}
+
+/** Pixel count per exact #rrggbb colour, for many colour queries on one image (see countIn). */
+export function colourHistogram(img: { rgba: Uint8Array }): Map<number, number> {
+  const h = new Map<number, number>();
+  for (let i = 0; i < img.rgba.length; i += 4) {
+    const k = (img.rgba[i] << 16) | (img.rgba[i + 1] << 8) | img.rgba[i + 2];
+    h.set(k, (h.get(k) ?? 0) + 1);
+  }
+  return h;
+}
+
+/** countColour over a histogram: pixels within `tol` of an #rrggbb colour. */
+export function countIn(hist: Map<number, number>, hex: string, tol = 8): number {
+  const r = parseInt(hex.slice(1, 3), 16);
+  const g = parseInt(hex.slice(3, 5), 16);
+  const b = parseInt(hex.slice(5, 7), 16);
+  let n = 0;
+  for (const [k, c] of hist) {
+    if (Math.abs((k >> 16) - r) <= tol && Math.abs(((k >> 8) & 255) - g) <= tol && Math.abs((k & 255) - b) <= tol) n += c;
   }
   return n;
 }

@@ -4,7 +4,7 @@ import type { CompareOptions } from '../../compare/compare.js';
 import { compareSpec, type CompareArgs, type ComparisonArgs } from '../options/compare.js';
 import { renderComparison } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { printBrokenFiles, sourceOptions, stderrLog } from './results-source.js';
+import { printBrokenFiles, sourceOptions, stderrLog, terminalWidth } from './results-source.js';
 
 /** The options compare and gate share, as the library's CompareOptions. */
 export function comparisonOptions(args: ComparisonArgs, baseline: string, candidate: string): CompareOptions {
@@ -25,7 +25,7 @@ export function comparisonOptions(args: ComparisonArgs, baseline: string, candid
 /** `mteb-ts compare`: per-task and per-category deltas with paired significance tests. */
 export async function compare(args: CompareArgs): Promise<number> {
   const cmp = compareRuns([args.baseline], [args.candidate], comparisonOptions(args, args.baseline, args.candidate));
-  const text = renderComparison(cmp, args.format);
+  const text = renderComparison(cmp, args.format, { width: terminalWidth(args.out) });
   if (args.out) {
     await writeFileAtomic(args.out, text);
     stderrLog(`wrote ${args.out}`);

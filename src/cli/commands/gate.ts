@@ -7,6 +7,7 @@ import { gateSpec, type GateArgs } from '../options/gate.js';
 import { renderGate } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { comparisonOptions } from './compare.js';
+import { terminalWidth } from './results-source.js';
 
 /** `mteb-ts gate`: the verdict of the candidate against the baseline's drop limits, as an exit code. */
 export async function gate(args: GateArgs): Promise<number> {
@@ -22,7 +23,7 @@ export async function gate(args: GateArgs): Promise<number> {
   });
   if (args.junit) await writeFileAtomic(args.junit, renderGate(verdict, 'junit'));
   if (args.githubSummary) appendFileSync(args.githubSummary, renderGate(verdict, 'github-summary'));
-  const text = renderGate(verdict, args.format);
+  const text = renderGate(verdict, args.format, { width: terminalWidth(args.out) });
   if (args.out) await writeFileAtomic(args.out, text);
   else process.stdout.write(text);
   for (const w of verdict.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -1,17 +1,18 @@
 import { defineCommand } from '../command.js';
 import { buildLeaderboard } from '../../leaderboard/build.js';
+import { selectColumns } from '../../leaderboard/select-columns.js';
 import { selectRows } from '../../leaderboard/select-rows.js';
 import { reportSpec, type ReportArgs } from '../options/report.js';
 import { renderReport } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { printBrokenFiles, sourceOptions, stderrLog } from './results-source.js';
+import { printBrokenFiles, sourceOptions, stderrLog, terminalWidth } from './results-source.js';
 
 /** `mteb-ts report`: the leaderboard of the results folders. */
 export async function report(args: ReportArgs): Promise<number> {
   const all = buildLeaderboard(args.results, { ...sourceOptions(args, args.results), revision: args.revision, log: stderrLog });
-  const lb = selectRows(all, { models: args.models, top: args.top });
+  const lb = selectColumns(selectRows(all, { models: args.models, top: args.top }), { tasks: args.tasks, types: args.types });
   if (lb.models.length < all.models.length) stderrLog(`showing ${lb.models.length} of ${all.models.length} models`);
-  const text = renderReport(lb, args.format);
+  const text = renderReport(lb, args.format, { width: terminalWidth(args.out) });
   if (args.out) {
     await writeFileAtomic(args.out, text);
     stderrLog(`wrote ${args.out}`);

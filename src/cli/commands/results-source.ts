@@ -24,6 +24,11 @@ export function sourceOptions(
   return { benchmark, prefer: args.prefer, strict: args.strict, acceptSplitMislabels: args.acceptSplitMislabels };
 }
 
+/** The terminal's width when the output goes to one; undefined (every column) for a pipe or a file. */
+export function terminalWidth(out: string | undefined): number | undefined {
+  return !out && process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : undefined;
+}
+
 export function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
 }

@@ -22,7 +22,7 @@ export const compareOptions = {
   baseline: { type: 'string', positional: true, demandOption: true, describe: 'baseline results (model folder or revision folder)' },
   candidate: { type: 'string', positional: true, demandOption: true, describe: 'candidate results' },
   ...comparisonOptions,
-  format: { type: 'string', alias: 'f', choices: FORMATS.comparison, default: 'table' },
+  format: { type: 'string', alias: 'f', choices: FORMATS.comparison, default: 'table', describe: 'table: sized to the terminal; the others: every column' },
   out: { type: 'string', alias: 'o', describe: 'write the comparison here instead of stdout' },
 } as const satisfies OptionTable;
 

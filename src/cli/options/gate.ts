@@ -31,7 +31,7 @@ export const gateOptions = {
   },
   junit: { type: 'string', describe: 'write JUnit XML (one testcase per task) here' },
   'github-summary': { type: 'string', describe: 'append a Markdown summary here (e.g. "$GITHUB_STEP_SUMMARY")' },
-  format: { type: 'string', alias: 'f', choices: FORMATS.gate, default: 'table' },
+  format: { type: 'string', alias: 'f', choices: FORMATS.gate, default: 'table', describe: 'table: sized to the terminal; the others: every column' },
   out: { type: 'string', alias: 'o', describe: 'write the verdict here instead of stdout' },
 } as const satisfies OptionTable;
 

@@ -13,7 +13,9 @@ export const reportOptions = {
   },
   models: { type: 'string', repeatable: true, describe: 'only models whose name contains one of these (case-insensitive; comma-separated or repeated); ranks stay those among all models' },
   top: { type: 'number', integer: true, min: 1, describe: 'only the N best-ranked models (after --models); ranks stay those among all models' },
-  format: { type: 'string', alias: 'f', choices: FORMATS.leaderboard, default: 'table' },
+  tasks: { type: 'string', repeatable: true, describe: 'only these task columns (names, case-insensitive; comma-separated or repeated); averages and ranks stay over every task' },
+  types: { type: 'string', repeatable: true, describe: 'only these task types: their average and task columns (e.g. STS,Retrieval; case-insensitive)' },
+  format: { type: 'string', alias: 'f', choices: FORMATS.leaderboard, default: 'table', describe: 'table: sized to the terminal (models as rows when more than 4); markdown, html and json: every column' },
   out: { type: 'string', alias: 'o', describe: 'write the report here instead of stdout' },
 } as const satisfies OptionTable;
 
