@@ -57,6 +57,8 @@ export interface RunOptions extends DatasetOptions {
    * its result file kept; a task scored without this option loses predictions files left by an earlier scoring.
    */
   savePredictions?: boolean;
+  /** Set by `merge`: split corpora are scored from the shards' per-chunk top-k lists (EvalContext.chunkLists). */
+  chunkLists?: boolean;
 }
 
 /** Corpus rows per shard unit when a retrieval corpus is split across shards. */
@@ -266,7 +268,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
         const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision };
-        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx);
+        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx, { model, revision });
         if ('deferred' in r) {
           outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
           log(`${spec.name}: ${r.deferred}`);
@@ -345,6 +347,7 @@ async function evaluateTask(
   spec: TaskSpec,
   opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
   shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
+  names?: { model: string; revision: string },
 ): Promise<
   { result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>>; rankings: TaskRankings } | { deferred: string }
 > {
@@ -386,6 +389,7 @@ async function evaluateTask(
           markerDir: shardMarkerDir(opts.outputDir, shard.model, shard.revision, spec.name, split, subset),
         },
         savePredictions: opts.savePredictions,
+        chunkLists: opts.chunkLists && names ? { dir: shardMarkerDir(opts.outputDir, names.model, names.revision, spec.name, split, subset) } : undefined,
       });
       if (r.deferred) return { deferred: r.deferred };
       const main = r.scores[spec.main_score];
