@@ -15,6 +15,7 @@ import { mulberry32 } from '../../src/util/mulberry32.js';
 import { chunkListPath } from '../../src/shard/chunk-lists/paths.js';
 import { shardMarkerDir } from '../../src/run/runner.js';
 import { DEMO, tmpOut } from '../run/helpers.js';
+import { parsePythonJson } from '../../src/output/python-json.js';
 
 const DIM = 48;
 const bases = Array.from({ length: 4 }, (_, g) => {
@@ -139,5 +140,18 @@ describe('sharded search + list merge equals one process, byte for byte', () => 
     const failed = m.outcomes.find((o) => o.task === 'DemoRetrieval');
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'E_RESULTS' });
     expect(failed && 'error' in failed ? failed.error : '').toContain('chunk-1-of-3.topk');
+  }, 120_000);
+
+  test('--search hnsw: each shard builds a graph per chunk (searching the chunk twice: recall check); merge records the lists\' facts', async () => {
+    const out = tmpOut();
+    const search = { backend: 'hnsw' };
+    for (const index of [0, 1]) {
+      const s = await runEvaluation({ tasks: tasks().slice(0, 1), embedder: new NearTieEmbedder(), outputDir: out, search, shard: { index, count: 2, chunkRows: 100 } });
+      expect(s.outcomes.map((o) => o.status)).toEqual(['deferred']);
+    }
+    const m = await mergeShards({ tasks: tasks().slice(0, 1), embedder: new NearTieEmbedder(), outputDir: out, search, count: 2 });
+    expect(m.outcomes.map((o) => o.status)).toEqual(['done']);
+    const result = parsePythonJson(readFileSync(path.join(out, 'test__near-ties', 'r1', 'DemoRetrieval.json'), 'utf8')) as { mteb_ts: { metadata: Record<string, Record<string, unknown>> } };
+    expect(result.mteb_ts.metadata['test/default']).toMatchObject({ backend: 'hnsw', search_scores: 'canonical-f64-v1', recall_sample: 40 });
   }, 120_000);
 });

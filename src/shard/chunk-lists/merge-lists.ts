@@ -105,8 +105,8 @@ export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly
 }
 
 /**
- * Exact search reports the same facts for every chunk; a backend whose facts differ per chunk (HNSW: build times,
- * sampled recall) gets them per chunk.
+ * Exact search reports the same facts for every chunk; a backend whose facts may differ per chunk (HNSW: the
+ * recall sampled in each chunk) gets them per chunk when they do.
  */
 function metaOf(lists: ChunkList[]): Record<string, unknown> {
   const metas = lists.map((l) => JSON.stringify(l.header.meta));

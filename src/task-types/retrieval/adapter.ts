@@ -9,7 +9,7 @@ import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { rankCandidates } from './rank-candidates.js';
 import { itemsFromPerQuery } from '../items.js';
 import { mergedChunkLists, searchCorpusShare, shardsSplitCorpus } from './corpus-chunks.js';
-import { embeddedCorpus, TEXT_READ_ROWS } from './embedded-corpus.js';
+import { embeddedCorpus } from './embedded-corpus.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
 
@@ -61,14 +61,12 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
     else {
       const backend = createSearchBackend(ctx.search ?? {});
       const n = data.corpus.size;
-      const pieces = data.corpus.chunks(TEXT_READ_ROWS);
       try {
-        const res = await backend.search(qEmb, embeddedCorpus(ctx, pieces, [0, n], passageRole, (_, e) => `corpus ${e}/${n}`), k, { similarity });
+        const res = await backend.search(qEmb, embeddedCorpus(ctx, data.corpus, undefined, [0, n], passageRole, (_, e) => `corpus ${e}/${n}`), k, { similarity });
         run = runOf(q.ids, res);
         metadata = res.meta;
       } finally {
         await backend.close?.();
-        await pieces.return(undefined);
       }
     }
   }
