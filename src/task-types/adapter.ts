@@ -60,7 +60,7 @@ export interface SubsetResult {
   items?: ItemScores;
   /** Extra facts about how the score was computed (e.g. HNSW recall against exact search). */
   metadata?: Record<string, unknown>;
-  /** Set when this shard only did its part (embedded its corpus chunks); `merge` produces the score. */
+  /** Set when this shard only did its part (embedded and searched its corpus chunks); `merge` produces the score. */
   deferred?: string;
   /** Under `savePredictions`, from adapters with `producesRankings`: the run the metrics scored. */
   ranking?: Ranking;
