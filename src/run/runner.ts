@@ -62,6 +62,8 @@ export interface RunOptions extends DatasetOptions {
    * its result file kept; a task scored without this option loses predictions files left by an earlier scoring.
    */
   savePredictions?: boolean;
+  /** Set by `merge`: split corpora are scored from the shards' per-chunk top-k lists (EvalContext.chunkLists). */
+  chunkLists?: boolean;
 }
 
 /** Corpus rows per shard unit when a retrieval corpus is split across shards. */
@@ -301,7 +303,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
         const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision };
-        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx, partial && new Set(partial.missing));
+        const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx, partial && new Set(partial.missing), { model, revision });
         if ('deferred' in r) {
           outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
           log(`${spec.name}: ${r.deferred}`);
@@ -389,6 +391,7 @@ async function evaluateTask(
   shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
   /** `split/subset` pairs to compute (only-missing); all of the spec's when absent. */
   only?: Set<string>,
+  names?: { model: string; revision: string },
 ): Promise<
   { result: ResultFile; items: Record<string, Record<string, { main_score: string; metrics: ItemScores }>>; rankings: TaskRankings } | { deferred: string }
 > {
@@ -432,6 +435,7 @@ async function evaluateTask(
           markerDir: shardMarkerDir(opts.outputDir, shard.model, shard.revision, spec.name, split, subset),
         },
         savePredictions: opts.savePredictions,
+        chunkLists: opts.chunkLists && names ? { dir: shardMarkerDir(opts.outputDir, names.model, names.revision, spec.name, split, subset) } : undefined,
       });
       if (r.deferred) return { deferred: r.deferred };
       const main = r.scores[spec.main_score];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { MtebError } from '../core/errors.js';
 import { hfSubsets, type TaskSpec } from '../task-types/spec.js';
-import { missingChunks } from '../task-types/retrieval/corpus-chunks.js';
+import { missingChunks } from './chunk-lists/paths.js';
 import { resultPath } from '../output/result-file.js';
 import { taskType } from '../task-types/index.js';
 import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from '../run/runner.js';
@@ -9,9 +9,9 @@ import { selectShardTasks } from './select-tasks.js';
 import { checkShardLayouts, readShardLayouts } from './layout.js';
 
 export interface MergePlan {
-  /** Tasks every part of which exists: whole results, or split corpora with every chunk embedded. */
+  /** Tasks every part of which exists: whole results, or split corpora with every chunk's top-k list. */
   complete: string[];
-  /** Split-corpus tasks to score now (all their embeddings are in the shared cache). */
+  /** Split-corpus tasks to score now, from their chunks' top-k lists. */
   toScore: TaskSpec[];
   aggregates: TaskSpec[];
   /** What is missing, one line each, naming the shard that should have made it. */
@@ -41,7 +41,7 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
         const m = missingChunks(shardMarkerDir(outputDir, model, revision, spec.name, s, sub));
         if (!m) continue;
         split = true;
-        if (m.missing.length) gaps.push(`${s}/${sub}: corpus chunks ${m.missing.join(', ')} of ${m.total} not embedded (shards ${[...new Set(m.missing.map((c) => c % count))].join(', ')})`);
+        if (m.missing.length) gaps.push(`${s}/${sub}: corpus chunks ${m.missing.join(', ')} of ${m.total} not searched (shards ${[...new Set(m.missing.map((c) => c % count))].join(', ')})`);
       }
     }
     if (!split) plan.missing.push(`${spec.name}: no result (shard ${ownerOf(plain, spec.name, count, chunkRows)}/${count})`);
@@ -52,8 +52,9 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
 }
 
 /**
- * `mteb-ts merge`: once every shard has finished, score the split-corpus tasks from the shared cache and write
- * the aggregates, so the output equals one unsharded run. Refuses a partial merge with the list of gaps.
+ * `mteb-ts merge`: once every shard has finished, score the split-corpus tasks by merging the top-k lists their
+ * shards wrote per corpus chunk (no embedding, no corpus search: src/shard/chunk-lists/) and write the aggregates,
+ * so the output equals one unsharded run. Refuses a partial merge with the list of gaps.
  * With `savePredictions` it writes the split-corpus tasks' predictions, and those of finished retrieval /
  * reranking results that lack them (shards run without the option): re-scored from the shared cache, the result
  * files kept (see RunOptions.savePredictions).
@@ -75,6 +76,6 @@ export async function mergeShards(opts: RunOptions & { count: number }): Promise
         (t) => !t.aggregate_of && plan.complete.includes(t.name) && taskType(t.type).producesRankings && predictionsToWrite(resultPath(opts.outputDir, model, revision, t.name), t).length,
       )
     : [];
-  const summary = await runEvaluation({ ...opts, shard: undefined, overwrite: false, tasks: [...fill, ...plan.toScore, ...plan.aggregates] });
+  const summary = await runEvaluation({ ...opts, shard: undefined, chunkLists: true, overwrite: false, tasks: [...fill, ...plan.toScore, ...plan.aggregates] });
   return { ...summary, plan };
 }

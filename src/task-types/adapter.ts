@@ -25,10 +25,15 @@ export interface EvalContext<S = TaskSpec> {
    */
   sklearn?: SklearnFlavour;
   /**
-   * Set under `run --shard i/n`: big retrieval corpora are split by chunk across shards, which only embed their
-   * chunks into the shared cache (no score) and leave a marker per chunk in `markerDir` for `merge`.
+   * Set under `run --shard i/n`: big retrieval corpora are split by chunk across shards, which embed their chunks
+   * into the shared cache and search them (no score), leaving a top-k list and a marker per chunk in `markerDir`.
    */
   shard?: ShardContext;
+  /**
+   * Set under `merge`: this (split, subset)'s marker folder, where the shards that split its corpus left their
+   * per-chunk top-k lists (src/shard/chunk-lists/); retrieval merges those instead of searching.
+   */
+  chunkLists?: { dir: string };
   /** `--save-predictions`: return the ranking that was scored (SubsetResult.ranking), for the predictions files. */
   savePredictions?: boolean;
 }
@@ -55,7 +60,7 @@ export interface SubsetResult {
   items?: ItemScores;
   /** Extra facts about how the score was computed (e.g. HNSW recall against exact search). */
   metadata?: Record<string, unknown>;
-  /** Set when this shard only did its part (embedded its corpus chunks); `merge` produces the score. */
+  /** Set when this shard only did its part (embedded and searched its corpus chunks); `merge` produces the score. */
   deferred?: string;
   /** Under `savePredictions`, from adapters with `producesRankings`: the run the metrics scored. */
   ranking?: Ranking;

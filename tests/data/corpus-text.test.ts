@@ -8,7 +8,6 @@ import type { CorpusDoc, RetrievalSplit } from '../../src/core/datasets.js';
 import type { EvalContext } from '../../src/task-types/adapter.js';
 import type { RetrievalSpec } from '../../src/task-types/spec.js';
 import { scoreRetrievalSplit } from '../../src/task-types/retrieval/adapter.js';
-import { embedCorpusShare } from '../../src/task-types/retrieval/corpus-chunks.js';
 import { makeMatrix } from '../../src/core/matrix.js';
 import { fixtureDir, rejected, spec, tmp } from './helpers.js';
 
@@ -193,16 +192,18 @@ describe('corpus text held in memory or read back from the file', () => {
     const shardCalls = async (split: RetrievalSplit) => {
       const markerDir = tmp('corpus-text-markers-');
       const ctx = fakeCtx(spec('Retrieval'), { index: 1, count: 2, chunkRows: 5, markerDir, owner: false });
-      const res = await embedCorpusShare(ctx.ctx, split, 'passage', (d) => `${d.title}|${d.text}`);
+      const res = await scoreRetrievalSplit(ctx.ctx, split);
       return { calls: ctx.calls, deferred: res.deferred };
     };
     const sa = await shardCalls(mem);
     expect(await shardCalls(str)).toEqual(sa);
     // Shard 1 of 2 with 5-row chunks of 23 documents: chunks 1 and 3 (rows 5-9 and 15-19).
-    expect(sa.deferred).toBe('embedded 2 of 5 corpus chunks');
+    expect(sa.deferred).toBe('embedded and searched 2 of 5 corpus chunks');
+    // The queries once (the shard searches its chunks), then each chunk's rows.
     expect(sa.calls.map((c) => [c.label, c.texts[0]])).toEqual([
-      ['corpus chunk 2/5 rows 0+', 'T5|doc 5'],
-      ['corpus chunk 4/5 rows 0+', 'T15|doc 15'],
+      ['queries', a.texts[0].texts[0]],
+      ['corpus chunk 2/5 rows 0+', 'T5 doc 5'],
+      ['corpus chunk 4/5 rows 0+', 'T15 doc 15'],
     ]);
   });
 });

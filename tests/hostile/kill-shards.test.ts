@@ -13,8 +13,8 @@ import { verifyCache } from '../../src/cache/index.js';
 import { DEMO } from '../run/helpers.js';
 import { cliKilledAt, pool, snapshot } from './results-helpers.js';
 
-// DemoRetrieval's 300 documents in chunks of 100 are split over both shards (0: chunks 0 and 2, 1: chunk 1) and
-// scored by merge; DemoSTS is dealt whole to shard 1.
+// DemoRetrieval's 300 documents in chunks of 100 are split over both shards (0: chunks 0 and 2, 1: chunk 1), which
+// search their chunks; merge merges their top-k lists. DemoSTS is dealt whole to shard 1.
 const TASKS = ['DemoRetrieval', 'DemoSTS'];
 const MODEL_DIR = path.join('mteb-ts__hash-64', 'no_revision_available');
 type Step = 'shard0' | 'shard1' | 'merge';
@@ -29,13 +29,13 @@ const KILL_POINTS: { step: Step; at: string }[] = [
   ...k('shard0', 'namespace.json', false), // the cache namespace, created by the first write
   ...k('shard0', 'c-*.arrow'), // the first cache chunk of vectors
   ...k('shard0', 'c-*.idx', false), // its index
+  ...k('shard0', 'chunk-0-of-3.topk'), // the first corpus chunk's top-k list, written before its marker
   ...k('shard0', 'chunk-0-of-3.done'), // the first corpus-chunk marker
   ...k('shard0', 'chunk-2-of-3.done'), // the last one
   ...k('shard1', 'DemoSTS.items.json', false), // a task the shard scores itself
   ...k('shard1', 'DemoSTS.json'),
   ...k('merge', 'DemoRetrieval.items.json', false),
   ...k('merge', 'DemoRetrieval.json'),
-  ...k('merge', 'c-*.arrow'), // the queries' vectors, flushed to the cache as the process ends
 ];
 
 function workspace(): { root: string; taskFiles: string[]; out: string; cache: string } {

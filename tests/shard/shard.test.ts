@@ -37,7 +37,7 @@ describe('sharding', () => {
     expect(parts[0].filter((n) => parts[1].includes(n))).toEqual([]);
   });
 
-  test('two shards plus merge equal one unsharded run, and merge embeds no corpus text again', async () => {
+  test('two shards plus merge equal one unsharded run, and merge embeds nothing', async () => {
     const plain = tmpOut();
     await runEvaluation({ tasks: tasks(), embedder: new HashEmbedder(64), outputDir: plain });
 
@@ -50,9 +50,9 @@ describe('sharding', () => {
     // Shard 1 alone: merge must refuse and say what is missing.
     const s1 = shard(1);
     const r1 = await s1.run;
-    expect(r1.outcomes.find((o) => o.task === 'DemoRetrieval')).toMatchObject({ status: 'deferred', note: 'embedded 1 of 3 corpus chunks' });
+    expect(r1.outcomes.find((o) => o.task === 'DemoRetrieval')).toMatchObject({ status: 'deferred', note: 'embedded and searched 1 of 3 corpus chunks' });
     const partial = planMerge(tasks(), out, 'mteb-ts/hash-64', 'no_revision_available', 2);
-    expect(partial.missing.some((m) => m.startsWith('DemoRetrieval: test/default: corpus chunks 0, 2 of 3 not embedded (shards 0)'))).toBe(true);
+    expect(partial.missing.some((m) => m.startsWith('DemoRetrieval: test/default: corpus chunks 0, 2 of 3 not searched (shards 0)'))).toBe(true);
     await expect(mergeShards({ tasks: tasks(), embedder: new HashEmbedder(64), outputDir: out, count: 2 })).rejects.toThrow(/cannot merge/);
 
     const s0 = shard(0);
@@ -61,8 +61,8 @@ describe('sharding', () => {
     const merged = await mergeShards({ tasks: tasks(), embedder: new EmbeddingCache(cacheDir, quiet).wrap(merger), outputDir: out, count: 2 });
     expect(merged.plan.missing).toEqual([]);
     expect(merged.plan.toScore.map((t) => t.name)).toEqual(['DemoRetrieval']);
-    // Only the 40 queries are embedded at merge; all 300 corpus documents come from the shards' cache.
-    expect(merger.embedded).toBe(40);
+    // Merge embeds nothing: the shards searched their chunks and left top-k lists.
+    expect(merger.embedded).toBe(0);
     expect(s0.inner.embedded + s1.inner.embedded).toBeGreaterThanOrEqual(300);
 
     for (const t of names) expect(read(out, t).scores).toEqual(read(plain, t).scores);

@@ -1,66 +1,97 @@
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import type { EvalContext, SubsetResult, ShardContext } from '../adapter.js';
-import type { CorpusDoc, RetrievalSplit } from '../../core/datasets.js';
+import type { RetrievalSplit } from '../../core/datasets.js';
+import type { RerankingSpec, RetrievalSpec } from '../spec.js';
+import { makeMatrix } from '../../core/matrix.js';
+import { MtebError } from '../../core/errors.js';
+import { createSearchBackend } from '../../search/index.js';
+import type { Similarity } from '../../search/types.js';
 import { sweepOrphanTemps, writeFileAtomic } from '../../util/atomic-write.js';
-
-const EMBED_PIECE_ROWS = 50_000;
-
-export function chunkMarker(markerDir: string, chunk: number, nChunks: number): string {
-  return path.join(markerDir, `chunk-${chunk}-of-${nChunks}.done`);
-}
+import { chunkDone, chunkListPath, chunkMarker, missingChunks } from '../../shard/chunk-lists/paths.js';
+import { encodeChunkList, sha256Hex } from '../../shard/chunk-lists/format.js';
+import { mergeChunkLists, queryIdsDigest, type MergedLists } from '../../shard/chunk-lists/merge-lists.js';
+import { embeddedCorpus, TEXT_READ_ROWS } from './embedded-corpus.js';
 
 export function shardsSplitCorpus(shard: ShardContext | undefined, corpusSize: number): shard is ShardContext {
   return !!shard && shard.count > 1 && corpusSize > shard.chunkRows;
 }
 
 /**
- * This shard's part of a big corpus: embed chunks c ≡ index (mod count) into the shared cache, leaving one
- * marker per finished chunk (so a restarted shard redoes only unfinished chunks' misses, and `merge` can tell
- * which parts exist). The score is computed by `merge`, when every chunk is cached.
+ * This shard's part of a big corpus: chunks c ≡ index (mod count). Each is embedded (into the shared cache) and
+ * searched here, and its per-query top-k list is written before its marker (src/shard/chunk-lists/), so a
+ * restarted shard redoes only unfinished chunks (their vectors from the cache) and `merge` only merges lists.
+ *
+ * Queries: every shard that searches a chunk embeds them itself, through the shared cache. No shard waits for
+ * another (a scheduler's array has no order and an owner that failed would stall the rest), and the cost is the
+ * queries once per shard at most (a shard that starts after another finds them cached): MSMARCO's 6,980 queries
+ * against the ~500,000 passages of one chunk. Each list records a digest of the query vectors, and merge refuses
+ * lists searched with different ones (a model whose output differs between machines).
  */
-export async function embedCorpusShare(
-  ctx: EvalContext,
+export async function searchCorpusShare(
+  ctx: EvalContext<RetrievalSpec | RerankingSpec>,
   data: RetrievalSplit,
+  q: { ids: string[]; texts: string[] },
   role: 'query' | 'passage',
-  text: (doc: CorpusDoc) => string,
+  similarity: Similarity,
+  k: number,
 ): Promise<SubsetResult> {
   const shard = ctx.shard!;
-  // A marker's temp file left by a killed shard on this machine (host-aware: another machine's may be alive).
+  // A marker's or list's temp file left by a killed shard on this machine (host-aware: another machine's may be alive).
   sweepOrphanTemps(shard.markerDir);
   const n = data.corpus.size;
-  const nChunks = Math.ceil(n / shard.chunkRows);
+  const rows = shard.chunkRows;
+  const nChunks = Math.ceil(n / rows);
   let mine = 0;
-  const todo: [number, number][] = [];
+  const todo: number[] = [];
   for (let c = shard.index; c < nChunks; c += shard.count) {
     mine++;
-    if (!existsSync(chunkMarker(shard.markerDir, c, nChunks))) todo.push([c * shard.chunkRows, Math.min(n, (c + 1) * shard.chunkRows)]);
+    if (!chunkDone(shard.markerDir, c, nChunks)) todo.push(c);
   }
-  // In pieces, so one call's vectors stay small (500k x 4096 floats would be 8 GB); the cache keeps them all. The
-  // pieces of this shard's chunks come in corpus order, read in one pass where the corpus text is not held.
-  for await (const piece of data.corpus.chunks(EMBED_PIECE_ROWS, todo)) {
-    const c = Math.floor(piece.start / shard.chunkRows);
-    const s = piece.start - c * shard.chunkRows;
-    await ctx.embed(piece.docs.map(text), role, `corpus chunk ${c + 1}/${nChunks} rows ${s}+`);
-    const end = Math.min(n, (c + 1) * shard.chunkRows);
-    if (piece.start + piece.ids.length === end) {
+  const deferred = `embedded and searched ${mine} of ${nChunks} corpus chunks`;
+  if (!todo.length) return { scores: {}, deferred };
+  const qEmb = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
+  const qDigest = sha256Hex(new Uint8Array(qEmb.data.buffer, qEmb.data.byteOffset, qEmb.data.byteLength));
+  const ranges = todo.map((c): [number, number] => [c * rows, Math.min(n, (c + 1) * rows)]);
+  // One pass over the corpus text for all of this shard's chunks (a streamed file is read once).
+  const pieces = data.corpus.chunks(TEXT_READ_ROWS, ranges);
+  const backend = createSearchBackend(ctx.search ?? {});
+  try {
+    for (const [i, c] of todo.entries()) {
+      const [s, e] = ranges[i];
+      const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, (a) => `corpus chunk ${c + 1}/${nChunks} rows ${a - s}+`);
+      const res = await backend.search(qEmb, corpus, k, { similarity });
+      const header = {
+        format: 'mteb-ts.topk/1' as const,
+        chunk: c,
+        of: nChunks,
+        rows: e - s,
+        k,
+        similarity,
+        queries: q.ids.length,
+        query_ids_sha256: queryIdsDigest(q.ids),
+        query_vectors_sha256: qDigest,
+        meta: res.meta ?? {},
+      };
+      // The list first, the marker last: a marker always has its list beside it.
+      await writeFileAtomic(chunkListPath(shard.markerDir, c, nChunks), encodeChunkList(header, res.ids, res.scores));
       await writeFileAtomic(
         chunkMarker(shard.markerDir, c, nChunks),
-        JSON.stringify({ chunk: c, of: nChunks, rows: end - c * shard.chunkRows, shard: `${shard.index}/${shard.count}` }) + '\n',
+        JSON.stringify({ chunk: c, of: nChunks, rows: e - s, shard: `${shard.index}/${shard.count}` }) + '\n',
       );
     }
+  } finally {
+    await backend.close?.();
+    await pieces.return(undefined);
   }
-  return { scores: {}, deferred: `embedded ${mine} of ${nChunks} corpus chunks` };
+  return { scores: {}, deferred };
 }
 
-/** Chunks of a split corpus not yet marked done, or null when the task was not split at all. */
-export function missingChunks(markerDir: string): { missing: number[]; total: number } | null {
-  if (!existsSync(markerDir)) return null;
-  const names = readdirSync(markerDir).filter((n) => /^chunk-\d+-of-\d+\.done$/.test(n));
-  if (!names.length) return null;
-  const total = Number(/of-(\d+)/.exec(names[0])![1]);
-  const done = new Set(names.map((n) => Number(/^chunk-(\d+)/.exec(n)![1])));
-  const missing: number[] = [];
-  for (let c = 0; c < total; c++) if (!done.has(c)) missing.push(c);
-  return { missing, total };
+/**
+ * Under `merge`: the split corpus's top-k from its chunks' lists, or null when this split was not split across
+ * shards (no markers: searched here as usual). A missing chunk is E_RESULTS (merge's plan refuses earlier).
+ */
+export function mergedChunkLists(dir: string, queryIds: readonly string[], corpusSize: number): MergedLists | null {
+  const m = missingChunks(dir);
+  if (!m) return null;
+  if (m.missing.length) throw new MtebError('E_RESULTS', `corpus chunks ${m.missing.join(', ')} of ${m.total} have no top-k list`, { file: dir });
+  return mergeChunkLists(dir, m.total, queryIds, corpusSize);
 }
