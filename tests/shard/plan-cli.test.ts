@@ -66,7 +66,7 @@ describe('merge with parts missing', () => {
     const r = await runMain(['merge', ...common, '--shards', '2']);
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/\n  DemoSTS: no result \(shard 0\/2\)\n/);
-    expect(r.stderr).toMatch(/\n  DemoRetrieval: test\/default: corpus chunks 0, 2 of 3 not embedded \(shards 0\)/);
+    expect(r.stderr).toMatch(/\n  DemoRetrieval: test\/default: corpus chunks 0, 2 of 3 not searched \(shards 0\)/);
   });
 
   test('the exit-code table: 4 for missing parts, 2 for every other user error; listed in the help', async () => {
