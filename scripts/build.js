@@ -55,12 +55,12 @@ for (const f of walk(join(root, 'src'))) if (/\.(wasm|json)$/.test(f)) copy(f);
 // 2. The task registry (tasks/<type>/<id>.json, tasks/benchmarks.json): read at run time from TASKS_DIR.
 for (const f of walk(join(root, 'tasks'))) if (f.endsWith('.json')) copy(f);
 
-// 3. The bundled demo: the task folders the benchmarks name in task_files, and the tiny NV-Embed checkpoint
-//    (src/run/demo.ts DEMO_MODEL_DIR). Generator scripts stay out.
+// 3. The bundled demo: the task folders the benchmarks name in task_files, and the tiny NV-Embed and BERT
+//    checkpoints (src/cli/demo.ts DEMO_MODEL_DIR, DEMO_ENCODER_DIR). Generator scripts stay out.
 const benchmarks = JSON.parse(readFileSync(join(root, 'tasks', 'benchmarks.json'), 'utf8')).benchmarks;
 const taskDirs = new Set();
 for (const b of benchmarks) for (const file of Object.values(b.task_files ?? {})) taskDirs.add(dirname(file));
-for (const d of [...taskDirs, 'fixtures/models/nv-embed-tiny']) {
+for (const d of [...taskDirs, 'fixtures/models/nv-embed-tiny', 'fixtures/models/bert-tiny']) {
   if (!existsSync(join(root, d)) || !statSync(join(root, d)).isDirectory()) {
     process.stderr.write(`build: bundled folder ${d} is missing\n`);
     process.exit(1);

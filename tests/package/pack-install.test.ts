@@ -82,14 +82,16 @@ describe('npm pack + offline install + use, as a user', () => {
       'dist/tasks/Retrieval/ArguAna.json',
       'dist/fixtures/tasks/DemoRetrieval/task.json',
       'dist/fixtures/models/nv-embed-tiny/config.json',
+      'dist/fixtures/models/bert-tiny/config.json',
     ]) {
       expect(paths).toContain(p);
     }
     const unwanted = paths.filter((p) => /^(tests|src|bench|scripts|runners|\.ci|fixtures)\//.test(p) || /golden|\.test\.|\.py$|\.wat$|tsconfig/.test(p));
     expect(unwanted).toEqual([]);
-    // the only fixtures are the demo's: the 8 demo tasks and the tiny model
+    // the only fixtures are the demo's: the 8 demo tasks and the two tiny models
     const fixtureDirs = new Set(paths.filter((p) => p.startsWith('dist/fixtures/')).map((p) => p.split('/').slice(2, 4).join('/')));
     expect([...fixtureDirs].sort()).toEqual([
+      'models/bert-tiny',
       'models/nv-embed-tiny',
       'tasks/DemoBitextMining',
       'tasks/DemoClassification',
@@ -105,13 +107,14 @@ describe('npm pack + offline install + use, as a user', () => {
   test('npx mteb-ts demo, then mteb-ts report on its results: the scores the sources compute', async () => {
     const demo = ok(sh('npx', ['--offline', 'mteb-ts', 'demo', '-o', 'demo-results'], app, 400_000));
     expect(demo.stdout).toContain('DemoRetrieval');
-    for (const m of ['mteb-ts__hash-512', 'mteb-ts__nv-embed-tiny', 'mteb-ts__random-256']) {
+    expect(demo.stdout).toContain('compare mteb-ts/nv-embed-tiny (baseline) -> mteb-ts/bert-tiny');
+    for (const m of ['mteb-ts__bert-tiny', 'mteb-ts__hash-512', 'mteb-ts__nv-embed-tiny', 'mteb-ts__random-256']) {
       expect(existsSync(path.join(app, 'demo-results', m, 'no_revision_available', 'DemoSTS.json'))).toBe(true);
     }
     const report = ok(sh('npx', ['--offline', 'mteb-ts', 'report', 'demo-results', '--format', 'json'], app));
     const lb = JSON.parse(report.stdout);
     expect(lb.benchmark).toBe('demo');
-    expect(lb.models.map((m: { model: string }) => m.model).sort()).toEqual(['mteb-ts/hash-512', 'mteb-ts/nv-embed-tiny', 'mteb-ts/random-256']);
+    expect(lb.models.map((m: { model: string }) => m.model).sort()).toEqual(['mteb-ts/bert-tiny', 'mteb-ts/hash-512', 'mteb-ts/nv-embed-tiny', 'mteb-ts/random-256']);
     const installed = lb.models.find((m: { model: string }) => m.model === 'mteb-ts/hash-512');
     expect(Object.keys(installed.tasks)).toHaveLength(8);
 
