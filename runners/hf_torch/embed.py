@@ -3,11 +3,9 @@ NomicBert) and decoders (Mistral, Qwen2), with the same length-bucketed batching
 NV-Embed runner. Tokenization, prompts, pooling and normalisation come from the checkpoint's own files."""
 import json
 import os
-import threading
-
 import torch
 
-from runners.nvembed_torch.embed import pick_devices, token_budget_batches
+from runners.nvembed_torch.embed import pick_devices, run_on_devices, token_budget_batches
 from runners.nvembed_torch.safetensors_io import load_checkpoint
 
 from .checkpoint import CheckpointTokenizer, pooling, role_prompts
@@ -67,20 +65,13 @@ class HfRunner:
         batches = token_budget_batches([len(r) for r in rows], self.token_budget)
         out = [None] * len(texts)
 
-        def work(k):
-            m = self.models[k]
-            for bi in range(k, len(batches), len(self.models)):
-                idx = batches[bi]
-                ids, attn = (t.to(m.device) for t in pad_batch([rows[i] for i in idx], self.tok.pad_id, "right"))
-                hs = m.hidden_states(ids, attn, self.causal) if self.decoder else m.hidden_states(ids, attn)
-                e = torch.cat([pool(hs, attn, mode, plen, self.include_prompt) for mode in self.modes], -1)
-                e = (normalize(e) if self.normalize else e).to(torch.float64).cpu()
-                for j, i in enumerate(idx):
-                    out[i] = e[j].tolist()
+        def embed_batch(m, idx):
+            ids, attn = (t.to(m.device) for t in pad_batch([rows[i] for i in idx], self.tok.pad_id, "right"))
+            hs = m.hidden_states(ids, attn, self.causal) if self.decoder else m.hidden_states(ids, attn)
+            e = torch.cat([pool(hs, attn, mode, plen, self.include_prompt) for mode in self.modes], -1)
+            e = (normalize(e) if self.normalize else e).to(torch.float64).cpu()
+            for j, i in enumerate(idx):
+                out[i] = e[j].tolist()
 
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(len(self.models))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_on_devices(self.models, batches, embed_batch)
         return out

@@ -37,6 +37,20 @@ def pick_devices(device):
     return [device]
 
 
+def run_on_devices(models, batches, embed_batch):
+    """Deals the batches round-robin to one thread per model replica (one per device); embed_batch(model, idx)."""
+
+    def work(k):
+        for bi in range(k, len(batches), len(models)):
+            embed_batch(models[k], batches[bi])
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(models))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 class Runner:
     """One model replica per device; batches are dealt round-robin to per-device threads."""
 
@@ -58,21 +72,14 @@ class Runner:
         batches = token_budget_batches([len(r[0]) for r in rows], self.token_budget)
         out = [None] * len(texts)
 
-        def work(k):
-            m = self.models[k]
-            for bi in range(k, len(batches), len(self.models)):
-                idx = batches[bi]
-                L = max(len(rows[i][0]) for i in idx)
-                ids = torch.tensor([rows[i][0] + [2] * (L - len(rows[i][0])) for i in idx], device=m.device)
-                att = torch.tensor([[1] * len(rows[i][0]) + [0] * (L - len(rows[i][0])) for i in idx], device=m.device)
-                pool = torch.tensor([rows[i][1] + [0] * (L - len(rows[i][0])) for i in idx], device=m.device)
-                e = m.forward(ids, att, pool).to(torch.float64).cpu()
-                for j, i in enumerate(idx):
-                    out[i] = e[j].tolist()
+        def embed_batch(m, idx):
+            L = max(len(rows[i][0]) for i in idx)
+            ids = torch.tensor([rows[i][0] + [2] * (L - len(rows[i][0])) for i in idx], device=m.device)
+            att = torch.tensor([[1] * len(rows[i][0]) + [0] * (L - len(rows[i][0])) for i in idx], device=m.device)
+            pool = torch.tensor([rows[i][1] + [0] * (L - len(rows[i][0])) for i in idx], device=m.device)
+            e = m.forward(ids, att, pool).to(torch.float64).cpu()
+            for j, i in enumerate(idx):
+                out[i] = e[j].tolist()
 
-        threads = [threading.Thread(target=work, args=(k,)) for k in range(len(self.models))]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        run_on_devices(self.models, batches, embed_batch)
         return out
