@@ -1,10 +1,9 @@
-import Table from 'cli-table3';
 import { defineCommand } from '../command.js';
 import type { TaskSpec } from '../../task-types/spec.js';
 import { hfSubsets } from '../../task-types/spec.js';
 import { listTasks, taskId } from '../../registry/index.js';
 import { tasksSpec, type TasksArgs } from '../options/tasks.js';
-import { colorOn } from '../../util/color.js';
+import { terminalTable } from '../../util/terminal-table.js';
 
 /** One table row per task: the fields that decide what a run evaluates and which number it reports. */
 export function taskRows(tasks: TaskSpec[]): string[][] {
@@ -26,12 +25,15 @@ export async function tasks(args: TasksArgs): Promise<number> {
     process.stdout.write(JSON.stringify(list, null, 2) + '\n');
     return 0;
   }
-  const table = new Table({
-    head: ['task', 'type', 'split', 'subsets', 'main score', 'protocol', 'dataset'],
-    style: colorOn(process.stdout) ? { compact: true } : { compact: true, head: [], border: [] },
+  // Sized to the terminal: the columns after the task's name that do not fit are left out and named
+  // (pipes and files get every column).
+  const fitted = terminalTable(['task', 'type', 'split', 'subsets', 'main score', 'protocol', 'dataset'], taskRows(list), {
+    width: process.stdout.isTTY ? process.stdout.columns : undefined,
+    overflow: 'drop',
+    align: ['left', 'left', 'left', 'left', 'left', 'left', 'left'],
   });
-  table.push(...taskRows(list));
-  process.stdout.write(table.toString() + '\n');
+  process.stdout.write(fitted.text + '\n');
+  if (fitted.dropped.length) process.stderr.write(`columns left out for the terminal width: ${fitted.dropped.join(', ')} (--format json has every field)\n`);
   process.stderr.write(`${list.length} task(s)\n`);
   return 0;
 }

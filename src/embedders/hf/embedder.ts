@@ -12,7 +12,7 @@ import { tokenBudgetBatches } from '../nvembed/batching.js';
 import { readCheckpointTensors } from '../nvembed/safetensors.js';
 import { checkProvider, parseDevice } from '../nvembed/session.js';
 import { planArchitecture } from './arch/architectures.js';
-import type { DecoderAttention } from './arch/decoder-config.js';
+import type { DecoderAttention } from './attention.js';
 import { readHfCheckpoint, type HfCheckpoint } from './checkpoint.js';
 import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';

@@ -3,8 +3,8 @@ import { MtebError } from '../../../core/errors.js';
 import type { DecoderDims } from '../../../onnx/decoder-stack.js';
 import type { HfCheckpoint } from '../checkpoint.js';
 
-export type DecoderAttention = 'causal' | 'bidirectional';
-export const DECODER_ATTENTIONS: readonly DecoderAttention[] = ['causal', 'bidirectional'];
+import type { DecoderAttention } from '../attention.js';
+export { DECODER_ATTENTIONS, type DecoderAttention } from '../attention.js';
 
 /** Longest RoPE table a graph carries inline (2 x 32768 x head_dim float32: 32 MiB at head_dim 128). */
 export const MAX_ROPE_ROWS = 32768;
