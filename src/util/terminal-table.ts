@@ -106,3 +106,37 @@ export function terminalTable(head: string[], rows: string[][], opts: TerminalTa
   }
   return { text: groups.map(part).join('\n'), dropped: [], parts: groups.length };
 }
+
+/**
+ * Column widths for a word-wrapped cli-table3 table (long prose cells: descriptions, sources, notes) on a terminal
+ * of `width` columns: the preferred widths when they fit (or when there is no terminal), else each column shrunk in
+ * proportion to its preferred width, none below `min`, so the box fits and cli-table3 wraps the text inside.
+ */
+export function wrapWidths(preferred: readonly number[], width: number | undefined, min = 8): number[] {
+  const borders = preferred.length + 1;
+  const total = preferred.reduce((a, w) => a + w, 0) + borders;
+  if (width === undefined || total <= width) return [...preferred];
+  const room = Math.max(width - borders, min * preferred.length);
+  const out = preferred.map(() => min);
+  // Columns whose share would fall under `min` keep `min`; the rest share what is left in proportion.
+  let free = [...preferred.keys()];
+  let left = room;
+  for (;;) {
+    const sum = free.reduce((a, i) => a + preferred[i], 0);
+    const small = free.filter((i) => Math.floor((preferred[i] * left) / sum) < min);
+    if (!small.length || small.length === free.length) {
+      for (const i of free) out[i] = Math.max(min, Math.floor((preferred[i] * left) / sum));
+      break;
+    }
+    left -= small.length * min;
+    free = free.filter((i) => !small.includes(i));
+  }
+  // Rounding down leaves a few columns over: give them to the widest columns, in order.
+  let over = room - out.reduce((a, w) => a + w, 0);
+  for (const i of [...out.keys()].sort((a, b) => preferred[b] - preferred[a] || a - b)) {
+    if (over <= 0) break;
+    out[i]++;
+    over--;
+  }
+  return out;
+}

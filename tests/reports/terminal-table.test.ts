@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { fitColumns, terminalTable } from '../../src/util/terminal-table.js';
+import Table from 'cli-table3';
+import { fitColumns, terminalTable, wrapWidths } from '../../src/util/terminal-table.js';
 
 const head = ['Name', 'A', 'B', 'C', 'D'];
 const rows = [['alpha', '1.00', '22.00', '333.00', '4444.00']];
@@ -40,5 +41,18 @@ describe('terminal-table: sized to the terminal', () => {
   });
   test('control characters never reach the terminal', () => {
     expect(terminalTable(['x'], [['a\u001b[31mb']]).text).toContain('a?[31mb');
+  });
+  test('wrapWidths: preferred widths when they fit, else shrunk in proportion so a word-wrapped box fits', () => {
+    expect(wrapWidths([16, 24, 7, 70], undefined)).toEqual([16, 24, 7, 70]);
+    expect(wrapWidths([16, 24, 7, 70], 200)).toEqual([16, 24, 7, 70]);
+    const w = wrapWidths([16, 24, 7, 70], 80);
+    expect(w.reduce((a, b) => a + b, 0) + 5).toBe(80);
+    expect(Math.min(...w)).toBeGreaterThanOrEqual(8);
+    // The real thing: the benchmarks table's cells wrapped by cli-table3 into these widths stay within 80 columns.
+    const t = new Table({ head: ['benchmark', 'aliases', 'tasks', 'description'], colWidths: w, wordWrap: true, style: { head: [], border: [] } });
+    t.push(['MTEB(eng, v1)', 'mteb_eng_v1, MTEB(eng)', '56', 'The original English MTEB: 56 tasks over seven task types, as the first leaderboard scored them.']);
+    expect(longest(t.toString())).toBeLessThanOrEqual(80);
+    // Too narrow for every column's minimum: each keeps 8.
+    expect(wrapWidths([16, 24, 7, 70], 20)).toEqual([8, 8, 8, 8]);
   });
 });

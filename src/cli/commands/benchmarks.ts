@@ -3,6 +3,7 @@ import { defineCommand } from '../command.js';
 import { listBenchmarks } from '../../registry/index.js';
 import { benchmarksSpec, type BenchmarksArgs } from '../options/benchmarks.js';
 import { colorOn } from '../../util/color.js';
+import { wrapWidths } from '../../util/terminal-table.js';
 
 /** `mteb-ts benchmarks`: the known benchmarks as a table or JSON. */
 export async function benchmarks(args: BenchmarksArgs): Promise<number> {
@@ -13,7 +14,8 @@ export async function benchmarks(args: BenchmarksArgs): Promise<number> {
   }
   const table = new Table({
     head: ['benchmark', 'aliases', 'tasks', 'description'],
-    colWidths: [16, 24, 7, 70],
+    // Sized to the terminal (the description wraps inside its cell); pipes and files get the full widths.
+    colWidths: wrapWidths([16, 24, 7, 70], process.stdout.isTTY ? process.stdout.columns : undefined),
     wordWrap: true,
     ...(colorOn(process.stdout) ? {} : { style: { head: [], border: [] } }),
   });

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.js';
 import { REGISTERED_MODEL_PROMPTS } from '../../registry/model-prompts.js';
 import { modelsSpec, type ModelsArgs } from '../options/models.js';
 import { colorOn } from '../../util/color.js';
+import { wrapWidths } from '../../util/terminal-table.js';
 
 /** Shows a prompt with its trailing space visible ('' = none). */
 const show = (p: string) => (p ? JSON.stringify(p) : '—');
@@ -15,7 +16,9 @@ export async function models(args: ModelsArgs): Promise<number> {
   }
   const table = new Table({
     head: ['model', 'spec: family', 'query prompt', 'passage prompt', 'source'],
-    colWidths: [36, 21, 32, 22], // the source column takes what it needs: a cut URL is no use
+    // Sized to the terminal (text wraps inside the cells); pipes and files get the full widths. Without a terminal
+    // the source column takes what it needs: a cut URL is no use.
+    colWidths: process.stdout.isTTY ? wrapWidths([36, 21, 32, 22, 60], process.stdout.columns) : [36, 21, 32, 22],
     wordWrap: true,
     ...(colorOn(process.stdout) ? {} : { style: { head: [], border: [] } }),
   });
