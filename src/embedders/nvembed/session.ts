@@ -68,10 +68,11 @@ export function sessionOptions(dev: Device): ortTypes.InferenceSession.SessionOp
  * Opens the graph. With `externalDir`, the model is passed as bytes and external data resolves against the
  * process cwd, so cwd is switched to the checkpoint folder while onnxruntime loads the weights: the only way
  * to read shards in place when they sit behind symlinks (onnxruntime rejects paths that resolve outside the
- * model's folder). Not safe while other code in this process depends on cwd during that await.
+ * model's folder). Not safe while other code in this process depends on cwd during that await. `feature` names
+ * what needs onnxruntime-node in the error when it is not installed (the hf: embedder opens its graphs here too).
  */
-export async function createSession(modelPath: string, dev: Device, externalDir?: string): Promise<ortTypes.InferenceSession> {
-  const ort = await loadOnnxruntime(NVEMBED_FEATURE);
+export async function createSession(modelPath: string, dev: Device, externalDir?: string, feature = NVEMBED_FEATURE): Promise<ortTypes.InferenceSession> {
+  const ort = await loadOnnxruntime(feature);
   checkProvider(dev, ort);
   try {
     if (!externalDir) return await ort.InferenceSession.create(modelPath, sessionOptions(dev));

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { configFields } from './config-fields.js';
 import { MtebError } from '../../../core/errors.js';
 import type { DecoderDims } from '../../../onnx/decoder-stack.js';
 import type { HfCheckpoint } from '../checkpoint.js';
@@ -34,18 +34,11 @@ export interface DecoderConfig extends DecoderDims {
  * something the graph does not compute (rope_scaling, a sliding window inside the accepted length, another activation).
  */
 export function readDecoderConfig(ck: HfCheckpoint, family: DecoderFamilyRules): DecoderConfig {
-  const file = join(ck.dir, 'config.json');
   const c = ck.config;
-  const int = (key: string, dflt?: number): number => {
-    const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new MtebError('E_MODEL_LOAD', `"${key}" must be a positive integer`, { file, field: key });
-    return v;
-  };
-  const pos = (key: string, dflt: number): number => {
-    const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !(v > 0)) throw new MtebError('E_MODEL_LOAD', `"${key}" must be a positive number`, { file, field: key });
-    return v;
-  };
+  const fields = configFields(ck);
+  const file = fields.file;
+  const int = (key: string, dflt?: number): number => fields.int(key, dflt, 1);
+  const pos = fields.positive;
   const hidden = int('hidden_size');
   const heads = int('num_attention_heads');
   const kvHeads = int('num_key_value_heads', heads);

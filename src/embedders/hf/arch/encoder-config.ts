@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { MtebError } from '../../../core/errors.js';
+import { configFields } from './config-fields.js';
 import type { HfCheckpoint } from '../checkpoint.js';
 
 /** transformers' ACT2FN names the encoder blocks compute (exact GELU, tanh GELU, ReLU, SiLU). */
@@ -22,18 +22,12 @@ export interface EncoderConfig {
 
 /** Reads the BertConfig/XLMRobertaConfig fields, naming config.json and the field when one is missing or wrong. */
 export function readEncoderConfig(ck: HfCheckpoint): EncoderConfig {
-  const file = join(ck.dir, 'config.json');
   const c = ck.config;
-  const int = (key: string, dflt?: number): number => {
-    const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new MtebError('E_MODEL_LOAD', `"${key}" must be a non-negative integer`, { file, field: key });
-    return v;
-  };
+  const { file, int, positive } = configFields(ck);
   const hidden = int('hidden_size');
   const heads = int('num_attention_heads');
   if (!heads || hidden % heads) throw new MtebError('E_MODEL_LOAD', `hidden_size ${hidden} is not a multiple of num_attention_heads ${heads}`, { file, field: 'num_attention_heads' });
-  const eps = c.layer_norm_eps ?? 1e-12;
-  if (typeof eps !== 'number' || !(eps > 0)) throw new MtebError('E_MODEL_LOAD', '"layer_norm_eps" must be a positive number', { file, field: 'layer_norm_eps' });
+  const eps = positive('layer_norm_eps', 1e-12);
   const act = c.hidden_act ?? 'gelu';
   if (!(ACTIVATIONS as readonly unknown[]).includes(act)) throw new MtebError('E_MODEL_LOAD', `hidden_act "${String(act)}" is not supported (${ACTIVATIONS.join(', ')})`, { file, field: 'hidden_act' });
   const pet = c.position_embedding_type ?? 'absolute';

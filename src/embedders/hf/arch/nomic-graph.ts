@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { MtebError } from '../../../core/errors.js';
 import { GraphBuilder, type BuiltModel } from '../../../onnx/graph-builder.js';
 import { geluErf, layerNorm, paddingBias, ropeRotateHalf, silu } from '../../../onnx/blocks.js';
 import { CheckpointWeights, type StoredTensor } from '../../../onnx/weights.js';
+import { configFields } from './config-fields.js';
 import type { HfCheckpoint } from '../checkpoint.js';
 
 /** NomicBertConfig (a GPT2Config: n_embd, n_head, ...) fields the encoder computes with. */
@@ -26,13 +26,8 @@ export interface NomicConfig {
 }
 
 export function readNomicConfig(ck: HfCheckpoint): NomicConfig {
-  const file = join(ck.dir, 'config.json');
   const c = ck.config;
-  const int = (key: string, dflt?: number): number => {
-    const v = c[key] ?? dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new MtebError('E_MODEL_LOAD', `"${key}" must be a non-negative integer`, { file, field: key });
-    return v;
-  };
+  const { file, int } = configFields(ck);
   const refuse = (field: string, why: string) => new MtebError('E_MODEL_LOAD', `${field}: ${why}`, { file, field });
   if (c.prenorm === true) throw refuse('prenorm', 'pre-norm NomicBert blocks are not supported (nomic-embed-text is post-norm)');
   if (c.causal === true) throw refuse('causal', 'causal NomicBert is not supported');
