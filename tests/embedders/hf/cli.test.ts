@@ -60,6 +60,17 @@ describe('CLI with hf:DIR', () => {
     expect(meta.loader).toMatch(/BertModel, cpu, pooling mean \+ Normalize, prompts from config_sentence_transformers.json/);
   });
 
+  test.each(['xlmr-tiny', 'mpnet-tiny', 'nomic-tiny'])('embed -m hf:fixtures/models/%s equals the float64 reference (no prompt)', async (name) => {
+    const cases = tinyModel(name).golden.cases.filter((c) => c.role === null && c.text);
+    const f = join(tmp('embed-family'), 'in.jsonl');
+    writeFileSync(f, cases.map((c) => JSON.stringify({ text: c.text })).join('\n') + '\n');
+    const r = await runMain(['embed', '-m', `hf:fixtures/models/${name}?passage_prompt=`, '--input', f, '--role', 'passage']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(cases.length);
+    lines.forEach((l, i) => expect(maxDiff(l.embedding, cases[i].embeddings.mean)).toBeLessThan(1e-5));
+  });
+
   test.each([
     ['xlmr-tiny', 'XLMRobertaModel'],
     ['mpnet-tiny', 'MPNetModel'],
