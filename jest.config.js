@@ -10,4 +10,7 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
   maxWorkers: 2,
+  // One temporary folder per run, removed afterwards (tests/setup/tmpdir-setup.js says why).
+  globalSetup: '<rootDir>/tests/setup/tmpdir-setup.js',
+  globalTeardown: '<rootDir>/tests/setup/tmpdir-teardown.js',
 };
