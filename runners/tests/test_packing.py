@@ -154,7 +154,8 @@ class PackedEqualsPaddedTest(unittest.TestCase):
         import json
 
         for name in ["e5-mistral-tiny", "gte-qwen2-tiny"]:
-            g = json.load(open(f"fixtures/golden/decoders/{name}.json"))
+            with open(f"fixtures/golden/decoders/{name}.json") as f:
+                g = json.load(f)
             v = HfRunner(f"fixtures/models/{name}", "cpu", "fp64", token_budget=64, packing="on").embed(g["texts"])
             self.assertLess(max_diff(v, g["causal"]), 1e-12, name)
 
