@@ -150,7 +150,7 @@ def run_mode(model, fn, rows, mode, budget, device, dtype):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--config", required=True, help="an NV-Embed config.json (random weights of its shapes)")
+    ap.add_argument("--config", help="an NV-Embed config.json (random weights of its shapes); not needed with --lengths-only")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--dtype", default=None, choices=["bf16", "fp16", "fp32", "fp64"], help="default: bf16 on CUDA, fp32 on CPU")
     ap.add_argument("--tasks", default="", help="comma-separated subset of the table (default: all)")
@@ -162,7 +162,12 @@ def main():
     ap.add_argument("--compile", choices=["off", "compile", "cuda-graphs"], default="off")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="-")
+    ap.add_argument("--lengths-only", action="store_true", help="print the length mix and padding vs packing table (no model)")
     a = ap.parse_args()
+    if a.lengths_only:
+        return lengths_table(a)
+    if not a.config:
+        ap.error("--config is required (an NV-Embed config.json)")
     cuda = a.device.startswith("cuda")
     dt_name = a.dtype or ("bf16" if cuda else "fp32")
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32, "fp64": torch.float64}[dt_name]
@@ -210,6 +215,18 @@ def main():
             res[f"overall_{mode}_tokens_per_s"] = round(sum(t["tokens"] for t in ok) / secs, 1)
             res[f"overall_{mode}_peak_fraction"] = round(sum(t["useful_tflop"] for t in ok) / secs / peak, 4) if peak else None
     write(res, a.out, final=True)
+
+
+def lengths_table(a):
+    """What the length mix alone implies: padding in the runner's padded batches vs how full the packs are."""
+    tasks = [t for t in a.tasks.split(",") if t]
+    print("| task | mean tokens | % texts cut at max length | padding in padded batches (%) | padded batches | packs | pack fill (%) |")
+    print("|---|---|---|---|---|---|---|")
+    for name, L in sample_lengths(tasks, a.texts, a.chars_per_token, a.max_length, a.seed).items():
+        b, p = token_budget_batches(L, a.token_budget), pack_rows(L, a.token_budget)
+        slots = sum(len(x) * max(L[i] for i in x) for x in b)
+        cut = sum(1 for x in L if x >= a.max_length) / len(L) * 100
+        print(f"| {name} | {sum(L) / len(L):.0f} | {cut:.0f} | {(slots - sum(L)) / slots * 100:.1f} | {len(b)} | {len(p)} | {sum(L) / (len(p) * a.token_budget) * 100:.1f} |")
 
 
 def write(res, path, final):

@@ -10,6 +10,7 @@ only to earlier tokens of it). Uses the best kernel the installed torch has, che
 An additive bias (MPNet's relative positions) needs a dense mask, so it always takes sdpa_mask / manual_mask.
 MTEB_TS_PACKED_ATTENTION=<name> forces one kernel (tests, benchmarks). `used()` says which ones ran.
 """
+import importlib
 import math
 import os
 
@@ -80,8 +81,8 @@ def _available(name):
     if name == "njt":
         return hasattr(torch, "nested") and hasattr(torch.nested, "nested_tensor_from_jagged")
     if name == "varlen":
-        try:
-            import torch.nn.attention.varlen  # noqa: F401
+        try:  # importlib: a plain `import torch.nn...` here would make `torch` a local name of this function
+            importlib.import_module("torch.nn.attention.varlen")
         except ImportError:
             return False
     return True
