@@ -87,6 +87,33 @@ class PackedAttentionTest(unittest.TestCase):
             self.assertEqual(rep["used"], ["manual_mask"])  # torch 1.13: the block-diagonal mask fallback
 
 
+class KernelSelfCheckTest(unittest.TestCase):
+    """A kernel is trusted only after matching the masked softmax on a small pack: wrong ones are rejected, a correct
+    one computed in bf16 (8-bit mantissa, as on the GPU) is not."""
+
+    def tearDown(self):
+        attention.KERNELS.pop("leaky", None)
+        attention.KERNELS.pop("acausal", None)
+
+    def test_leaking_kernel_is_rejected(self):
+        def leaky(q, k, v, pack, causal, bias=None):  # attends across sequences
+            return torch.softmax(q @ k.transpose(-1, -2) / q.shape[-1] ** 0.5, -1) @ v
+
+        attention.KERNELS["leaky"] = leaky
+        with self.assertRaisesRegex(ValueError, "max abs diff"):
+            attention._self_check("leaky", "cpu", torch.float32, 2, 16, False)
+
+    def test_kernel_ignoring_causality_is_rejected(self):
+        attention.KERNELS["acausal"] = lambda q, k, v, pack, causal, bias=None: attention._manual(q, k, v, pack, False)
+        attention._self_check("acausal", "cpu", torch.float32, 2, 16, False)  # right when bidirectional
+        with self.assertRaisesRegex(ValueError, "max abs diff"):
+            attention._self_check("acausal", "cpu", torch.float32, 2, 16, True)
+
+    def test_correct_kernel_in_bf16_passes(self):
+        for causal in (False, True):
+            attention._self_check("manual_mask", "cpu", torch.bfloat16, 32, 128, causal)
+
+
 class PipelineTest(unittest.TestCase):
     def test_order_and_bounded_lookahead(self):
         built, seen = [], []

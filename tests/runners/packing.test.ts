@@ -16,10 +16,10 @@ const reason = !probe ? `${PY} not found` : `${PY} has no torch (apt-get install
 
 describe('runners: packed = padded embeddings (python unittest)', () => {
   if (!TORCH) console.warn(`SKIP runners/tests/test_packing.py: ${reason}`);
-  (TORCH ? it : it.skip)('runners.tests.test_packing passes, all 13 tests run', () => {
+  (TORCH ? it : it.skip)('runners.tests.test_packing passes, all 16 tests run', () => {
     const res = spawnSync(PY, ['-m', 'unittest', '-v', 'runners.tests.test_packing'], { encoding: 'utf8', timeout: 300_000 });
     const out = `${res.stdout}\n${res.stderr}`;
-    expect(out).toMatch(/Ran 13 tests in/);
+    expect(out).toMatch(/Ran 16 tests in/);
     expect(out).not.toMatch(/skipped|FAILED/);
     // The runner names the attention kernel it used (on a line of its own, maybe inside a test's status line).
     expect(out).toMatch(/packed attention kernel: (varlen|njt|sdpa_mask|manual_mask)/);
