@@ -180,7 +180,7 @@ def main():
            "chars_per_token": a.chars_per_token, "token_budget": a.token_budget, "compile": a.compile,
            "length_source": "embeddings-benchmark/mteb@a905523d0 mteb/descriptive_stats/Retrieval/*.json", "tasks": []}
     model = NvEmbed(cfg, random_weights(cfg, a.device, dtype, a.seed), dtype, a.device)
-    fn = maybe_compile(model.forward_packed, a.device, a.compile)
+    fn = maybe_compile(model.forward_packed, a.device, a.compile, lambda: attention.choose(a.device, dtype, cfg.heads, cfg.head_dim, False))
     g = torch.Generator().manual_seed(a.seed)
     tasks = [t for t in a.tasks.split(",") if t]
     for name, lengths in sample_lengths(tasks, a.texts, a.chars_per_token, a.max_length, a.seed).items():

@@ -8,7 +8,7 @@ import torch
 from runners.nvembed_torch.embed import pick_devices, resolve_packing, run_replicas, token_budget_batches
 from runners.nvembed_torch.safetensors_io import load_checkpoint
 from runners.packing.accel import autocast, maybe_compile
-from runners.packing.attention import log_new_kernels
+from runners.packing.attention import choose, log_new_kernels
 from runners.packing.packs import Pack, pack_rows
 from runners.packing.pipeline import run_overlapped
 
@@ -58,7 +58,15 @@ class HfRunner:
         self.template = template
         self.token_budget = token_budget
         self.packing = resolve_packing(packing, self.devices[0])
-        self.packed_fns = [maybe_compile(self._packed_forward(m), m.device, compile) for m in self.models]
+        self.packed_fns = [maybe_compile(self._packed_forward(m), m.device, compile, lambda m=m: self._choose_kernel(m, cfg)) for m in self.models]
+
+    def _choose_kernel(self, m, cfg):
+        if self.decoder:
+            c = m.cfg
+            return choose(m.device, self.dtype, c.heads, c.head_dim, c.causal if self.causal is None else self.causal)
+        heads = cfg.get("num_attention_heads") or cfg["n_head"]
+        hidden = cfg.get("hidden_size") or cfg["n_embd"]
+        return choose(m.device, self.dtype, heads, hidden // heads, False, cfg["model_type"] == "mpnet")
 
     def _prompt(self, instruction, role):
         if self.decoder:

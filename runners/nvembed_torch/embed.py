@@ -4,7 +4,7 @@ import threading
 import torch
 
 from runners.packing.accel import autocast, maybe_compile
-from runners.packing.attention import log_new_kernels
+from runners.packing.attention import choose, log_new_kernels
 from runners.packing.packs import Pack, pack_rows
 from runners.packing.pipeline import run_overlapped
 
@@ -83,7 +83,7 @@ class Runner:
         cfg = NvEmbedConfig.load(folder)
         weights = load_checkpoint(folder)
         self.models = [NvEmbed(cfg, weights, self.dtype, d) for d in self.devices]
-        self.packed_fns = [maybe_compile(m.forward_packed, m.device, compile) for m in self.models]
+        self.packed_fns = [maybe_compile(m.forward_packed, m.device, compile, lambda m=m: choose(m.device, self.dtype, cfg.heads, cfg.head_dim, False)) for m in self.models]
         self.dim = cfg.hidden
         self.max_length = max_length
         self.token_budget = token_budget

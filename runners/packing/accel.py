@@ -18,8 +18,10 @@ def autocast(device, dtype):
     return contextlib.nullcontext()
 
 
-def maybe_compile(fn, device, mode):
-    """fn compiled per `mode` on CUDA with torch >= 2; the plain fn otherwise (said on stderr, not an error)."""
+def maybe_compile(fn, device, mode, warm=None):
+    """fn compiled per `mode` on CUDA with torch >= 2; the plain fn otherwise (said on stderr, not an error).
+    warm(): runs eagerly first: the attention kernel's one-off choice and self-check (imports, a seeded generator,
+    host reads) would otherwise break the compiled graph."""
     if mode not in COMPILE_MODES:
         raise ValueError(f"compile mode {mode!r} is not one of {COMPILE_MODES}")
     if mode == "off":
@@ -27,4 +29,6 @@ def maybe_compile(fn, device, mode):
     if torch.device(device).type != "cuda" or not hasattr(torch, "compile"):
         print(f"note: --compile {mode} is for CUDA with torch >= 2 (device {device}, torch {torch.__version__}): off", file=sys.stderr)
         return fn
+    if warm is not None:
+        warm()
     return torch.compile(fn, dynamic=mode == "compile", mode="reduce-overhead" if mode == "cuda-graphs" else "default")

@@ -64,7 +64,12 @@ def _njt(q, k, v, pack, causal, bias=None):
     offsets = pack.cu_seqlens.long()
 
     def nest(t):  # [1, H, T, D] -> nested [n, H, j, D]
-        return torch.nested.nested_tensor_from_jagged(t[0].transpose(0, 1).contiguous(), offsets=offsets).transpose(1, 2)
+        x = t[0].transpose(0, 1).contiguous()
+        try:  # the lengths' range given from the host: SDPA would read it off the device (a sync, a compile break)
+            nt = torch.nested.nested_tensor_from_jagged(x, offsets=offsets, min_seqlen=min(pack.lengths), max_seqlen=pack.max_len)
+        except TypeError:
+            nt = torch.nested.nested_tensor_from_jagged(x, offsets=offsets)
+        return nt.transpose(1, 2)
 
     o = F.scaled_dot_product_attention(nest(q), nest(k), nest(v), is_causal=causal)
     return o.transpose(1, 2).values().transpose(0, 1)[None]
