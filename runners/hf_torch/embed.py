@@ -57,7 +57,9 @@ class HfRunner:
         self.causal = causal
         self.template = template
         self.token_budget = token_budget
-        self.packing = resolve_packing(packing, self.devices[0])
+        # MPNet's relative-position bias needs a dense [heads, T, T] bias over the whole pack (6 GiB in bf16 at 16k
+        # tokens and 12 heads): auto keeps it padded; --packing on still packs (exact, for tests and small budgets).
+        self.packing = resolve_packing(packing, self.devices[0]) and not (packing == "auto" and kind == "mpnet")
         self.packed_fns = [maybe_compile(self._packed_forward(m), m.device, compile, lambda m=m: self._choose_kernel(m, cfg)) for m in self.models]
 
     def _choose_kernel(self, m, cfg):
