@@ -6,6 +6,7 @@
 # 2. PyTorch runner, full-size NV-Embed config, random bf16 weights, SDPA: tokens/s and fraction of the
 #    H100's 989 dense bf16 TFLOPS at several batch x length shapes (bench_random.py)
 # 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs)
+# 4. PyTorch runner on real MTEB length mixes, packed vs padded, CUDA events (runner_throughput.py)
 # Every step records its failure and the script goes on; nothing needs network.
 set -u
 OUT="${OUT:-$PWD/gpu-out}"
@@ -76,4 +77,22 @@ if command -v node >/dev/null 2>&1 && [ -d tmp/nvembed-gpu ]; then
 else
   echo '{"error": "node or tmp/nvembed-gpu absent"}' > "$OUT/ort.json"
 fi
+# ---- step: PyTorch runner on real length mixes, packed vs padded (bench/gpu/runner_throughput.py) ----
+# Lengths sampled from mteb's published corpus statistics; CUDA events; cosine distance packed vs padded in bf16.
+# CPU (local dry run): the tiny config, a few texts, wall clock. Hard limit RT_TIMEOUT; partial JSON survives a kill.
+echo "== torch runner, real length mixes: packed vs padded"
+if [ -n "$PY" ]; then
+  if [ "$DEV" = cuda ] && [ "$TINY_ONLY" != 1 ]; then
+    RT_ARGS="--config fixtures/models/nv-embed-v2-layout/config.json --texts ${RT_TEXTS:-600} --tasks ${RT_TASKS:-MSMARCO,NQ,QuoraRetrieval,SciFact,ArguAna,TRECCOVID}"
+  else
+    RT_ARGS="--config fixtures/models/nv-embed-tiny/config.json --texts 24 --tasks MSMARCO,SciFact --token-budget 1024"
+  fi
+  # shellcheck disable=SC2086
+  timeout "${RT_TIMEOUT:-240}" "$PY" bench/gpu/runner_throughput.py $RT_ARGS --device "$DEV" --out "$OUT/runner-throughput.json" \
+    || echo "runner throughput rc=$?"
+  [ -f "$OUT/runner-throughput.json" ] || echo '{"error": "runner_throughput.py wrote nothing (see log.txt)"}' > "$OUT/runner-throughput.json"
+else
+  echo '{"error": "no python with torch on this machine"}' > "$OUT/runner-throughput.json"
+fi
+
 echo "== done $(date -u +%FT%TZ)"

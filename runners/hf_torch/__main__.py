@@ -26,7 +26,11 @@ def main(argv=None):
         p.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
         p.add_argument("--dtype", choices=["fp16", "bf16", "fp32", "fp64"], default=None)
         p.add_argument("--max-length", type=int, default=None, help="default: sentence_bert_config.json max_seq_length")
-        p.add_argument("--token-budget", type=int, default=16384)
+        p.add_argument("--token-budget", type=int, default=16384, help="tokens per pack (packed) or per padded batch")
+        p.add_argument("--packing", choices=["auto", "on", "off"], default="auto",
+                       help="texts packed end to end without padding (varlen attention); auto: on for CUDA, off on CPU")
+        p.add_argument("--compile", choices=["off", "compile", "cuda-graphs"], default="off",
+                       help="torch.compile the packed forward (CUDA, torch >= 2; ignored on CPU)")
         p.add_argument("--template", default="Instruct: {instruction}\nQuery: ", help="query prefix; {instruction} is replaced")
         p.add_argument("--query-prompt", default=None, help="encoders: query prefix (default: the checkpoint's own prompts)")
         p.add_argument("--passage-prompt", default=None, help="encoders: passage prefix (default: the checkpoint's own prompts)")
@@ -43,7 +47,7 @@ def main(argv=None):
             p.add_argument("--model-name", default="hf")
     a = ap.parse_args(argv)
     causal = {"config": None, "causal": True, "bidirectional": False}[a.attention]
-    runner = HfRunner(a.checkpoint, a.device, a.dtype, a.max_length, a.token_budget, a.template, causal)
+    runner = HfRunner(a.checkpoint, a.device, a.dtype, a.max_length, a.token_budget, a.template, causal, a.packing, a.compile)
     for role, prompt in (("query", a.query_prompt), ("passage", a.passage_prompt)):
         if prompt is not None:
             runner.prompts[role] = prompt

@@ -14,6 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from runners.nvembed_torch.safetensors_io import load_checkpoint
+from runners.packing.attention import packed_attention
 
 FAMILIES = {"mistral": {"qkv_bias": False}, "qwen2": {"qkv_bias": True}}
 
@@ -65,21 +66,41 @@ class Decoder:
         y = x @ self.w[name + ".weight"].T
         return y + self.w[name + ".bias"] if bias else y
 
+    def _rope_at(self, pos):
+        f = torch.outer(pos.to(torch.float64), self.inv_freq)
+        emb = torch.cat([f, f], dim=-1)
+        return emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+
     @torch.no_grad()
     def hidden_states(self, ids, attn, causal=None):
         """ids, attn: [B, L]. Positions count from 0 at the first column (transformers' default position_ids),
         whatever the padding side: rotary attention depends on position differences only."""
-        c, w, P = self.cfg, self.w, self.cfg.prefix
-        causal = c.causal if causal is None else causal
+        causal = self.cfg.causal if causal is None else causal
         B, L = ids.shape
-        x = w[P + "embed_tokens.weight"][ids]
-        pos = torch.arange(L, device=self.device, dtype=torch.float64)
-        f = torch.outer(pos, self.inv_freq)
-        emb = torch.cat([f, f], dim=-1)
-        cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+        cos, sin = self._rope_at(torch.arange(L, device=self.device))
         allowed = attn.bool()[:, None, None, :].expand(B, 1, L, L)
         if causal:
             allowed = allowed & torch.ones(L, L, dtype=torch.bool, device=self.device).tril()[None, None]
+
+        def attend(q, k, v):
+            s = (q @ k.transpose(-1, -2)) / math.sqrt(self.cfg.head_dim)
+            s = s.masked_fill(~allowed, torch.finfo(s.dtype).min)
+            return torch.softmax(s, dim=-1) @ v
+
+        return self._layers(ids, cos, sin, attend)
+
+    @torch.no_grad()
+    def hidden_states_packed(self, pack, causal=None):
+        """pack (runners.packing.packs.Pack) on this device -> [1, T, hidden]: causal (or not) within each packed
+        sequence only, rotary positions restarting at 0 per sequence."""
+        causal = self.cfg.causal if causal is None else causal
+        cos, sin = self._rope_at(pack.positions)
+        return self._layers(pack.ids[None], cos, sin, lambda q, k, v: packed_attention(q, k, v, pack, causal))
+
+    def _layers(self, ids, cos, sin, attend):
+        c, w, P = self.cfg, self.w, self.cfg.prefix
+        B, L = ids.shape
+        x = w[P + "embed_tokens.weight"][ids]
         for i in range(c.layers):
             p = f"{P}layers.{i}."
             h = self._rms(x, w[p + "input_layernorm.weight"])
@@ -90,9 +111,7 @@ class Decoder:
             k = k * cos + self._rot(k) * sin
             rep = c.heads // c.kv_heads
             k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
-            s = (q @ k.transpose(-1, -2)) / math.sqrt(c.head_dim)
-            s = s.masked_fill(~allowed, torch.finfo(s.dtype).min)
-            a = (torch.softmax(s, dim=-1) @ v).transpose(1, 2).reshape(B, L, c.heads * c.head_dim)
+            a = attend(q, k, v).transpose(1, 2).reshape(B, L, c.heads * c.head_dim)
             x = x + self._lin(a, p + "self_attn.o_proj")
             h = self._rms(x, w[p + "post_attention_layernorm.weight"])
             g = F.silu(self._lin(h, p + "mlp.gate_proj")) * self._lin(h, p + "mlp.up_proj")

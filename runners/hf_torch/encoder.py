@@ -6,6 +6,8 @@ import math
 
 import torch
 
+from runners.packing.attention import packed_attention
+
 
 # ---------------------------------------------------------------- BertModel (modeling_bert.py), float64
 def layer_norm(x, w, b, eps):
@@ -14,27 +16,40 @@ def layer_norm(x, w, b, eps):
     return (x - mu) / torch.sqrt(var + eps) * w + b
 
 
-def bert_forward(W, cfg, ids, mask):
+def bert_forward(W, cfg, ids, mask, pack=None):
     """ids, mask: [B, L] int64. Returns last_hidden_state [B, L, H] float64. XLM-R (model_type xlm-roberta)
-    numbers positions as create_position_ids_from_input_ids: cumsum of non-pad tokens + padding_idx."""
+    numbers positions as create_position_ids_from_input_ids: cumsum of non-pad tokens + padding_idx.
+    pack (runners.packing.packs.Pack): ids is then [1, T], the texts laid end to end; positions restart per text
+    and attention stays within each text (mask unused)."""
     B, L = ids.shape
     H, nh, eps = cfg["hidden_size"], cfg["num_attention_heads"], cfg["layer_norm_eps"]
     hd = H // nh
     mpnet = cfg["model_type"] == "mpnet"
+    dev = ids.device
+    local = pack.positions[None] if pack is not None else torch.arange(L, device=dev).unsqueeze(0).expand(B, L)
     if cfg["model_type"] in ("xlm-roberta", "mpnet"):
         pad = cfg["pad_token_id"]
         keep = ids.ne(pad).long()
-        pos = torch.cumsum(keep, dim=1) * keep + pad
+        cs = torch.cumsum(keep, dim=1)
+        if pack is not None:  # the count restarts at each text: subtract the count before its first token
+            cs = cs - (cs - keep)[:, pack.cu_seqlens[:-1].long()][:, pack.seg]
+        pos = cs * keep + pad
     else:
-        pos = torch.arange(L).unsqueeze(0).expand(B, L)
+        pos = local
     x = W["embeddings.word_embeddings.weight"][ids] + W["embeddings.position_embeddings.weight"][pos]
     if not mpnet:
         x = x + W["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)]
     x = layer_norm(x, W["embeddings.LayerNorm.weight"], W["embeddings.LayerNorm.bias"], eps)
-    bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+    rel_bias = None
     if mpnet:
-        rel = torch.arange(L)[None, :] - torch.arange(L)[:, None]  # memory - context
-        bias = bias + W["encoder.relative_attention_bias.weight"][mpnet_bucket(rel)].permute(2, 0, 1).unsqueeze(0)
+        rel = local[0][None, :] - local[0][:, None]  # memory - context (within one text when packed)
+        rel_bias = W["encoder.relative_attention_bias.weight"][mpnet_bucket(rel)].permute(2, 0, 1).unsqueeze(0)
+    if pack is None:
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        bias = bias if rel_bias is None else bias + rel_bias
+        attend = lambda q, k, v: torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1) @ v  # noqa: E731
+    else:
+        attend = lambda q, k, v: packed_attention(q, k, v, pack, False, rel_bias)  # noqa: E731
     names = (["attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o", "attention.LayerNorm"] if mpnet
              else ["attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense", "attention.output.LayerNorm"])
     lin = lambda t, p: t @ W[p + ".weight"].T + W[p + ".bias"]  # noqa: E731
@@ -42,8 +57,7 @@ def bert_forward(W, cfg, ids, mask):
         p = f"encoder.layer.{i}."
         split = lambda t: t.view(B, L, nh, hd).transpose(1, 2)  # noqa: E731
         q, k, v = (split(lin(x, p + m)) for m in names[:3])
-        probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1)
-        ctx = (probs @ v).transpose(1, 2).reshape(B, L, H)
+        ctx = attend(q, k, v).transpose(1, 2).reshape(B, L, H)
         x = layer_norm(lin(ctx, p + names[3]) + x, W[p + names[4] + ".weight"], W[p + names[4] + ".bias"], eps)
         inter = lin(x, p + "intermediate.dense")
         inter = 0.5 * inter * (1.0 + torch.erf(inter / math.sqrt(2.0)))
@@ -65,28 +79,33 @@ def mpnet_bucket(relative_position, num_buckets=32, max_distance=128):
     return ret + torch.where(is_small, n, val_if_large)
 
 
-def nomic_forward(W, cfg, ids, mask):
+def nomic_forward(W, cfg, ids, mask, pack=None):
+    """As bert_forward; packed, the rotary positions restart at 0 for each text."""
     B, L = ids.shape
     H, nh, eps = cfg["n_embd"], cfg["n_head"], cfg["layer_norm_epsilon"]
     hd = H // nh
     x = W["embeddings.word_embeddings.weight"][ids] + W["embeddings.token_type_embeddings.weight"][torch.zeros_like(ids)]
     x = layer_norm(x, W["emb_ln.weight"], W["emb_ln.bias"], eps)
-    inv = 1.0 / (cfg["rotary_emb_base"] ** (torch.arange(0, hd, 2, dtype=torch.float32) / hd))
-    ang = torch.outer(torch.arange(L, dtype=torch.float32), inv).double()
+    inv = 1.0 / (cfg["rotary_emb_base"] ** (torch.arange(0, hd, 2, dtype=torch.float32) / hd)).to(ids.device)
+    pos = pack.positions.float() if pack is not None else torch.arange(L, dtype=torch.float32, device=ids.device)
+    ang = torch.outer(pos, inv).double()
     cos, sin = torch.cat([ang.cos(), ang.cos()], -1).to(x.dtype), torch.cat([ang.sin(), ang.sin()], -1).to(x.dtype)  # [L, hd]
 
     def rope(t):  # [B, nh, L, hd]
         t1, t2 = t[..., : hd // 2], t[..., hd // 2:]
         return t * cos + torch.cat([-t2, t1], -1) * sin
 
-    bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+    if pack is None:
+        bias = (1.0 - mask[:, None, None, :].to(x.dtype)) * torch.finfo(x.dtype).min
+        attend = lambda q, k, v: torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1) @ v  # noqa: E731
+    else:
+        attend = lambda q, k, v: packed_attention(q, k, v, pack)  # noqa: E731
     for i in range(cfg["n_layer"]):
         p = f"encoder.layers.{i}."
         qkv = (x @ W[p + "attn.Wqkv.weight"].T).view(B, L, 3, nh, hd)
         q, k, v = (qkv[:, :, j].transpose(1, 2) for j in range(3))
         q, k = rope(q), rope(k)
-        probs = torch.softmax(q @ k.transpose(-1, -2) / math.sqrt(hd) + bias, dim=-1)
-        ctx = (probs @ v).transpose(1, 2).reshape(B, L, H)
+        ctx = attend(q, k, v).transpose(1, 2).reshape(B, L, H)
         x = layer_norm(ctx @ W[p + "attn.out_proj.weight"].T + x, W[p + "norm1.weight"], W[p + "norm1.bias"], eps)
         gate = x @ W[p + "mlp.fc12.weight"].T
         y = (x @ W[p + "mlp.fc11.weight"].T) * (gate * torch.sigmoid(gate))

@@ -20,7 +20,11 @@ def main(argv=None):
         p.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N")
         p.add_argument("--dtype", choices=["fp16", "bf16", "fp32", "fp64"], default=None)
         p.add_argument("--max-length", type=int, default=4096)
-        p.add_argument("--token-budget", type=int, default=16384)
+        p.add_argument("--token-budget", type=int, default=16384, help="tokens per pack (packed) or per padded batch")
+        p.add_argument("--packing", choices=["auto", "on", "off"], default="auto",
+                       help="texts packed end to end without padding (varlen attention); auto: on for CUDA, off on CPU")
+        p.add_argument("--compile", choices=["off", "compile", "cuda-graphs"], default="off",
+                       help="torch.compile the packed forward (CUDA, torch >= 2; ignored on CPU)")
         if name == "embed":
             p.add_argument("--input", default="-")
             p.add_argument("--output", default="-")
@@ -30,7 +34,7 @@ def main(argv=None):
             p.add_argument("--port", type=int, default=8000)
             p.add_argument("--model-name", default="nv-embed")
     a = ap.parse_args(argv)
-    runner = Runner(a.checkpoint, a.device, a.dtype, a.max_length, a.token_budget)
+    runner = Runner(a.checkpoint, a.device, a.dtype, a.max_length, a.token_budget, a.packing, a.compile)
     if a.cmd == "serve":
         from .server import serve
 

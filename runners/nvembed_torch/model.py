@@ -11,6 +11,8 @@ import os
 import torch
 import torch.nn.functional as F
 
+from runners.packing.attention import packed_attention
+
 from .safetensors_io import load_checkpoint
 
 LATENT_DEFAULTS = {
@@ -85,8 +87,11 @@ class NvEmbed:
         return w * xf.to(x.dtype)
 
     def _rope(self, L):
-        pos = torch.arange(L, device=self.device, dtype=torch.float64)
-        f = torch.outer(pos, self.inv_freq)
+        return self._rope_at(torch.arange(L, device=self.device))
+
+    def _rope_at(self, pos):
+        """cos/sin [len(pos), head_dim] at these positions (a packed row restarts them at 0 per sequence)."""
+        f = torch.outer(pos.to(torch.float64), self.inv_freq)
         emb = torch.cat([f, f], dim=-1)
         return emb.cos().to(self.dtype), emb.sin().to(self.dtype)
 
@@ -96,12 +101,22 @@ class NvEmbed:
         return torch.cat([-x[..., h:], x[..., :h]], dim=-1)
 
     def backbone(self, ids, attn):
-        c, w = self.cfg, self.w
         B, L = ids.shape
-        x = w["embedding_model.embed_tokens.weight"][ids]
         cos, sin = self._rope(L)
         # No padding in the batch: no mask, so SDPA may pick its flash kernel.
         mask = None if bool(attn.all()) else attn.bool()[:, None, None, :]
+        return self._layers(ids, cos, sin, lambda q, k, v: _sdpa(q, k, v, mask))
+
+    def backbone_packed(self, pack):
+        """pack: runners.packing.packs.Pack on this device -> hidden states [1, T, hidden], bidirectional within each
+        packed sequence only, rotary positions restarting per sequence."""
+        cos, sin = self._rope_at(pack.positions)
+        return self._layers(pack.ids[None], cos, sin, lambda q, k, v: packed_attention(q, k, v, pack, causal=False))
+
+    def _layers(self, ids, cos, sin, attend):
+        c, w = self.cfg, self.w
+        B, L = ids.shape
+        x = w["embedding_model.embed_tokens.weight"][ids]
         for i in range(c.layers):
             p = f"embedding_model.layers.{i}."
             h = self._rms(x, w[p + "input_layernorm.weight"])
@@ -113,7 +128,7 @@ class NvEmbed:
             rep = c.heads // c.kv_heads
             k = k.repeat_interleave(rep, dim=1)
             v = v.repeat_interleave(rep, dim=1)
-            a = _sdpa(q, k, v, mask).transpose(1, 2).reshape(B, L, c.heads * c.head_dim)
+            a = attend(q, k, v).transpose(1, 2).reshape(B, L, c.heads * c.head_dim)
             x = x + a @ w[p + "self_attn.o_proj.weight"].T
             h = self._rms(x, w[p + "post_attention_layernorm.weight"])
             g = F.silu(h @ w[p + "mlp.gate_proj.weight"].T) * (h @ w[p + "mlp.up_proj.weight"].T)
@@ -121,6 +136,11 @@ class NvEmbed:
         return self._rms(x, w["embedding_model.norm.weight"])
 
     def latent_pool(self, hs, pool):
+        return self.masked_mean(self.latent_tokens(hs), pool)
+
+    def latent_tokens(self, hs):
+        """Latent cross-attention + MLP, per token (queries are tokens, keys the fixed latents): packed or padded
+        rows give the same per-token values."""
         c, w = self.cfg, self.w
         B, L, _ = hs.shape
         p0 = "latent_attention_model.cross_attend_blocks.0."
@@ -135,11 +155,21 @@ class NvEmbed:
         n = F.layer_norm(x, (x.shape[-1],), w[p1 + "norm.weight"], w[p1 + "norm.bias"], 1e-5)
         u = n @ w[p1 + "fn.net.0.weight"].T + w[p1 + "fn.net.0.bias"]
         val, gate = u.chunk(2, dim=-1)
-        x = x + (val * F.gelu(gate)) @ w[p1 + "fn.net.2.weight"].T + w[p1 + "fn.net.2.bias"]
+        return x + (val * F.gelu(gate)) @ w[p1 + "fn.net.2.weight"].T + w[p1 + "fn.net.2.bias"]
+
+    def masked_mean(self, x, pool):
+        """Mean over each row's pooled tokens (pool 0 on instruction and padding tokens), then L2 norm."""
         m = pool.to(x.dtype)[:, :, None]
         e = (x * m).sum(1) / m.sum(1)
-        return F.normalize(e, p=2, dim=-1) if c.output_normalize else e
+        return F.normalize(e, p=2, dim=-1) if self.cfg.output_normalize else e
 
     @torch.no_grad()
     def forward(self, ids, attn, pool):
         return self.latent_pool(self.backbone(ids, attn), pool)
+
+    @torch.no_grad()
+    def forward_packed(self, pack):
+        """One embedding per packed sequence, in pack order; pack.extra is the pool mask (0 = instruction token).
+        The latent block runs on the packed tokens; only the final mean is laid out per sequence."""
+        x = self.latent_tokens(self.backbone_packed(pack))[0]
+        return self.masked_mean(pack.unpack(x), pack.unpack(pack.extra, 0))

@@ -43,8 +43,11 @@ def serve(runner, host="127.0.0.1", port=8000, model_name="nv-embed"):
                     raise ValueError(f"input_type must be query or passage, got {role!r}")
             except (KeyError, ValueError, TypeError) as e:
                 return self._send(400, {"error": {"message": f"bad request: {e}", "type": "invalid_request_error"}})
+            # Tokenised here, in this request's own thread: request i+1 is tokenised (and request i's JSON written)
+            # while the model lock holds request i on the device.
+            rows = runner.tokenize(texts, instr, role)
             with lock:
-                vecs = runner.embed(texts, instr, role)
+                vecs = runner.embed_rows(rows)
             n_tok = sum(len(runner.tok.encode(t)) for t in texts)
             self._send(200, {
                 "object": "list",
