@@ -4,7 +4,7 @@ import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
-import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
+import { acquireScorer, releaseScorer, RESIDENT_LIMIT, type ResidentCopy } from './canonical/scorer.js';
 import { Pending } from './pending.js';
 import { CandidateOrder } from './canonical/order.js';
 
@@ -151,17 +151,21 @@ export class ExactSearch implements SearchBackend {
         if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
         const tn = performance.now();
         let base = 0;
+        // A cosine chunk's copy is only needed by the rescoring, so it is made slice by slice while the engine's
+        // first GEMMs run (below); a dot chunk's copy also gives the row-norm bound the engine's floors need first.
+        const when = sim === 'cosine' ? 'later' : 'now';
+        let copy: ResidentCopy | undefined;
         if (!superIds.length) {
-          scorer.setChunk(data, dim, sim, residentOk);
+          copy = scorer.setChunk(data, dim, sim, residentOk, when);
           superResident = scorer.residentRows > 0;
           superNorm = 0;
         } else {
-          base = scorer.appendResident(data as Float32Array);
+          ({ base, copy } = scorer.appendResident(data as Float32Array, when));
           stats.coalesced++;
         }
         for (const id of ids) superIds.push(id);
         if (sim === 'dot') {
-          const norm = superResident ? scorer.maxRowNorm(base, n) : scorer.maxRowNorm();
+          const norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         }
         const copied = performance.now() - tn;
@@ -180,7 +184,22 @@ export class ExactSearch implements SearchBackend {
             // Below this engine score nothing can enter: the ranked k-th canonical − δ, or the pending line.
             floors[i] = f32AtMost(pending[qs + i].line(2 * delta[i], best[qs + i].floor() - delta[i]));
           }
-          const { values, indices } = await engine.topk(qSlice, m, kk, floors);
+          const proposed = engine.topk(qSlice, m, kk, floors);
+          if (copy && !copy.done) {
+            // The copy's slices run between the engine's GEMM completions (each ~0.5 MB, so the engine's main-thread
+            // work waits at most one slice); a failed topk is reported by the await below.
+            proposed.catch(() => undefined);
+            for (;;) {
+              const ts = performance.now();
+              const more = copy.step();
+              const spent = performance.now() - ts;
+              stats.rescoreSeconds += spent / 1000;
+              stats.copy += spent;
+              if (!more) break;
+              await new Promise<void>((resolve) => setImmediate(resolve));
+            }
+          }
+          const { values, indices } = await proposed;
           const tu = performance.now();
           let full: Float32Array | undefined;
           for (let i = 0; i < m; i++) {

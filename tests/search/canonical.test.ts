@@ -143,4 +143,44 @@ describe('canonical scorer: row-norm bound', () => {
       expect(s.maxRowNorm()).toBeNaN();
     }
   });
+
+  test('the sliced resident copy (now or later) holds the same rows and gives the whole-chunk bound bit for bit, NaN kept', async () => {
+    const r = rng(6);
+    // 1,027 dims: 127 rows a 512 KB slice, so 300 rows take three slices (the last one partial).
+    const dim = 1027;
+    const rows = 300;
+    const data = Float32Array.from({ length: rows * dim }, () => Math.fround(r() * 2 - 1));
+    data[250 * dim + 7] = 40; // the largest row is in the last slice
+    const eager = new CanonicalScorer(1);
+    const eagerCopy = eager.setChunk(data, dim, 'dot', true)!;
+    const whole = eager.maxRowNorm();
+    expect(eagerCopy.done).toBe(true);
+    expect(eagerCopy.maxRowNorm).toBe(whole);
+    expect(whole).toBeGreaterThan(40);
+    const lazy = new CanonicalScorer(1);
+    const half = data.subarray(0, 150 * dim);
+    const first = lazy.setChunk(half, dim, 'dot', true, 'later')!;
+    let steps = 0;
+    while (first.step()) steps++;
+    expect(steps).toBe(1); // 150 rows: two slices
+    const { base, copy } = lazy.appendResident(data.subarray(150 * dim), 'later');
+    expect(base).toBe(150);
+    expect(copy.done).toBe(false);
+    copy.finish();
+    expect(Math.max(first.maxRowNorm, copy.maxRowNorm)).toBe(whole);
+    expect(lazy.maxRowNorm()).toBe(whole);
+    // Same rows: every score equals the eager copy's.
+    const q = Float32Array.from({ length: 2 * dim }, () => Math.fround(r() * 2 - 1));
+    const idx = Int32Array.from({ length: 600 }, (_, i) => (i * 7) % rows);
+    const a = new Float32Array(600);
+    const b = new Float32Array(600);
+    await eager.scoreBatch(q, 2, idx, Int32Array.of(0, 300), Int32Array.of(300, 300), a);
+    await lazy.scoreBatch(q, 2, idx, Int32Array.of(0, 300), Int32Array.of(300, 300), b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(a[1]).toBe(canonicalScore(q, data, dim, 'dot', 0, 7 * dim));
+    data[280 * dim] = NaN;
+    expect(new CanonicalScorer(1).setChunk(data, dim, 'dot', true)!.maxRowNorm).toBeNaN();
+    // Cosine copies take no norms.
+    expect(new CanonicalScorer(1).setChunk(data, dim, 'cosine', true)!.maxRowNorm).toBe(0);
+  });
 });

@@ -98,6 +98,62 @@ class ScorerPool {
   }
 }
 
+/** Rows a copy slice holds: ~512 KB, so the slice is still in L2 when its row norms are taken. */
+const sliceRows = (dim: number) => Math.max(1, Math.floor((512 * 1024) / (4 * Math.max(1, dim))));
+
+/**
+ * Copies a float32 chunk into the scorer's resident memory slice by slice. `step()` copies one slice (false when
+ * done); `finish()` copies the rest. With `norms`, each slice's largest sum of squares is taken right after its
+ * copy, while it is in cache (the dot-product error bound needs it): one pass over the chunk instead of a copy
+ * and a second read from memory. The bound is the same value as maxRowNorm over the whole copy (a max of maxes,
+ * NaN kept), so results do not depend on the slicing.
+ */
+export class ResidentCopy {
+  private row = 0;
+  private readonly rows: number;
+  private sumSq = 0;
+  constructor(
+    private readonly memory: WebAssembly.Memory,
+    private readonly maxSumSq: MaxSumSq,
+    private readonly data: Float32Array,
+    private readonly at: number,
+    private readonly dim: number,
+    readonly norms = false,
+  ) {
+    this.rows = dim ? data.length / dim : 0;
+  }
+
+  get done(): boolean {
+    return this.row >= this.rows;
+  }
+
+  step(): boolean {
+    if (this.done) return false;
+    const { dim } = this;
+    const n = Math.min(sliceRows(dim), this.rows - this.row);
+    const from = this.row * dim;
+    const at = this.at + from * 4;
+    new Float32Array(this.memory.buffer, at, n * dim).set(this.data.subarray(from, from + n * dim));
+    if (this.norms) {
+      const m = this.maxSumSq(at, n, dim);
+      // f64.max semantics: NaN anywhere stays NaN.
+      this.sumSq = m !== m || this.sumSq !== this.sumSq ? NaN : Math.max(this.sumSq, m);
+    }
+    this.row += n;
+    return !this.done;
+  }
+
+  finish(): this {
+    while (this.step());
+    return this;
+  }
+
+  /** maxRowNorm (canonical.ts) of the copied rows (with `norms`, after the copy is done). */
+  get maxRowNorm(): number {
+    return Math.sqrt(this.sumSq) * (1 + 2 ** -20);
+  }
+}
+
 export class CanonicalScorer {
   private readonly memory: WebAssembly.Memory;
   private readonly kernel: ScoreRows;
@@ -153,17 +209,18 @@ export class CanonicalScorer {
   /**
    * Appends a float32 chunk to the resident copy (after setChunk(..., resident = true)); returns the row number
    * its first row gets. Exact search coalesces the provider's chunks this way, so a query's candidates are
-   * rescored once per coalesced chunk instead of once per provider chunk.
+   * rescored once per coalesced chunk instead of once per provider chunk. The rows are copied by the returned
+   * `copy` (see ResidentCopy): all at once, or slice by slice while the engine's GEMMs run.
    */
-  appendResident(data: Float32Array): number {
+  appendResident(data: Float32Array, when: 'now' | 'later' = 'now'): { base: number; copy: ResidentCopy } {
     if (!this.resident) throw new Error('appendResident needs a resident chunk');
     const base = this.rowsHeld;
     const at = this.chunkAt + base * this.dim * 4;
     this.batchAt = align(at + data.byteLength);
     this.reserve(this.batchAt);
-    new Float32Array(this.memory.buffer, at, data.length).set(data);
     this.rowsHeld += this.dim ? data.length / this.dim : 0;
-    return base;
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, !this.cosine);
+    return { base, copy: when === 'now' ? copy.finish() : copy };
   }
 
   private reserve(bytes: number): void {
@@ -174,9 +231,11 @@ export class CanonicalScorer {
 
   /**
    * The chunk whose rows later calls read (as stored: float32, or fp16 bit patterns). `resident`: copy a
-   * float32 chunk into the scorer's memory once instead of gathering candidate rows per call.
+   * float32 chunk into the scorer's memory once instead of gathering candidate rows per call: made at once, or
+   * (`when` = 'later') by the returned ResidentCopy, which must finish before any rescoring. For dot products
+   * the copy also takes the chunk's row-norm bound (ResidentCopy.maxRowNorm).
    */
-  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): void {
+  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false, when: 'now' | 'later' = 'now'): ResidentCopy | undefined {
     this.data = data;
     this.cosine = similarity === 'cosine';
     this.dim = dim;
@@ -189,7 +248,9 @@ export class CanonicalScorer {
     this.rowsHeld = this.resident && dim ? data.length / dim : 0;
     this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
     this.reserve(this.batchAt);
-    if (this.resident) new Float32Array(this.memory.buffer, this.chunkAt, data.length).set(data);
+    if (!this.resident) return undefined;
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
+    return when === 'now' ? copy.finish() : copy;
   }
 
   /** Sets the query (dim values at q[off..]) the next `score` calls use. */
