@@ -151,16 +151,13 @@ export class ExactSearch implements SearchBackend {
         if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
         const tn = performance.now();
         let base = 0;
-        // A cosine chunk's copy is only needed by the rescoring, so it is made slice by slice while the engine's
-        // first GEMMs run (below); a dot chunk's copy also gives the row-norm bound the engine's floors need first.
-        const when = sim === 'cosine' ? 'later' : 'now';
         let copy: ResidentCopy | undefined;
         if (!superIds.length) {
-          copy = scorer.setChunk(data, dim, sim, residentOk, when);
+          copy = scorer.setChunk(data, dim, sim, residentOk);
           superResident = scorer.residentRows > 0;
           superNorm = 0;
         } else {
-          ({ base, copy } = scorer.appendResident(data as Float32Array, when));
+          ({ base, copy } = scorer.appendResident(data as Float32Array));
           stats.coalesced++;
         }
         for (const id of ids) superIds.push(id);
@@ -184,22 +181,7 @@ export class ExactSearch implements SearchBackend {
             // Below this engine score nothing can enter: the ranked k-th canonical − δ, or the pending line.
             floors[i] = f32AtMost(pending[qs + i].line(2 * delta[i], best[qs + i].floor() - delta[i]));
           }
-          const proposed = engine.topk(qSlice, m, kk, floors);
-          if (copy && !copy.done) {
-            // The copy's slices run between the engine's GEMM completions (each ~0.5 MB, so the engine's main-thread
-            // work waits at most one slice); a failed topk is reported by the await below.
-            proposed.catch(() => undefined);
-            for (;;) {
-              const ts = performance.now();
-              const more = copy.step();
-              const spent = performance.now() - ts;
-              stats.rescoreSeconds += spent / 1000;
-              stats.copy += spent;
-              if (!more) break;
-              await new Promise<void>((resolve) => setImmediate(resolve));
-            }
-          }
-          const { values, indices } = await proposed;
+          const { values, indices } = await engine.topk(qSlice, m, kk, floors);
           const tu = performance.now();
           let full: Float32Array | undefined;
           for (let i = 0; i < m; i++) {
