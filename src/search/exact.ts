@@ -4,7 +4,7 @@ import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
-import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
+import { acquireScorer, releaseScorer, RESIDENT_LIMIT, type ResidentCopy } from './canonical/scorer.js';
 import { Pending } from './pending.js';
 import { CandidateOrder } from './canonical/order.js';
 
@@ -151,17 +151,18 @@ export class ExactSearch implements SearchBackend {
         if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
         const tn = performance.now();
         let base = 0;
+        let copy: ResidentCopy | undefined;
         if (!superIds.length) {
-          scorer.setChunk(data, dim, sim, residentOk);
+          copy = scorer.setChunk(data, dim, sim, residentOk);
           superResident = scorer.residentRows > 0;
           superNorm = 0;
         } else {
-          base = scorer.appendResident(data as Float32Array);
+          ({ base, copy } = scorer.appendResident(data as Float32Array));
           stats.coalesced++;
         }
         for (const id of ids) superIds.push(id);
         if (sim === 'dot') {
-          const norm = superResident ? scorer.maxRowNorm(base, n) : scorer.maxRowNorm();
+          const norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         }
         const copied = performance.now() - tn;

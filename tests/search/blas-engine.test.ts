@@ -82,6 +82,30 @@ describe('BLAS engine', () => {
     expect(Array.from(indices.subarray(80, 100))).toEqual(Array.from({ length: 20 }, (_, i) => 8 + 10 * i));
   });
 
+  test('kernel memory is reused after close() (one idle per process), never shared by two live engines', async () => {
+    const c = intMatrix(40, 4, 5);
+    const q = intMatrix(3, 4, 6);
+    const a = new BlasEngine(fakeCblas(5), 2);
+    await a.setChunk(c.data, 40, 4, 'dot');
+    const first = await a.scores(q.data, 3);
+    const held = (a as unknown as { k: object }).k;
+    await a.close();
+    await a.close(); // a second close must not hand the memory out twice
+    await expect(a.setChunk(c.data, 40, 4, 'dot')).rejects.toThrow('used after close()');
+    await expect(a.scores(q.data, 3)).rejects.toThrow('used after close()');
+    const b = new BlasEngine(fakeCblas(6), 2);
+    const other = new BlasEngine(fakeCblas(7), 2);
+    expect((b as unknown as { k: object }).k).toBe(held);
+    expect((other as unknown as { k: object }).k).not.toBe(held);
+    await b.setChunk(c.data, 40, 4, 'dot');
+    await other.setChunk(c.data, 40, 4, 'dot');
+    const [x, y] = await Promise.all([b.scores(q.data, 3), other.scores(q.data, 3)]);
+    expect(Array.from(x)).toEqual(Array.from(first));
+    expect(Array.from(y)).toEqual(Array.from(first));
+    await b.close();
+    await other.close();
+  });
+
   test('scores() equals the JS engine\'s full matrix with NaN as -1', async () => {
     const e = new BlasEngine(fakeCblas(3), 2);
     const c = intMatrix(50, 4, 3);

@@ -36,6 +36,16 @@ describe('canonical scores', () => {
     expect(canonicalScore([Infinity, 1], [1, 1], 2, 'dot')).toBe(Infinity);
     expect(canonicalScore([Infinity, 1], [-Infinity, 1], 2, 'dot')).toBe(-Infinity);
     expect(CANONICAL_SCORES).toBe('canonical-f64-v1');
+    // The unrolled canonicalDot is the definition's lane array, bit for bit (offsets, every tail length, values
+    // spread over 2^±60 so that lane order matters).
+    const r = rng(7);
+    for (let dim = 1; dim <= 41; dim++) {
+      const x = Array.from({ length: dim + 3 }, () => (r() - 0.5) * 2 ** Math.floor(r() * 120 - 60));
+      const y = Array.from({ length: dim + 5 }, () => (r() - 0.5) * 2 ** Math.floor(r() * 120 - 60));
+      const l = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (let i = 0; i < dim; i++) l[i & 7] += x[3 + i] * y[5 + i];
+      expect(canonicalDot(x, y, dim, 3, 5)).toBe(l[0] + l[4] + (l[2] + l[6]) + (l[1] + l[5] + (l[3] + l[7])));
+    }
   });
 
   test('canonical.wasm equals the JavaScript definition bit for bit: every dim 1-17 and 100/1,024/4,096, fp16 rows, specials', () => {
@@ -142,5 +152,41 @@ describe('canonical scorer: row-norm bound', () => {
       s.setChunk(data, dim, 'dot', true);
       expect(s.maxRowNorm()).toBeNaN();
     }
+  });
+
+  test('the sliced resident copy (set, then appended) holds the same rows and gives the whole-chunk bound bit for bit, NaN kept', async () => {
+    const r = rng(6);
+    // 1,027 dims: 127 rows a 512 KB slice, so 300 rows take three slices (the last one partial).
+    const dim = 1027;
+    const rows = 300;
+    const data = Float32Array.from({ length: rows * dim }, () => Math.fround(r() * 2 - 1));
+    data[250 * dim + 7] = 40; // the largest row is in the last slice
+    const eager = new CanonicalScorer(1);
+    const eagerCopy = eager.setChunk(data, dim, 'dot', true)!;
+    const whole = eager.maxRowNorm();
+    expect(eagerCopy.done).toBe(true);
+    expect(eagerCopy.maxRowNorm).toBe(whole);
+    expect(whole).toBeGreaterThan(40);
+    const lazy = new CanonicalScorer(1);
+    const half = data.subarray(0, 150 * dim);
+    const first = lazy.setChunk(half, dim, 'dot', true)!;
+    const { base, copy } = lazy.appendResident(data.subarray(150 * dim));
+    expect(base).toBe(150);
+    expect(first.done && copy.done).toBe(true);
+    expect(Math.max(first.maxRowNorm, copy.maxRowNorm)).toBe(whole);
+    expect(lazy.maxRowNorm()).toBe(whole);
+    // Same rows: every score equals the eager copy's.
+    const q = Float32Array.from({ length: 2 * dim }, () => Math.fround(r() * 2 - 1));
+    const idx = Int32Array.from({ length: 600 }, (_, i) => (i * 7) % rows);
+    const a = new Float32Array(600);
+    const b = new Float32Array(600);
+    await eager.scoreBatch(q, 2, idx, Int32Array.of(0, 300), Int32Array.of(300, 300), a);
+    await lazy.scoreBatch(q, 2, idx, Int32Array.of(0, 300), Int32Array.of(300, 300), b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(a[1]).toBe(canonicalScore(q, data, dim, 'dot', 0, 7 * dim));
+    data[280 * dim] = NaN;
+    expect(new CanonicalScorer(1).setChunk(data, dim, 'dot', true)!.maxRowNorm).toBeNaN();
+    // Cosine copies take no norms.
+    expect(new CanonicalScorer(1).setChunk(data, dim, 'cosine', true)!.maxRowNorm).toBe(0);
   });
 });

@@ -60,14 +60,16 @@ async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', g
     return res.ids.map((r) => n - 1 - Number(r[0]));
   };
   if (given) return run(given);
-  let search = new ExactSearch();
+  // All queries in one engine batch (up to 8,192: the engine's buffers stay ~256 MB): each batch prepares
+  // (normalises) the whole corpus again, and bitext sets are mostly a few thousand sentences.
+  let search = new ExactSearch({ queryBatch: Math.min(emb1.rows, 8192) });
   try {
     return await run(search);
   } catch (e) {
     // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
     if (!isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
     await search.close();
-    search = new ExactSearch({ engine: 'js' });
+    search = new ExactSearch({ engine: 'js', queryBatch: Math.min(emb1.rows, 8192) });
     return await run(search);
   } finally {
     await search.close();

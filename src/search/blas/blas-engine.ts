@@ -1,8 +1,9 @@
 import os from 'node:os';
+import { MtebError } from '../../core/errors.js';
 import type { ScoreEngine, TopKResult } from '../engines/types.js';
 import type { Similarity } from '../types.js';
 import { loadCblas, type Cblas } from './cblas.js';
-import { loadKernels, type Kernels } from './kernels.js';
+import { acquireKernels, releaseKernels, type Kernels } from './kernels.js';
 
 /**
  * Candidate buffer per query, as a multiple of kk. Measured on 1000 × 50,000 uniform scores (kk 109/133):
@@ -49,7 +50,8 @@ interface Slot {
 export class BlasEngine implements ScoreEngine {
   readonly name = 'blas';
   readonly description: string;
-  private readonly k: Kernels;
+  private k: Kernels;
+  private closed = false;
   private chunk?: { data: Float32Array | Uint16Array; n: number; dim: number };
   private normalize = false;
   /** GEMMs in flight at once (each single-threaded). */
@@ -59,7 +61,7 @@ export class BlasEngine implements ScoreEngine {
     private readonly blas: Cblas,
     threads = os.availableParallelism(),
   ) {
-    this.k = loadKernels();
+    this.k = acquireKernels();
     // Two single-threaded GEMMs per core: when one finishes, the core goes on with the other at once instead
     // of idling until the main thread (busy scanning) queues the next. Measured 1000 × 100,000 × 1,024 dot on
     // 2 cores: 4 in flight 0.66-0.72 s (cores 96-97 % busy) against 0.71-0.82 s (90-95 %) with 2.
@@ -72,6 +74,7 @@ export class BlasEngine implements ScoreEngine {
   }
 
   async setChunk(data: Float32Array | Uint16Array, n: number, dim: number, similarity: Similarity): Promise<void> {
+    this.live();
     this.chunk = { data, n, dim };
     this.normalize = similarity === 'cosine';
   }
@@ -81,7 +84,7 @@ export class BlasEngine implements ScoreEngine {
    * Only here may the memory grow (no GEMM is running between calls).
    */
   private layout(m: number, cap = 0) {
-    const { dim } = this.chunk!;
+    const { dim } = this.live();
     // Every slot holds a block of rows and its scores: on many cores (2 GEMMs each in flight) smaller blocks
     // keep the slots within ~256 MB.
     const slotsBytes = 256 * 2 ** 20;
@@ -225,7 +228,7 @@ export class BlasEngine implements ScoreEngine {
   }
 
   async scores(q: Float32Array, m: number): Promise<Float32Array> {
-    const { n } = this.chunk!;
+    const { n } = this.live();
     const out = new Float32Array(m * n);
     await this.pipeline(q, m, this.layout(m), (scores, r0, rows) => {
       for (let i = 0; i < m; i++) {
@@ -238,5 +241,16 @@ export class BlasEngine implements ScoreEngine {
     return out;
   }
 
-  async close(): Promise<void> {}
+  /** The chunk; throws once closed, since a closed engine's kernels may already serve another engine. */
+  private live(): { data: Float32Array | Uint16Array; n: number; dim: number } {
+    if (this.closed) throw new MtebError('E_INTERNAL', 'the BLAS search engine was used after close()');
+    return this.chunk ?? { data: new Float32Array(0), n: 0, dim: 0 };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.chunk = undefined;
+    releaseKernels(this.k);
+  }
 }

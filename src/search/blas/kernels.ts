@@ -57,3 +57,19 @@ export function loadKernels(initialBytes = 1 << 16): Kernels {
     halfToFloat: (s, n, d) => void ex.halfToFloat(i32(s), n, i32(d)),
   };
 }
+
+/**
+ * One idle Kernels per process, kept between engines: a new one starts from an empty memory, and first touching
+ * its ~100-250 MB of score and block buffers costs more than the search of a small task (bitext mining over a
+ * Tatoeba subset, measured 2,500 × 2,500 × 1,024: 0.30 → 0.24 s of CPU with the memory reused). An engine must
+ * not use its kernels after releasing them.
+ */
+const idle: Kernels[] = [];
+
+export function acquireKernels(): Kernels {
+  return idle.pop() ?? loadKernels();
+}
+
+export function releaseKernels(k: Kernels): void {
+  if (idle.length === 0) idle.push(k);
+}

@@ -29,9 +29,41 @@ export const CANONICAL_SCORES = 'canonical-f64-v1';
 
 /** dot64 of two vectors as defined above (plain JavaScript: the reference). */
 export function canonicalDot(a: ArrayLike<number>, b: ArrayLike<number>, dim: number, aOff = 0, bOff = 0): number {
-  const l = [0, 0, 0, 0, 0, 0, 0, 0];
-  for (let i = 0; i < dim; i++) l[i & 7] += a[aOff + i] * b[bOff + i];
-  return l[0] + l[4] + (l[2] + l[6]) + (l[1] + l[5] + (l[3] + l[7]));
+  // Eight scalar lanes, unrolled (the same additions in the same order as l[i & 7] += ..., ~5× faster: the
+  // scorer takes every query's norm here).
+  let l0 = 0;
+  let l1 = 0;
+  let l2 = 0;
+  let l3 = 0;
+  let l4 = 0;
+  let l5 = 0;
+  let l6 = 0;
+  let l7 = 0;
+  let i = 0;
+  for (; i + 8 <= dim; i += 8) {
+    const x = aOff + i;
+    const y = bOff + i;
+    l0 += a[x] * b[y];
+    l1 += a[x + 1] * b[y + 1];
+    l2 += a[x + 2] * b[y + 2];
+    l3 += a[x + 3] * b[y + 3];
+    l4 += a[x + 4] * b[y + 4];
+    l5 += a[x + 5] * b[y + 5];
+    l6 += a[x + 6] * b[y + 6];
+    l7 += a[x + 7] * b[y + 7];
+  }
+  // The last dim mod 8 (≤ 7) elements go to lanes 0, 1, ... in turn.
+  const x = aOff + i;
+  const y = bOff + i;
+  const t = dim - i;
+  if (t > 0) l0 += a[x] * b[y];
+  if (t > 1) l1 += a[x + 1] * b[y + 1];
+  if (t > 2) l2 += a[x + 2] * b[y + 2];
+  if (t > 3) l3 += a[x + 3] * b[y + 3];
+  if (t > 4) l4 += a[x + 4] * b[y + 4];
+  if (t > 5) l5 += a[x + 5] * b[y + 5];
+  if (t > 6) l6 += a[x + 6] * b[y + 6];
+  return l0 + l4 + (l2 + l6) + (l1 + l5 + (l3 + l7));
 }
 
 /** norm(a) as defined above. */
