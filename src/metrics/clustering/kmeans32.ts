@@ -17,15 +17,16 @@ import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
 
 /** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
 const CHUNK = 4096;
-/** Rows kept resident up to this many bytes; larger inputs are staged per call. */
-const RESIDENT_MAX = 1.5 * 1024 ** 3;
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
 export class KMeans32 {
+  /** Rows are kept resident up to this many bytes; larger inputs are staged per call (tests lower it). */
+  static residentMax = 1.5 * 1024 ** 3;
   private readonly base: number;
   private readonly resident: boolean;
   private readonly P: number;
   private readonly xAt: number;
+  private readonly xlenAt: number;
   private readonly idxAt: number;
   private readonly dotsAt: number;
   private readonly labAt: number;
@@ -54,7 +55,7 @@ export class KMeans32 {
     batch: number,
   ) {
     const np = Math.ceil(k / 8);
-    this.resident = n * d * 4 <= RESIDENT_MAX;
+    this.resident = n * d * 4 <= KMeans32.residentMax;
     this.stageRows = this.resident ? 0 : Math.max(CHUNK, batch);
     const xRows = this.resident ? n : this.stageRows;
     const idxRows = Math.max(CHUNK, batch) + 4;
@@ -64,8 +65,9 @@ export class KMeans32 {
       at = align(at + bytes);
       return o;
     };
-    const P = take(64);
+    const P = take(128);
     const xAt = take(xRows * d * 4 + 16);
+    const xlenAt = take(xRows * 8);
     const idxAt = take(idxRows * 4);
     const dotsAt = take((CHUNK + 4) * np * 32);
     const labAt = take(CHUNK * 4);
@@ -83,9 +85,12 @@ export class KMeans32 {
     const alphaAt = take(k * 4);
     this.base = ws.reserve(at);
     const b = this.base;
-    [this.P, this.xAt, this.idxAt, this.dotsAt, this.labAt, this.ineAt, this.cAt, this.cNewAt, this.cpAt, this.cnAt, this.clAt, this.taAt, this.tbAt, this.uIdxAt, this.startsAt, this.wAt, this.alphaAt] =
-      [P, xAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
-    if (this.resident) this.f32(this.xAt, n * d).set(x.subarray(0, n * d));
+    [this.P, this.xAt, this.xlenAt, this.idxAt, this.dotsAt, this.labAt, this.ineAt, this.cAt, this.cNewAt, this.cpAt, this.cnAt, this.clAt, this.taAt, this.tbAt, this.uIdxAt, this.startsAt, this.wAt, this.alphaAt] =
+      [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
+    if (this.resident) {
+      this.f32(this.xAt, n * d).set(x.subarray(0, n * d));
+      ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, n);
+    }
   }
 
   private f32(at: number, len: number): Float32Array {
@@ -115,6 +120,11 @@ export class KMeans32 {
     const { d, k } = this;
     this.prepare();
     const P = this.i32(this.P, 16);
+    const Pf = new Float64Array(this.ws.buffer, this.P + 64, 2);
+    const ta = new Float64Array(this.ws.buffer, this.taAt, k);
+    const tb = new Float64Array(this.ws.buffer, this.tbAt, k);
+    Pf[0] = Math.max(...ta);
+    Pf[1] = Math.max(...tb);
     let inertia = 0;
     for (let s0 = 0; s0 < rowsIdx.length; s0 += CHUNK) {
       const m = Math.min(CHUNK, rowsIdx.length - s0);
@@ -129,10 +139,11 @@ export class KMeans32 {
           rows.set(this.x.subarray(o, o + d), r * d);
           idx[r] = r;
         }
+        this.ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, m);
       }
       // The padding rows of the last tile read row idx[0]; only the first m rows are labelled.
       for (let r = m; r < m4; r++) idx[r] = idx[0];
-      P.set([this.xAt, this.idxAt, m, this.cpAt, this.cAt, d, k, this.cnAt, this.taAt, this.tbAt, this.dotsAt, this.labAt, this.ineAt, 0]);
+      P.set([this.xAt, this.idxAt, m, this.cpAt, this.cAt, d, k, this.cnAt, this.taAt, this.tbAt, this.dotsAt, this.labAt, this.ineAt, 0, this.xlenAt]);
       this.ws.assign32(this.P, m4 / 4, m * d * k);
       this.replayed += P[13];
       out.set(this.i32(this.labAt, m), s0);

@@ -387,6 +387,15 @@
       (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (f64.promote_f32 (f32.load (local.get $x))))))))
     (local.get $s))
 
+  ;; out[r] = the float64 length of float32 row r of X (rows [$r0, $r1), $d values each; error bounds only).
+  (func (export "rowlen32") (param $X i32) (param $d i32) (param $out i32) (param $r0 i32) (param $r1 i32)
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r0) (local.get $r1)))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 3)))
+        (f64.sqrt (call $sq64 (i32.add (local.get $X) (i32.mul (local.get $r0) (i32.shl (local.get $d) (i32.const 2)))) (local.get $d))))
+      (local.set $r0 (i32.add (local.get $r0) (i32.const 1)))
+      (br $rl))))
+
   ;; Approximate dot products, 4 rows x 8 centres (one panel): each lane one sequential float32 sum of rounded
   ;; float32 products over the $d features. Used only to find the rows whose label is certain (kmeans32.ts
   ;; bounds their error); every close row is decided by the exact replay below.
@@ -395,6 +404,44 @@
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 5))))
+    ;; two features per pass (the same per-lane order), then an odd last feature below
+    (block $done2
+      (loop $l2
+        (br_if $done2 (i32.gt_u (i32.add (local.get $w) (i32.const 64)) (local.get $end)))
+        (local.set $w0 (v128.load offset=0 (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $s (v128.load32_splat (local.get $x0)))
+        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x1)))
+        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x2)))
+        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x3)))
+        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $w0 (v128.load offset=32 (local.get $w)))
+        (local.set $w1 (v128.load offset=48 (local.get $w)))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x0)))
+        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x1)))
+        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x2)))
+        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x3)))
+        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 8)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 8)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 8)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (br $l2)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
@@ -517,7 +564,9 @@
   ;;   0 X (float32 rows, $d apart)   1 idx (i32 row numbers, padded to a multiple of 4)   2 m (rows)
   ;;   3 Cp (panels)   4 C (row-major centres)   5 d   6 K   7 cnorm (float32)   8 tol slope (f64 per centre)
   ;;   9 tol intercept (f64 per centre)   10 dots (float32 scratch, m4 x 8 * panels)   11 labels (i32)
-  ;;   12 inertia terms (float32)   13 replayed-row count (i32, for the caller's statistics; per call ignored)
+  ;;   12 inertia terms (float32)   13 replayed-row count (i32, statistics)   14 row lengths (f64, by row number)
+;;   byte 64: the largest tol slope, byte 72: the largest tol intercept (f64; a row whose runner-up is farther
+;;   than its best's tolerance plus these is certain without the per-centre check)
   ;; A row's label is its first minimum approximate score unless some other centre's approximate score is within
   ;; the two scores' error bounds (xLen * slope + intercept each), or a score is not finite: then the exact replay.
   (func (export "assign32") (param $P i32) (param $t0 i32) (param $t1 i32)
@@ -526,6 +575,7 @@
     (local $rs i32) (local $np i32) (local $os i32) (local $t i32) (local $q i32) (local $i i32) (local $x i32)
     (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $r i32)
     (local $j i32) (local $best i32) (local $ab f64) (local $a f64) (local $xl f64) (local $tol f64) (local $amb i32)
+    (local $xls i32) (local $sec f64) (local $ma f64) (local $mb f64)
     (local.set $X (i32.load offset=0 (local.get $P)))
     (local.set $idx (i32.load offset=4 (local.get $P)))
     (local.set $m (i32.load offset=8 (local.get $P)))
@@ -539,6 +589,9 @@
     (local.set $dots (i32.load offset=40 (local.get $P)))
     (local.set $lab (i32.load offset=44 (local.get $P)))
     (local.set $ine (i32.load offset=48 (local.get $P)))
+    (local.set $xls (i32.load offset=56 (local.get $P)))
+    (local.set $ma (f64.load offset=64 (local.get $P)))
+    (local.set $mb (f64.load offset=72 (local.get $P)))
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
     (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
     (local.set $os (i32.shl (local.get $np) (i32.const 5)))
@@ -565,8 +618,10 @@
         (br_if $rd (i32.ge_u (local.get $r) (i32.const 4)))
         (local.set $i (i32.add (i32.shl (local.get $t) (i32.const 2)) (local.get $r)))
         (br_if $rd (i32.ge_u (local.get $i) (local.get $m)))
-        (local.set $x (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))) (local.get $rs))))
-        (local.set $xl (f64.sqrt (call $sq64 (local.get $x) (local.get $d))))
+        (local.set $j (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $x (i32.add (local.get $X) (i32.mul (local.get $j) (local.get $rs))))
+        (local.set $xl (f64.load (i32.add (local.get $xls) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $sec (f64.const inf))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $best (i32.const 0))
         (local.set $amb (i32.const 0))
@@ -576,15 +631,21 @@
           (local.set $a (call $approx (local.get $dots) (local.get $os) (local.get $i) (local.get $cn) (local.get $j)))
           ;; (a - a) is NaN for an infinite or NaN score: such rows go to the replay
           (if (f64.ne (f64.sub (local.get $a) (local.get $a)) (f64.const 0)) (then (local.set $amb (i32.const 1))))
-          (if (i32.or (i32.eqz (local.get $j)) (f64.lt (local.get $a) (local.get $ab))) (then
-            (local.set $ab (local.get $a))
-            (local.set $best (local.get $j))))
+          (if (i32.or (i32.eqz (local.get $j)) (f64.lt (local.get $a) (local.get $ab)))
+            (then
+              (if (local.get $j) (then (local.set $sec (local.get $ab))))
+              (local.set $ab (local.get $a))
+              (local.set $best (local.get $j)))
+            (else (if (f64.lt (local.get $a) (local.get $sec)) (then (local.set $sec (local.get $a))))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $jl)))
         (local.set $tol (f64.add
           (f64.mul (local.get $xl) (f64.load (i32.add (local.get $ta) (i32.shl (local.get $best) (i32.const 3)))))
           (f64.load (i32.add (local.get $tb) (i32.shl (local.get $best) (i32.const 3))))))
-        (local.set $j (i32.const 0))
+        ;; the runner-up beyond every centre's tolerance: certain (the usual case); else check each centre
+        (local.set $j (select (local.get $K) (i32.const 0)
+          (f64.gt (f64.sub (local.get $sec) (local.get $ab))
+            (f64.add (local.get $tol) (f64.add (f64.mul (local.get $xl) (local.get $ma)) (local.get $mb))))))
         (block $kd (loop $kl
           (br_if $kd (i32.or (local.get $amb) (i32.ge_u (local.get $j) (local.get $K))))
           (if (i32.ne (local.get $j) (local.get $best)) (then
