@@ -235,41 +235,53 @@
   ;; dot64's order (src/metrics/clustering/minibatch-kmeans.ts): four float64 accumulators s0..s3 taking the
   ;; elements f = 0, 1, 2, 3 (mod 4) of the first floor(d/4)*4, the rest added to s0 in order, result
   ;; (s0 + s1) + (s2 + s3); float32 inputs widened exactly. Lanes hold (s0, s1) and (s2, s3): the same bits.
-  (func $dot4 (param $a i32) (param $b i32) (param $d i32) (result f64)
-    (local $f i32) (local $lim i32) (local $u v128) (local $v v128) (local $s0 f64)
+  ;; That order for one float32 row against two centres stored as float64 (widened once by the caller), so the
+  ;; row is read once for both: each centre keeps its own lanes (s0, s1) and (s2, s3).
+  (func $dot4x2 (param $a i32) (param $b0 i32) (param $b1 i32) (param $d i32) (param $o0 i32) (param $o1 i32)
+    (local $f i32) (local $lim i32) (local $ra v128) (local $rb v128)
+    (local $u0 v128) (local $v0 v128) (local $u1 v128) (local $v1 v128) (local $s0 f64) (local $s1 f64) (local $t f64)
     (local.set $lim (i32.and (local.get $d) (i32.const -4)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $f) (local.get $lim)))
-        (local.set $u (f64x2.add (local.get $u) (f64x2.mul
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $a)))
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $b))))))
-        (local.set $v (f64x2.add (local.get $v) (f64x2.mul
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $a)))
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $b))))))
+        (local.set $ra (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $a))))
+        (local.set $rb (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $a))))
+        (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $ra) (v128.load offset=0 (local.get $b0)))))
+        (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (local.get $rb) (v128.load offset=16 (local.get $b0)))))
+        (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $ra) (v128.load offset=0 (local.get $b1)))))
+        (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (local.get $rb) (v128.load offset=16 (local.get $b1)))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
-        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 32)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 32)))
         (local.set $f (i32.add (local.get $f) (i32.const 4)))
         (br $l)))
-    (local.set $s0 (f64x2.extract_lane 0 (local.get $u)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $u0)))
+    (local.set $s1 (f64x2.extract_lane 0 (local.get $u1)))
     (block $tdone
-      (loop $t
+      (loop $tl
         (br_if $tdone (i32.ge_u (local.get $f) (local.get $d)))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul
-          (f64.promote_f32 (f32.load (local.get $a))) (f64.promote_f32 (f32.load (local.get $b))))))
+        (local.set $t (f64.promote_f32 (f32.load (local.get $a))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $t) (f64.load (local.get $b0)))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $t) (f64.load (local.get $b1)))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 8)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 8)))
         (local.set $f (i32.add (local.get $f) (i32.const 1)))
-        (br $t)))
-    (f64.add
-      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $u)))
-      (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v)))))
+        (br $tl)))
+    (f64.store (local.get $o0) (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $u0)))
+      (f64.add (f64x2.extract_lane 0 (local.get $v0)) (f64x2.extract_lane 1 (local.get $v0)))))
+    (f64.store (local.get $o1) (f64.add
+      (f64.add (local.get $s1) (f64x2.extract_lane 1 (local.get $u1)))
+      (f64.add (f64x2.extract_lane 0 (local.get $v1)) (f64x2.extract_lane 1 (local.get $v1))))))
 
-  ;; out[c * $m + i] = dot4(row i of X, centre c) for rows [$i0, $i1) and centres [0, $nc): X and C float32 rows
-  ;; of $d values ($d * 4 bytes apart), out float64.
+  ;; out[c * $m + i] = the dot64-order product of row i of X and centre c for rows [$i0, $i1) and centres [0, $nc): X float32 rows of $d
+  ;; values, C the centres as float64 rows (exact widenings of float32 values), out float64. Centres go in pairs
+  ;; (an odd last one is computed twice into the same place: the same bits).
   (func (export "dots32") (param $X i32) (param $C i32) (param $nc i32) (param $d i32) (param $out i32) (param $m i32) (param $i0 i32) (param $i1 i32)
-    (local $i i32) (local $c i32) (local $rs i32)
+    (local $i i32) (local $c i32) (local $c1 i32) (local $rs i32) (local $cs i32)
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $d) (i32.const 3)))
     (local.set $i (local.get $i0))
     (block $id
       (loop $il
@@ -278,13 +290,16 @@
         (block $cd
           (loop $cl
             (br_if $cd (i32.ge_u (local.get $c) (local.get $nc)))
-            (f64.store
+            (local.set $c1 (select (i32.add (local.get $c) (i32.const 1)) (local.get $c)
+              (i32.lt_u (i32.add (local.get $c) (i32.const 1)) (local.get $nc))))
+            (call $dot4x2
+              (i32.add (local.get $X) (i32.mul (local.get $i) (local.get $rs)))
+              (i32.add (local.get $C) (i32.mul (local.get $c) (local.get $cs)))
+              (i32.add (local.get $C) (i32.mul (local.get $c1) (local.get $cs)))
+              (local.get $d)
               (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $m)) (local.get $i)) (i32.const 3)))
-              (call $dot4
-                (i32.add (local.get $X) (i32.mul (local.get $i) (local.get $rs)))
-                (i32.add (local.get $C) (i32.mul (local.get $c) (local.get $rs)))
-                (local.get $d)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c1) (local.get $m)) (local.get $i)) (i32.const 3))))
+            (local.set $c (i32.add (local.get $c) (i32.const 2)))
             (br $cl)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $il))))

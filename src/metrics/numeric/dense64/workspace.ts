@@ -181,7 +181,7 @@ export class Dense64Workspace {
   setRows32(m: number, d: number, maxCentres: number): Float32Array {
     const x = align(CONTROL_BYTES);
     const c = align(x + m * d * 4);
-    const out = align(c + maxCentres * d * 4);
+    const out = align(c + maxCentres * d * 8);
     const end = align(out + maxCentres * m * 8);
     if (end > 4 * 1024 ** 3 - PAGE) throw new MtebError('E_BAD_VALUE', `${m} x ${d} rows need ${end} bytes, over WebAssembly's 4 GiB`);
     const have = this.memory.buffer.byteLength;
@@ -193,7 +193,7 @@ export class Dense64Workspace {
 
   /**
    * For each centre (a row number of the setRows32 rows) and each row i: the float64 dot product in dot64's order
-   * (dense64.wat $dot4). Returns centres.length x m values, centre-major (a copy).
+   * (dense64.wat $dot4x2). Returns centres.length x m values, centre-major (a copy).
    */
   dots32(centres: readonly number[]): Float64Array {
     const r = this.rowsAt;
@@ -201,7 +201,8 @@ export class Dense64Workspace {
     const { m, d, x, c, out } = r;
     if (centres.length > r.maxCentres) throw new MtebError('E_INTERNAL', `dense64: ${centres.length} centres, room for ${r.maxCentres}`);
     const rows = new Float32Array(this.memory.buffer, x, m * d);
-    const cv = new Float32Array(this.memory.buffer, c, centres.length * d);
+    // The centres widened to float64 once (exactly): the kernel reads each row once for two centres.
+    const cv = new Float64Array(this.memory.buffer, c, centres.length * d);
     centres.forEach((ci, t) => cv.set(rows.subarray(ci * d, ci * d + d), t * d));
     this.run(FN_DOTS32, m, m * d * centres.length, (i0, i1) => [x, c, centres.length, d, out, m, i0, i1, 0]);
     return new Float64Array(this.memory.buffer, out, centres.length * m).slice();
