@@ -414,10 +414,24 @@
   ;; Approximate dot products, 4 rows x 8 centres (one panel): each lane one sequential float32 sum of rounded
   ;; float32 products over the $d features. Used only to find the rows whose label is certain (kmeans32.ts
   ;; bounds their error); every close row is decided by the exact replay below.
-  (func $tile32 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $w i32) (param $d i32) (param $o i32) (param $os i32)
-    (local $end i32) (local $s v128) (local $w0 v128) (local $w1 v128)
+  ;; $more: continue the sums stored at $o (a later block of features) instead of starting from zero.
+  (func $tile32 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $w i32) (param $d i32) (param $o i32) (param $os i32) (param $more i32)
+    (local $end i32) (local $s v128) (local $w0 v128) (local $w1 v128) (local $p i32)
     (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
     (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (if (local.get $more) (then
+      (local.set $p (local.get $o))
+      (local.set $a00 (v128.load offset=0 (local.get $p)))
+      (local.set $a01 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a10 (v128.load offset=0 (local.get $p)))
+      (local.set $a11 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a20 (v128.load offset=0 (local.get $p)))
+      (local.set $a21 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a30 (v128.load offset=0 (local.get $p)))
+      (local.set $a31 (v128.load offset=16 (local.get $p)))))
     (local.set $end (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 5))))
     ;; two features per pass (the same per-lane order), then an odd last feature below
     (block $done2
@@ -613,20 +627,12 @@
     (local.set $t (local.get $t0))
     (block $td (loop $tl
       (br_if $td (i32.ge_u (local.get $t) (local.get $t1)))
-      (local.set $x0 (i32.add (local.get $X) (i32.mul (i32.load offset=0 (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4)))) (local.get $rs))))
-      (local.set $x1 (i32.add (local.get $X) (i32.mul (i32.load offset=4 (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4)))) (local.get $rs))))
-      (local.set $x2 (i32.add (local.get $X) (i32.mul (i32.load offset=8 (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4)))) (local.get $rs))))
-      (local.set $x3 (i32.add (local.get $X) (i32.mul (i32.load offset=12 (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4)))) (local.get $rs))))
-      (local.set $q (i32.const 0))
-      (block $qd (loop $ql
-        (br_if $qd (i32.ge_u (local.get $q) (local.get $np)))
-        (call $tile32 (local.get $x0) (local.get $x1) (local.get $x2) (local.get $x3)
-          (i32.add (local.get $Cp) (i32.mul (local.get $q) (i32.shl (local.get $d) (i32.const 5))))
-          (local.get $d)
-          (i32.add (i32.add (local.get $dots) (i32.mul (i32.shl (local.get $t) (i32.const 2)) (local.get $os))) (i32.shl (local.get $q) (i32.const 5)))
-          (local.get $os))
-        (local.set $q (i32.add (local.get $q) (i32.const 1)))
-        (br $ql)))
+      ;; the products of a group of 4 tiles (16 rows) at a time, features in blocks of 256: the block of the rows
+      ;; (16 KB) and of one panel (8 KB) stay in L1 while every panel / tile uses them
+      (if (i32.eqz (i32.and (i32.sub (local.get $t) (local.get $t0)) (i32.const 3))) (then
+        (call $products (local.get $X) (local.get $idx) (local.get $Cp) (local.get $d) (local.get $np) (local.get $dots)
+          (local.get $t) (select (i32.add (local.get $t) (i32.const 4)) (local.get $t1)
+            (i32.lt_u (i32.add (local.get $t) (i32.const 4)) (local.get $t1))))))
       ;; pick each row's label
       (local.set $r (i32.const 0))
       (block $rd (loop $rl
@@ -681,6 +687,40 @@
         (br $rl)))
       (local.set $t (i32.add (local.get $t) (i32.const 1)))
       (br $tl))))
+
+  ;; Approximate products (tile32) of row tiles [$g0, $g1) with every panel, feature block by feature block.
+  (func $products (param $X i32) (param $idx i32) (param $Cp i32) (param $d i32) (param $np i32) (param $dots i32) (param $g0 i32) (param $g1 i32)
+    (local $f0 i32) (local $fn i32) (local $q i32) (local $t i32) (local $rs i32) (local $os i32) (local $ip i32) (local $xo i32)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $os (i32.shl (local.get $np) (i32.const 5)))
+    (block $fd (loop $fl
+      (br_if $fd (i32.ge_u (local.get $f0) (local.get $d)))
+      (local.set $fn (select (i32.const 256) (i32.sub (local.get $d) (local.get $f0))
+        (i32.lt_u (i32.const 256) (i32.sub (local.get $d) (local.get $f0)))))
+      (local.set $xo (i32.add (local.get $X) (i32.shl (local.get $f0) (i32.const 2))))
+      (local.set $q (i32.const 0))
+      (block $qd (loop $ql
+        (br_if $qd (i32.ge_u (local.get $q) (local.get $np)))
+        (local.set $t (local.get $g0))
+        (block $td (loop $tl
+          (br_if $td (i32.ge_u (local.get $t) (local.get $g1)))
+          (local.set $ip (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4))))
+          (call $tile32
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=0 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=4 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=8 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=12 (local.get $ip)) (local.get $rs)))
+            (i32.add (i32.add (local.get $Cp) (i32.mul (local.get $q) (i32.shl (local.get $d) (i32.const 5)))) (i32.shl (local.get $f0) (i32.const 5)))
+            (local.get $fn)
+            (i32.add (i32.add (local.get $dots) (i32.mul (i32.shl (local.get $t) (i32.const 2)) (local.get $os))) (i32.shl (local.get $q) (i32.const 5)))
+            (local.get $os)
+            (local.get $f0))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $tl)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $ql)))
+      (local.set $f0 (i32.add (local.get $f0) (local.get $fn)))
+      (br $fl))))
 
   ;; Approximate score of row $i for centre $j: cnorm - 2 * dot, in float64 from the float32 values.
   (func $approx (param $dots i32) (param $os i32) (param $i i32) (param $cn i32) (param $j i32) (result f64)
