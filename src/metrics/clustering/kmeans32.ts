@@ -123,8 +123,12 @@ export class KMeans32 {
     const Pf = new Float64Array(this.ws.buffer, this.P + 64, 2);
     const ta = new Float64Array(this.ws.buffer, this.taAt, k);
     const tb = new Float64Array(this.ws.buffer, this.tbAt, k);
-    Pf[0] = Math.max(...ta);
-    Pf[1] = Math.max(...tb);
+    Pf[0] = 0;
+    Pf[1] = 0;
+    for (let j = 0; j < k; j++) {
+      Pf[0] = Math.max(Pf[0], ta[j]);
+      Pf[1] = Math.max(Pf[1], tb[j]);
+    }
     let inertia = 0;
     for (let s0 = 0; s0 < rowsIdx.length; s0 += CHUNK) {
       const m = Math.min(CHUNK, rowsIdx.length - s0);
@@ -185,7 +189,6 @@ export class KMeans32 {
     for (let j = 0; j < k; j++) starts[j + 1] += starts[j];
     const fill = Int32Array.from(starts.subarray(0, k));
     const uidx = this.i32(this.uIdxAt, b);
-    let xAt = this.xAt;
     if (this.resident) {
       for (let t = 0; t < b; t++) uidx[fill[labels[t]]++] = batch[t];
     } else {
@@ -195,7 +198,6 @@ export class KMeans32 {
         rows.set(this.x.subarray(batch[t] * d, batch[t] * d + d), t * d);
         uidx[fill[labels[t]]++] = t;
       }
-      xAt = this.xAt;
     }
     const w = this.f32(this.wAt, k);
     const alpha = this.f32(this.alphaAt, k);
@@ -210,6 +212,6 @@ export class KMeans32 {
         alpha[j] = Math.fround(1 / counts[j]);
       }
     }
-    this.ws.kmeans.update32(xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d, k);
+    this.ws.kmeans.update32(this.xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d, k);
   }
 }

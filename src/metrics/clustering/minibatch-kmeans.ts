@@ -5,6 +5,8 @@
  * stopping on the EWA of batch inertia and the same final full-data labelling. On small problems the labels
  * are identical to sklearn's; on large float32 embeddings the BLAS dot products (whose accumulation order is
  * not reproducible) can flip near-tie assignments, so agreement there is statistical (see docs/BENCHMARKS.md).
+ * Float32 rows run each step's labels, inertia and centre update on dense64's k-means kernels (kmeans32.ts) with
+ * the bits of the loops below, which stay for float64 rows and as the kernels' test reference (`plainLoops`).
  */
 import { acquireWorkspace, defaultThreads, releaseWorkspace } from '../numeric/dense64/workspace.js';
 import { KMeans32 } from './kmeans32.js';
@@ -115,118 +117,119 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
     sub = Array.from({ length: n }, (_, i) => i);
   }
   const threads = opts.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new MtebError('E_BAD_VALUE', `threads must be a positive integer, got ${threads}`);
   const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads);
 
-  const ws = acquireWorkspace(threads);
+  // Float32 rows run on the k-means kernels (in this workspace's memory), float64 rows on the loops below.
+  const ws = X.data instanceof Float32Array && !opts.plainLoops ? acquireWorkspace(threads) : undefined;
   try {
-  const steps: StepArithmetic =
-    X.data instanceof Float32Array && !opts.plainLoops
-      ? new KMeans32(ws, X.data, n, d, k, b)
+    const steps: StepArithmetic = ws
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b)
       : new PlainSteps(X, k, R, alloc, threads);
-  steps.centers().set(initCenters);
-  const counts = alloc(k);
-  let ewa: number | null = null;
-  let ewaMin: number | null = null;
-  let noImprovement = 0;
-  let sinceReassign = 0;
-  const nSteps = Math.floor((maxIter * n) / b);
+    steps.centers().set(initCenters);
+    const counts = alloc(k);
+    let ewa: number | null = null;
+    let ewaMin: number | null = null;
+    let noImprovement = 0;
+    let sinceReassign = 0;
+    const nSteps = Math.floor((maxIter * n) / b);
 
-  const batch = new Int32Array(b);
-  const batchLabels = new Int32Array(b);
-  let step = 0;
-  for (step = 0; step < nSteps; step++) {
-    for (let t = 0; t < b; t++) batch[t] = rs.randint(0, n);
+    const batch = new Int32Array(b);
+    const batchLabels = new Int32Array(b);
+    let step = 0;
+    for (step = 0; step < nSteps; step++) {
+      for (let t = 0; t < b; t++) batch[t] = rs.randint(0, n);
 
-    sinceReassign += b;
-    let reassign = false;
-    let anyEmpty = false;
-    for (let j = 0; j < k; j++) if (counts[j] === 0) anyEmpty = true;
-    if (anyEmpty || sinceReassign >= 10 * k) {
-      sinceReassign = 0;
-      reassign = true;
-    }
-
-    const batchInertia = steps.assign(batch, batchLabels);
-    steps.update(batch, batchLabels, counts);
-    const centersNew = steps.centersNew();
-
-    if (reassign && ratio > 0) {
-      let maxW = -Infinity;
-      for (let j = 0; j < k; j++) if (counts[j] > maxW) maxW = counts[j];
-      // numpy compares the float32 array with the float64 scalar after casting the scalar to float32.
-      const threshold = R(ratio * maxW);
-      const toRe = new Array<boolean>(k);
-      let nRe = 0;
-      for (let j = 0; j < k; j++) {
-        toRe[j] = counts[j] < threshold;
-        if (toRe[j]) nRe++;
+      sinceReassign += b;
+      let reassign = false;
+      let anyEmpty = false;
+      for (let j = 0; j < k; j++) if (counts[j] === 0) anyEmpty = true;
+      if (anyEmpty || sinceReassign >= 10 * k) {
+        sinceReassign = 0;
+        reassign = true;
       }
-      if (nRe > 0.5 * b) {
-        // Only the floor(b/2) lightest clusters may move, picked by `np.argsort(weight_sums)`: numpy's unstable
-        // introsort decides which of exactly tied clusters stay, so its order is ported (a stable sort diverges).
-        const order = numpyArgsort(counts);
-        for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
-        nRe = toRe.filter(Boolean).length;
-      }
-      if (nRe > 0) {
-        const perm = rs.permutation(b);
-        let t = 0;
+
+      const batchInertia = steps.assign(batch, batchLabels);
+      steps.update(batch, batchLabels, counts);
+      const centersNew = steps.centersNew();
+
+      if (reassign && ratio > 0) {
+        let maxW = -Infinity;
+        for (let j = 0; j < k; j++) if (counts[j] > maxW) maxW = counts[j];
+        // numpy compares the float32 array with the float64 scalar after casting the scalar to float32.
+        const threshold = R(ratio * maxW);
+        const toRe = new Array<boolean>(k);
+        let nRe = 0;
         for (let j = 0; j < k; j++) {
-          if (!toRe[j]) continue;
-          const src = batch[perm[t++]] * d;
-          for (let f = 0; f < d; f++) centersNew[j * d + f] = X.data[src + f];
+          toRe[j] = counts[j] < threshold;
+          if (toRe[j]) nRe++;
         }
-        let minKept = Infinity;
-        for (let j = 0; j < k; j++) if (!toRe[j] && counts[j] < minKept) minKept = counts[j];
-        for (let j = 0; j < k; j++) if (toRe[j]) counts[j] = minKept;
+        if (nRe > 0.5 * b) {
+          // Only the floor(b/2) lightest clusters may move, picked by `np.argsort(weight_sums)`: numpy's unstable
+          // introsort decides which of exactly tied clusters stay, so its order is ported (a stable sort diverges).
+          const order = numpyArgsort(counts);
+          for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
+          nRe = toRe.filter(Boolean).length;
+        }
+        if (nRe > 0) {
+          const perm = rs.permutation(b);
+          let t = 0;
+          for (let j = 0; j < k; j++) {
+            if (!toRe[j]) continue;
+            const src = batch[perm[t++]] * d;
+            for (let f = 0; f < d; f++) centersNew[j * d + f] = X.data[src + f];
+          }
+          let minKept = Infinity;
+          for (let j = 0; j < k; j++) if (!toRe[j] && counts[j] < minKept) minKept = counts[j];
+          for (let j = 0; j < k; j++) if (toRe[j]) counts[j] = minKept;
+        }
       }
-    }
 
-    let shift = 0;
-    if (tolScaled > 0) {
-      const centers = steps.centers();
-      for (let i = 0; i < k * d; i++) {
-        const diff = centersNew[i] - centers[i];
-        shift += diff * diff;
+      let shift = 0;
+      if (tolScaled > 0) {
+        const centers = steps.centers();
+        for (let i = 0; i < k * d; i++) {
+          const diff = centersNew[i] - centers[i];
+          shift += diff * diff;
+        }
       }
-    }
-    steps.swap();
+      steps.swap();
 
-    // Early stopping on the exponentially weighted average of the mean batch inertia.
-    const s = step + 1;
-    if (s === 1) continue;
-    const bi = batchInertia / b;
-    if (ewa === null) ewa = bi;
-    else {
-      const alpha = Math.min((b * 2.0) / (n + 1), 1);
-      ewa = ewa * (1 - alpha) + bi * alpha;
+      // Early stopping on the exponentially weighted average of the mean batch inertia.
+      const s = step + 1;
+      if (s === 1) continue;
+      const bi = batchInertia / b;
+      if (ewa === null) ewa = bi;
+      else {
+        const alpha = Math.min((b * 2.0) / (n + 1), 1);
+        ewa = ewa * (1 - alpha) + bi * alpha;
+      }
+      if (tolScaled > 0 && shift <= tolScaled) break;
+      if (ewaMin === null || ewa < ewaMin) {
+        noImprovement = 0;
+        ewaMin = ewa;
+      } else {
+        noImprovement++;
+      }
+      if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
     }
-    if (tolScaled > 0 && shift <= tolScaled) break;
-    if (ewaMin === null || ewa < ewaMin) {
-      noImprovement = 0;
-      ewaMin = ewa;
-    } else {
-      noImprovement++;
-    }
-    if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
-  }
-  const stepsDone = Math.min(step, nSteps - 1) + 1;
+    const stepsDone = Math.min(step, nSteps - 1) + 1;
 
-  const all = new Int32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  const labels = new Int32Array(n);
-  const inertia = steps.assign(all, labels);
-  return {
-    labels,
-    centers: steps.centers().slice(),
-    counts,
-    inertia,
-    nSteps: stepsDone,
-    nIter: Math.ceil((stepsDone * b) / n),
-    initIndices,
-  };
+    const all = new Int32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    const labels = new Int32Array(n);
+    const inertia = steps.assign(all, labels);
+    return {
+      labels,
+      centers: steps.centers().slice(),
+      counts,
+      inertia,
+      nSteps: stepsDone,
+      nIter: Math.ceil((stepsDone * b) / n),
+      initIndices,
+    };
   } finally {
-    releaseWorkspace(ws);
+    if (ws) releaseWorkspace(ws);
   }
 }
 

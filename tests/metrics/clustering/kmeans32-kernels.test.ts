@@ -68,6 +68,12 @@ describe('k-means kernels vs the plain loops, bit for bit', () => {
   });
 });
 
+test('a thread count that is not a positive integer is refused at the boundary', () => {
+  const X = embeddings(40, 4, 3, 6);
+  expect(() => fitMiniBatchKMeans(X, { nClusters: 3, threads: 0 })).toThrow('threads must be a positive integer, got 0');
+  expect(() => fitMiniBatchKMeans(X, { nClusters: 3, threads: 1.5 })).toThrow('threads must be a positive integer, got 1.5');
+});
+
 describe('KMeans32.assign', () => {
   test('identical centres: the exact replay keeps the first, and the inertia is the float32 chain', () => {
     const d = 5;
