@@ -65,6 +65,7 @@ export class KMeans32 {
       at = align(at + bytes);
       return o;
     };
+    // parameter blocks: assign32 (bytes 0-79), update32 (96-127)
     const P = take(128);
     const xAt = take(xRows * d * 4 + 16);
     const xlenAt = take(xRows * 8);
@@ -212,6 +213,8 @@ export class KMeans32 {
         alpha[j] = Math.fround(1 / counts[j]);
       }
     }
-    this.ws.kmeans.update32(this.xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d, k);
+    // Split over the threads by centre (each centre's values are written by one thread only).
+    this.i32(this.P + 96, 8).set([this.xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d]);
+    this.ws.update32(this.P + 96, k, b * d * 4);
   }
 }

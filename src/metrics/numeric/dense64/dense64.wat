@@ -731,11 +731,22 @@
 
   ;; `_minibatch_update_dense` over float32 rows: for each centre j with members (rows idx[starts[j] ..
   ;; starts[j+1]) in batch order) new = ((old * w[j]) + x_1 + ... + x_n) * alpha[j], every step rounded to
-  ;; float32 (lanes are different features); a centre without members is copied.
-  (func (export "update32") (param $X i32) (param $idx i32) (param $starts i32) (param $old i32) (param $new i32)
-      (param $w i32) (param $alpha i32) (param $d i32) (param $K i32)
-    (local $j i32) (local $f i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32) (local $o i32)
+  ;; float32 (lanes are different features); a centre without members is copied. Centres [$j0, $j1) of the
+  ;; problem in the i32 parameter block at $U: 0 X, 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
+  (func (export "update32") (param $U i32) (param $j0 i32) (param $j1 i32)
+    (local $X i32) (local $idx i32) (local $starts i32) (local $old i32) (local $new i32) (local $w i32) (local $alpha i32)
+    (local $d i32) (local $K i32) (local $j i32) (local $f i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32) (local $o i32)
     (local $v v128) (local $vw v128) (local $va v128) (local $d4 i32) (local $sc f32)
+    (local.set $X (i32.load offset=0 (local.get $U)))
+    (local.set $idx (i32.load offset=4 (local.get $U)))
+    (local.set $starts (i32.load offset=8 (local.get $U)))
+    (local.set $old (i32.load offset=12 (local.get $U)))
+    (local.set $new (i32.load offset=16 (local.get $U)))
+    (local.set $w (i32.load offset=20 (local.get $U)))
+    (local.set $alpha (i32.load offset=24 (local.get $U)))
+    (local.set $d (i32.load offset=28 (local.get $U)))
+    (local.set $K (local.get $j1))
+    (local.set $j (local.get $j0))
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
     (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
     (block $jd (loop $jl

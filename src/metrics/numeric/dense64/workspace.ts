@@ -24,7 +24,7 @@ type Gradient = (Xp: number, GPp: number, n: number, nt: number, G: number, c0: 
 /** The k-means kernels over float32 rows (dense64.wat, "k-means over float32 rows"); addresses are byte offsets. */
 export interface KMeans32Kernels {
   prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number): void;
-  update32(X: number, idx: number, starts: number, old: number, next: number, w: number, alpha: number, d: number, K: number): void;
+  update32(U: number, j0: number, j1: number): void;
   assign32(P: number, t0: number, t1: number): void;
   rowlen32(X: number, d: number, out: number, r0: number, r1: number): void;
 }
@@ -43,6 +43,7 @@ const FN_GRADIENT = 2;
 const FN_FORWARD32 = 3;
 const FN_DOTS32 = 4;
 const FN_ASSIGN32 = 5;
+const FN_UPDATE32 = 6;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -76,6 +77,7 @@ for (;;) {
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
+      else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
   } catch (e) {
@@ -228,6 +230,11 @@ export class Dense64Workspace {
     return this.memory.buffer as unknown as SharedArrayBuffer;
   }
 
+  /** Runs `update32` (parameter block at byte `U`) over `k` centres, split over the threads by centre. */
+  update32(U: number, k: number, work: number): void {
+    this.run(FN_UPDATE32, k, work, (j0, j1) => [U, j0, j1]);
+  }
+
   /** Runs `assign32` (parameter block at byte `P`) over `tiles` row tiles, split over the threads. */
   assign32(P: number, tiles: number, work: number): void {
     this.run(FN_ASSIGN32, tiles, work, (t0, t1) => [P, t0, t1]);
@@ -349,6 +356,7 @@ export class Dense64Workspace {
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_ASSIGN32) this.kmeans.assign32(a[0], a[1], a[2]);
+    else if (fn === FN_UPDATE32) this.kmeans.update32(a[0], a[1], a[2]);
     else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
   }
 
