@@ -3,7 +3,9 @@
 // clustering set), bitext top-1 (cosine over all pairs). Seeded synthetic data; each side timed on the same
 // inputs. The Python side is optional (`--no-python`, or when /usr/bin/python3 lacks sklearn).
 // Run: node bin/run-ts.js bench/evaluators/run.ts [--quick] [--only classification,clustering,bitext]
-//      [--python /usr/bin/python3] [--rounds 5 (bitext)]   (JSON on stdout; progress on stderr)
+//      [--python /usr/bin/python3] [--rounds 5 (bitext)] [--threads N]   (JSON on stdout; progress on stderr)
+// --threads N: clustering on N threads on both sides (OPENBLAS_NUM_THREADS for Python); CPU seconds are reported
+// next to wall seconds, steadier than wall time on a loaded machine.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -42,12 +44,12 @@ function save(name: string, m: Mat): { file: string; rows: number; dim: number }
   writeFileSync(file, Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength));
   return { file, rows: m.rows, dim: m.dim };
 }
-function reference(meta: Record<string, unknown>): Record<string, unknown> | null {
+function reference(meta: Record<string, unknown>, env?: Record<string, string>): Record<string, unknown> | null {
   if (!python) return null;
   const file = path.join(dir, `${meta.kind}.json`);
   writeFileSync(file, JSON.stringify(meta));
   try {
-    return JSON.parse(execFileSync(python, ['bench/evaluators/reference.py', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+    return JSON.parse(execFileSync(python, ['bench/evaluators/reference.py', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: env ? { ...process.env, ...env } : process.env }));
   } catch {
     return null;
   }
@@ -76,12 +78,18 @@ try {
     out.push({ evaluator: 'classification (logistic regression fit + predict)', shape: `${n} train + ${nt} test x ${dim}, ${classes} labels`, ours_s: ours, n_iter: model.nIter, python_s: ref?.seconds ?? null, ratio: ref ? ours / Number(ref.seconds) : null });
   }
   if (!only || only.includes('clustering')) {
-    const [n, dim, k] = quick ? [5000, 128, 20] : [50_000, 1024, 100];
-    process.stderr.write(`clustering ${n} x ${dim}, k = ${k} ...\n`);
-    const { X } = labelled(n, dim, k, 2);
-    const [r, ours] = time(() => fitMiniBatchKMeans(X, { nClusters: k, batchSize: 500, seed: 42 }));
-    const ref = reference({ kind: 'clustering', data: save('data', X), k });
-    out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, ours_s: ours, n_steps: r.nSteps, python_s: ref?.seconds ?? null, ratio: ref ? ours / Number(ref.seconds) : null });
+    // 1,024 dims (most models) and 4,096 (NV-Embed-sized).
+    const shapes = quick ? [[5000, 128, 20]] : [[50_000, 1024, 100], [50_000, 4096, 100]];
+    for (const [n, dim, k] of shapes) {
+      process.stderr.write(`clustering ${n} x ${dim}, k = ${k} ...\n`);
+      const { X } = labelled(n, dim, k, 2);
+      const threads = arg('--threads') ? Number(arg('--threads')) : undefined;
+      const cpu0 = process.cpuUsage();
+      const [r, ours] = time(() => fitMiniBatchKMeans(X, { nClusters: k, batchSize: 500, seed: 42, threads }));
+      const cpu = process.cpuUsage(cpu0);
+      const ref = reference({ kind: 'clustering', data: save('data', X), k }, threads ? { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : undefined);
+      out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, threads: threads ?? 'all', ours_s: ours, ours_cpu_s: (cpu.user + cpu.system) / 1e6, n_steps: r.nSteps, python_s: ref?.seconds ?? null, python_cpu_s: ref?.cpu_seconds ?? null, python_n_steps: ref?.n_steps ?? null, ratio: ref ? ours / Number(ref.seconds) : null, cpu_ratio: ref ? (cpu.user + cpu.system) / 1e6 / Number(ref.cpu_seconds) : null });
+    }
   }
   if (!only || only.includes('bitext')) {
     // The issue's shapes (Tatoeba-, BUCC-sized and a long sentence2 list); each side runs `rounds` times on the

@@ -5,8 +5,11 @@
  * stopping on the EWA of batch inertia and the same final full-data labelling. On small problems the labels
  * are identical to sklearn's; on large float32 embeddings the BLAS dot products (whose accumulation order is
  * not reproducible) can flip near-tie assignments, so agreement there is statistical (see docs/BENCHMARKS.md).
+ * Float32 rows run each step's labels, inertia and centre update on dense64's k-means kernels (kmeans32.ts) with
+ * the bits of the loops below, which stay for float64 rows and as the kernels' test reference (`plainLoops`).
  */
-import { acquireWorkspace, releaseWorkspace } from '../numeric/dense64/workspace.js';
+import { acquireWorkspace, defaultThreads, releaseWorkspace } from '../numeric/dense64/workspace.js';
+import { KMeans32 } from './kmeans32.js';
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
@@ -39,6 +42,13 @@ export interface MiniBatchKMeansOptions {
   /** An integer makes a fresh RandomState(seed) (sklearn `random_state=int`); an instance is consumed in place. */
   seed?: number | RandomState;
   kmeansPlusPlus?: KMeansPlusPlusVariant;
+  /** Worker threads for the dense kernels (default: every core); the result is the same for every count. */
+  threads?: number;
+  /**
+   * Float32 rows through the plain JavaScript loops (and dense64's float64 pre-pass) that the k-means kernels
+   * replaced: the same bits, slower; kept as the tests' reference.
+   */
+  plainLoops?: boolean;
 }
 
 export interface MiniBatchKMeansResult {
@@ -106,117 +116,168 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   } else {
     sub = Array.from({ length: n }, (_, i) => i);
   }
-  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R);
+  const threads = opts.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new MtebError('E_BAD_VALUE', `threads must be a positive integer, got ${threads}`);
+  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads);
 
-  let centers = alloc(k * d);
-  centers.set(initCenters);
-  let centersNew = alloc(k * d);
-  const counts = alloc(k);
-  let ewa: number | null = null;
-  let ewaMin: number | null = null;
-  let noImprovement = 0;
-  let sinceReassign = 0;
-  const nSteps = Math.floor((maxIter * n) / b);
+  // Float32 rows run on the k-means kernels (in this workspace's memory), float64 rows on the loops below.
+  const ws = X.data instanceof Float32Array && !opts.plainLoops ? acquireWorkspace(threads) : undefined;
+  try {
+    const steps: StepArithmetic = ws
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b)
+      : new PlainSteps(X, k, R, alloc, threads);
+    steps.centers().set(initCenters);
+    const counts = alloc(k);
+    let ewa: number | null = null;
+    let ewaMin: number | null = null;
+    let noImprovement = 0;
+    let sinceReassign = 0;
+    const nSteps = Math.floor((maxIter * n) / b);
 
-  const batch = new Int32Array(b);
-  const batchLabels = new Int32Array(b);
-  const cnorm = alloc(k);
-  let step = 0;
-  for (step = 0; step < nSteps; step++) {
-    for (let t = 0; t < b; t++) batch[t] = rs.randint(0, n);
+    const batch = new Int32Array(b);
+    const batchLabels = new Int32Array(b);
+    let step = 0;
+    for (step = 0; step < nSteps; step++) {
+      for (let t = 0; t < b; t++) batch[t] = rs.randint(0, n);
 
-    sinceReassign += b;
-    let reassign = false;
-    let anyEmpty = false;
-    for (let j = 0; j < k; j++) if (counts[j] === 0) anyEmpty = true;
-    if (anyEmpty || sinceReassign >= 10 * k) {
-      sinceReassign = 0;
-      reassign = true;
-    }
-
-    centerNorms(centers, k, d, cnorm, R);
-    assignRows(X, batch, centers, cnorm, k, batchLabels);
-    const batchInertia = inertiaOf(X, batch, centers, batchLabels, R);
-    updateCenters(X, batch, batchLabels, centers, centersNew, counts, k, R);
-
-    if (reassign && ratio > 0) {
-      let maxW = -Infinity;
-      for (let j = 0; j < k; j++) if (counts[j] > maxW) maxW = counts[j];
-      // numpy compares the float32 array with the float64 scalar after casting the scalar to float32.
-      const threshold = R(ratio * maxW);
-      const toRe = new Array<boolean>(k);
-      let nRe = 0;
-      for (let j = 0; j < k; j++) {
-        toRe[j] = counts[j] < threshold;
-        if (toRe[j]) nRe++;
+      sinceReassign += b;
+      let reassign = false;
+      let anyEmpty = false;
+      for (let j = 0; j < k; j++) if (counts[j] === 0) anyEmpty = true;
+      if (anyEmpty || sinceReassign >= 10 * k) {
+        sinceReassign = 0;
+        reassign = true;
       }
-      if (nRe > 0.5 * b) {
-        // Only the floor(b/2) lightest clusters may move, picked by `np.argsort(weight_sums)`: numpy's unstable
-        // introsort decides which of exactly tied clusters stay, so its order is ported (a stable sort diverges).
-        const order = numpyArgsort(counts);
-        for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
-        nRe = toRe.filter(Boolean).length;
-      }
-      if (nRe > 0) {
-        const perm = rs.permutation(b);
-        let t = 0;
+
+      const batchInertia = steps.assign(batch, batchLabels);
+      steps.update(batch, batchLabels, counts);
+      const centersNew = steps.centersNew();
+
+      if (reassign && ratio > 0) {
+        let maxW = -Infinity;
+        for (let j = 0; j < k; j++) if (counts[j] > maxW) maxW = counts[j];
+        // numpy compares the float32 array with the float64 scalar after casting the scalar to float32.
+        const threshold = R(ratio * maxW);
+        const toRe = new Array<boolean>(k);
+        let nRe = 0;
         for (let j = 0; j < k; j++) {
-          if (!toRe[j]) continue;
-          const src = batch[perm[t++]] * d;
-          for (let f = 0; f < d; f++) centersNew[j * d + f] = X.data[src + f];
+          toRe[j] = counts[j] < threshold;
+          if (toRe[j]) nRe++;
         }
-        let minKept = Infinity;
-        for (let j = 0; j < k; j++) if (!toRe[j] && counts[j] < minKept) minKept = counts[j];
-        for (let j = 0; j < k; j++) if (toRe[j]) counts[j] = minKept;
+        if (nRe > 0.5 * b) {
+          // Only the floor(b/2) lightest clusters may move, picked by `np.argsort(weight_sums)`: numpy's unstable
+          // introsort decides which of exactly tied clusters stay, so its order is ported (a stable sort diverges).
+          const order = numpyArgsort(counts);
+          for (let t = Math.floor(0.5 * b); t < k; t++) toRe[order[t]] = false;
+          nRe = toRe.filter(Boolean).length;
+        }
+        if (nRe > 0) {
+          const perm = rs.permutation(b);
+          let t = 0;
+          for (let j = 0; j < k; j++) {
+            if (!toRe[j]) continue;
+            const src = batch[perm[t++]] * d;
+            for (let f = 0; f < d; f++) centersNew[j * d + f] = X.data[src + f];
+          }
+          let minKept = Infinity;
+          for (let j = 0; j < k; j++) if (!toRe[j] && counts[j] < minKept) minKept = counts[j];
+          for (let j = 0; j < k; j++) if (toRe[j]) counts[j] = minKept;
+        }
       }
-    }
 
-    let shift = 0;
-    if (tolScaled > 0) {
-      for (let i = 0; i < k * d; i++) {
-        const diff = centersNew[i] - centers[i];
-        shift += diff * diff;
+      let shift = 0;
+      if (tolScaled > 0) {
+        const centers = steps.centers();
+        for (let i = 0; i < k * d; i++) {
+          const diff = centersNew[i] - centers[i];
+          shift += diff * diff;
+        }
       }
-    }
-    const tmp = centers;
-    centers = centersNew;
-    centersNew = tmp;
+      steps.swap();
 
-    // Early stopping on the exponentially weighted average of the mean batch inertia.
-    const s = step + 1;
-    if (s === 1) continue;
-    const bi = batchInertia / b;
-    if (ewa === null) ewa = bi;
-    else {
-      const alpha = Math.min((b * 2.0) / (n + 1), 1);
-      ewa = ewa * (1 - alpha) + bi * alpha;
+      // Early stopping on the exponentially weighted average of the mean batch inertia.
+      const s = step + 1;
+      if (s === 1) continue;
+      const bi = batchInertia / b;
+      if (ewa === null) ewa = bi;
+      else {
+        const alpha = Math.min((b * 2.0) / (n + 1), 1);
+        ewa = ewa * (1 - alpha) + bi * alpha;
+      }
+      if (tolScaled > 0 && shift <= tolScaled) break;
+      if (ewaMin === null || ewa < ewaMin) {
+        noImprovement = 0;
+        ewaMin = ewa;
+      } else {
+        noImprovement++;
+      }
+      if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
     }
-    if (tolScaled > 0 && shift <= tolScaled) break;
-    if (ewaMin === null || ewa < ewaMin) {
-      noImprovement = 0;
-      ewaMin = ewa;
-    } else {
-      noImprovement++;
-    }
-    if (maxNoImprovement !== null && noImprovement >= maxNoImprovement) break;
+    const stepsDone = Math.min(step, nSteps - 1) + 1;
+
+    const all = new Int32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    const labels = new Int32Array(n);
+    const inertia = steps.assign(all, labels);
+    return {
+      labels,
+      centers: steps.centers().slice(),
+      counts,
+      inertia,
+      nSteps: stepsDone,
+      nIter: Math.ceil((stepsDone * b) / n),
+      initIndices,
+    };
+  } finally {
+    if (ws) releaseWorkspace(ws);
   }
-  const stepsDone = Math.min(step, nSteps - 1) + 1;
+}
 
-  const all = new Int32Array(n);
-  for (let i = 0; i < n; i++) all[i] = i;
-  const labels = new Int32Array(n);
-  centerNorms(centers, k, d, cnorm, R);
-  assignRows(X, all, centers, cnorm, k, labels);
-  const inertia = inertiaOf(X, all, centers, labels, R);
-  return {
-    labels,
-    centers,
-    counts,
-    inertia,
-    nSteps: stepsDone,
-    nIter: Math.ceil((stepsDone * b) / n),
-    initIndices,
-  };
+/** One step's arithmetic on the centres: the kernels (kmeans32.ts) for float32 rows, or the loops below. */
+interface StepArithmetic {
+  /** The current centres (written in place by the initialisation). */
+  centers(): Float32Array | Float64Array;
+  /** Where `update` writes the next centres (the reassignment edits them there). */
+  centersNew(): Float32Array | Float64Array;
+  swap(): void;
+  /** Labels of the rows `rowsIdx` into `out`, returning their `_inertia_dense`. */
+  assign(rowsIdx: ArrayLike<number>, out: Int32Array): number;
+  update(batch: Int32Array, labels: Int32Array, counts: Float32Array | Float64Array): void;
+}
+
+/** The plain JavaScript loops (float64 rows; float32 rows as the kernels' reference). */
+class PlainSteps implements StepArithmetic {
+  private c: Float32Array | Float64Array;
+  private cNew: Float32Array | Float64Array;
+  private readonly cnorm: Float32Array | Float64Array;
+  constructor(
+    private readonly X: DenseRows,
+    private readonly k: number,
+    private readonly R: Round,
+    alloc: (len: number) => Float32Array | Float64Array,
+    private readonly threads: number,
+  ) {
+    this.c = alloc(k * X.dim);
+    this.cNew = alloc(k * X.dim);
+    this.cnorm = alloc(k);
+  }
+  centers() {
+    return this.c;
+  }
+  centersNew() {
+    return this.cNew;
+  }
+  swap(): void {
+    [this.c, this.cNew] = [this.cNew, this.c];
+  }
+  assign(rowsIdx: ArrayLike<number>, out: Int32Array): number {
+    centerNorms(this.c, this.k, this.X.dim, this.cnorm, this.R);
+    assignRows(this.X, rowsIdx, this.c, this.cnorm, this.k, out, this.threads);
+    return inertiaOf(this.X, rowsIdx, this.c, out, this.R);
+  }
+  update(batch: Int32Array, labels: Int32Array, counts: Float32Array | Float64Array): void {
+    updateCenters(this.X, batch, labels, this.c, this.cNew, counts, this.k, this.R);
+  }
 }
 
 /**
@@ -265,6 +326,7 @@ function assignRows(
   cnorm: ArrayLike<number>,
   k: number,
   out: Int32Array,
+  threads: number,
 ): void {
   const d = X.dim;
   const x = X.data;
@@ -290,7 +352,7 @@ function assignRows(
   const approx = new Float64Array(k);
   // The float64 scores only pick the rows that need the exact float32 replay below, so any fixed computation
   // within the bound does; dense64's kernels (one sequential float64 sum per row and centre) give it in chunks.
-  const ws = acquireWorkspace();
+  const ws = acquireWorkspace(threads);
   try {
     for (let s0 = 0; s0 < rowsIdx.length; s0 += ASSIGN_CHUNK) {
       const m = Math.min(ASSIGN_CHUNK, rowsIdx.length - s0);
@@ -437,6 +499,7 @@ function kmeansPlusPlus(
   rs: RandomState,
   variant: KMeansPlusPlusVariant,
   R: Round,
+  threads: number,
 ): { centers: Float64Array; indices: number[] } {
   const d = X.dim;
   const x = X.data;
@@ -452,7 +515,7 @@ function kmeansPlusPlus(
   const nLocal = 2 + Math.floor(Math.log(k));
   // Float32 rows: the dot products run on dense64 (dot64's own order, so the same bits), all of a step's
   // candidate centres in one pass over the rows.
-  const ws = f32 ? acquireWorkspace() : undefined;
+  const ws = f32 ? acquireWorkspace(threads) : undefined;
   if (ws) {
     const rows = ws.setRows32(m, d, nLocal);
     for (let i = 0; i < m; i++) rows.set((x as Float32Array).subarray(sub[i] * d, sub[i] * d + d), i * d);

@@ -235,41 +235,53 @@
   ;; dot64's order (src/metrics/clustering/minibatch-kmeans.ts): four float64 accumulators s0..s3 taking the
   ;; elements f = 0, 1, 2, 3 (mod 4) of the first floor(d/4)*4, the rest added to s0 in order, result
   ;; (s0 + s1) + (s2 + s3); float32 inputs widened exactly. Lanes hold (s0, s1) and (s2, s3): the same bits.
-  (func $dot4 (param $a i32) (param $b i32) (param $d i32) (result f64)
-    (local $f i32) (local $lim i32) (local $u v128) (local $v v128) (local $s0 f64)
+  ;; That order for one float32 row against two centres stored as float64 (widened once by the caller), so the
+  ;; row is read once for both: each centre keeps its own lanes (s0, s1) and (s2, s3).
+  (func $dot4x2 (param $a i32) (param $b0 i32) (param $b1 i32) (param $d i32) (param $o0 i32) (param $o1 i32)
+    (local $f i32) (local $lim i32) (local $ra v128) (local $rb v128)
+    (local $u0 v128) (local $v0 v128) (local $u1 v128) (local $v1 v128) (local $s0 f64) (local $s1 f64) (local $t f64)
     (local.set $lim (i32.and (local.get $d) (i32.const -4)))
     (block $done
       (loop $l
         (br_if $done (i32.ge_u (local.get $f) (local.get $lim)))
-        (local.set $u (f64x2.add (local.get $u) (f64x2.mul
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $a)))
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $b))))))
-        (local.set $v (f64x2.add (local.get $v) (f64x2.mul
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $a)))
-          (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $b))))))
+        (local.set $ra (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $a))))
+        (local.set $rb (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $a))))
+        (local.set $u0 (f64x2.add (local.get $u0) (f64x2.mul (local.get $ra) (v128.load offset=0 (local.get $b0)))))
+        (local.set $v0 (f64x2.add (local.get $v0) (f64x2.mul (local.get $rb) (v128.load offset=16 (local.get $b0)))))
+        (local.set $u1 (f64x2.add (local.get $u1) (f64x2.mul (local.get $ra) (v128.load offset=0 (local.get $b1)))))
+        (local.set $v1 (f64x2.add (local.get $v1) (f64x2.mul (local.get $rb) (v128.load offset=16 (local.get $b1)))))
         (local.set $a (i32.add (local.get $a) (i32.const 16)))
-        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 32)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 32)))
         (local.set $f (i32.add (local.get $f) (i32.const 4)))
         (br $l)))
-    (local.set $s0 (f64x2.extract_lane 0 (local.get $u)))
+    (local.set $s0 (f64x2.extract_lane 0 (local.get $u0)))
+    (local.set $s1 (f64x2.extract_lane 0 (local.get $u1)))
     (block $tdone
-      (loop $t
+      (loop $tl
         (br_if $tdone (i32.ge_u (local.get $f) (local.get $d)))
-        (local.set $s0 (f64.add (local.get $s0) (f64.mul
-          (f64.promote_f32 (f32.load (local.get $a))) (f64.promote_f32 (f32.load (local.get $b))))))
+        (local.set $t (f64.promote_f32 (f32.load (local.get $a))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $t) (f64.load (local.get $b0)))))
+        (local.set $s1 (f64.add (local.get $s1) (f64.mul (local.get $t) (f64.load (local.get $b1)))))
         (local.set $a (i32.add (local.get $a) (i32.const 4)))
-        (local.set $b (i32.add (local.get $b) (i32.const 4)))
+        (local.set $b0 (i32.add (local.get $b0) (i32.const 8)))
+        (local.set $b1 (i32.add (local.get $b1) (i32.const 8)))
         (local.set $f (i32.add (local.get $f) (i32.const 1)))
-        (br $t)))
-    (f64.add
-      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $u)))
-      (f64.add (f64x2.extract_lane 0 (local.get $v)) (f64x2.extract_lane 1 (local.get $v)))))
+        (br $tl)))
+    (f64.store (local.get $o0) (f64.add
+      (f64.add (local.get $s0) (f64x2.extract_lane 1 (local.get $u0)))
+      (f64.add (f64x2.extract_lane 0 (local.get $v0)) (f64x2.extract_lane 1 (local.get $v0)))))
+    (f64.store (local.get $o1) (f64.add
+      (f64.add (local.get $s1) (f64x2.extract_lane 1 (local.get $u1)))
+      (f64.add (f64x2.extract_lane 0 (local.get $v1)) (f64x2.extract_lane 1 (local.get $v1))))))
 
-  ;; out[c * $m + i] = dot4(row i of X, centre c) for rows [$i0, $i1) and centres [0, $nc): X and C float32 rows
-  ;; of $d values ($d * 4 bytes apart), out float64.
+  ;; out[c * $m + i] = the dot64-order product of row i of X and centre c for rows [$i0, $i1) and centres [0, $nc): X float32 rows of $d
+  ;; values, C the centres as float64 rows (exact widenings of float32 values), out float64. Centres go in pairs
+  ;; (an odd last one is computed twice into the same place: the same bits).
   (func (export "dots32") (param $X i32) (param $C i32) (param $nc i32) (param $d i32) (param $out i32) (param $m i32) (param $i0 i32) (param $i1 i32)
-    (local $i i32) (local $c i32) (local $rs i32)
+    (local $i i32) (local $c i32) (local $c1 i32) (local $rs i32) (local $cs i32)
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $cs (i32.shl (local.get $d) (i32.const 3)))
     (local.set $i (local.get $i0))
     (block $id
       (loop $il
@@ -278,14 +290,508 @@
         (block $cd
           (loop $cl
             (br_if $cd (i32.ge_u (local.get $c) (local.get $nc)))
-            (f64.store
+            (local.set $c1 (select (i32.add (local.get $c) (i32.const 1)) (local.get $c)
+              (i32.lt_u (i32.add (local.get $c) (i32.const 1)) (local.get $nc))))
+            (call $dot4x2
+              (i32.add (local.get $X) (i32.mul (local.get $i) (local.get $rs)))
+              (i32.add (local.get $C) (i32.mul (local.get $c) (local.get $cs)))
+              (i32.add (local.get $C) (i32.mul (local.get $c1) (local.get $cs)))
+              (local.get $d)
               (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $m)) (local.get $i)) (i32.const 3)))
-              (call $dot4
-                (i32.add (local.get $X) (i32.mul (local.get $i) (local.get $rs)))
-                (i32.add (local.get $C) (i32.mul (local.get $c) (local.get $rs)))
-                (local.get $d)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $c1) (local.get $m)) (local.get $i)) (i32.const 3))))
+            (local.set $c (i32.add (local.get $c) (i32.const 2)))
             (br $cl)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $il))))
+
+  ;; ---- k-means over float32 rows (src/metrics/clustering/kmeans32.ts) ----
+  ;; Centres live twice: row-major (K x d float32, for the update and the inertia) and in panels of 8 centres
+  ;; (d x 8 float32 per panel, zero centres past K) for the labelling products.
+
+  ;; Packs C (K x d) into ceil(K / 8) panels at $Cp, and writes each centre's squared norm as numpy's einsum
+  ;; computes it in float32 (four lanes, blocks of four vectors last-first, then vectors, then
+  ;; (l0 + l1) + (l2 + l3); see centerNorms in minibatch-kmeans.ts) to $cn, and a float64 norm (for error
+  ;; bounds only) to $cl.
+  (func (export "prep32") (param $C i32) (param $K i32) (param $d i32) (param $Cp i32) (param $cn i32) (param $cl i32)
+    (local $j i32) (local $f i32) (local $c i32) (local $acc v128) (local $v v128) (local $s f64) (local $u v128)
+    (local $a0 f32) (local $a1 f32) (local $a2 f32) (local $a3 f32) (local $t f32) (local $np i32) (local $l i32)
+    (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
+    ;; panels: Cp[q][f][l] = C[8q + l][f]
+    (local.set $j (i32.const 0))
+    (block $pd (loop $pl
+      (br_if $pd (i32.ge_u (local.get $j) (i32.shl (local.get $np) (i32.const 3))))
+      (local.set $f (i32.const 0))
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_u (local.get $f) (local.get $d)))
+        (f32.store
+          (i32.add (local.get $Cp) (i32.shl
+            (i32.add (i32.shl (i32.add (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $d)) (local.get $f)) (i32.const 3))
+                     (i32.and (local.get $j) (i32.const 7)))
+            (i32.const 2)))
+          (select
+            (f32.load (i32.add (local.get $C) (i32.shl (i32.add (i32.mul (local.get $j) (local.get $d)) (local.get $f)) (i32.const 2))))
+            (f32.const 0)
+            (i32.lt_u (local.get $j) (local.get $K))))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $fl)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $pl)))
+    ;; norms
+    (local.set $j (i32.const 0))
+    (block $nd (loop $nl
+      (br_if $nd (i32.ge_u (local.get $j) (local.get $K)))
+      (local.set $c (i32.add (local.get $C) (i32.shl (i32.mul (local.get $j) (local.get $d)) (i32.const 2))))
+      (local.set $acc (v128.const i32x4 0 0 0 0))
+      (local.set $f (i32.const 0))
+      (block $bd (loop $bl
+        (br_if $bd (i32.lt_s (i32.sub (local.get $d) (local.get $f)) (i32.const 16)))
+        (local.set $v (v128.load offset=48 (local.get $c)))
+        (local.set $acc (f32x4.add (f32x4.mul (local.get $v) (local.get $v)) (local.get $acc)))
+        (local.set $v (v128.load offset=32 (local.get $c)))
+        (local.set $acc (f32x4.add (f32x4.mul (local.get $v) (local.get $v)) (local.get $acc)))
+        (local.set $v (v128.load offset=16 (local.get $c)))
+        (local.set $acc (f32x4.add (f32x4.mul (local.get $v) (local.get $v)) (local.get $acc)))
+        (local.set $v (v128.load offset=0 (local.get $c)))
+        (local.set $acc (f32x4.add (f32x4.mul (local.get $v) (local.get $v)) (local.get $acc)))
+        (local.set $c (i32.add (local.get $c) (i32.const 64)))
+        (local.set $f (i32.add (local.get $f) (i32.const 16)))
+        (br $bl)))
+      (block $vd (loop $vl
+        (br_if $vd (i32.gt_s (i32.add (local.get $f) (i32.const 4)) (local.get $d)))
+        (local.set $v (v128.load (local.get $c)))
+        (local.set $acc (f32x4.add (f32x4.mul (local.get $v) (local.get $v)) (local.get $acc)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $f (i32.add (local.get $f) (i32.const 4)))
+        (br $vl)))
+      (local.set $a0 (f32x4.extract_lane 0 (local.get $acc)))
+      (local.set $a1 (f32x4.extract_lane 1 (local.get $acc)))
+      (local.set $a2 (f32x4.extract_lane 2 (local.get $acc)))
+      (local.set $a3 (f32x4.extract_lane 3 (local.get $acc)))
+      ;; a partial last vector: lanes past d keep their sums
+      (if (i32.lt_u (local.get $f) (local.get $d)) (then
+        (local.set $t (f32.load offset=0 (local.get $c)))
+        (local.set $a0 (f32.add (f32.mul (local.get $t) (local.get $t)) (local.get $a0)))))
+      (if (i32.lt_u (i32.add (local.get $f) (i32.const 1)) (local.get $d)) (then
+        (local.set $t (f32.load offset=4 (local.get $c)))
+        (local.set $a1 (f32.add (f32.mul (local.get $t) (local.get $t)) (local.get $a1)))))
+      (if (i32.lt_u (i32.add (local.get $f) (i32.const 2)) (local.get $d)) (then
+        (local.set $t (f32.load offset=8 (local.get $c)))
+        (local.set $a2 (f32.add (f32.mul (local.get $t) (local.get $t)) (local.get $a2)))))
+      (f32.store (i32.add (local.get $cn) (i32.shl (local.get $j) (i32.const 2)))
+        (f32.add (f32.add (local.get $a0) (local.get $a1)) (f32.add (local.get $a2) (local.get $a3))))
+      ;; float64 length (bounds only)
+      (local.set $c (i32.add (local.get $C) (i32.shl (i32.mul (local.get $j) (local.get $d)) (i32.const 2))))
+      (f64.store (i32.add (local.get $cl) (i32.shl (local.get $j) (i32.const 3)))
+        (f64.sqrt (call $sq64 (local.get $c) (local.get $d))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $nl)))
+  )
+
+  ;; Sum of squares of $d float32 values in float64 (two lanes; used only inside error bounds).
+  (func $sq64 (param $x i32) (param $d i32) (result f64)
+    (local $f i32) (local $u v128) (local $v v128) (local $s f64)
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.gt_s (i32.add (local.get $f) (i32.const 2)) (local.get $d)))
+      (local.set $v (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $x))))
+      (local.set $u (f64x2.add (local.get $u) (f64x2.mul (local.get $v) (local.get $v))))
+      (local.set $x (i32.add (local.get $x) (i32.const 8)))
+      (local.set $f (i32.add (local.get $f) (i32.const 2)))
+      (br $l2)))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $u)) (f64x2.extract_lane 1 (local.get $u))))
+    (if (i32.lt_u (local.get $f) (local.get $d)) (then
+      (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (f64.promote_f32 (f32.load (local.get $x))))))))
+    (local.get $s))
+
+  ;; out[r] = the float64 length of float32 row r of X (rows [$r0, $r1), $d values each; error bounds only).
+  (func (export "rowlen32") (param $X i32) (param $d i32) (param $out i32) (param $r0 i32) (param $r1 i32)
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_u (local.get $r0) (local.get $r1)))
+      (f64.store (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 3)))
+        (f64.sqrt (call $sq64 (i32.add (local.get $X) (i32.mul (local.get $r0) (i32.shl (local.get $d) (i32.const 2)))) (local.get $d))))
+      (local.set $r0 (i32.add (local.get $r0) (i32.const 1)))
+      (br $rl))))
+
+  ;; Approximate dot products, 4 rows x 8 centres (one panel): each lane one sequential float32 sum of rounded
+  ;; float32 products over the $d features. Used only to find the rows whose label is certain (kmeans32.ts
+  ;; bounds their error); every close row is decided by the exact replay below.
+  ;; $more: continue the sums stored at $o (a later block of features) instead of starting from zero.
+  (func $tile32 (param $x0 i32) (param $x1 i32) (param $x2 i32) (param $x3 i32) (param $w i32) (param $d i32) (param $o i32) (param $os i32) (param $more i32)
+    (local $end i32) (local $s v128) (local $w0 v128) (local $w1 v128) (local $p i32)
+    (local $a00 v128) (local $a01 v128) (local $a10 v128) (local $a11 v128)
+    (local $a20 v128) (local $a21 v128) (local $a30 v128) (local $a31 v128)
+    (if (local.get $more) (then
+      (local.set $p (local.get $o))
+      (local.set $a00 (v128.load offset=0 (local.get $p)))
+      (local.set $a01 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a10 (v128.load offset=0 (local.get $p)))
+      (local.set $a11 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a20 (v128.load offset=0 (local.get $p)))
+      (local.set $a21 (v128.load offset=16 (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (local.get $os)))
+      (local.set $a30 (v128.load offset=0 (local.get $p)))
+      (local.set $a31 (v128.load offset=16 (local.get $p)))))
+    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 5))))
+    ;; two features per pass (the same per-lane order), then an odd last feature below
+    (block $done2
+      (loop $l2
+        (br_if $done2 (i32.gt_u (i32.add (local.get $w) (i32.const 64)) (local.get $end)))
+        (local.set $w0 (v128.load offset=0 (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $s (v128.load32_splat (local.get $x0)))
+        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x1)))
+        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x2)))
+        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x3)))
+        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $w0 (v128.load offset=32 (local.get $w)))
+        (local.set $w1 (v128.load offset=48 (local.get $w)))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x0)))
+        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x1)))
+        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x2)))
+        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat offset=4 (local.get $x3)))
+        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 8)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 8)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 8)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 8)))
+        (local.set $w (i32.add (local.get $w) (i32.const 64)))
+        (br $l2)))
+    (block $done
+      (loop $l
+        (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $w0 (v128.load offset=0 (local.get $w)))
+        (local.set $w1 (v128.load offset=16 (local.get $w)))
+        (local.set $s (v128.load32_splat (local.get $x0)))
+        (local.set $a00 (f32x4.add (local.get $a00) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a01 (f32x4.add (local.get $a01) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x1)))
+        (local.set $a10 (f32x4.add (local.get $a10) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a11 (f32x4.add (local.get $a11) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x2)))
+        (local.set $a20 (f32x4.add (local.get $a20) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a21 (f32x4.add (local.get $a21) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $s (v128.load32_splat (local.get $x3)))
+        (local.set $a30 (f32x4.add (local.get $a30) (f32x4.mul (local.get $s) (local.get $w0))))
+        (local.set $a31 (f32x4.add (local.get $a31) (f32x4.mul (local.get $s) (local.get $w1))))
+        (local.set $x0 (i32.add (local.get $x0) (i32.const 4)))
+        (local.set $x1 (i32.add (local.get $x1) (i32.const 4)))
+        (local.set $x2 (i32.add (local.get $x2) (i32.const 4)))
+        (local.set $x3 (i32.add (local.get $x3) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br $l)))
+    (v128.store offset=0 (local.get $o) (local.get $a00))
+    (v128.store offset=16 (local.get $o) (local.get $a01))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a10))
+    (v128.store offset=16 (local.get $o) (local.get $a11))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a20))
+    (v128.store offset=16 (local.get $o) (local.get $a21))
+    (local.set $o (i32.add (local.get $o) (local.get $os)))
+    (v128.store offset=0 (local.get $o) (local.get $a30))
+    (v128.store offset=16 (local.get $o) (local.get $a31)))
+
+  ;; sklearn's exact label for one row (the JavaScript replay it replaces: dot = fround(dot + x[f] * c[f]) over
+  ;; f in order, score = fround(cnorm + fround(-2 dot)), first strict minimum). Lanes hold different centres, so
+  ;; each dot is still one chain; products of float32 values are exact in float64, the sum is rounded to float64
+  ;; and then to float32, as Math.fround(dot + x * c) does.
+  (func $replay (param $x i32) (param $Cp i32) (param $d i32) (param $K i32) (param $cn i32) (result i32)
+    (local $q i32) (local $np i32) (local $w i32) (local $end i32) (local $xp i32) (local $s v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $j i32) (local $l i32) (local $best i32) (local $bs f32) (local $sc f32) (local $dot f32)
+    (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
+    (local.set $w (local.get $Cp))
+    (block $qd (loop $ql
+      (br_if $qd (i32.ge_u (local.get $q) (local.get $np)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $xp (local.get $x))
+      (local.set $end (i32.add (local.get $w) (i32.shl (local.get $d) (i32.const 5))))
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_u (local.get $w) (local.get $end)))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (local.get $xp)))))
+        (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a0)
+          (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $w))))))))
+        (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a1)
+          (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $w))))))))
+        (local.set $a2 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a2)
+          (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $w))))))))
+        (local.set $a3 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a3)
+          (f64x2.mul (local.get $s) (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $w))))))))
+        (local.set $xp (i32.add (local.get $xp) (i32.const 4)))
+        (local.set $w (i32.add (local.get $w) (i32.const 32)))
+        (br $fl)))
+      ;; the 8 dots, in centre order
+      (local.set $l (i32.const 0))
+      (block $ld (loop $ll
+        (br_if $ld (i32.ge_u (local.get $l) (i32.const 8)))
+        (local.set $j (i32.add (i32.shl (local.get $q) (i32.const 3)) (local.get $l)))
+        (br_if $ld (i32.ge_u (local.get $j) (local.get $K)))
+        (local.set $dot (f32.demote_f64
+          (if (result f64) (i32.lt_u (local.get $l) (i32.const 4))
+            (then (if (result f64) (i32.lt_u (local.get $l) (i32.const 2))
+              (then (if (result f64) (local.get $l) (then (f64x2.extract_lane 1 (local.get $a0))) (else (f64x2.extract_lane 0 (local.get $a0)))))
+              (else (if (result f64) (i32.eq (local.get $l) (i32.const 3)) (then (f64x2.extract_lane 1 (local.get $a1))) (else (f64x2.extract_lane 0 (local.get $a1)))))))
+            (else (if (result f64) (i32.lt_u (local.get $l) (i32.const 6))
+              (then (if (result f64) (i32.eq (local.get $l) (i32.const 5)) (then (f64x2.extract_lane 1 (local.get $a2))) (else (f64x2.extract_lane 0 (local.get $a2)))))
+              (else (if (result f64) (i32.eq (local.get $l) (i32.const 7)) (then (f64x2.extract_lane 1 (local.get $a3))) (else (f64x2.extract_lane 0 (local.get $a3))))))))))
+        (local.set $sc (f32.add (f32.load (i32.add (local.get $cn) (i32.shl (local.get $j) (i32.const 2))))
+          (f32.mul (f32.const -2) (local.get $dot))))
+        (if (i32.or (i32.eqz (local.get $j)) (f32.lt (local.get $sc) (local.get $bs))) (then
+          (local.set $bs (local.get $sc))
+          (local.set $best (local.get $j))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $ll)))
+      (local.set $q (i32.add (local.get $q) (i32.const 1)))
+      (br $ql)))
+    (local.get $best))
+
+  ;; `_inertia_dense` for one row and its centre, in float32: squared differences in groups of four features
+  ;; summed ((s0 + s1) + s2) + s3, groups added in order, then the remaining features one by one.
+  (func $inertiaRow (param $x i32) (param $c i32) (param $d i32) (result f32)
+    (local $end i32) (local $v v128) (local $r f32) (local $t f32)
+    (local.set $end (i32.add (local.get $x) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
+    (block $gd (loop $gl
+      (br_if $gd (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $v (f32x4.sub (v128.load (local.get $x)) (v128.load (local.get $c))))
+      (local.set $v (f32x4.mul (local.get $v) (local.get $v)))
+      (local.set $r (f32.add (local.get $r)
+        (f32.add (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+          (f32x4.extract_lane 2 (local.get $v))) (f32x4.extract_lane 3 (local.get $v)))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $c (i32.add (local.get $c) (i32.const 16)))
+      (br $gl)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $d) (i32.const 3)) (i32.const 2))))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $x) (local.get $end)))
+      (local.set $t (f32.sub (f32.load (local.get $x)) (f32.load (local.get $c))))
+      (local.set $r (f32.add (local.get $r) (f32.mul (local.get $t) (local.get $t))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $c (i32.add (local.get $c) (i32.const 4)))
+      (br $tl)))
+    (local.get $r))
+
+  ;; Labels (and each row's inertia term) for row tiles [$t0, $t1) of a k-means problem described by the i32
+  ;; parameter block at $P:
+  ;;   0 X (float32 rows, $d apart)   1 idx (i32 row numbers, padded to a multiple of 4)   2 m (rows)
+  ;;   3 Cp (panels)   4 C (row-major centres)   5 d   6 K   7 cnorm (float32)   8 tol slope (f64 per centre)
+  ;;   9 tol intercept (f64 per centre)   10 dots (float32 scratch, m4 x 8 * panels)   11 labels (i32)
+  ;;   12 inertia terms (float32)   13 replayed-row count (i32, statistics)   14 row lengths (f64, by row number)
+;;   byte 64: the largest tol slope, byte 72: the largest tol intercept (f64; a row whose runner-up is farther
+;;   than its best's tolerance plus these is certain without the per-centre check)
+  ;; A row's label is its first minimum approximate score unless some other centre's approximate score is within
+  ;; the two scores' error bounds (xLen * slope + intercept each), or a score is not finite: then the exact replay.
+  (func (export "assign32") (param $P i32) (param $t0 i32) (param $t1 i32)
+    (local $X i32) (local $idx i32) (local $m i32) (local $Cp i32) (local $C i32) (local $d i32) (local $K i32)
+    (local $cn i32) (local $ta i32) (local $tb i32) (local $dots i32) (local $lab i32) (local $ine i32)
+    (local $rs i32) (local $np i32) (local $os i32) (local $t i32) (local $q i32) (local $i i32) (local $x i32)
+    (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $r i32)
+    (local $j i32) (local $best i32) (local $ab f64) (local $a f64) (local $xl f64) (local $tol f64) (local $amb i32)
+    (local $xls i32) (local $sec f64) (local $ma f64) (local $mb f64)
+    (local.set $X (i32.load offset=0 (local.get $P)))
+    (local.set $idx (i32.load offset=4 (local.get $P)))
+    (local.set $m (i32.load offset=8 (local.get $P)))
+    (local.set $Cp (i32.load offset=12 (local.get $P)))
+    (local.set $C (i32.load offset=16 (local.get $P)))
+    (local.set $d (i32.load offset=20 (local.get $P)))
+    (local.set $K (i32.load offset=24 (local.get $P)))
+    (local.set $cn (i32.load offset=28 (local.get $P)))
+    (local.set $ta (i32.load offset=32 (local.get $P)))
+    (local.set $tb (i32.load offset=36 (local.get $P)))
+    (local.set $dots (i32.load offset=40 (local.get $P)))
+    (local.set $lab (i32.load offset=44 (local.get $P)))
+    (local.set $ine (i32.load offset=48 (local.get $P)))
+    (local.set $xls (i32.load offset=56 (local.get $P)))
+    (local.set $ma (f64.load offset=64 (local.get $P)))
+    (local.set $mb (f64.load offset=72 (local.get $P)))
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
+    (local.set $os (i32.shl (local.get $np) (i32.const 5)))
+    (local.set $t (local.get $t0))
+    (block $td (loop $tl
+      (br_if $td (i32.ge_u (local.get $t) (local.get $t1)))
+      ;; the products of a group of 4 tiles (16 rows) at a time, features in blocks of 256: the block of the rows
+      ;; (16 KB) and of one panel (8 KB) stay in L1 while every panel / tile uses them
+      (if (i32.eqz (i32.and (i32.sub (local.get $t) (local.get $t0)) (i32.const 3))) (then
+        (call $products (local.get $X) (local.get $idx) (local.get $Cp) (local.get $d) (local.get $np) (local.get $dots)
+          (local.get $t) (select (i32.add (local.get $t) (i32.const 4)) (local.get $t1)
+            (i32.lt_u (i32.add (local.get $t) (i32.const 4)) (local.get $t1))))))
+      ;; pick each row's label
+      (local.set $r (i32.const 0))
+      (block $rd (loop $rl
+        (br_if $rd (i32.ge_u (local.get $r) (i32.const 4)))
+        (local.set $i (i32.add (i32.shl (local.get $t) (i32.const 2)) (local.get $r)))
+        (br_if $rd (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $j (i32.load (i32.add (local.get $idx) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $x (i32.add (local.get $X) (i32.mul (local.get $j) (local.get $rs))))
+        (local.set $xl (f64.load (i32.add (local.get $xls) (i32.shl (local.get $j) (i32.const 3)))))
+        (local.set $sec (f64.const inf))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $best (i32.const 0))
+        (local.set $amb (i32.const 0))
+        (local.set $j (i32.const 0))
+        (block $jd (loop $jl
+          (br_if $jd (i32.ge_u (local.get $j) (local.get $K)))
+          (local.set $a (call $approx (local.get $dots) (local.get $os) (local.get $i) (local.get $cn) (local.get $j)))
+          ;; (a - a) is NaN for an infinite or NaN score: such rows go to the replay
+          (if (f64.ne (f64.sub (local.get $a) (local.get $a)) (f64.const 0)) (then (local.set $amb (i32.const 1))))
+          (if (i32.or (i32.eqz (local.get $j)) (f64.lt (local.get $a) (local.get $ab)))
+            (then
+              (if (local.get $j) (then (local.set $sec (local.get $ab))))
+              (local.set $ab (local.get $a))
+              (local.set $best (local.get $j)))
+            (else (if (f64.lt (local.get $a) (local.get $sec)) (then (local.set $sec (local.get $a))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $jl)))
+        (local.set $tol (f64.add
+          (f64.mul (local.get $xl) (f64.load (i32.add (local.get $ta) (i32.shl (local.get $best) (i32.const 3)))))
+          (f64.load (i32.add (local.get $tb) (i32.shl (local.get $best) (i32.const 3))))))
+        ;; the runner-up beyond every centre's tolerance: certain (the usual case); else check each centre
+        (local.set $j (select (local.get $K) (i32.const 0)
+          (f64.gt (f64.sub (local.get $sec) (local.get $ab))
+            (f64.add (local.get $tol) (f64.add (f64.mul (local.get $xl) (local.get $ma)) (local.get $mb))))))
+        (block $kd (loop $kl
+          (br_if $kd (i32.or (local.get $amb) (i32.ge_u (local.get $j) (local.get $K))))
+          (if (i32.ne (local.get $j) (local.get $best)) (then
+            (if (i32.eqz (f64.gt
+                  (f64.sub (call $approx (local.get $dots) (local.get $os) (local.get $i) (local.get $cn) (local.get $j)) (local.get $ab))
+                  (f64.add (local.get $tol) (f64.add
+                    (f64.mul (local.get $xl) (f64.load (i32.add (local.get $ta) (i32.shl (local.get $j) (i32.const 3)))))
+                    (f64.load (i32.add (local.get $tb) (i32.shl (local.get $j) (i32.const 3))))))))
+              (then (local.set $amb (i32.const 1))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $kl)))
+        (if (local.get $amb) (then
+          (local.set $best (call $replay (local.get $x) (local.get $Cp) (local.get $d) (local.get $K) (local.get $cn)))
+          (i32.atomic.rmw.add offset=52 (local.get $P) (i32.const 1)) (drop)))
+        (i32.store (i32.add (local.get $lab) (i32.shl (local.get $i) (i32.const 2))) (local.get $best))
+        (f32.store (i32.add (local.get $ine) (i32.shl (local.get $i) (i32.const 2)))
+          (call $inertiaRow (local.get $x) (i32.add (local.get $C) (i32.mul (local.get $best) (local.get $rs))) (local.get $d)))
+        (br $rl)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tl))))
+
+  ;; Approximate products (tile32) of row tiles [$g0, $g1) with every panel, feature block by feature block.
+  (func $products (param $X i32) (param $idx i32) (param $Cp i32) (param $d i32) (param $np i32) (param $dots i32) (param $g0 i32) (param $g1 i32)
+    (local $f0 i32) (local $fn i32) (local $q i32) (local $t i32) (local $rs i32) (local $os i32) (local $ip i32) (local $xo i32)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $os (i32.shl (local.get $np) (i32.const 5)))
+    (block $fd (loop $fl
+      (br_if $fd (i32.ge_u (local.get $f0) (local.get $d)))
+      (local.set $fn (select (i32.const 256) (i32.sub (local.get $d) (local.get $f0))
+        (i32.lt_u (i32.const 256) (i32.sub (local.get $d) (local.get $f0)))))
+      (local.set $xo (i32.add (local.get $X) (i32.shl (local.get $f0) (i32.const 2))))
+      (local.set $q (i32.const 0))
+      (block $qd (loop $ql
+        (br_if $qd (i32.ge_u (local.get $q) (local.get $np)))
+        (local.set $t (local.get $g0))
+        (block $td (loop $tl
+          (br_if $td (i32.ge_u (local.get $t) (local.get $g1)))
+          (local.set $ip (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 4))))
+          (call $tile32
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=0 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=4 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=8 (local.get $ip)) (local.get $rs)))
+            (i32.add (local.get $xo) (i32.mul (i32.load offset=12 (local.get $ip)) (local.get $rs)))
+            (i32.add (i32.add (local.get $Cp) (i32.mul (local.get $q) (i32.shl (local.get $d) (i32.const 5)))) (i32.shl (local.get $f0) (i32.const 5)))
+            (local.get $fn)
+            (i32.add (i32.add (local.get $dots) (i32.mul (i32.shl (local.get $t) (i32.const 2)) (local.get $os))) (i32.shl (local.get $q) (i32.const 5)))
+            (local.get $os)
+            (local.get $f0))
+          (local.set $t (i32.add (local.get $t) (i32.const 1)))
+          (br $tl)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (br $ql)))
+      (local.set $f0 (i32.add (local.get $f0) (local.get $fn)))
+      (br $fl))))
+
+  ;; Approximate score of row $i for centre $j: cnorm - 2 * dot, in float64 from the float32 values.
+  (func $approx (param $dots i32) (param $os i32) (param $i i32) (param $cn i32) (param $j i32) (result f64)
+    (f64.sub
+      (f64.promote_f32 (f32.load (i32.add (local.get $cn) (i32.shl (local.get $j) (i32.const 2)))))
+      (f64.mul (f64.const 2) (f64.promote_f32 (f32.load
+        (i32.add (i32.add (local.get $dots) (i32.mul (local.get $i) (local.get $os))) (i32.shl (local.get $j) (i32.const 2))))))))
+
+  ;; `_minibatch_update_dense` over float32 rows: for each centre j with members (rows idx[starts[j] ..
+  ;; starts[j+1]) in batch order) new = ((old * w[j]) + x_1 + ... + x_n) * alpha[j], every step rounded to
+  ;; float32 (lanes are different features); a centre without members is copied. Centres [$j0, $j1) of the
+  ;; problem in the i32 parameter block at $U: 0 X, 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
+  (func (export "update32") (param $U i32) (param $j0 i32) (param $j1 i32)
+    (local $X i32) (local $idx i32) (local $starts i32) (local $old i32) (local $new i32) (local $w i32) (local $alpha i32)
+    (local $d i32) (local $K i32) (local $j i32) (local $f i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32) (local $o i32)
+    (local $v v128) (local $vw v128) (local $va v128) (local $d4 i32) (local $sc f32)
+    (local.set $X (i32.load offset=0 (local.get $U)))
+    (local.set $idx (i32.load offset=4 (local.get $U)))
+    (local.set $starts (i32.load offset=8 (local.get $U)))
+    (local.set $old (i32.load offset=12 (local.get $U)))
+    (local.set $new (i32.load offset=16 (local.get $U)))
+    (local.set $w (i32.load offset=20 (local.get $U)))
+    (local.set $alpha (i32.load offset=24 (local.get $U)))
+    (local.set $d (i32.load offset=28 (local.get $U)))
+    (local.set $K (local.get $j1))
+    (local.set $j (local.get $j0))
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $K)))
+      (local.set $o (i32.mul (local.get $j) (local.get $rs)))
+      (local.set $s (i32.load (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
+      (local.set $e (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
+      (if (i32.gt_u (local.get $e) (local.get $s))
+        (then
+          (local.set $vw (v128.load32_splat (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $va (v128.load32_splat (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $f (i32.const 0))
+          (block $fd (loop $fl
+            (br_if $fd (i32.ge_u (local.get $f) (local.get $d4)))
+            (local.set $v (f32x4.mul (v128.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))) (local.get $vw)))
+            (local.set $t (local.get $s))
+            (block $md (loop $ml
+              (br_if $md (i32.ge_u (local.get $t) (local.get $e)))
+              (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add
+                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
+                (i32.shl (local.get $f) (i32.const 2))))))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br $ml)))
+            (v128.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
+              (f32x4.mul (local.get $v) (local.get $va)))
+            (local.set $f (i32.add (local.get $f) (i32.const 4)))
+            (br $fl)))
+          (block $fd2 (loop $fl2
+            (br_if $fd2 (i32.ge_u (local.get $f) (local.get $d)))
+            (local.set $sc (f32.mul (f32.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2)))))
+              (f32.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))))
+            (local.set $t (local.get $s))
+            (block $md2 (loop $ml2
+              (br_if $md2 (i32.ge_u (local.get $t) (local.get $e)))
+              (local.set $sc (f32.add (local.get $sc) (f32.load (i32.add
+                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
+                (i32.shl (local.get $f) (i32.const 2))))))
+              (local.set $t (i32.add (local.get $t) (i32.const 1)))
+              (br $ml2)))
+            (f32.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
+              (f32.mul (local.get $sc) (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2))))))
+            (local.set $f (i32.add (local.get $f) (i32.const 1)))
+            (br $fl2))))
+        (else
+          (memory.copy (i32.add (local.get $new) (local.get $o)) (i32.add (local.get $old) (local.get $o)) (local.get $rs))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jl))))
 )

@@ -21,6 +21,13 @@ function wasmModule(): WebAssembly.Module {
 type Forward = (X: number, rs: number, Wp: number, p: number, nt: number, out: number, r0: number, r1: number) => void;
 type Dots32 = (X: number, C: number, nc: number, d: number, out: number, m: number, i0: number, i1: number) => void;
 type Gradient = (Xp: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
+/** The k-means kernels over float32 rows (dense64.wat, "k-means over float32 rows"); addresses are byte offsets. */
+export interface KMeans32Kernels {
+  prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number): void;
+  update32(U: number, j0: number, j1: number): void;
+  assign32(P: number, t0: number, t1: number): void;
+  rowlen32(X: number, d: number, out: number, r0: number, r1: number): void;
+}
 
 // Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
 const GEN = 0;
@@ -35,6 +42,8 @@ const FN_FORWARD = 1;
 const FN_GRADIENT = 2;
 const FN_FORWARD32 = 3;
 const FN_DOTS32 = 4;
+const FN_ASSIGN32 = 5;
+const FN_UPDATE32 = 6;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -67,6 +76,8 @@ for (;;) {
       if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
+      else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
   } catch (e) {
@@ -108,6 +119,8 @@ export class Dense64Workspace {
   private readonly dots: Dots32;
   private rowsAt?: { m: number; d: number; maxCentres: number; x: number; c: number; out: number };
   private readonly grad: Gradient;
+  /** The k-means kernels, for calls on this thread (`assign32` runs split over the threads). */
+  readonly kmeans: KMeans32Kernels;
   private readonly ctl: Int32Array;
   private workers: Worker[] = [];
   private usable = true;
@@ -115,11 +128,12 @@ export class Dense64Workspace {
 
   constructor(readonly threads = defaultThreads()) {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
-    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 };
+    const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 } & KMeans32Kernels;
     this.fwd = ex.forward;
     this.fwd32 = ex.forward32;
     this.dots = ex.dots32;
     this.grad = ex.gradient;
+    this.kmeans = { prep32: ex.prep32, update32: ex.update32, assign32: ex.assign32, rowlen32: ex.rowlen32 };
     this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
   }
 
@@ -169,7 +183,7 @@ export class Dense64Workspace {
   setRows32(m: number, d: number, maxCentres: number): Float32Array {
     const x = align(CONTROL_BYTES);
     const c = align(x + m * d * 4);
-    const out = align(c + maxCentres * d * 4);
+    const out = align(c + maxCentres * d * 8);
     const end = align(out + maxCentres * m * 8);
     if (end > 4 * 1024 ** 3 - PAGE) throw new MtebError('E_BAD_VALUE', `${m} x ${d} rows need ${end} bytes, over WebAssembly's 4 GiB`);
     const have = this.memory.buffer.byteLength;
@@ -181,7 +195,7 @@ export class Dense64Workspace {
 
   /**
    * For each centre (a row number of the setRows32 rows) and each row i: the float64 dot product in dot64's order
-   * (dense64.wat $dot4). Returns centres.length x m values, centre-major (a copy).
+   * (dense64.wat $dot4x2). Returns centres.length x m values, centre-major (a copy).
    */
   dots32(centres: readonly number[]): Float64Array {
     const r = this.rowsAt;
@@ -189,10 +203,41 @@ export class Dense64Workspace {
     const { m, d, x, c, out } = r;
     if (centres.length > r.maxCentres) throw new MtebError('E_INTERNAL', `dense64: ${centres.length} centres, room for ${r.maxCentres}`);
     const rows = new Float32Array(this.memory.buffer, x, m * d);
-    const cv = new Float32Array(this.memory.buffer, c, centres.length * d);
+    // The centres widened to float64 once (exactly): the kernel reads each row once for two centres.
+    const cv = new Float64Array(this.memory.buffer, c, centres.length * d);
     centres.forEach((ci, t) => cv.set(rows.subarray(ci * d, ci * d + d), t * d));
     this.run(FN_DOTS32, m, m * d * centres.length, (i0, i1) => [x, c, centres.length, d, out, m, i0, i1, 0]);
     return new Float64Array(this.memory.buffer, out, centres.length * m).slice();
+  }
+
+  /**
+   * Reserves `bytes` of the memory after the control words for a caller-managed layout (the k-means arrays) and
+   * returns its byte offset (64-byte aligned); the setProblem / setRows32 layouts are dropped.
+   */
+  reserve(bytes: number): number {
+    const base = align(CONTROL_BYTES);
+    const end = align(base + bytes);
+    if (end > 4 * 1024 ** 3 - PAGE) throw new MtebError('E_BAD_VALUE', `${bytes} bytes of k-means arrays are over WebAssembly's 4 GiB`);
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
+    this.lay = undefined;
+    this.rowsAt = undefined;
+    return base;
+  }
+
+  /** The memory's current buffer (views made on it stay valid until the next reserve / setProblem grows it). */
+  get buffer(): SharedArrayBuffer {
+    return this.memory.buffer as unknown as SharedArrayBuffer;
+  }
+
+  /** Runs `update32` (parameter block at byte `U`) over `k` centres, split over the threads by centre. */
+  update32(U: number, k: number, work: number): void {
+    this.run(FN_UPDATE32, k, work, (j0, j1) => [U, j0, j1]);
+  }
+
+  /** Runs `assign32` (parameter block at byte `P`) over `tiles` row tiles, split over the threads. */
+  assign32(P: number, tiles: number, work: number): void {
+    this.run(FN_ASSIGN32, tiles, work, (t0, t1) => [P, t0, t1]);
   }
 
   private layout(): Layout {
@@ -310,6 +355,8 @@ export class Dense64Workspace {
     if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    else if (fn === FN_ASSIGN32) this.kmeans.assign32(a[0], a[1], a[2]);
+    else if (fn === FN_UPDATE32) this.kmeans.update32(a[0], a[1], a[2]);
     else this.grad(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
   }
 

@@ -1,0 +1,220 @@
+/**
+ * MiniBatchKMeans' per-step arithmetic over float32 rows on dense64's k-means kernels (dense64.wat, "k-means
+ * over float32 rows"): labels, `_inertia_dense` and `_minibatch_update_dense` with exactly the bits of the
+ * JavaScript loops in minibatch-kmeans.ts (which stay for float64 rows and are the tests' reference).
+ *
+ * Labels: approximate scores from float32 products (4 SIMD lanes, each lane one centre's sequential sum) pick
+ * each row's label when no other centre's approximate score is within both scores' error bounds; every other row
+ * is replayed with sklearn's exact float32 chain. The bound of a score is the float32 chain's own error (what the
+ * float64 pre-pass used) plus the approximate product's rounding error (γ_d ‖x‖ ‖c‖, doubled by the factor −2) and
+ * an absolute term for underflow, so the picked label is always the exact chain's: the result never depends on
+ * the approximation, the split over threads or the CPU.
+ *
+ * The rows are copied into the module's memory once when they fit (then a step copies nothing: the kernels read
+ * rows through index lists), otherwise each call stages its rows.
+ */
+import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
+
+/** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
+const CHUNK = 4096;
+const align = (x: number) => Math.ceil(x / 64) * 64;
+
+export class KMeans32 {
+  /** Rows are kept resident up to this many bytes; larger inputs are staged per call (tests lower it). */
+  static residentMax = 1.5 * 1024 ** 3;
+  private readonly base: number;
+  private readonly resident: boolean;
+  private readonly P: number;
+  private readonly xAt: number;
+  private readonly xlenAt: number;
+  private readonly idxAt: number;
+  private readonly dotsAt: number;
+  private readonly labAt: number;
+  private readonly ineAt: number;
+  private cAt: number;
+  private cNewAt: number;
+  private readonly cpAt: number;
+  private readonly cnAt: number;
+  private readonly clAt: number;
+  private readonly taAt: number;
+  private readonly tbAt: number;
+  private readonly uIdxAt: number;
+  private readonly startsAt: number;
+  private readonly wAt: number;
+  private readonly alphaAt: number;
+  private readonly stageRows: number;
+  /** Rows decided by the exact replay so far (statistics). */
+  replayed = 0;
+
+  constructor(
+    private readonly ws: Dense64Workspace,
+    private readonly x: Float32Array,
+    private readonly n: number,
+    private readonly d: number,
+    private readonly k: number,
+    batch: number,
+  ) {
+    const np = Math.ceil(k / 8);
+    this.resident = n * d * 4 <= KMeans32.residentMax;
+    this.stageRows = this.resident ? 0 : Math.max(CHUNK, batch);
+    const xRows = this.resident ? n : this.stageRows;
+    const idxRows = Math.max(CHUNK, batch) + 4;
+    let at = 0;
+    const take = (bytes: number): number => {
+      const o = at;
+      at = align(at + bytes);
+      return o;
+    };
+    // parameter blocks: assign32 (bytes 0-79), update32 (96-127)
+    const P = take(128);
+    const xAt = take(xRows * d * 4 + 16);
+    const xlenAt = take(xRows * 8);
+    const idxAt = take(idxRows * 4);
+    const dotsAt = take((CHUNK + 4) * np * 32);
+    const labAt = take(CHUNK * 4);
+    const ineAt = take(CHUNK * 4);
+    const cAt = take(k * d * 4);
+    const cNewAt = take(k * d * 4);
+    const cpAt = take(np * d * 32);
+    const cnAt = take(k * 4);
+    const clAt = take(k * 8);
+    const taAt = take(k * 8);
+    const tbAt = take(k * 8);
+    const uIdxAt = take(batch * 4);
+    const startsAt = take((k + 1) * 4);
+    const wAt = take(k * 4);
+    const alphaAt = take(k * 4);
+    this.base = ws.reserve(at);
+    const b = this.base;
+    [this.P, this.xAt, this.xlenAt, this.idxAt, this.dotsAt, this.labAt, this.ineAt, this.cAt, this.cNewAt, this.cpAt, this.cnAt, this.clAt, this.taAt, this.tbAt, this.uIdxAt, this.startsAt, this.wAt, this.alphaAt] =
+      [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
+    if (this.resident) {
+      this.f32(this.xAt, n * d).set(x.subarray(0, n * d));
+      ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, n);
+    }
+  }
+
+  private f32(at: number, len: number): Float32Array {
+    return new Float32Array(this.ws.buffer, at, len);
+  }
+  private i32(at: number, len: number): Int32Array {
+    return new Int32Array(this.ws.buffer, at, len);
+  }
+
+  /** The current centres (a view of the module's memory, valid until `swap`). */
+  centers(): Float32Array {
+    return this.f32(this.cAt, this.k * this.d);
+  }
+  /** Where `update` writes the next centres (a view). */
+  centersNew(): Float32Array {
+    return this.f32(this.cNewAt, this.k * this.d);
+  }
+  swap(): void {
+    [this.cAt, this.cNewAt] = [this.cNewAt, this.cAt];
+  }
+
+  /**
+   * Labels of the rows `rowsIdx` into `out` (sklearn's `_labels_inertia` with the current centres) and their
+   * inertia (`_inertia_dense`: each row's float32 term added in row order).
+   */
+  assign(rowsIdx: ArrayLike<number>, out: Int32Array): number {
+    const { d, k } = this;
+    this.prepare();
+    const P = this.i32(this.P, 16);
+    const Pf = new Float64Array(this.ws.buffer, this.P + 64, 2);
+    const ta = new Float64Array(this.ws.buffer, this.taAt, k);
+    const tb = new Float64Array(this.ws.buffer, this.tbAt, k);
+    Pf[0] = 0;
+    Pf[1] = 0;
+    for (let j = 0; j < k; j++) {
+      Pf[0] = Math.max(Pf[0], ta[j]);
+      Pf[1] = Math.max(Pf[1], tb[j]);
+    }
+    let inertia = 0;
+    for (let s0 = 0; s0 < rowsIdx.length; s0 += CHUNK) {
+      const m = Math.min(CHUNK, rowsIdx.length - s0);
+      const m4 = Math.ceil(m / 4) * 4;
+      const idx = this.i32(this.idxAt, m4);
+      if (this.resident) {
+        for (let r = 0; r < m; r++) idx[r] = rowsIdx[s0 + r];
+      } else {
+        const rows = this.f32(this.xAt, m * d);
+        for (let r = 0; r < m; r++) {
+          const o = rowsIdx[s0 + r] * d;
+          rows.set(this.x.subarray(o, o + d), r * d);
+          idx[r] = r;
+        }
+        this.ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, m);
+      }
+      // The padding rows of the last tile read row idx[0]; only the first m rows are labelled.
+      for (let r = m; r < m4; r++) idx[r] = idx[0];
+      P.set([this.xAt, this.idxAt, m, this.cpAt, this.cAt, d, k, this.cnAt, this.taAt, this.tbAt, this.dotsAt, this.labAt, this.ineAt, 0, this.xlenAt]);
+      this.ws.assign32(this.P, m4 / 4, m * d * k);
+      this.replayed += P[13];
+      out.set(this.i32(this.labAt, m), s0);
+      const terms = this.f32(this.ineAt, m);
+      for (let r = 0; r < m; r++) inertia = Math.fround(inertia + terms[r]);
+    }
+    return inertia;
+  }
+
+  /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
+  private prepare(): void {
+    const { d, k } = this;
+    this.ws.kmeans.prep32(this.cAt, k, d, this.cpAt, this.cnAt, this.clAt);
+    const cnorm = this.f32(this.cnAt, k);
+    const clen = new Float64Array(this.ws.buffer, this.clAt, k);
+    const ta = new Float64Array(this.ws.buffer, this.taAt, k);
+    const tb = new Float64Array(this.ws.buffer, this.tbAt, k);
+    // The exact chain's error (relErr, as the float64 pre-pass bounded it) plus the approximate products' error
+    // 2 γ_d ‖x‖ ‖c‖ (γ_d = d u / (1 − d u), u = 2^-24); 1 % covers the float64 norms and the bound's own
+    // rounding, the absolute term float32 underflow in either sum.
+    const relErr = (d + 8) * 2 ** -23;
+    const du = d * 2 ** -24;
+    const gamma = du < 0.5 ? du / (1 - du) : Infinity;
+    const absErr = 4 * (d + 1) * 2 ** -149;
+    for (let j = 0; j < k; j++) {
+      ta[j] = 1.01 * clen[j] * (2 * relErr + 2 * gamma);
+      tb[j] = 1.01 * relErr * Math.abs(cnorm[j]) + 2 * absErr;
+    }
+  }
+
+  /** `_minibatch_update_dense` for one batch and its labels: counts (float32) in place, centres into centersNew. */
+  update(batch: Int32Array, labels: Int32Array, counts: Float32Array): void {
+    const { d, k } = this;
+    const b = batch.length;
+    // Members of each centre in batch order (a counting sort).
+    const starts = this.i32(this.startsAt, k + 1);
+    starts.fill(0);
+    for (let t = 0; t < b; t++) starts[labels[t] + 1]++;
+    for (let j = 0; j < k; j++) starts[j + 1] += starts[j];
+    const fill = Int32Array.from(starts.subarray(0, k));
+    const uidx = this.i32(this.uIdxAt, b);
+    if (this.resident) {
+      for (let t = 0; t < b; t++) uidx[fill[labels[t]]++] = batch[t];
+    } else {
+      // Staged: the batch's rows in batch order at the start of the staging area.
+      const rows = this.f32(this.xAt, b * d);
+      for (let t = 0; t < b; t++) {
+        rows.set(this.x.subarray(batch[t] * d, batch[t] * d + d), t * d);
+        uidx[fill[labels[t]]++] = t;
+      }
+    }
+    const w = this.f32(this.wAt, k);
+    const alpha = this.f32(this.alphaAt, k);
+    for (let j = 0; j < k; j++) {
+      const cnt = starts[j + 1] - starts[j];
+      w[j] = counts[j];
+      if (cnt > 0) {
+        // sklearn adds the unit sample weights one by one in float32 (exact below 2^24 members).
+        let wsum = 0;
+        for (let t = 0; t < cnt; t++) wsum = Math.fround(wsum + 1);
+        counts[j] = Math.fround(counts[j] + wsum);
+        alpha[j] = Math.fround(1 / counts[j]);
+      }
+    }
+    // Split over the threads by centre (each centre's values are written by one thread only).
+    this.i32(this.P + 96, 8).set([this.xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d]);
+    this.ws.update32(this.P + 96, k, b * d * 4);
+  }
+}
