@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type * as ortTypes from 'onnxruntime-node';
-import type { Embedder, EmbedOptions, ModelMeta } from '../../core/embedder.js';
+import type { Embedder, EmbedOptions, InstructionTask, ModelMeta, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
@@ -18,7 +18,7 @@ import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';
 import { HfTextEncoder, padRows, type EncodedRow } from './inputs.js';
 import { poolRow, pooledDimension } from './pooling.js';
-import { choosePrompts, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
+import { choosePrompts, instructionFor, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
 import { HF_FEATURE, openHfSession } from './session.js';
 
 export interface HfEmbedderOptions {
@@ -108,7 +108,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
 /** mteb's prompts for a model the registry runs through hf: (entries for other spec kinds hold templates, not prefixes). */
 function registeredPrompts(name: string): PromptOverride | undefined {
   const r = registeredModelPrompts(name);
-  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate } : undefined;
+  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate, taskInstructions: r.taskInstructions } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */
@@ -147,6 +147,11 @@ class HfEmbedder implements Embedder {
   /** The prompt a role gets: fixed per-side prompts, or for instruction-following models the task instruction in their query template. */
   promptFor(options: EmbedOptions): string {
     return promptFor(this.prompts, options.role, options.instruction);
+  }
+
+  /** Registered instruct decoders take mteb's per-task instruction on the query side and none on documents (prompts.ts). */
+  instructionFor(task: InstructionTask, role: Role, fileInstruction: string | undefined): string | undefined {
+    return instructionFor(this.prompts, task, role, fileInstruction);
   }
 
   async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {

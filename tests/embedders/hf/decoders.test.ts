@@ -206,7 +206,7 @@ describe('registry and NV-Embed', () => {
       const r = registeredModelPrompts(name)!;
       expect(r).toMatchObject({ query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ' });
       expect(r.source).toMatch(/^https:\/\/github.com\/embeddings-benchmark\/mteb\//);
-      expect(r.taskInstructions!.ArguAna).toBe('Given a claim, find documents that refute the claim');
+      expect(r.taskInstructions!.ArguAna).toEqual({ v1: 'Given a claim, find documents that refute the claim', v2: 'Given a claim, find documents that refute the claim' });
     }
     expect(registeredModelPrompts('Alibaba-NLP/gte-Qwen2-7B-instruct')!.publishedAttention).toEqual({
       attention: 'causal',
