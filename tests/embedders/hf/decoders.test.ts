@@ -217,24 +217,6 @@ describe('CLI', () => {
     const meta = JSON.parse(readFileSync(join(dir, 'model_meta.json'), 'utf8'));
     expect(meta).toMatchObject({ name: `mteb-ts/${name}`, embed_dim: 16, max_tokens: 64 });
   });
-
-  test("compare: the tiny NV-Embed against the tiny e5-mistral on the demo tasks (the demo's style)", async () => {
-    const nv = tmp('cmp-nv');
-    const e5 = tmp('cmp-e5');
-    expect((await runMain(['run', '-m', 'nvembed:fixtures/models/nv-embed-tiny', '-b', 'demo', '-o', nv, '--cache-dir', 'none', '-q'])).code).toBe(0);
-    expect((await runMain(['run', '-m', 'hf:fixtures/models/e5-mistral-tiny?registered=intfloat/e5-mistral-7b-instruct', '-b', 'demo', '-o', e5, '--cache-dir', 'none', '-q'])).code).toBe(0);
-    const r = await runMain(['compare', nv, e5, '--format', 'json', '--iterations', '200']);
-    expect(r.code).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.benchmark).toBe('demo');
-    expect([doc.baseline.model, doc.candidate.model]).toEqual(['mteb-ts/nv-embed-tiny', 'mteb-ts/e5-mistral-tiny']);
-    expect(doc.tasks).toHaveLength(8);
-    expect(doc.mismatches).toEqual([]);
-    for (const t of doc.tasks) expect(t.delta).toBeCloseTo(t.candidate - t.baseline, 2);
-    const meta = JSON.parse(readFileSync(join(e5, 'mteb-ts__e5-mistral-tiny', 'no_revision_available', 'model_meta.json'), 'utf8'));
-    expect(meta.use_instructions).toBe(true);
-    expect(meta.loader).toContain('prompts from registry (intfloat/e5-mistral-7b-instruct: ');
-  });
 });
 
 describe('registry and NV-Embed', () => {
