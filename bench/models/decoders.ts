@@ -6,12 +6,21 @@
 //   * tokens/s of hf: end to end as a ratio to onnxruntime's own session.run on the same graph and padded batches;
 //   * causal vs bidirectional (Qwen2 with "is_causal": false) on the same weights.
 //   node bin/run-ts.js bench/models/decoders.ts [--texts 64] [--layers 8] [--hidden 512] [--json out.json]
+// --full-shape: the real widths (Mistral-7B 4096 / 14336 MLP / GQA 32:8, Qwen2-7B 3584 / 18944 / 28:4, Qwen2-1.5B
+// 1536 / 8960 / 12:2, real vocabularies) with random fp16 weights, run by hf: as it runs any checkpoint (fp32 graph).
+// A whole 7B model is 28 GiB in fp32, over this machine's memory, so each shape runs with 1 and 2 real-width layers
+// in its own child process: per-layer time = t(2) - t(1), whole-model time = t(1) + (layers - 1) x per-layer;
+// peak RSS per child (getrusage). --whole NAME runs that shape with every layer (1.5B fits: ~6 GiB fp32).
+//   node bin/run-ts.js bench/models/decoders.ts --full-shape [--texts 8] [--json out.json] [--whole qwen2-1.5b]
+//     [--shapes mistral-7b,qwen2-7b,qwen2-1.5b]
 // CPU timings on a shared machine are noisy: compare only numbers measured in one run.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDecoderConfig } from '../../src/embedders/hf/arch/decoder-config.js';
 import { decoderTensorShapes } from '../../src/embedders/hf/arch/decoder-graph.js';
+import { createHfEmbedder } from '../../src/embedders/hf/embedder.js';
 import { loadOnnxruntime } from '../../src/native/optional-module.js';
 import { beirLikeTexts, measureFamily, writeCheckpointFiles, writeSafetensors } from './synthetic.js';
 
@@ -19,6 +28,157 @@ const arg = (k: string, d: string) => {
   const i = process.argv.indexOf(`--${k}`);
   return i > 0 ? process.argv[i + 1] : d;
 };
+
+/** The real shapes of the families' published checkpoints (config.json of each hub model). */
+const FULL: Record<string, { fixture: string; qkvBias: boolean; windowNeedsFlag: boolean; layers: number; config: Record<string, unknown> }> = {
+  'mistral-7b': {
+    fixture: 'e5-mistral-tiny', qkvBias: false, windowNeedsFlag: false, layers: 32,
+    config: { model_type: 'mistral', architectures: ['MistralModel'], hidden_size: 4096, intermediate_size: 14336, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 32000, rms_norm_eps: 1e-5, rope_theta: 10000, max_position_embeddings: 32768, hidden_act: 'silu', pad_token_id: 2 },
+  },
+  'qwen2-7b': {
+    fixture: 'gte-qwen2-tiny', qkvBias: true, windowNeedsFlag: true, layers: 28,
+    config: { model_type: 'qwen2', architectures: ['Qwen2Model'], hidden_size: 3584, intermediate_size: 18944, num_attention_heads: 28, num_key_value_heads: 4, vocab_size: 152064, rms_norm_eps: 1e-6, rope_theta: 1e6, max_position_embeddings: 32768, hidden_act: 'silu', eos_token_id: 151643 },
+  },
+  'qwen2-1.5b': {
+    fixture: 'gte-qwen2-tiny', qkvBias: true, windowNeedsFlag: true, layers: 28,
+    config: { model_type: 'qwen2', architectures: ['Qwen2Model'], hidden_size: 1536, intermediate_size: 8960, num_attention_heads: 12, num_key_value_heads: 2, vocab_size: 151646, rms_norm_eps: 1e-6, rope_theta: 1e6, max_position_embeddings: 32768, hidden_act: 'silu', eos_token_id: 151643 },
+  },
+};
+const FULL_MAXLEN = 256;
+
+/** model.safetensors with seeded random fp16 weights (norm weights 1), written tensor by tensor. */
+function writeSafetensorsF16(path: string, shapes: Map<string, number[]>): number {
+  let off = 0;
+  const header: Record<string, unknown> = {};
+  for (const [name, shape] of shapes) {
+    const n = shape.reduce((a, b) => a * b, 1) * 2;
+    header[name] = { dtype: 'F16', shape, data_offsets: [off, off + n] };
+    off += n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8);
+  const fd = openSync(path, 'w');
+  const len = Buffer.alloc(8);
+  len.writeBigUInt64LE(BigInt(json.length));
+  writeSync(fd, len);
+  writeSync(fd, Buffer.from(json));
+  // fp16 bit patterns of uniform values in about [-0.05, 0.05]: sign, exponent 2^-8..2^-5, random mantissa.
+  let s = 1;
+  for (const [name, shape] of shapes) {
+    const count = shape.reduce((x, y) => x * y, 1);
+    const one = /norm\.weight$/.test(name);
+    const chunk = new Uint16Array(Math.min(count, 1 << 22));
+    for (let done = 0; done < count; done += chunk.length) {
+      const k = Math.min(chunk.length, count - done);
+      for (let i = 0; i < k; i++) {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        chunk[i] = one ? 0x3c00 : ((s >>> 31) << 15) | ((0x07 + ((s >>> 10) & 3)) << 10) | (s & 0x3ff);
+      }
+      writeSync(fd, new Uint8Array(chunk.buffer, 0, k * 2));
+    }
+  }
+  closeSync(fd);
+  return off;
+}
+
+/** Child: one shape with `layers` real-width layers; prints one JSON line (seconds for the texts, peak RSS). */
+async function fullShapeChild(name: string, layers: number, nTexts: number): Promise<void> {
+  const fam = FULL[name];
+  const root = mkdtempSync(join(tmpdir(), 'mteb-ts-bench-full-'));
+  try {
+    const dir = join(root, 'ckpt');
+    const ck = writeCheckpointFiles(dir, fam.fixture, { ...fam.config, num_hidden_layers: layers }, FULL_MAXLEN);
+    const c = readDecoderConfig(ck, fam);
+    const bytes = writeSafetensorsF16(join(dir, 'model.safetensors'), decoderTensorShapes(c, '', fam.qkvBias));
+    const t0 = performance.now();
+    const e = await createHfEmbedder(dir, { cacheDir: join(root, 'cache'), maxLength: FULL_MAXLEN });
+    const openS = (performance.now() - t0) / 1000;
+    const texts = beirLikeTexts(nTexts);
+    await e.embed(texts.slice(0, 1), { role: 'passage' }); // warm-up
+    const t1 = performance.now();
+    await e.embed(texts, { role: 'passage' });
+    const runS = (performance.now() - t1) / 1000;
+    await e.close?.();
+    console.log(JSON.stringify({ shape: name, layers, fp16_bytes: bytes, open_s: Number(openS.toFixed(1)), run_s: Number(runS.toFixed(2)), peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Parent: each shape at 1 and 2 layers (and `--whole` at every layer) in child processes; per-layer projection. */
+async function fullShape(): Promise<void> {
+  const nTexts = Number(arg('texts', '8'));
+  const whole = arg('whole', '');
+  // Real tokens of the text set (the fixture tokenizers differ: Mistral's 32k vocabulary vs the tiny Qwen2 BPE).
+  const child = (name: string, layers: number) => {
+    const r = spawnSync(process.execPath, ['bin/run-ts.js', process.argv[1], '--full-shape-child', name, '--layers', String(layers), '--texts', String(nTexts)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    if (r.status !== 0 || !line.startsWith('{')) throw new Error(`child ${name} x${layers} failed: ${r.stderr.slice(-2000)}`);
+    return JSON.parse(line) as { run_s: number; peak_rss_mb: number; fp16_bytes: number; open_s: number };
+  };
+  const rows: Record<string, unknown>[] = [];
+  const only = arg('shapes', '');
+  for (const name of only ? only.split(',') : Object.keys(FULL)) {
+    const fam = FULL[name];
+    if (!fam) throw new Error(`--shapes: ${name} is not one of ${Object.keys(FULL).join(', ')}`);
+    const dir = mkdtempSync(join(tmpdir(), 'mteb-ts-bench-tok-'));
+    const ck = writeCheckpointFiles(dir, fam.fixture, { ...fam.config, num_hidden_layers: 1 }, FULL_MAXLEN);
+    const { HfTextEncoder } = await import('../../src/embedders/hf/inputs.js');
+    const { loadHfTokenizer } = await import('../../src/tokenize/hf-tokenizer.js');
+    const enc = new HfTextEncoder(loadHfTokenizer(dir, { llamaSpecialTokens: true }), FULL_MAXLEN);
+    const tokens = beirLikeTexts(nTexts).reduce((a, t) => a + enc.encode(t).ids.length, 0);
+    rmSync(dir, { recursive: true, force: true });
+    void ck;
+    const one = child(name, 1);
+    const two = child(name, 2);
+    const perLayer = Math.max(two.run_s - one.run_s, 0);
+    const projected = one.run_s + (fam.layers - 1) * perLayer;
+    const full32 = decoderParams(fam.config, fam.layers, fam.qkvBias) * 4;
+    const row: Record<string, unknown> = {
+      shape: name,
+      layers: fam.layers,
+      hidden: fam.config.hidden_size,
+      texts: nTexts,
+      tokens,
+      s_1_layer: one.run_s,
+      s_2_layers: two.run_s,
+      s_per_layer: Number(perLayer.toFixed(2)),
+      projected_tokens_per_s: Number((tokens / projected).toFixed(1)),
+      peak_rss_mb_1_layer: one.peak_rss_mb,
+      peak_rss_mb_2_layers: two.peak_rss_mb,
+      rss_mb_per_layer: two.peak_rss_mb - one.peak_rss_mb,
+      projected_peak_rss_mb: one.peak_rss_mb + (fam.layers - 1) * (two.peak_rss_mb - one.peak_rss_mb),
+      fp32_weights_mb: Math.round(full32 / 2 ** 20),
+    };
+    if (whole === name) {
+      const all = child(name, fam.layers);
+      Object.assign(row, { whole_s: all.run_s, whole_tokens_per_s: Number((tokens / all.run_s).toFixed(1)), whole_peak_rss_mb: all.peak_rss_mb, whole_open_s: all.open_s });
+    }
+    rows.push(row);
+    console.log(JSON.stringify(row));
+  }
+  const out = arg('json', '');
+  if (out) writeFileSync(out, JSON.stringify({ full_shape: true, weights: 'random fp16, fp32 graph', max_length: FULL_MAXLEN, rows }, null, 2) + '\n');
+}
+
+/** Parameters of a decoder backbone of this config with `layers` layers. */
+function decoderParams(cfg: Record<string, unknown>, layers: number, qkvBias: boolean): number {
+  const n = (k: string) => cfg[k] as number;
+  const h = n('hidden_size');
+  const kv = (h / n('num_attention_heads')) * n('num_key_value_heads');
+  const perLayer = h * h * 2 + h * kv * 2 + 3 * h * n('intermediate_size') + 2 * h + (qkvBias ? h + 2 * kv : 0);
+  return n('vocab_size') * h + layers * perLayer + h;
+}
+
+if (process.argv.includes('--full-shape-child')) {
+  await fullShapeChild(arg('full-shape-child', ''), Number(arg('layers', '1')), Number(arg('texts', '8')));
+  process.exit(0);
+}
+if (process.argv.includes('--full-shape')) {
+  await fullShape();
+  process.exit(0);
+}
+
 const N = Number(arg('texts', '64'));
 const LAYERS = Number(arg('layers', '8'));
 const H = Number(arg('hidden', '512'));

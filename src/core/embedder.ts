@@ -11,6 +11,13 @@ export interface EmbedOptions {
   onProgress?: (done: number) => void;
 }
 
+/** What an embedder may look at to pick a task's instruction (the task file's name, type and protocol). */
+export interface InstructionTask {
+  name: string;
+  type: string;
+  protocol?: string;
+}
+
 /**
  * The one interface every model backend implements (precomputed vectors, baselines, NV-Embed on
  * onnxruntime, OpenAI-compatible servers). tests/embedders/conformance.ts checks each one.
@@ -33,6 +40,13 @@ export interface Embedder {
    * names how many of a task's texts have no vector and the first few, instead of failing at the first one.
    */
   preflight?(texts: string[], options: EmbedOptions): void;
+  /**
+   * Optional: the instruction this model gets for a task's role, given the task file's (NV-Embed's) instruction
+   * (`undefined` = none). Models whose registry entry carries instructions of their own (mteb's per-task texts
+   * for e5-mistral, SFR, gte-Qwen2) answer with those; without the hook the task file's instruction is used.
+   * The runner embeds, caches and records the result identity with the answer.
+   */
+  instructionFor?(task: InstructionTask, role: Role, fileInstruction: string | undefined): string | undefined;
   /** Optional metadata for model_meta.json. */
   meta?(): Partial<ModelMeta>;
   /** Persist anything buffered (the embedding cache's pending rows); the runner calls it after every task. */

@@ -24,6 +24,7 @@ export function wrapEmbedder<T extends object>(inner: Embedder, overrides: T): E
     },
     embed: (texts, options) => inner.embed(texts, options),
     preflight: inner.preflight ? (texts, options) => inner.preflight!(texts, options) : undefined,
+    instructionFor: inner.instructionFor ? (task, role, file) => inner.instructionFor!(task, role, file) : undefined,
     meta: inner.meta ? () => inner.meta!() : undefined,
     flush: inner.flush ? () => inner.flush!() : undefined,
     close: inner.close ? () => inner.close!() : undefined,

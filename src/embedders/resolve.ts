@@ -9,7 +9,7 @@ import { redact } from '../core/redact.js';
 
 /** Options each spec kind takes after `?` (openai's live in openai/spec.ts); any other is refused with the list. */
 export const NVEMBED_SPEC_OPTIONS = ['device', 'max_length', 'dtype', 'attention'] as const;
-export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'registered', 'revision', 'graph', 'attention'] as const;
+export const HF_SPEC_OPTIONS = ['device', 'max_length', 'query_prompt', 'passage_prompt', 'registered', 'revision', 'graph', 'attention', 'padding_side'] as const;
 
 export interface ResolveOptions {
   /** onnxruntime device for in-process models: cpu | cuda[:N] | webgpu | tensorrt. */
@@ -63,6 +63,7 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
       checkSpecOptions(params, HF_SPEC_OPTIONS, 'hf', spec);
       const graph = enumOption(params, 'graph', ['auto', 'built', 'shipped'] as const, spec);
       const attention = enumOption(params, 'attention', ['causal', 'bidirectional'] as const, spec);
+      const paddingSide = enumOption(params, 'padding_side', ['left', 'right'] as const, spec);
       const q = params.get('query_prompt') ?? undefined;
       const p = params.get('passage_prompt') ?? undefined;
       const { createHfEmbedder } = await import('./hf/index.js');
@@ -74,6 +75,7 @@ const EMBEDDER_KINDS: Record<string, EmbedderKind> = {
         revision: params.get('revision') ?? undefined,
         graph,
         attention,
+        paddingSide,
         cacheDir: opts.cacheDir,
       });
     },

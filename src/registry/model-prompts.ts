@@ -5,6 +5,8 @@
  * config_sentence_transformers.json names no query/passage prompt. `mteb-ts models` lists them.
  */
 
+import { MTEB_TASK_INSTRUCTIONS } from './instruct-task-instructions.js';
+
 export interface RegisteredModelPrompts {
   /** Hub id. */
   name: string;
@@ -25,12 +27,11 @@ export interface RegisteredModelPrompts {
    */
   queryTemplate?: string;
   /**
-   * Where mteb's per-task instruction for this model (the task's metadata `prompt`) differs from the task file's
-   * instruction (NV-Embed's, which the runner passes): task name -> mteb's text. Listed, not applied yet: the
-   * runner hands embedders the task file's instruction (and keys its cache by it), so using these needs the task's
-   * instruction chosen per model where the runner picks it.
+   * Where mteb's per-task instruction for this model differs from the task file's (NV-Embed's): task name ->
+   * mteb 1.12's text (`v1`, applied to `mteb-1` protocol tasks) and mteb 2.x's (`v2`, applied to `mteb-2` ones).
+   * The `hf:` embedder applies them on the query side through the Embedder `instructionFor` hook; documents stay plain.
    */
-  taskInstructions?: Record<string, string>;
+  taskInstructions?: Record<string, { v1?: string; v2?: string }>;
   /** Decoders whose published scores came from an attention other than the checkpoint's default, with the source. */
   publishedAttention?: { attention: 'causal' | 'bidirectional'; source: string };
   /** Where the prompts are written down (file in mteb's repository or the model card). */
@@ -47,16 +48,11 @@ const NOMIC = {
   taskTypes: { Classification: 'classification: ', MultilabelClassification: 'classification: ', Clustering: 'clustering: ', PairClassification: 'classification: ', Reranking: 'classification: ', STS: 'classification: ', Summarization: 'classification: ' },
 };
 
-/** mteb's template for e5-mistral, SFR-Embedding and gte-Qwen2: `Instruct: {instruction}\nQuery: ` on queries, none on documents. */
-/** mteb's task metadata prompts (mteb/tasks/retrieval/eng/*.py) where they differ from the task files' NV-Embed instructions. */
-const MTEB_TASK_PROMPTS: Record<string, string> = {
-  ArguAna: 'Given a claim, find documents that refute the claim',
-  FiQA2018: 'Given a financial question, retrieve user replies that best answer the question',
-  NFCorpus: 'Given a question, retrieve relevant documents that best answer the question',
-  NQ: 'Given a question, retrieve Wikipedia passages that answer the question',
-  Touche2020: 'Given a question, retrieve detailed and persuasive arguments that answer the question',
-};
-const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ', taskInstructions: MTEB_TASK_PROMPTS };
+/**
+ * mteb's template for e5-mistral, SFR-Embedding and gte-Qwen2: `Instruct: {instruction}\nQuery: ` on queries, none on
+ * documents; the per-task texts are mteb's own (src/registry/instruct-task-instructions.ts, generated from mteb's code).
+ */
+const INSTRUCT = { query: '', passage: '', queryTemplate: 'Instruct: {instruction}\nQuery: ', taskInstructions: MTEB_TASK_INSTRUCTIONS };
 const INSTRUCT_NOTE = "queries: 'Instruct: {task instruction}\\nQuery: ', documents plain (apply_instruction_to_passages=False)";
 const MTEB_NOW = 'https://github.com/embeddings-benchmark/mteb/blob/main/mteb/models/model_implementations';
 

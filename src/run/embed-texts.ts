@@ -1,4 +1,4 @@
-import type { Embedder, Role } from '../core/embedder.js';
+import type { Embedder, InstructionTask, Role } from '../core/embedder.js';
 import { makeMatrix, type Matrix } from '../core/matrix.js';
 import type { ProgressSink } from '../util/progress.js';
 
@@ -42,10 +42,19 @@ export async function embedTexts(
   return out;
 }
 
-/** The instruction NV-Embed-style models get for a role: tasks without a known instruction get none. */
-export function instructionFor(spec: { instruction?: { query?: string | null; passage?: string | null } | null }, role: Role): string | undefined {
+/**
+ * The instruction a role gets: the task file's (NV-Embed's; tasks without a known instruction get none), or what
+ * the embedder's own `instructionFor` hook chooses from it (registered instruct models use mteb's per-task texts).
+ */
+export function instructionFor(
+  spec: Partial<InstructionTask> & { instruction?: { query?: string | null; passage?: string | null } | null },
+  role: Role,
+  embedder?: Pick<Embedder, 'instructionFor'>,
+): string | undefined {
   const ins = spec.instruction;
-  if (!ins) return undefined;
-  const v = role === 'query' ? ins.query : ins.passage;
-  return v ? v : undefined;
+  const v = ins ? (role === 'query' ? ins.query : ins.passage) : undefined;
+  const file = v ? v : undefined;
+  if (!embedder?.instructionFor) return file;
+  const chosen = embedder.instructionFor({ name: spec.name ?? '', type: spec.type ?? '', protocol: spec.protocol }, role, file);
+  return chosen ? chosen : undefined;
 }

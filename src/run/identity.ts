@@ -51,8 +51,8 @@ export function evaluationIdentity(i: IdentityInputs): EvaluationIdentity {
     protocol,
     mteb_version: PROTOCOL_MTEB_VERSION[protocol] ?? null,
     limit: i.limit ?? null,
-    instruction_query: instructionFor(i.spec, 'query') ?? null,
-    instruction_passage: instructionFor(i.spec, 'passage') ?? null,
+    instruction_query: instructionFor(i.spec, 'query', i.embedder) ?? null,
+    instruction_passage: instructionFor(i.spec, 'passage', i.embedder) ?? null,
     search: dependsOn.searchBackend ? searchIdentity(i.search) : null,
     sklearn: dependsOn.sklearnFlavour ? (i.sklearn ?? 'modern') : null,
   };

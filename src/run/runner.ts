@@ -410,7 +410,7 @@ async function evaluateTask(
       const embed = (texts: string[], role: Role, label?: string) =>
         embedTexts(opts.embedder, texts, {
           role,
-          instruction: instructionFor(spec, role),
+          instruction: instructionFor(spec, role, opts.embedder),
           batchSize: opts.batchSize,
           progress: opts.progress,
           label: `${spec.name} ${split}/${subset} ${label ?? role}`,

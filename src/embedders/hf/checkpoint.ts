@@ -26,7 +26,11 @@ export interface HfCheckpoint {
   similarity: 'cosine' | 'dot' | 'euclidean' | 'manhattan';
   /** `onnx/model.onnx` when the checkpoint ships an export. */
   onnxModel: string | null;
+  /** tokenizer_config.json `padding_side` (transformers' default: right). */
+  paddingSide: PaddingSide;
 }
+
+export type PaddingSide = 'left' | 'right';
 
 type Json = Record<string, unknown>;
 
@@ -124,6 +128,9 @@ export function readHfCheckpoint(dir: string): HfCheckpoint {
   const sim = cst.similarity_fn_name ?? 'cosine';
   if (!(SIMILARITIES as readonly unknown[]).includes(sim)) throw new MtebError('E_PARSE', `similarity_fn_name must be one of ${SIMILARITIES.join(', ')}`, { file: cstPath, field: 'similarity_fn_name' });
 
+  const side = tokCfg.padding_side ?? 'right';
+  if (side !== 'left' && side !== 'right') throw new MtebError('E_PARSE', 'padding_side must be "left" or "right"', { file: tokCfgPath, field: 'padding_side' });
+
   const onnxPath = join(dir, 'onnx', 'model.onnx');
   return {
     dir,
@@ -139,5 +146,6 @@ export function readHfCheckpoint(dir: string): HfCheckpoint {
     defaultPromptName,
     similarity: sim as HfCheckpoint['similarity'],
     onnxModel: existsSync(onnxPath) ? onnxPath : null,
+    paddingSide: side,
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type * as ortTypes from 'onnxruntime-node';
-import type { Embedder, EmbedOptions, ModelMeta } from '../../core/embedder.js';
+import type { Embedder, EmbedOptions, InstructionTask, ModelMeta, Role } from '../../core/embedder.js';
 import { MtebError } from '../../core/errors.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
@@ -13,12 +13,12 @@ import { readCheckpointTensors } from '../nvembed/safetensors.js';
 import { checkProvider, parseDevice } from '../nvembed/session.js';
 import { planArchitecture } from './arch/architectures.js';
 import type { DecoderAttention } from './attention.js';
-import { readHfCheckpoint, type HfCheckpoint } from './checkpoint.js';
+import { readHfCheckpoint, type HfCheckpoint, type PaddingSide } from './checkpoint.js';
 import { ensureHfGraph } from './graph-cache.js';
 import { locateCheckpoint } from './hub-path.js';
 import { HfTextEncoder, padRows, type EncodedRow } from './inputs.js';
 import { poolRow, pooledDimension } from './pooling.js';
-import { choosePrompts, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
+import { choosePrompts, instructionFor, promptFor, type PromptChoice, type PromptOverride } from './prompts.js';
 import { HF_FEATURE, openHfSession } from './session.js';
 
 export interface HfEmbedderOptions {
@@ -42,6 +42,11 @@ export interface HfEmbedderOptions {
   cacheDir?: string;
   /** Decoders: causal or bidirectional attention instead of what config.json says (`is_causal`, default causal). */
   attention?: DecoderAttention;
+  /**
+   * Where batch padding goes; default tokenizer_config.json's `padding_side` for decoders. Left padding needs
+   * relative (rotary) positions, so encoders and shipped graphs always pad right.
+   */
+  paddingSide?: PaddingSide;
 }
 
 /** What one opened model runs: a session whose output is token states, plus the checkpoint's pooling. */
@@ -54,6 +59,7 @@ interface Runner {
   architecture: string;
   /** Name of the session output holding [batch, seq, hidden] token states. */
   output: string;
+  paddingSide: PaddingSide;
 }
 
 /** `hf:PATH`: a sentence-transformers checkpoint (BERT, XLM-RoBERTa, MPNet, NomicBert) run in-process on onnxruntime-node. */
@@ -73,6 +79,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
   const graph = opts.graph ?? 'auto';
   if (graph === 'shipped' && !ck.onnxModel) throw new MtebError('E_FILE_MISSING', 'graph=shipped but the checkpoint has no onnx/model.onnx', { file: join(loc.dir, 'onnx', 'model.onnx') });
   if (ck.onnxModel && graph !== 'built') {
+    if (opts.paddingSide === 'left') throw new MtebError('E_USAGE', 'padding_side=left needs the graph built from the safetensors (add graph=built); a shipped onnx/model.onnx pads right', { field: 'padding_side' });
     if (opts.attention !== undefined) throw new MtebError('E_USAGE', `attention=${opts.attention} needs the graph built from the safetensors (add graph=built); the shipped onnx/model.onnx fixes its own attention`, { field: 'attention' });
     // An export (optimum's layout) outputs last_hidden_state [batch, seq, hidden]; pooling stays ours, from the checkpoint's modules.
     const session = await openHfSession(ck.onnxModel, dev);
@@ -80,14 +87,16 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
     const hidden = ck.config.hidden_size ?? ck.config.n_embd;
     if (typeof hidden !== 'number' || !Number.isInteger(hidden) || hidden <= 0) throw new MtebError('E_MODEL_LOAD', 'config.json has no hidden_size (or n_embd) for the shipped ONNX graph', { file: join(loc.dir, 'config.json'), field: 'hidden_size' });
     const pad = ck.config.pad_token_id;
-    runner = { session, hidden, padTokenId: typeof pad === 'number' ? pad : 0, graphId: `onnx:${fileHash(ck.onnxModel)}`, architecture: 'onnx/model.onnx', output };
+    runner = { session, hidden, padTokenId: typeof pad === 'number' ? pad : 0, graphId: `onnx:${fileHash(ck.onnxModel)}`, architecture: 'onnx/model.onnx', output, paddingSide: 'right' };
     maxTokens = Infinity; // the export's own limit; max_seq_length comes from the checkpoint
   } else {
     const tensors = readCheckpointTensors(loc.dir);
     const plan = planArchitecture(ck, tensors.tensors, { attention: opts.attention });
+    if (opts.paddingSide === 'left' && !plan.leftPadding) throw new MtebError('E_USAGE', `padding_side=left applies to the rotary decoders only; ${plan.label} pads right (its absolute positions would move)`, { field: 'padding_side' });
+    const paddingSide = opts.paddingSide ?? (plan.leftPadding ? ck.paddingSide : 'right');
     const built = ensureHfGraph(loc.dir, tensors, plan, opts.cacheDir);
     const session = await openHfSession(built.modelPath, dev, built.linkKind === 'symlink' ? built.checkpoint : undefined);
-    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: plan.variant ? `${built.fingerprint}-${plan.variant}` : built.fingerprint, architecture: plan.label, output: 'token_embeddings' };
+    runner = { session, hidden: plan.hidden, padTokenId: plan.padTokenId, graphId: plan.variant ? `${built.fingerprint}-${plan.variant}` : built.fingerprint, architecture: plan.label, output: 'token_embeddings', paddingSide };
     maxTokens = plan.maxTokens;
   }
   try {
@@ -108,7 +117,7 @@ export async function createHfEmbedder(path: string, opts: HfEmbedderOptions = {
 /** mteb's prompts for a model the registry runs through hf: (entries for other spec kinds hold templates, not prefixes). */
 function registeredPrompts(name: string): PromptOverride | undefined {
   const r = registeredModelPrompts(name);
-  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate } : undefined;
+  return r && r.spec === 'hf' ? { query: r.query, passage: r.passage, source: `registry (${r.name}: ${r.source})`, queryTemplate: r.queryTemplate, taskInstructions: r.taskInstructions } : undefined;
 }
 
 /** Identity of a shipped graph: its bytes (external data, if any, is not hashed). */
@@ -149,6 +158,11 @@ class HfEmbedder implements Embedder {
     return promptFor(this.prompts, options.role, options.instruction);
   }
 
+  /** Registered instruct decoders take mteb's per-task instruction on the query side and none on documents (prompts.ts). */
+  instructionFor(task: InstructionTask, role: Role, fileInstruction: string | undefined): string | undefined {
+    return instructionFor(this.prompts, task, role, fileInstruction);
+  }
+
   async embed(texts: string[], options: EmbedOptions): Promise<Matrix> {
     const out = makeMatrix(texts.length, this.dimension);
     if (!texts.length) return out;
@@ -161,7 +175,7 @@ class HfEmbedder implements Embedder {
     let done = 0;
     for (const b of tokenBudgetBatches(rows.map((r) => r.ids.length), this.tokenBudget, 0.75)) {
       const batchRows = b.indices.map((i) => rows[i]);
-      const t = padRows(batchRows, this.runner.padTokenId);
+      const t = padRows(batchRows, this.runner.padTokenId, this.runner.paddingSide);
       const feeds: Record<string, ortTypes.Tensor> = {
         input_ids: new this.ort.Tensor('int64', t.inputIds, [t.batch, t.seq]),
         attention_mask: new this.ort.Tensor('int64', t.attentionMask, [t.batch, t.seq]),
@@ -173,7 +187,10 @@ class HfEmbedder implements Embedder {
       if (states.length !== t.batch * t.seq * H) throw new MtebError('E_MODEL_LOAD', `graph output ${this.runner.output} has ${states.length} values, expected ${t.batch}x${t.seq}x${H}`);
       b.indices.forEach((idx, k) => {
         const v = out.data.subarray(idx * this.dimension, (idx + 1) * this.dimension);
-        poolRow(states.subarray(k * t.seq * H, (k + 1) * t.seq * H), H, rows[idx].ids.length, this.ck.pooling, rows[idx].promptLength, this.ck.normalize, v);
+        // A left-padded row's tokens are its last `length` positions: pooling sees them alone, whatever the side.
+        const len = rows[idx].ids.length;
+        const from = k * t.seq + (this.runner.paddingSide === 'left' ? t.seq - len : 0);
+        poolRow(states.subarray(from * H, (k + 1) * t.seq * H), H, len, this.ck.pooling, rows[idx].promptLength, this.ck.normalize, v);
         for (let j = 0; j < v.length; j++) {
           if (!Number.isFinite(v[j])) throw new MtebError('E_EMBEDDING_NAN', `non-finite value in the embedding of text ${idx}`, { field: `texts[${idx}]` });
         }
@@ -194,7 +211,7 @@ class HfEmbedder implements Embedder {
       framework: ['onnxruntime-node', 'Sentence Transformers'],
       similarity_fn_name: this.ck.similarity,
       use_instructions: Boolean(this.prompts.query || this.prompts.passage || this.prompts.queryTemplate),
-      loader: `hf:${resolve(this.ck.dir)} (${this.runner.architecture}, ${this.device}, pooling ${this.ck.pooling.modes.join('+')}${this.ck.normalize ? ' + Normalize' : ''}, prompts from ${this.prompts.source})`,
+      loader: `hf:${resolve(this.ck.dir)} (${this.runner.architecture}, ${this.device}, ${this.runner.paddingSide === 'left' ? 'left padding, ' : ''}pooling ${this.ck.pooling.modes.join('+')}${this.ck.normalize ? ' + Normalize' : ''}, prompts from ${this.prompts.source})`,
     };
   }
 

@@ -79,16 +79,20 @@ export interface PaddedBatch {
   attentionMask: BigInt64Array;
 }
 
-/** Right-padded int64 tensors; the pad id never reaches an output (attention 0, pooling skips it). */
-export function padRows(rows: EncodedRow[], padId: number): PaddedBatch {
+/**
+ * Padded int64 tensors, the pad ids after each row's tokens (`right`) or before them (`left`, the tokenizer's
+ * padding_side for some decoders); the pad id never reaches an output (attention 0, pooling skips it).
+ */
+export function padRows(rows: EncodedRow[], padId: number, side: 'left' | 'right' = 'right'): PaddedBatch {
   const seq = Math.max(1, ...rows.map((r) => r.ids.length));
   const n = rows.length * seq;
   const inputIds = new BigInt64Array(n).fill(BigInt(padId));
   const attentionMask = new BigInt64Array(n);
   rows.forEach((r, b) => {
+    const start = b * seq + (side === 'left' ? seq - r.ids.length : 0);
     for (let j = 0; j < r.ids.length; j++) {
-      inputIds[b * seq + j] = BigInt(r.ids[j]);
-      attentionMask[b * seq + j] = 1n;
+      inputIds[start + j] = BigInt(r.ids[j]);
+      attentionMask[start + j] = 1n;
     }
   });
   return { batch: rows.length, seq, inputIds, attentionMask };

@@ -1,4 +1,4 @@
-import type { Role } from '../../core/embedder.js';
+import type { InstructionTask, Role } from '../../core/embedder.js';
 import type { HfCheckpoint } from './checkpoint.js';
 
 /** The text prefix each side gets, and where it came from (shown by `mteb-ts models` and in model_meta's loader). */
@@ -8,6 +8,8 @@ export interface PromptChoice {
   source: string;
   /** Query-side template around the task instruction (`{instruction}`), used instead of `query` when the task has one. */
   queryTemplate?: string;
+  /** The registered model's own per-task instructions (mteb 1.12 `v1` / 2.x `v2`), where they differ from the task file's. */
+  taskInstructions?: Record<string, { v1?: string; v2?: string }>;
 }
 
 /** Prompts set by the caller (spec options `query_prompt` / `passage_prompt`, or a registered model's entry). */
@@ -16,6 +18,7 @@ export interface PromptOverride {
   passage?: string;
   source: string;
   queryTemplate?: string;
+  taskInstructions?: Record<string, { v1?: string; v2?: string }>;
 }
 
 /**
@@ -43,6 +46,22 @@ export function choosePrompts(ck: HfCheckpoint, override?: PromptOverride, regis
   }
   // An instruction-following registered model takes the task's instruction as mteb's instruct wrapper does,
   // ahead of the checkpoint's fixed prompts (which mteb does not use for it).
-  if (registered?.queryTemplate) return { query: base('query'), passage: base('passage'), source: registered.source, queryTemplate: registered.queryTemplate };
+  if (registered?.queryTemplate) {
+    return { query: base('query'), passage: base('passage'), source: registered.source, queryTemplate: registered.queryTemplate, taskInstructions: registered.taskInstructions };
+  }
   return { query: base('query'), passage: base('passage'), source };
+}
+
+/**
+ * The instruction an instruction-following model gets for a task's role, as mteb's instruct wrapper picks it: on
+ * the query side mteb's own text for the task (1.12's for `mteb-1` protocol tasks, 2.x's for `mteb-2`) where the
+ * registry lists one, else the task file's; documents none (apply_instruction_to_passages=False). Models without a
+ * query template keep the task file's instruction (they do not use it).
+ */
+export function instructionFor(p: PromptChoice, task: InstructionTask, role: Role, fileInstruction: string | undefined): string | undefined {
+  if (!p.queryTemplate) return fileInstruction;
+  if (role === 'passage') return undefined;
+  const own = p.taskInstructions?.[task.name];
+  const text = task.protocol === 'mteb-2' ? own?.v2 : own?.v1;
+  return text ?? fileInstruction;
 }

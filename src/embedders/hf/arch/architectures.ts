@@ -18,6 +18,12 @@ export interface ArchitecturePlan {
   padTokenId: number;
   /** Most tokens per text the position table allows. */
   maxTokens: number;
+  /**
+   * Whether left padding gives the same vectors as right padding: true for the rotary decoders (a uniform shift
+   * of every position leaves RoPE's relative angles, so the scores, unchanged), false for encoders whose
+   * absolute position of a token would move with the padding in front of it.
+   */
+  leftPadding: boolean;
   /** Graph variant beyond the weights ('' for encoders; the attention form for decoders): part of the graph cache key. */
   variant: string;
   build(metadata: Record<string, string>): BuiltModel;
@@ -48,7 +54,7 @@ function bertFamily(label: string, layout: EncoderLayout, prefixes: string[]): A
       checkShapes(bertTensorShapes(c, prefix, layout), tensors, label, ck.dir);
       // RoBERTa-style positions start after padding_idx, so the table holds max_position_embeddings - padding_idx - 1 texts' worth.
       const maxTokens = layout.positions === 'absolute' ? c.maxPositions : c.maxPositions - c.padTokenId - 1;
-      return { label, hidden: c.hidden, padTokenId: c.padTokenId, maxTokens, variant: '', build: (metadata) => buildBertGraph(c, tensors, { layout, prefix, metadata }) };
+      return { label, hidden: c.hidden, padTokenId: c.padTokenId, maxTokens, leftPadding: false, variant: '', build: (metadata) => buildBertGraph(c, tensors, { layout, prefix, metadata }) };
     },
   };
 }
@@ -62,7 +68,7 @@ const nomicBert: Architecture = {
     if (prefix === undefined) throw new MtebError('E_MODEL_LOAD', 'no embeddings.word_embeddings.weight tensor: not a NomicBert checkpoint', { file: ck.dir });
     checkShapes(nomicTensorShapes(c, prefix), tensors, 'NomicBertModel', ck.dir);
     const pad = ck.config.pad_token_id;
-    return { label: 'NomicBertModel', hidden: c.hidden, padTokenId: typeof pad === 'number' ? pad : 0, maxTokens: c.maxPositions, variant: '', build: (metadata) => buildNomicGraph(c, tensors, prefix, metadata) };
+    return { label: 'NomicBertModel', hidden: c.hidden, padTokenId: typeof pad === 'number' ? pad : 0, maxTokens: c.maxPositions, leftPadding: false, variant: '', build: (metadata) => buildNomicGraph(c, tensors, prefix, metadata) };
   },
 };
 
@@ -90,6 +96,7 @@ function decoderFamily(modelType: string, base: string, qkvBias: boolean, rules:
         hidden: c.hidden,
         padTokenId: c.padTokenId,
         maxTokens: c.maxPositions,
+        leftPadding: true,
         variant: attention,
         build: (metadata) => buildDecoderGraph(c, tensors, { prefix, qkvBias, attention, metadata }),
       };
