@@ -97,8 +97,7 @@ async function partA() {
             const [a, b] = [i * rows, Math.min(N, (i + 1) * rows)];
             const res = await search.search(queries, matrixCorpus(ids.slice(a, b), slice(corpus, a, b)), K, { similarity: 'cosine' });
             const header = {
-              format: 'mteb-ts.topk/1' as const,
-              chunk: i,
+                            chunk: i,
               of: c,
               rows: b - a,
               k: K,

@@ -62,8 +62,7 @@ export async function searchCorpusShare(
       const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, (a) => `corpus chunk ${c + 1}/${nChunks} rows ${a - s}+`);
       const res = await backend.search(qEmb, corpus, k, { similarity });
       const header = {
-        format: 'mteb-ts.topk/1' as const,
-        chunk: c,
+                chunk: c,
         of: nChunks,
         rows: e - s,
         k,
