@@ -18,7 +18,7 @@ import type { Matrix } from '../../src/core/matrix.js';
 import type { Embedder, EmbedOptions } from '../../src/core/embedder.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 import { encodeChunkList, sha256Hex } from '../../src/shard/chunk-lists/format.js';
-import { mergeChunkLists, queryIdsDigest } from '../../src/shard/chunk-lists/merge-lists.js';
+import { mergeChunkListsWithStats, queryIdsDigest, type MergeStats } from '../../src/shard/chunk-lists/merge-lists.js';
 import { chunkListPath } from '../../src/shard/chunk-lists/paths.js';
 import { runEvaluation } from '../../src/run/runner.js';
 import { mergeShards } from '../../src/shard/merge.js';
@@ -79,6 +79,7 @@ async function partA() {
     const shardWork = new Map<number, { wall: number[]; cpu: number[] }>(CHUNKS.map((c) => [c, { wall: [], cpu: [] }]));
     const mergeT = new Map<number, { wall: number[]; cpu: number[] }>(CHUNKS.map((c) => [c, { wall: [], cpu: [] }]));
     const whole = { wall: [] as number[], cpu: [] as number[] };
+    const stats = new Map<number, MergeStats>();
     let reference: string[][] = [];
     for (let round = 0; round < rounds; round++) {
       const w = await timed(() => search.search(queries, matrixCorpus(ids, corpus), K, { similarity: 'cosine' }));
@@ -97,8 +98,7 @@ async function partA() {
             const [a, b] = [i * rows, Math.min(N, (i + 1) * rows)];
             const res = await search.search(queries, matrixCorpus(ids.slice(a, b), slice(corpus, a, b)), K, { similarity: 'cosine' });
             const header = {
-              format: 'mteb-ts.topk/1' as const,
-              chunk: i,
+                            chunk: i,
               of: c,
               rows: b - a,
               k: K,
@@ -113,10 +113,11 @@ async function partA() {
         });
         shardWork.get(c)!.wall.push(s.wall);
         shardWork.get(c)!.cpu.push(s.cpu);
-        const m = await timed(() => mergeChunkLists(dir, c, qids, N));
+        const m = await timed(() => mergeChunkListsWithStats(dir, c, qids, N));
         mergeT.get(c)!.wall.push(m.wall);
         mergeT.get(c)!.cpu.push(m.cpu);
-        if (JSON.stringify(m.value.ids) !== JSON.stringify(reference)) throw new Error(`merged lists differ from the whole search (N ${N}, ${c} chunks)`);
+        stats.set(c, m.value.stats);
+        if (JSON.stringify(m.value.merged.ids) !== JSON.stringify(reference)) throw new Error(`merged lists differ from the whole search (N ${N}, ${c} chunks)`);
       }
       log(`A N=${N} round ${round + 1}: whole search ${whole.wall.at(-1)!.toFixed(2)} s; merge ${CHUNKS.map((c) => `${c}: ${mergeT.get(c)!.wall.at(-1)!.toFixed(3)} s`).join(', ')}`);
     }
@@ -128,8 +129,12 @@ async function partA() {
       chunks: CHUNKS.map((c) => ({
         chunks: c,
         listBytes: K * M * 8,
+        // What the merge read of the lists (heads, and tails where a query needed them; format.ts).
+        bytesRead: stats.get(c)!.bytesRead,
+        bytesTotal: stats.get(c)!.bytesTotal,
+        tailsRead: stats.get(c)!.tailsRead,
         merge: { wall: median(mergeT.get(c)!.wall), cpu: median(mergeT.get(c)!.cpu) },
-        mergeOverWholeSearch: median(mergeT.get(c)!.wall) / wholeWall,
+        mergeOverWholeSearch: { wall: median(mergeT.get(c)!.wall) / wholeWall, cpu: median(mergeT.get(c)!.cpu) / wholeCpu },
         shardSearch: { wall: median(shardWork.get(c)!.wall), cpu: median(shardWork.get(c)!.cpu) },
         shardSearchOverWhole: { wall: median(shardWork.get(c)!.wall) / wholeWall, cpu: median(shardWork.get(c)!.cpu) / wholeCpu },
       })),

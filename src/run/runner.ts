@@ -13,7 +13,7 @@ import { sweepOrphanTemps, writeFileAtomic, writeJsonAtomic } from '../util/atom
 import { pythonJson, parsePythonJson } from '../output/python-json.js';
 import { silentProgress, type ProgressSink } from '../util/progress.js';
 import { embedTexts, instructionFor } from './embed-texts.js';
-import { selectShardTasks } from '../shard/select-tasks.js';
+import { assignShards, chunkShards } from '../shard/select-tasks.js';
 import { assignmentRecord, writeShardLayout } from '../shard/layout.js';
 import { buildModelMeta } from './model-meta.js';
 import { aggregateResult } from './aggregate.js';
@@ -221,7 +221,9 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
   }
 
   const ordered = [...opts.tasks.filter((t) => !t.aggregate_of), ...opts.tasks.filter((t) => t.aggregate_of)];
-  const owned = opts.shard ? new Set(selectShardTasks(opts.tasks.filter((t) => !t.aggregate_of), opts.shard).map((t) => t.name)) : undefined;
+  // One cost-balanced assignment for the whole run: the tasks this shard owns and who searches each corpus chunk.
+  const assignment = opts.shard && assignShards(opts.tasks.filter((t) => !t.aggregate_of), opts.shard.count, opts.shard.chunkRows);
+  const owned = assignment && new Set(assignment.shards[opts.shard!.index].tasks);
   if (opts.shard) {
     // Recorded before any work, so merge can refuse parts made under another split (src/shard/layout.ts).
     await writeShardLayout(opts.outputDir, {
@@ -302,7 +304,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
       if (spec.aggregate_of) {
         result = await aggregateResult(spec, opts.outputDir, model, revision);
       } else {
-        const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision };
+        const shardCtx = opts.shard && { ...opts.shard, owner: owned!.has(spec.name), model, revision, chunkShards: (of: number) => chunkShards(assignment!, spec.name, of) };
         const r = await evaluateTask(spec, { ...opts, embedder, batchSize, progress, log }, shardCtx, partial && new Set(partial.missing), { model, revision });
         if ('deferred' in r) {
           outcomes.push({ task: spec.name, status: 'deferred', note: r.deferred, seconds: (performance.now() - t0) / 1000 });
@@ -388,7 +390,7 @@ export async function runEvaluation(opts: RunOptions): Promise<RunSummary> {
 async function evaluateTask(
   spec: TaskSpec,
   opts: RunOptions & { embedder: Embedder; batchSize: number; progress: ProgressSink; log: (l: string) => void },
-  shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string },
+  shard?: { index: number; count: number; chunkRows?: number; owner: boolean; model: string; revision: string; chunkShards?: (of: number) => number[] },
   /** `split/subset` pairs to compute (only-missing); all of the spec's when absent. */
   only?: Set<string>,
   names?: { model: string; revision: string },
@@ -431,6 +433,7 @@ async function evaluateTask(
           index: shard.index,
           count: shard.count,
           owner: shard.owner,
+          chunkShards: shard.chunkShards,
           chunkRows: shard.chunkRows ?? DEFAULT_SHARD_CHUNK_ROWS,
           markerDir: shardMarkerDir(opts.outputDir, shard.model, shard.revision, spec.name, split, subset),
         },

@@ -5,7 +5,7 @@ import { missingChunks } from './chunk-lists/paths.js';
 import { resultPath } from '../output/result-file.js';
 import { taskType } from '../task-types/index.js';
 import { predictionsToWrite, runEvaluation, shardMarkerDir, type RunOptions, type RunSummary } from '../run/runner.js';
-import { selectShardTasks } from './select-tasks.js';
+import { assignShards, chunkShards } from './select-tasks.js';
 import { checkShardLayouts, readShardLayouts } from './layout.js';
 
 export interface MergePlan {
@@ -18,17 +18,14 @@ export interface MergePlan {
   missing: string[];
 }
 
-/** Which shard owns a task under `--shard i/n` (the same deterministic split the shards used, with their chunking). */
-function ownerOf(tasks: TaskSpec[], name: string, count: number, chunkRows: number | undefined): number {
-  for (let i = 0; i < count; i++) if (selectShardTasks(tasks, { index: i, count, chunkRows }).some((t) => t.name === name)) return i;
-  return -1;
-}
 
 export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, revision: string, count: number): MergePlan {
   const plain = tasks.filter((t) => !t.aggregate_of);
   const plan: MergePlan = { complete: [], toScore: [], aggregates: tasks.filter((t) => t.aggregate_of), missing: [] };
   // The corpus chunking decides the cost-balanced split too (src/shard/select-tasks.ts): the shards' own.
   const chunkRows = readShardLayouts(outputDir, model, revision)[0]?.chunkRows;
+  const assignment = assignShards(plain, count, chunkRows);
+  const ownerOf = (name: string) => assignment.shards.findIndex((s) => s.tasks.includes(name));
   for (const spec of plain) {
     if (existsSync(resultPath(outputDir, model, revision, spec.name))) {
       plan.complete.push(spec.name);
@@ -41,10 +38,10 @@ export function planMerge(tasks: TaskSpec[], outputDir: string, model: string, r
         const m = missingChunks(shardMarkerDir(outputDir, model, revision, spec.name, s, sub));
         if (!m) continue;
         split = true;
-        if (m.missing.length) gaps.push(`${s}/${sub}: corpus chunks ${m.missing.join(', ')} of ${m.total} not searched (shards ${[...new Set(m.missing.map((c) => c % count))].join(', ')})`);
+        if (m.missing.length) gaps.push(`${s}/${sub}: corpus chunks ${m.missing.join(', ')} of ${m.total} not searched (shards ${[...new Set(m.missing.map((c) => chunkShards(assignment, spec.name, m.total)[c]))].sort((a, b) => a - b).join(', ')})`);
       }
     }
-    if (!split) plan.missing.push(`${spec.name}: no result (shard ${ownerOf(plain, spec.name, count, chunkRows)}/${count})`);
+    if (!split) plan.missing.push(`${spec.name}: no result (shard ${ownerOf(spec.name)}/${count})`);
     else if (gaps.length) plan.missing.push(`${spec.name}: ${gaps.join('; ')}`);
     else plan.toScore.push(spec);
   }

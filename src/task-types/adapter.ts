@@ -47,6 +47,8 @@ export interface ShardContext {
   markerDir: string;
   /** Whether this shard owns the task (evaluates it unless its corpus is split). */
   owner: boolean;
+  /** The shard that embeds and searches each chunk of a corpus cut into `of` chunks (the cost-balanced assignment, src/shard/select-tasks.ts chunkShards); absent: chunk c mod count. */
+  chunkShards?: (of: number) => number[];
 }
 
 export type SklearnFlavour = 'modern' | '1.2';

@@ -1,7 +1,7 @@
 // Cost-balanced shard assignment (issue 19): estimates, longest-processing-time first, chunks of split corpora.
 import { describe, test, expect } from '@jest/globals';
 import path from 'node:path';
-import { assignShards, DEFAULT_CHUNK_ROWS, selectShardTasks } from '../../src/shard/select-tasks.js';
+import { assignShards, chunkShards, DEFAULT_CHUNK_ROWS, selectShardTasks } from '../../src/shard/select-tasks.js';
 import { DEFAULT_TASK_TOKENS, estimateModelParams, estimateTaskCost, gpuHours } from '../../src/shard/cost.js';
 import { DEFAULT_SHARD_CHUNK_ROWS } from '../../src/run/runner.js';
 import { getTask, resolveTasks } from '../../src/registry/index.js';
@@ -64,20 +64,24 @@ describe('assignShards', () => {
     expect(a.shards.flatMap((s) => s.tasks).sort()).toEqual([...names].sort());
   });
 
-  test('big corpora are split: chunk c to shard c mod n, then whole tasks fill the lighter shards', () => {
+  test('big corpora are split and their chunks dealt by cost with the tasks (LPT), not chunk c to shard c mod n', () => {
     const a = assignShards([getTask('MSMARCO'), getTask('NQ'), getTask('SciFact'), getTask('STS12')], 4, DEFAULT_CHUNK_ROWS);
-    // MSMARCO: 18 chunks of 500,000 (4 shards get 5, 5, 4, 4); NQ: 6 chunks.
+    // NQ's five full chunks (54.3M tokens) first, then MSMARCO's 17 full ones (38.8M), then the tasks and the two
+    // short last chunks (MSMARCO 17: 26.5M, NQ 5: 19.7M) where the load is least.
     expect(a.shards.map((s) => s.chunks.filter((c) => c.task === 'MSMARCO').map((c) => c.chunk))).toEqual([
-      [0, 4, 8, 12, 16],
-      [1, 5, 9, 13, 17],
-      [2, 6, 10, 14],
-      [3, 7, 11, 15],
+      [6, 10, 14],
+      [0, 3, 7, 11, 15],
+      [1, 4, 8, 12, 16],
+      [2, 5, 9, 13, 17],
     ]);
-    expect(a.shards.map((s) => s.chunks.filter((c) => c.task === 'NQ').map((c) => c.chunk))).toEqual([[0, 4], [1, 5], [2], [3]]);
-    // Whole tasks (STS12 at the 12M default; SciFact; the split corpora's owners at their queries' tokens) go to the
-    // shards holding fewer chunks.
-    expect(a.shards.map((s) => s.tasks)).toEqual([[], [], ['STS12'], ['MSMARCO', 'NQ', 'SciFact']]);
-    expect(a.shards.map((s) => s.tokens)).toEqual([302_649_998, 255_766_961, 221_524_999, 211_204_446]);
+    expect(a.shards.map((s) => s.chunks.filter((c) => c.task === 'NQ').map((c) => c.chunk))).toEqual([[0, 4, 5], [1], [2], [3]]);
+    expect(a.shards.map((s) => s.tasks)).toEqual([['MSMARCO', 'NQ', 'SciFact'], [], [], ['STS12']]);
+    // max/mean 1.002; chunk c mod n gave 302,649,998 / 255,766,961 / 221,524,999 / 211,204,446 (1.22).
+    expect(a.shards.map((s) => s.tokens)).toEqual([246_445_943, 248_324_999, 248_324_999, 248_050_463]);
+    // What the retrieval adapter asks: the shard of each chunk; a corpus cut otherwise than estimated: c mod n.
+    expect(chunkShards(a, 'NQ', 6)).toEqual([0, 1, 2, 3, 0, 0]);
+    expect(chunkShards(a, 'NQ', 7)).toEqual([0, 1, 2, 3, 0, 1, 2]);
+    expect(chunkShards(a, 'SciFact', 2)).toEqual([0, 1]);
     // One shard: nothing is split.
     expect(assignShards([getTask('MSMARCO')], 1).shards[0]).toMatchObject({ tasks: ['MSMARCO'], chunks: [] });
   });

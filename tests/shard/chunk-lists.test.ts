@@ -9,8 +9,8 @@ import { ExactSearch, matrixCorpus } from '../../src/search/index.js';
 import { makeMatrix, type Matrix } from '../../src/core/matrix.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 import { canonicalScore } from '../../src/search/canonical/canonical.js';
-import { encodeChunkList, readChunkList, sha256Hex, type ChunkListHeader } from '../../src/shard/chunk-lists/format.js';
-import { mergeChunkLists, queryIdsDigest } from '../../src/shard/chunk-lists/merge-lists.js';
+import { encodeChunkList, headRows, readChunkList, sha256Hex, type ChunkListInfo } from '../../src/shard/chunk-lists/format.js';
+import { mergeChunkLists, mergeChunkListsWithStats, queryIdsDigest } from '../../src/shard/chunk-lists/merge-lists.js';
 import { chunkListPath, chunkMarker, missingChunks } from '../../src/shard/chunk-lists/paths.js';
 
 const DIM = 24;
@@ -50,9 +50,8 @@ function data(): { ids: string[]; docs: Matrix; queries: Matrix } {
 const slice = (m: Matrix, a: number, b: number): Matrix => makeMatrix(b - a, m.dim, m.data.slice(a * m.dim, b * m.dim));
 const queryIds = Array.from({ length: M }, (_, q) => `q${q}`);
 
-function header(c: number, of: number, rows: number, k: number): ChunkListHeader {
+function header(c: number, of: number, rows: number, k: number): ChunkListInfo {
   return {
-    format: 'mteb-ts.topk/1',
     chunk: c,
     of,
     rows,
@@ -147,9 +146,58 @@ describe('per-chunk top-k lists merge into the whole corpus top-k', () => {
     const b = await viaLists(10, 101, 'js');
     for (let c = 0; c < a.of; c++) expect(readFileSync(chunkListPath(a.dir, c, a.of)).equals(readFileSync(chunkListPath(b.dir, c, b.of)))).toBe(true);
     const l = readChunkList(chunkListPath(a.dir, 2, a.of));
-    expect(l.header).toMatchObject({ chunk: 2, of: 6, rows: 101, k: 10, queries: M });
+    expect(l.header).toMatchObject({ format: 'mteb-ts.topk/2', chunk: 2, of: 6, rows: 101, k: 10, queries: M, head: 10, tail_ids: 0 });
     expect(Array.from(l.counts)).toEqual(Array(M).fill(10));
-    expect(l.ids.length).toBeLessThanOrEqual(101);
+    expect(l.idCount).toBeLessThanOrEqual(101);
+  });
+
+  test('head rows: k / chunks plus 4 standard deviations of a binomial share, + 8, at most k', () => {
+    expect(headRows(1000, 1)).toBe(1000);
+    expect(headRows(1000, 4)).toBe(314 + 8); // ceil(250 + 4 · 15.81)
+    expect(headRows(1000, 16)).toBe(95 + 8); // ceil(62.5 + 4 · 7.91)
+    expect(headRows(10, 6)).toBe(10);
+  });
+
+  /** Lists of `of` chunks, k entries per query each, scores from `score(c, q, r)`; the reference sorts them all. */
+  function synthetic(of: number, k: number, score: (c: number, q: number, r: number) => number) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chunk-heads-'));
+    const all: { id: string; s: number }[][] = Array.from({ length: M }, () => []);
+    for (let c = 0; c < of; c++) {
+      const ids: string[][] = [];
+      const scores: Float32Array[] = [];
+      for (let q = 0; q < M; q++) {
+        ids.push(Array.from({ length: k }, (_, r) => `c${c}-q${q}-r${String(r).padStart(3, '0')}`));
+        scores.push(Float32Array.from({ length: k }, (_, r) => score(c, q, r)));
+        ids[q].forEach((id, r) => all[q].push({ id, s: scores[q][r] }));
+      }
+      writeFileSync(chunkListPath(dir, c, of), encodeChunkList({ ...header(c, of, 100, k), meta: {} }, ids, scores));
+    }
+    for (const l of all) l.sort((a, b) => b.s - a.s || Buffer.compare(Buffer.from(b.id), Buffer.from(a.id)));
+    return { dir, want: all.map((l) => l.slice(0, k).map((x) => x.id)), stats: () => mergeChunkListsWithStats(dir, of, queryIds, of * 100) };
+  }
+
+  test('merge reads only the heads when every chunk gives its share; a chunk that gives more: its tail, same result', () => {
+    // Interleaved scores: each of 4 chunks gives 10 of the top-40 (head: 31 ranks), ties across chunks included.
+    const even = synthetic(4, 40, (c, q, r) => Math.fround(1 - 0.001 * (4 * r + (c === 3 ? 2 : c))));
+    const a = even.stats();
+    expect(a.merged.ids).toEqual(even.want);
+    expect(a.stats.tailsRead).toBe(0);
+    expect(a.stats.bytesRead / a.stats.bytesTotal).toBeLessThan(0.85);
+    // Query q's whole top-40 in chunk q mod 4: that chunk's tail is read, and the result is still every entry sorted.
+    const skew = synthetic(4, 40, (c, q, r) => Math.fround((c === q % 4 ? 1 : 0.5) - 0.001 * r));
+    const b = skew.stats();
+    expect(b.merged.ids).toEqual(skew.want);
+    expect(b.merged.ids[1].slice(30, 40)).toEqual(Array.from({ length: 10 }, (_, i) => `c1-q1-r0${30 + i}`));
+    expect(b.stats.tailsRead).toBe(4);
+  });
+
+  test('a damaged tail is found when the tail is read', () => {
+    const skew = synthetic(4, 40, (c, q, r) => Math.fround((c === q % 4 ? 1 : 0.5) - 0.001 * r));
+    const f = chunkListPath(skew.dir, 2, 4);
+    const bytes = readFileSync(f);
+    bytes[bytes.length - 64 - 8] ^= 1; // a tail entry's score
+    writeFileSync(f, bytes);
+    expect(() => skew.stats()).toThrow(/damaged \(tail checksum mismatch: truncated or altered\)/);
   });
 
   test('a truncated, altered or foreign list is an E_RESULTS error naming the file; a missing one is reported', async () => {
@@ -157,7 +205,7 @@ describe('per-chunk top-k lists merge into the whole corpus top-k', () => {
     const f1 = chunkListPath(dir, 1, of);
     const bytes = readFileSync(f1);
     writeFileSync(f1, bytes.subarray(0, bytes.length - 100));
-    expect(() => mergeChunkLists(dir, of, queryIds, N)).toThrow(/damaged \(checksum mismatch: truncated or altered\)/);
+    expect(() => mergeChunkLists(dir, of, queryIds, N)).toThrow(/damaged \(\d+ bytes, its header says \d+: truncated or altered\)/);
     const flipped = Buffer.from(bytes);
     flipped[bytes.length - 200] ^= 1;
     writeFileSync(f1, flipped);

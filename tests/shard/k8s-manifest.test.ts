@@ -1,22 +1,23 @@
-// Kubernetes (issue 19): the plan's Indexed Job and merge Job checked against the Kubernetes API schema
-// (tests/shard/k8s/batch-v1-job.schema.json, committed), and the contract they rely on: N processes with
+// Kubernetes (issue 19): the plan's Indexed Job and merge Job checked against the published Kubernetes API schema
+// (fixtures/k8s/job-batch-v1.json, committed verbatim, validated by Ajv in strict mode), and the contract they rely on: N processes with
 // JOB_COMPLETION_INDEX=i, run with the manifest's own command, produce parts `merge` accepts, equal to one process.
 import { describe, test, expect } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { buildPlan, k8sFiles, mergeJob, shardJob, toYaml } from '../../src/shard/plan/index.js';
 import { REPO_ROOT, resolveTasks } from '../../src/registry/index.js';
-import { checkSchema, type Schema } from './k8s/schema-check.js';
+import { JOB_SCHEMA_SHA256, jobSchemaBytes, jobValidator, strict } from './k8s/job-schema.js';
 import { comparableResults } from './support/results.js';
 import { DEMO } from '../run/helpers.js';
 
 // js-yaml comes with jest (istanbul); only the test reads YAML back, to check what a cluster would parse.
 const yaml = createRequire(import.meta.url)('js-yaml') as { safeLoad(s: string): unknown };
-const SCHEMA = JSON.parse(readFileSync(path.join(REPO_ROOT, 'tests', 'shard', 'k8s', 'batch-v1-job.schema.json'), 'utf8')) as Schema;
+const checkJob = jobValidator();
 const TASKS = ['DemoRetrieval', 'DemoSTS', 'DemoClassification'];
 const RUN_ARGS = ['--model', 'hash:64', '--tasks', ...TASKS, '--shard-chunk-rows', '100', '--quiet'];
 const MERGE_ARGS = ['--model', 'hash:64', '--tasks', ...TASKS, '--quiet'];
@@ -41,8 +42,8 @@ describe('the Kubernetes manifests', () => {
     const merge = yaml.safeLoad(files['merge.yaml']) as any;
     expect(shards).toEqual(shardJob(p));
     expect(merge).toEqual(mergeJob(p));
-    expect(checkSchema(shards, SCHEMA)).toEqual([]);
-    expect(checkSchema(merge, SCHEMA)).toEqual([]);
+    expect(checkJob(shards)).toEqual([]);
+    expect(checkJob(merge)).toEqual([]);
     // What the scale-out relies on.
     expect(shards.spec).toMatchObject({ completionMode: 'Indexed', completions: 3, parallelism: 3, backoffLimitPerIndex: 2 });
     const pod = shards.spec.template.spec;
@@ -53,18 +54,30 @@ describe('the Kubernetes manifests', () => {
     expect(merge.spec.template.spec.containers[0].command).toEqual(['mteb-ts', 'merge', ...MERGE_ARGS, '--shards', '3']);
   });
 
-  test('the checker refuses a misspelt field, a wrong type and a missing required field', () => {
+  test('the schema is the published file, unedited; the checker refuses a misspelt field, a wrong type, a missing required field, an int32 overflow', () => {
+    expect(createHash('sha256').update(jobSchemaBytes()).digest('hex')).toBe(JOB_SCHEMA_SHA256);
     const job = JSON.parse(JSON.stringify(shardJob(plan()))) as any;
     job.spec.backoffLimitPerIdx = 2;
     job.spec.completions = '3';
+    job.spec.parallelism = 2 ** 31;
     delete job.spec.template.spec.containers[0].name;
     job.spec.template.spec.volumes[0].persistentVolumeClaim.claimName = 7;
-    expect(checkSchema(job, SCHEMA)).toEqual([
-      '$.spec.completions: "3" is string, expected integer or null',
-      '$.spec.template.spec.containers[0]: required field "name" missing',
-      '$.spec.template.spec.volumes[0].persistentVolumeClaim.claimName: 7 is integer, expected string or null',
-      '$.spec: unknown field "backoffLimitPerIdx"',
+    job.spec.template.spec.containers[0].resources.limit = { cpu: '1' };
+    expect(checkJob(job).sort()).toEqual([
+      '/spec/completions: must be integer,null',
+      '/spec/parallelism: must match format "int32"',
+      '/spec/template/spec/containers/0/resources: must NOT have additional properties "limit"',
+      '/spec/template/spec/containers/0: must have required property \'name\'',
+      '/spec/template/spec/volumes/0/persistentVolumeClaim/claimName: must be string',
+      '/spec: must NOT have additional properties "backoffLimitPerIdx"',
     ]);
+  });
+
+  test('strict mode is openapi2jsonschema\'s rule: additionalProperties false where properties are and none is given', () => {
+    expect(strict({ properties: { a: { type: 'object', properties: { b: {} } }, m: { additionalProperties: { type: 'string' } } }, items: [{ properties: {} }] })).toEqual({
+      properties: { a: { type: 'object', properties: { b: {} }, additionalProperties: false }, m: { additionalProperties: { type: 'string' } } },
+      items: [{ properties: {} }],
+    });
   });
 
   test("the YAML writer quotes what YAML 1.1 would read as another type ('y' is a boolean there)", () => {

@@ -39,7 +39,7 @@ describe('shard layouts', () => {
       model: 'mteb-ts/hash-64',
       revision: 'no_revision_available',
       // What decided the split: the rule and each task's token estimate (the fixtures' data bytes / 4).
-      assignment: { method: 'lpt-tokens-v1', tokens: { DemoClassification: 6070, DemoRetrieval: 18453, DemoSTS: 3645 } },
+      assignment: { method: 'lpt-tokens-v2', tokens: { DemoClassification: 6070, DemoRetrieval: 18453, DemoSTS: 3645 } },
     });
   });
 
@@ -81,6 +81,10 @@ describe('shard layouts', () => {
     // One shard from an mteb-ts that dealt round-robin, one from this one: their task lists need not add up.
     expect(() => checkShardLayouts([l({}), l({ index: 1, assignment: undefined })], want)).toThrow(
       /shard 1\/2: tasks dealt by round-robin \(an older mteb-ts\), shard 0 by lpt-tokens-v1$/,
+    );
+    // Shards of the mteb-ts that dealt corpus chunks c mod n (lpt-tokens-v1) beside this one's: other chunk owners.
+    expect(() => checkShardLayouts([l({}), l({ index: 1, assignment: { method: 'lpt-tokens-v2', tokens: { A: 10, B: 20 } } })], want)).toThrow(
+      /shard 1\/2: tasks dealt by lpt-tokens-v2, shard 0 by lpt-tokens-v1$/,
     );
     // Same rule, but B's data differed on shard 1's machine (another size): another split.
     expect(() => checkShardLayouts([l({}), l({ index: 1, assignment: { method: 'lpt-tokens-v1', tokens: { A: 10, B: 25 } } })], want)).toThrow(

@@ -38,7 +38,7 @@ describe('plan: the run options are checked as run checks them', () => {
       /\nexec mteb-ts run --model hash:64 --tasks DemoSTS DemoClassification --batch-size 8 --quiet --limit 5 "\$\{shard\[@\]\}"\n/,
     );
     expect(readFileSync(path.join(dir, 'merge.sbatch'), 'utf8')).toMatch(/\nexec mteb-ts merge --model hash:64 --tasks DemoSTS DemoClassification --batch-size 8 --quiet --shards 2\n/);
-    expect(r.stdout).toMatch(/^plan: 2 shards, 2 tasks, lpt-tokens-v1/);
+    expect(r.stdout).toMatch(/^plan: 2 shards, 2 tasks, lpt-tokens-v2/);
   });
 });
 
@@ -60,13 +60,14 @@ describe('merge with parts missing', () => {
   test('the shard named as owing a task is the one the shards chose, with their corpus chunking', async () => {
     const out = tmp('out-');
     const common = ['-m', 'hash:64', '-t', 'DemoRetrieval,DemoSTS,DemoClassification', '-o', out, '--cache-dir', tmp('cache-'), '-q'];
-    // With 100-row chunks DemoRetrieval's chunks 0 and 2 load shard 0, so DemoClassification (6,070 tokens) goes to
-    // shard 1 and DemoSTS (3,645) to shard 0; unsplit (500,000-row chunks) DemoSTS would be shard 1's.
+    // With 100-row chunks (5,868 tokens each) DemoClassification (6,070) goes to shard 0 first, then chunks 0 and 1 to
+    // shard 1, chunk 2 to shard 0, DemoSTS (3,645) to shard 1, DemoRetrieval's queries to shard 0; unsplit
+    // (500,000-row chunks) DemoRetrieval would be shard 0's and DemoClassification shard 1's.
     expect((await runMain(['run', ...common, '--shard', '1/2', '--shard-chunk-rows', '100'])).code).toBe(0);
     const r = await runMain(['merge', ...common, '--shards', '2']);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(/\n  DemoSTS: no result \(shard 0\/2\)\n/);
-    expect(r.stderr).toMatch(/\n  DemoRetrieval: test\/default: corpus chunks 0, 2 of 3 not searched \(shards 0\)/);
+    expect(r.stderr).toMatch(/\n  DemoClassification: no result \(shard 0\/2\)\n/);
+    expect(r.stderr).toMatch(/\n  DemoRetrieval: test\/default: corpus chunks 2 of 3 not searched \(shards 0\)/);
   });
 
   test('the exit-code table: 4 for missing parts, 2 for every other user error; listed in the help', async () => {

@@ -63,7 +63,7 @@ afterAll(() => {
       path.join(REPO_ROOT, 'bin', 'mteb-ts-dev.js'), 'plan', '--scheduler', 'slurm', '-n', '3', ...runOpts,
       '--plan-dir', path.join(work, 'plan'), '--launcher', path.join(HERE, 'flaky-mteb-ts.sh'),
     ]);
-    expect(planOut).toMatch(/^plan: 3 shards, 4 tasks, lpt-tokens-v1/);
+    expect(planOut).toMatch(/^plan: 3 shards, 4 tasks, lpt-tokens-v2/);
 
     // Submit as the docs say; shard 1 fails its first start.
     const marker = path.join(work, 'shard-1-failed-once');

@@ -1,7 +1,7 @@
 import { MtebError } from '../../core/errors.js';
 import { compareUtf8 } from '../../search/id-order.js';
 import { chunkListPath } from './paths.js';
-import { readChunkList, sha256Hex, type ChunkList, type ChunkListHeader } from './format.js';
+import { readChunkList, sha256Hex, type ChunkList, type ChunkListHeader, type ListPart } from './format.js';
 
 export interface MergedLists {
   /** Per query (in the order given), the merged top-k: ids and canonical scores in rank order. */
@@ -22,15 +22,27 @@ export const queryIdsDigest = (ids: readonly string[]): string => sha256Hex(JSON
  * than k documents of its own chunk before it and is in its chunk's list: the merge is the top-k of the whole
  * corpus, bit for bit. No corpus vector is read and nothing is searched.
  *
- * A k-way merge (a heap of the chunks' next entries): k pops per query at log(chunks) comparisons each, so the
- * time is the reading of the lists (chunks × queries × k × 8 bytes, checksummed) plus queries × k × log(chunks);
- * merging the lists pairwise into a RankedList cost queries × k per chunk and tripled the merge at 16 chunks.
- * Every list is held at once (MSMARCO: 18 chunks × 6,980 queries × k 1,000 ≈ 1 GB).
+ * A k-way merge (a heap of the chunks' next entries): k pops per query at log(chunks) comparisons each. It reads
+ * each list's head (format.ts: ~k / chunks ranks per query plus a margin) and a chunk's tail only if a query
+ * takes more than the head from it, and decodes only the ids it outputs or compares, so its time is about
+ * queries × k × log(chunks) whatever the chunk count and corpus size (bench/shard/merge.ts). Reading every list
+ * whole made it grow with the chunks (7 % of a whole search at 1 chunk, 29-33 % at 16, BENCHMARKS.md).
  */
 export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly string[], corpusSize: number): MergedLists {
+  return mergeChunkListsWithStats(dir, nChunks, queryIds, corpusSize).merged;
+}
+
+export interface MergeStats {
+  /** Bytes read from the lists, and their total size. */
+  bytesRead: number;
+  bytesTotal: number;
+  /** Lists whose tail had to be read. */
+  tailsRead: number;
+}
+
+export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds: readonly string[], corpusSize: number): { merged: MergedLists; stats: MergeStats } {
   const want = queryIdsDigest(queryIds);
   const lists: ChunkList[] = [];
-  const files: string[] = [];
   let rows = 0;
   for (let c = 0; c < nChunks; c++) {
     const file = chunkListPath(dir, c, nChunks);
@@ -41,29 +53,29 @@ export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly
     if (h.queries !== queryIds.length || h.query_ids_sha256 !== want)
       throw refuse(`searched for other queries (${h.queries}) than merge evaluates (${queryIds.length}): another dataset, --limit or protocol`);
     const f = lists[0]?.header;
-    if (f && (h.k !== f.k || h.similarity !== f.similarity)) throw refuse(`top-${h.k} by ${h.similarity}, but ${files[0]} is top-${f.k} by ${f.similarity}`);
+    if (f && (h.k !== f.k || h.similarity !== f.similarity)) throw refuse(`top-${h.k} by ${h.similarity}, but ${lists[0].file} is top-${f.k} by ${f.similarity}`);
     if (f && h.query_vectors_sha256 !== f.query_vectors_sha256)
-      throw refuse(`its query vectors differ from those of ${files[0]} (a model whose output changed between shards)`);
+      throw refuse(`its query vectors differ from those of ${lists[0].file} (a model whose output changed between shards)`);
     rows += h.rows;
     lists.push(l);
-    files.push(file);
   }
   if (nChunks && rows !== corpusSize)
     throw new MtebError('E_RESULTS', `the ${nChunks} corpus chunk top-k lists in ${dir} cover ${rows} documents, the corpus has ${corpusSize}: rerun the shards on the same data`, { file: dir });
   const k = lists[0]?.header.k ?? 0;
   const out: MergedLists = { ids: [], scores: [], meta: metaOf(lists) };
   const heap = new Int32Array(nChunks);
+  // Per chunk, the part its cursor is in (head, then tail), the position and the part's end for this query.
+  const part: ListPart[] = lists.map((l) => l.head);
+  const inTail = new Uint8Array(nChunks);
   const at = new Uint32Array(nChunks);
   const end = new Uint32Array(nChunks);
-  const idAt = (c: number): string => {
-    const id = lists[c].ids[lists[c].idIndex[at[c]]];
-    if (id === undefined) throw new MtebError('E_RESULTS', `corpus chunk top-k list is damaged (an entry points past its id table): delete it and its .done marker and rerun its shard`, { file: files[c] });
-    return id;
-  };
+  // Each chunk's next score, kept here so the heap compares without going through the chunk's arrays.
+  const cur = new Float64Array(nChunks);
+  const idAt = (c: number): string => lists[c].id(part[c].refs[at[c]]);
   // Chunk a's next entry ranks before chunk b's.
   const before = (a: number, b: number): boolean => {
-    const sa = lists[a].scores[at[a]];
-    const sb = lists[b].scores[at[b]];
+    const sa = cur[a];
+    const sb = cur[b];
     return sa > sb || (sa === sb && compareUtf8(idAt(a), idAt(b)) > 0);
   };
   const down = (i: number, size: number) => {
@@ -82,10 +94,15 @@ export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly
     let size = 0;
     let total = 0;
     for (let c = 0; c < nChunks; c++) {
-      at[c] = lists[c].starts[q];
-      end[c] = at[c] + lists[c].counts[q];
+      part[c] = lists[c].head;
+      inTail[c] = 0;
+      at[c] = part[c].starts[q];
+      end[c] = part[c].starts[q + 1];
       total += lists[c].counts[q];
-      if (at[c] < end[c]) heap[size++] = c;
+      if (at[c] < end[c]) {
+        cur[c] = part[c].scores[at[c]];
+        heap[size++] = c;
+      }
     }
     for (let i = (size >> 1) - 1; i >= 0; i--) down(i, size);
     const n = Math.min(k, total);
@@ -94,14 +111,34 @@ export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly
     for (let r = 0; r < n; r++) {
       const c = heap[0];
       ids[r] = idAt(c);
-      scores[r] = lists[c].scores[at[c]++];
-      if (at[c] === end[c]) heap[0] = heap[--size];
+      scores[r] = cur[c];
+      if (++at[c] < end[c]) cur[c] = part[c].scores[at[c]];
+      else {
+        // The head of this query in chunk c is used up: go on in its tail, if it has one.
+        const t = inTail[c] ? undefined : lists[c].tail;
+        const tp = t && lists[c].counts[q] > lists[c].header.head ? t() : undefined;
+        if (tp) {
+          part[c] = tp;
+          inTail[c] = 1;
+          at[c] = tp.starts[q];
+          end[c] = tp.starts[q + 1];
+          cur[c] = tp.scores[at[c]];
+        } else heap[0] = heap[--size];
+      }
       down(0, size);
     }
     out.ids.push(ids);
     out.scores.push(scores);
   }
-  return out;
+  let bytesRead = 0;
+  let bytesTotal = 0;
+  let tailsRead = 0;
+  for (const l of lists) {
+    bytesRead += l.bytesRead();
+    bytesTotal += l.size;
+    if (l.tailLoaded()) tailsRead++;
+  }
+  return { merged: out, stats: { bytesRead, bytesTotal, tailsRead } };
 }
 
 /**

@@ -16,7 +16,7 @@ export function shardsSplitCorpus(shard: ShardContext | undefined, corpusSize: n
 }
 
 /**
- * This shard's part of a big corpus: chunks c ≡ index (mod count). Each is embedded (into the shared cache) and
+ * This shard's part of a big corpus: the chunks the assignment deals it (by cost, ShardContext.chunkShards). Each is embedded (into the shared cache) and
  * searched here, and its per-query top-k list is written before its marker (src/shard/chunk-lists/), so a
  * restarted shard redoes only unfinished chunks (their vectors from the cache) and `merge` only merges lists.
  *
@@ -42,7 +42,9 @@ export async function searchCorpusShare(
   const nChunks = Math.ceil(n / rows);
   let mine = 0;
   const todo: number[] = [];
-  for (let c = shard.index; c < nChunks; c += shard.count) {
+  const owners = shard.chunkShards?.(nChunks) ?? Array.from({ length: nChunks }, (_, c) => c % shard.count);
+  for (let c = 0; c < nChunks; c++) {
+    if (owners[c] !== shard.index) continue;
     mine++;
     if (!chunkDone(shard.markerDir, c, nChunks)) todo.push(c);
   }
@@ -60,8 +62,7 @@ export async function searchCorpusShare(
       const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, (a) => `corpus chunk ${c + 1}/${nChunks} rows ${a - s}+`);
       const res = await backend.search(qEmb, corpus, k, { similarity });
       const header = {
-        format: 'mteb-ts.topk/1' as const,
-        chunk: c,
+                chunk: c,
         of: nChunks,
         rows: e - s,
         k,
