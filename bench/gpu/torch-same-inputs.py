@@ -58,7 +58,13 @@ def main():
             torch.cuda.empty_cache()
         save()
         for name in a.dtypes.split(","):
-            m = NvEmbed(cfg, weights, DT[name], dev)
+            try:
+                m = NvEmbed(cfg, weights, DT[name], dev)
+            except Exception as ex:  # noqa: BLE001 - e.g. fp16 LayerNorm on an old CPU torch: record, go on
+                res["runs"].append({"dtype": name, "error": f"{type(ex).__name__}: {str(ex)[:300]}"})
+                print(json.dumps(res["runs"][-1]), file=sys.stderr, flush=True)
+                save()
+                continue
             for r in inputs["runs"]:
                 run = {"dtype": name, "batch": r["batch"], "seq": r["seq"]}
                 try:
