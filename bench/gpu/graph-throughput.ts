@@ -77,7 +77,7 @@ for (const r of inputs.runs) {
     const t0 = performance.now();
     for (let i = 0; i < iters; i++) await session.run(f);
     const s = (performance.now() - t0) / 1000 / iters;
-    Object.assign(run, { seconds: +s.toFixed(4), tokens_per_s: Math.round((r.batch * r.seq) / s) });
+    Object.assign(run, { seconds: +s.toFixed(4), tokens_per_s: +((r.batch * r.seq) / s).toPrecision(4) });
   } catch (e) {
     run.error = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 300);
   }
