@@ -5,9 +5,14 @@
 # 1. what the machine has (nvidia-smi, python/torch, node)
 # 2. PyTorch runner, full-size NV-Embed config, random bf16 weights, SDPA: tokens/s and fraction of the
 #    H100's 989 dense bf16 TFLOPS at several batch x length shapes (bench_random.py)
-# 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs)
+# 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs; only when
+#    prepare-carry.sh ran with ORT_CHECK=1)
 # 4. PyTorch runner on real MTEB length mixes, packed vs padded, CUDA events (runner_throughput.py)
-# Every step records its failure and the script goes on; nothing needs network.
+# 5. webgpu: the in-process graph on the GPU through onnxruntime-node's WebGPU provider (carried Node.js, Vulkan
+#    loader, NVIDIA ICD): every tiny checkpoint vs its float64 golden, then a full-size-shaped random fp16
+#    checkpoint: the graph's tokens/s and embeddings vs the PyTorch runner (fp32 reference; fp16/bf16 timed) on
+#    the same checkpoint and token ids. One file back: webgpu.json. TINY_ONLY=1 stops after the tiny checkpoints.
+# Every step records its failure and the script goes on; nothing needs network. Each step has a hard timeout.
 set -u
 OUT="${OUT:-$PWD/gpu-out}"
 mkdir -p "$OUT"
@@ -72,10 +77,10 @@ PYEOF
 fi
 
 echo "== onnxruntime-node providers on the tiny graphs"
-if command -v node >/dev/null 2>&1 && [ -d tmp/nvembed-gpu ]; then
+if command -v node >/dev/null 2>&1 && [ -d tmp/nvembed-gpu/tiny-fp32 ]; then
   timeout 60 node bench/gpu/ort-check.mjs tmp/nvembed-gpu "$OUT/ort.json" 2>&1 | grep -v '^\s*$' | cut -c1-400 || echo "ort check rc=$?"
 else
-  echo '{"error": "node or tmp/nvembed-gpu absent"}' > "$OUT/ort.json"
+  echo "skipped: node or tmp/nvembed-gpu/tiny-fp32 absent (prepare-carry.sh with ORT_CHECK=1 carries them)"
 fi
 # ---- step: PyTorch runner on real length mixes, packed vs padded (bench/gpu/runner_throughput.py) ----
 # Lengths sampled from mteb's published corpus statistics; CUDA events; cosine distance packed vs padded in bf16.
@@ -95,4 +100,9 @@ else
   echo '{"error": "no python with torch on this machine"}' > "$OUT/runner-throughput.json"
 fi
 
+# ---- step: webgpu (bench/gpu/webgpu-step.sh; WEBGPU=0 skips it; alone it fits one device call) ----
+if [ "${WEBGPU:-1}" = 1 ]; then
+  TINY_ONLY="$TINY_ONLY" OUT="$OUT" bash bench/gpu/webgpu-step.sh || echo "webgpu step rc=$?"
+fi
+# ---- end step: webgpu ----
 echo "== done $(date -u +%FT%TZ)"

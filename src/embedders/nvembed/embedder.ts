@@ -8,7 +8,7 @@ import { fixedOrderBatches, tokenBudgetBatches } from './batching.js';
 import type { AttentionImpl, GraphDtype } from './build-graph.js';
 import { ensureOnnx, type BuildOnnxResult } from './build-onnx.js';
 import { NvEmbedEncoder, padBatch, type EncodedText } from './inputs.js';
-import { checkProvider, createSession, parseDevice, NVEMBED_FEATURE } from './session.js';
+import { checkAttention, checkProvider, createSession, parseDevice, NVEMBED_FEATURE } from './session.js';
 import { loadOnnxruntime, type Ort } from '../../native/optional-module.js';
 
 /**
@@ -60,6 +60,7 @@ export async function createNvEmbedEmbedder(dir: string, opts: NvEmbedOptions = 
   if (!Number.isInteger(tokenBudget) || tokenBudget < 1) throw new MtebError('E_USAGE', `token budget must be a positive integer, got ${tokenBudget}`, { field: 'token_budget' });
   // GPUs get the fused attention op by default: the standard form materialises [B, 32, L, L] scores per layer.
   const attention: AttentionImpl = opts.attention ?? (dev.kind === 'cuda' || dev.kind === 'tensorrt' ? 'mha' : 'standard');
+  checkAttention(dev, attention);
   const built = ensureOnnx(ckpt, { dtype, attention, cacheDir: opts.cacheDir, link: opts.link });
   if (maxLength > built.dims.maxPositions) {
     throw new MtebError('E_USAGE', `max_length ${maxLength} exceeds the model's max_position_embeddings ${built.dims.maxPositions}`, { field: 'max_length' });

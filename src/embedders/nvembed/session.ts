@@ -19,6 +19,31 @@ export const CUDA_INSTALL_HINT =
   '(needs the CUDA 12 runtime and cuDNN 9 on the host); air-gapped hosts can copy libonnxruntime_providers_{cuda,shared,tensorrt}.so ' +
   'from the Microsoft.ML.OnnxRuntime.Gpu.Linux NuGet package into node_modules/onnxruntime-node/bin/napi-v6/linux/x64/';
 
+/**
+ * The stock onnxruntime-node binary has the WebGPU provider compiled in (Dawn over Vulkan on Linux); what it
+ * lacks is a Vulkan loader and a device Dawn accepts. Mesa 22's lavapipe is refused ("Vulkan
+ * shaderUniform*ArrayDynamicIndexing required"); Mesa 25's is accepted (docs/nvembed.md, WebGPU).
+ */
+export const WEBGPU_INSTALL_HINT =
+  'webgpu needs the Vulkan loader (Debian libvulkan1) and a Vulkan device Dawn accepts: a GPU driver\'s ICD ' +
+  '(VK_ICD_FILENAMES=/path/nvidia_icd.json) or Mesa >= 23 lavapipe on CPU-only hosts (bash bench/gpu/lavapipe.sh); see docs/nvembed.md';
+
+/** What to install for a device whose provider did not start. */
+export function installHint(dev: Device): string {
+  return dev.kind === 'webgpu' ? WEBGPU_INSTALL_HINT : CUDA_INSTALL_HINT;
+}
+
+/**
+ * Graph forms a provider cannot run, refused before any session is built: onnxruntime 1.30's WebGPU
+ * MultiHeadAttention has no `key_padding_mask` input, which the `mha` graph feeds (it fails at the first
+ * batch, not at session creation, and is not moved to the CPU node by node).
+ */
+export function checkAttention(dev: Device, attention: 'standard' | 'mha'): void {
+  if (dev.kind === 'webgpu' && attention === 'mha') {
+    throw new MtebError('E_MODEL_SPEC', 'attention=mha is not supported on webgpu (onnxruntime\'s WebGPU MultiHeadAttention has no key padding mask): use attention=standard, the webgpu default', { field: 'attention' });
+  }
+}
+
 export function parseDevice(spec = 'cpu'): Device {
   const m = /^(cpu|cuda|webgpu|tensorrt)(?::(\d+))?$/.exec(spec.trim().toLowerCase());
   if (!m) throw new MtebError('E_USAGE', `unknown device "${spec}": use cpu, cuda[:N], webgpu or tensorrt`, { field: 'device' });
@@ -86,8 +111,8 @@ export async function createSession(modelPath: string, dev: Device, externalDir?
     }
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    if (dev.kind !== 'cpu' && /provider|cuda|cudnn|tensorrt|webgpu|libcu|dlopen|\.so/i.test(msg)) {
-      throw new MtebError('E_PROVIDER_UNAVAILABLE', `cannot start the ${dev.kind} execution provider: ${msg.split('\n')[0]}; ${CUDA_INSTALL_HINT}`, { field: 'device' }, { cause: e });
+    if (dev.kind !== 'cpu' && /provider|cuda|cudnn|tensorrt|webgpu|adapter|vulkan|libcu|dlopen|\.so/i.test(msg)) {
+      throw new MtebError('E_PROVIDER_UNAVAILABLE', `cannot start the ${dev.kind} execution provider: ${msg.split('\n')[0]}; ${installHint(dev)}`, { field: 'device' }, { cause: e });
     }
     throw new MtebError('E_MODEL_LOAD', `onnxruntime could not load ${modelPath}: ${msg.split('\n')[0]}`, { file: modelPath }, { cause: e });
   }
