@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { PY_NONFINITE_TOKENS } from '../output/python-json.js';
 import { MtebError } from '../core/errors.js';
 import type { ResultFormat, SubsetScores, TaskResult } from './types.js';
 import { parseJson } from '../util/json-file.js';
@@ -26,12 +25,37 @@ function flatten(obj: Record<string, Json>, prefix: string, out: Record<string, 
   }
 }
 
-/** Entry with its non-finite keys recorded (only when there are any). */
-function entryOf(hfSubset: string, metrics: Record<string, number>, nonFinite: string[], mainScore?: number): SubsetScores {
-  const e: SubsetScores = { hfSubset, metrics };
-  if (mainScore !== undefined) e.mainScore = mainScore;
-  if (nonFinite.length) e.nonFinite = nonFinite;
-  return e;
+/**
+ * One subset entry whose metric map is flattened on first read. A benchmark reads one split and a few subsets of
+ * a file (MTEB(eng, v1): `test` / `en`), and flattening every split and subset of the ~16,600 files of the whole
+ * results repository was a second of `report` (docs/BENCHMARKS.md). `metrics` and `nonFinite` are own enumerable
+ * getters, so the entry reads, compares (jest's toEqual) and serialises as the eager object did; `nonFinite` is
+ * undefined when no key was non-finite, as before. `mainNull`: the entry's main_score was NaN/null.
+ */
+function lazyEntry(hfSubset: string, dict: Record<string, Json>, mainScore: number | undefined, mainNull: boolean): SubsetScores {
+  let metrics: Record<string, number> | undefined;
+  let nonFinite: string[] | undefined;
+  const fill = (): void => {
+    const m: Record<string, number> = {};
+    const bad: string[] = [];
+    flatten(dict, '', m, ENTRY_META, bad);
+    if (mainNull) bad.push('main_score');
+    metrics = m;
+    nonFinite = bad.length ? bad : undefined;
+  };
+  const metricsOf = (): Record<string, number> => {
+    if (!metrics) fill();
+    return metrics!;
+  };
+  const nonFiniteOf = (): string[] | undefined => {
+    if (!metrics) fill();
+    return nonFinite;
+  };
+  // Keys in the eager object's order (hfSubset, metrics, mainScore, nonFinite), so JSON.stringify is unchanged.
+  if (mainScore === undefined) {
+    return { hfSubset, get metrics() { return metricsOf(); }, get nonFinite() { return nonFiniteOf(); } };
+  }
+  return { hfSubset, get metrics() { return metricsOf(); }, mainScore, get nonFinite() { return nonFiniteOf(); } };
 }
 
 /** A pre-1.11 split dict is per-language when its values are metric dicts keyed by something other than a family. */
@@ -51,16 +75,10 @@ function parsePre111(json: Record<string, Json>, file: string): Record<string, S
     if (isPerLanguage(value)) {
       for (const [lang, m] of Object.entries(value)) {
         if (lang === 'evaluation_time' || !isObject(m)) continue;
-        const metrics: Record<string, number> = {};
-        const nonFinite: string[] = [];
-        flatten(m, '', metrics, ENTRY_META, nonFinite);
-        entries.push(entryOf(lang, metrics, nonFinite));
+        entries.push(lazyEntry(lang, m, undefined, false));
       }
     } else {
-      const metrics: Record<string, number> = {};
-      const nonFinite: string[] = [];
-      flatten(value, '', metrics, ENTRY_META, nonFinite);
-      entries.push(entryOf('default', metrics, nonFinite));
+      entries.push(lazyEntry('default', value, undefined, false));
     }
     splits[name] = entries;
   }
@@ -81,17 +99,13 @@ function parse111(scores: Json, file: string): Record<string, SubsetScores[]> {
       if (!isObject(entry)) {
         throw new MtebError('E_RESULTS', 'subset entry is not an object', { file, field: `scores.${split}[${i}]` });
       }
-      const metrics: Record<string, number> = {};
-      const nonFinite: string[] = [];
-      flatten(entry, '', metrics, ENTRY_META, nonFinite);
       const hfSubset = typeof entry.hf_subset === 'string' ? entry.hf_subset : 'default';
       const ms = entry.main_score;
       // A main score of the wrong type is a broken file, not a missing value (NaN was turned into null).
       if (ms !== undefined && ms !== null && typeof ms !== 'number') {
         throw new MtebError('E_RESULTS', `main_score must be a number, got ${JSON.stringify(ms).slice(0, 40)}`, { file, field: `scores.${split}[${i}].main_score` });
       }
-      if (ms === null) nonFinite.push('main_score');
-      return entryOf(hfSubset, metrics, nonFinite, typeof ms === 'number' ? ms : undefined);
+      return lazyEntry(hfSubset, entry, typeof ms === 'number' ? ms : undefined, ms === null);
     });
   }
   return splits;
@@ -172,18 +186,58 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   return result;
 }
 
+/** A bare non-finite token as Python's json writes it; where it stands decides whether it is one. */
+const PY_TOKEN = /-?Infinity|NaN/g;
+
+const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+
+/** The token at [start, end) stands where a JSON value goes: after `:` `,` `[`, before `,` `]` `}` or the end. */
+function inValuePosition(text: string, start: number, end: number): boolean {
+  let i = start - 1;
+  while (i >= 0 && isSpace(text.charCodeAt(i))) i--;
+  const before = text.charCodeAt(i);
+  if (before !== 58 /* : */ && before !== 44 /* , */ && before !== 91 /* [ */) return false;
+  let j = end;
+  while (j < text.length && isSpace(text.charCodeAt(j))) j++;
+  if (j === text.length) return true;
+  const after = text.charCodeAt(j);
+  return after === 44 || after === 93 /* ] */ || after === 125 /* } */;
+}
+
 /**
  * Python's json module writes NaN/Infinity/-Infinity as bare tokens (mteb does, e.g. nAUC metrics of a
- * degenerate query set); JSON.parse rejects them, so they become null outside of strings.
+ * degenerate query set); JSON.parse rejects them, so each one standing as a value outside of strings becomes
+ * null (`seen` gets the tokens replaced, in order). Words inside strings (keys, task descriptions) are left
+ * alone. Only files holding such a word are scanned, and only from one candidate to the next: the string state
+ * is carried forward by jumping from quote to quote, instead of a regex pass over every string of the file.
  */
 export function pythonJsonToJson(text: string, seen: string[] = []): string {
-  // Most files hold no such token: two substring searches are far cheaper than a regex pass over every string.
   if (!text.includes('NaN') && !text.includes('Infinity')) return text;
-  return text.replace(PY_NONFINITE_TOKENS, (m) => {
-    if (m.startsWith('"')) return m;
-    seen.push(m);
-    return 'null';
-  });
+  const parts: string[] = [];
+  let copied = 0; // text[0, copied) is in parts
+  let scanned = 0; // string state known up to here
+  let inString = false;
+  PY_TOKEN.lastIndex = 0;
+  for (let m = PY_TOKEN.exec(text); m; m = PY_TOKEN.exec(text)) {
+    const start = m.index;
+    for (let q = text.indexOf('"', scanned); q >= 0 && q < start; q = text.indexOf('"', q + 1)) {
+      if (inString) {
+        let slashes = 0;
+        while (text.charCodeAt(q - 1 - slashes) === 92 /* \ */) slashes++;
+        if (slashes % 2 === 1) continue; // an escaped quote inside the string
+      }
+      inString = !inString;
+    }
+    scanned = start;
+    const end = start + m[0].length;
+    if (inString || !inValuePosition(text, start, end)) continue;
+    parts.push(text.slice(copied, start), 'null');
+    copied = end;
+    seen.push(m[0]);
+  }
+  if (copied === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /** Looks a metric up under each of its historical spellings, first hit wins. */
