@@ -25,37 +25,72 @@ function flatten(obj: Record<string, Json>, prefix: string, out: Record<string, 
   }
 }
 
+/** Entry with its non-finite keys recorded (only when there are any); `mainNull`: main_score was NaN/null. */
+function entryOf(hfSubset: string, dict: Record<string, Json>, mainScore: number | undefined, mainNull: boolean): SubsetScores {
+  const metrics: Record<string, number> = {};
+  const nonFinite: string[] = [];
+  flatten(dict, '', metrics, ENTRY_META, nonFinite);
+  if (mainNull) nonFinite.push('main_score');
+  const e: SubsetScores = { hfSubset, metrics };
+  if (mainScore !== undefined) e.mainScore = mainScore;
+  if (nonFinite.length) e.nonFinite = nonFinite;
+  return e;
+}
+
 /**
- * One subset entry whose metric map is flattened on first read. A benchmark reads one split and a few subsets of
- * a file (MTEB(eng, v1): `test` / `en`), and flattening every split and subset of the ~16,600 files of the whole
- * results repository was a second of `report` (docs/BENCHMARKS.md). `metrics` and `nonFinite` are own enumerable
- * getters, so the entry reads, compares (jest's toEqual) and serialises as the eager object did; `nonFinite` is
- * undefined when no key was non-finite, as before. `mainNull`: the entry's main_score was NaN/null.
+ * What a reader will look at in a file: the splits (a benchmark's split and its stand-ins) and the hf_subsets
+ * its rule reads. Entries inside the plan are flattened into metric maps as the file is read; every other entry
+ * keeps only its subset name and main score, and reads the file again if its metrics are ever asked for (a
+ * report never does). MTEB(eng, v1) reads 16,244 of the 67,212 entries of the 16,646 files it needs in the
+ * whole results repository; flattening all of them was a second of `report` (docs/BENCHMARKS.md). The entries
+ * are plain objects: entries with getters holding the parsed dicts until read raised the peak memory by a third.
  */
-function lazyEntry(hfSubset: string, dict: Record<string, Json>, mainScore: number | undefined, mainNull: boolean): SubsetScores {
-  let metrics: Record<string, number> | undefined;
-  let nonFinite: string[] | undefined;
-  const fill = (): void => {
-    const m: Record<string, number> = {};
-    const bad: string[] = [];
-    flatten(dict, '', m, ENTRY_META, bad);
-    if (mainNull) bad.push('main_score');
-    metrics = m;
-    nonFinite = bad.length ? bad : undefined;
-  };
-  const metricsOf = (): Record<string, number> => {
-    if (!metrics) fill();
-    return metrics!;
-  };
-  const nonFiniteOf = (): string[] | undefined => {
-    if (!metrics) fill();
-    return nonFinite;
-  };
-  // Keys in the eager object's order (hfSubset, metrics, mainScore, nonFinite), so JSON.stringify is unchanged.
-  if (mainScore === undefined) {
-    return { hfSubset, get metrics() { return metricsOf(); }, get nonFinite() { return nonFiniteOf(); } };
+export interface ReadPlan {
+  splits: ReadonlySet<string>;
+  subsets: ReadonlySet<string>;
+}
+
+/** An entry outside the plan: `metrics` and `nonFinite` are read from the file again, on first access. */
+class DeferredEntry implements SubsetScores {
+  readonly #file: string;
+  readonly #split: string;
+  readonly #index: number;
+  #full?: SubsetScores;
+  mainScore?: number;
+
+  constructor(
+    readonly hfSubset: string,
+    file: string,
+    split: string,
+    index: number,
+    mainScore: number | undefined,
+  ) {
+    this.#file = file;
+    this.#split = split;
+    this.#index = index;
+    if (mainScore !== undefined) this.mainScore = mainScore;
   }
-  return { hfSubset, get metrics() { return metricsOf(); }, mainScore, get nonFinite() { return nonFiniteOf(); } };
+
+  #entry(): SubsetScores {
+    return (this.#full ??= readResultFile(this.#file, '').splits[this.#split][this.#index]);
+  }
+
+  get metrics(): Record<string, number> {
+    return this.#entry().metrics;
+  }
+
+  get nonFinite(): string[] | undefined {
+    return this.#entry().nonFinite;
+  }
+}
+
+/** Makes the entry at `split`[`index`]: flattened inside the plan (or with none), deferred outside it. */
+type EntryMaker = (split: string, index: number, hfSubset: string, dict: Record<string, Json>, mainScore: number | undefined, mainNull: boolean) => SubsetScores;
+
+function entryMaker(file: string, plan: ReadPlan | undefined): EntryMaker {
+  if (!plan) return (_s, _i, hfSubset, dict, ms, mainNull) => entryOf(hfSubset, dict, ms, mainNull);
+  return (split, index, hfSubset, dict, ms, mainNull) =>
+    plan.splits.has(split) && plan.subsets.has(hfSubset) ? entryOf(hfSubset, dict, ms, mainNull) : new DeferredEntry(hfSubset, file, split, index, ms);
 }
 
 /** A pre-1.11 split dict is per-language when its values are metric dicts keyed by something other than a family. */
@@ -67,7 +102,7 @@ function isPerLanguage(split: Record<string, Json>): boolean {
   return keys.every((k) => isObject(split[k]));
 }
 
-function parsePre111(json: Record<string, Json>, file: string): Record<string, SubsetScores[]> {
+function parsePre111(json: Record<string, Json>, file: string, make: EntryMaker): Record<string, SubsetScores[]> {
   const splits: Record<string, SubsetScores[]> = {};
   for (const [name, value] of Object.entries(json)) {
     if (PRE_111_META.has(name) || !isObject(value)) continue;
@@ -75,10 +110,10 @@ function parsePre111(json: Record<string, Json>, file: string): Record<string, S
     if (isPerLanguage(value)) {
       for (const [lang, m] of Object.entries(value)) {
         if (lang === 'evaluation_time' || !isObject(m)) continue;
-        entries.push(lazyEntry(lang, m, undefined, false));
+        entries.push(make(name, entries.length, lang, m, undefined, false));
       }
     } else {
-      entries.push(lazyEntry('default', value, undefined, false));
+      entries.push(make(name, 0, 'default', value, undefined, false));
     }
     splits[name] = entries;
   }
@@ -88,7 +123,7 @@ function parsePre111(json: Record<string, Json>, file: string): Record<string, S
   return splits;
 }
 
-function parse111(scores: Json, file: string): Record<string, SubsetScores[]> {
+function parse111(scores: Json, file: string, make: EntryMaker): Record<string, SubsetScores[]> {
   if (!isObject(scores)) throw new MtebError('E_RESULTS', '"scores" must be an object of splits', { file, field: 'scores' });
   const splits: Record<string, SubsetScores[]> = {};
   for (const [split, list] of Object.entries(scores)) {
@@ -105,7 +140,7 @@ function parse111(scores: Json, file: string): Record<string, SubsetScores[]> {
       if (ms !== undefined && ms !== null && typeof ms !== 'number') {
         throw new MtebError('E_RESULTS', `main_score must be a number, got ${JSON.stringify(ms).slice(0, 40)}`, { file, field: `scores.${split}[${i}].main_score` });
       }
-      return lazyEntry(hfSubset, entry, typeof ms === 'number' ? ms : undefined, ms === null);
+      return make(split, i, hfSubset, entry, typeof ms === 'number' ? ms : undefined, ms === null);
     });
   }
   return splits;
@@ -128,19 +163,25 @@ function dropPlaceholderMrr(splits: Record<string, SubsetScores[]>, notes: strin
 }
 
 export function parseResultJson(raw: unknown, file: string, fallbackTaskName: string): TaskResult {
+  return parseResult(raw, file, fallbackTaskName, undefined);
+}
+
+/** `plan`: only for a `file` that can be read again (see ReadPlan). */
+function parseResult(raw: unknown, file: string, fallbackTaskName: string, plan: ReadPlan | undefined): TaskResult {
   if (!isObject(raw)) throw new MtebError('E_RESULTS', 'result file is not a JSON object', { file });
   const json = raw;
   const format: ResultFormat = 'scores' in json ? '1.11+' : 'pre-1.11';
-  const splits = format === '1.11+' ? parse111(json.scores, file) : parsePre111(json, file);
+  const mtebVersion = typeof json.mteb_version === 'string' ? json.mteb_version : null;
+  const modelCard = mtebVersion === null && (json.evaluation_time === null || json.evaluation_time === undefined);
+  // A model-card file is checked for placeholder MRRs in every entry: it is read whole (such files are small).
+  const make = entryMaker(file, modelCard ? undefined : plan);
+  const splits = format === '1.11+' ? parse111(json.scores, file, make) : parsePre111(json, file, make);
   const taskName =
     typeof json.task_name === 'string' ? json.task_name
     : typeof json.mteb_dataset_name === 'string' ? json.mteb_dataset_name
     : fallbackTaskName;
   const notes: string[] = [];
-  const mtebVersion = typeof json.mteb_version === 'string' ? json.mteb_version : null;
-  if (mtebVersion === null && (json.evaluation_time === null || json.evaluation_time === undefined)) {
-    dropPlaceholderMrr(splits, notes);
-  }
+  if (modelCard) dropPlaceholderMrr(splits, notes);
   const ours = isObject(json.mteb_ts) ? json.mteb_ts : undefined;
   if (ours && typeof ours.limit === 'number') notes.push(`dry run (--limit ${ours.limit}): not a full evaluation`);
   if (json.mteb_version !== undefined && json.mteb_version !== null && typeof json.mteb_version !== 'string') {
@@ -164,7 +205,8 @@ export function parseResultJson(raw: unknown, file: string, fallbackTaskName: st
   return result;
 }
 
-export function readResultFile(file: string, fallbackTaskName: string): TaskResult {
+/** Reads one result file; with a plan, entries outside it are read again only if asked for (see ReadPlan). */
+export function readResultFile(file: string, fallbackTaskName: string, plan?: ReadPlan): TaskResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -177,7 +219,7 @@ export function readResultFile(file: string, fallbackTaskName: string): TaskResu
   const nonFinite: string[] = [];
   // A broken result is named by its file alone: gate/compare/report print it as `<file>: ... unusable`.
   raw = parseJson(pythonJsonToJson(text, nonFinite), { file }, { locate: false });
-  const result = parseResultJson(raw, file, fallbackTaskName);
+  const result = parseResult(raw, file, fallbackTaskName, plan);
   // NaN in side metrics (nAUC of a constant curve) is routine in mteb files; only a non-finite main score
   // changes what a leaderboard shows, so only that is reported.
   const badMain = nonFinite.length ? (text.match(/"main_score"\s*:\s*(?:NaN|-?Infinity)/g)?.length ?? 0) : 0;

@@ -1,13 +1,15 @@
 // The result reader parses only what a benchmark reads (issue 13, speed over the whole results repository):
-// subset entries flatten their metrics on first read, Python's NaN/Infinity tokens are rewritten only where a
-// JSON value stands (never inside strings or keys), and discovery lists each folder once. What a reader sees
-// must be what the eager reader gave: same values, same non-finite bookkeeping, same notes.
+// with a read plan only the planned subset entries are flattened, Python's NaN/Infinity tokens are rewritten
+// only where a JSON value stands (never inside strings or keys), and discovery lists each folder once. What a
+// reader sees must be what the eager reader gave: same values, same non-finite bookkeeping, same notes.
 import { describe, test, expect } from '@jest/globals';
 import path from 'node:path';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { discoverLayers } from '../../src/results/discover.js';
-import { parseResultJson, pythonJsonToJson, readResultFile } from '../../src/results/parse.js';
+import { pythonJsonToJson, readResultFile, type ReadPlan } from '../../src/results/parse.js';
+import { readPlans } from '../../src/leaderboard/load.js';
+import { getBenchmarkRules } from '../../src/leaderboard/rules.js';
 
 function resultFile(text: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'lazy-parse-'));
@@ -15,47 +17,66 @@ function resultFile(text: string): string {
   return path.join(dir, 'X.json');
 }
 
-describe('lazy subset entries', () => {
+describe('a read plan: only what the benchmark reads is flattened', () => {
   // NaN only in a split MTEB(eng, v1) does not read (validation), and in a side metric of the read one.
   const FILE = `{"task_name": "X", "mteb_version": "1.18.0", "scores": {
-    "test": [{"hf_subset": "en", "main_score": 0.5, "ndcg_at_10": 0.5, "nauc": {"diff1": NaN}, "evaluation_time": 3}],
+    "test": [{"hf_subset": "en", "main_score": 0.5, "ndcg_at_10": 0.5, "nauc": {"diff1": NaN}, "evaluation_time": 3},
+             {"hf_subset": "de", "main_score": 0.75, "ndcg_at_10": 0.75, "scores_per_experiment": [{"a": 1}]}],
     "validation": [{"hf_subset": "en", "main_score": NaN, "ndcg_at_10": -Infinity},
                    {"hf_subset": "de", "main_score": 0.25, "cos_sim": {"spearman": 0.25}}]}}`;
+  const PLAN: ReadPlan = { splits: new Set(['test']), subsets: new Set(['en']) };
 
-  test('the split a benchmark reads gives its values; the NaN split keeps its bookkeeping', () => {
-    const r = readResultFile(resultFile(FILE), 'X');
-    expect(r.splits.test).toEqual([{ hfSubset: 'en', metrics: { ndcg_at_10: 0.5 }, mainScore: 0.5, nonFinite: ['nauc_diff1'] }]);
-    expect(r.splits.validation[0].nonFinite).toEqual(['ndcg_at_10', 'main_score']);
-    expect(r.splits.validation[0].mainScore).toBeUndefined();
-    expect(r.splits.validation[1].metrics).toEqual({ cos_sim_spearman: 0.25 });
-    expect(r.splits.validation[1].nonFinite).toBeUndefined();
-    // The first token of the file names the non-finite value; one main_score is NaN, in the unread split.
-    expect(r.nonFiniteToken).toBe('NaN');
-    expect(r.notes).toEqual(['main_score is NaN in 1 subset(s): not a score']);
+  test('the planned entry is flattened as the file is read; the others are not, and say the same when asked', () => {
+    const file = resultFile(FILE);
+    const whole = readResultFile(file, 'X');
+    const planned = readResultFile(file, 'X', PLAN);
+    expect(planned.splits.test[0]).toEqual({ hfSubset: 'en', metrics: { ndcg_at_10: 0.5 }, mainScore: 0.5, nonFinite: ['nauc_diff1'] });
+    expect(Object.getOwnPropertyDescriptor(planned.splits.test[0], 'metrics')!.value).toEqual({ ndcg_at_10: 0.5 });
+    // Outside the plan: subset names and main scores at once, metrics only by reading the file again.
+    const outside = [planned.splits.test[1], ...planned.splits.validation];
+    expect(outside.map((e) => [e.hfSubset, e.mainScore])).toEqual([['de', 0.75], ['en', undefined], ['de', 0.25]]);
+    expect(outside.map((e) => Object.getOwnPropertyDescriptor(e, 'metrics'))).toEqual([undefined, undefined, undefined]);
+    writeFileSync(file, FILE.replace('0.25, "cos_sim": {"spearman": 0.25}', '0.25, "cos_sim": {"spearman": 0.5}'));
+    expect(planned.splits.validation[1].metrics).toEqual({ cos_sim_spearman: 0.5 }); // read again, on first access
+    expect(planned.splits.validation[0].nonFinite).toEqual(['ndcg_at_10', 'main_score']);
+    expect(planned.splits.test[1].metrics).toEqual({ ndcg_at_10: 0.75 });
+    expect(planned.splits.test[1].nonFinite).toBeUndefined();
+    // File-level bookkeeping is the same with or without a plan: first token, main_score note, split names.
+    expect([planned.nonFiniteToken, planned.notes, Object.keys(planned.splits)]).toEqual(['NaN', ['main_score is NaN in 1 subset(s): not a score'], ['test', 'validation']]);
+    expect([whole.nonFiniteToken, whole.notes, whole.splits.validation[0].nonFinite]).toEqual(['NaN', ['main_score is NaN in 1 subset(s): not a score'], ['ndcg_at_10', 'main_score']]);
+    expect(whole.splits.validation[1]).toEqual({ hfSubset: 'de', metrics: { cos_sim_spearman: 0.25 }, mainScore: 0.25 });
   });
 
-  test('metrics are flattened on first read, once, and serialise as the eager entry did', () => {
-    const r = parseResultJson(JSON.parse('{"scores": {"test": [{"hf_subset": "default", "main_score": 0.7, "map": 0.7, "mrr": {"at_10": 0.6}}]}}'), 'f.json', 'T');
-    const e = r.splits.test[0];
-    expect(typeof Object.getOwnPropertyDescriptor(e, 'metrics')!.get).toBe('function');
-    expect(e.metrics).toBe(e.metrics);
-    expect(JSON.stringify(e)).toBe('{"hfSubset":"default","metrics":{"map":0.7,"mrr_at_10":0.6},"mainScore":0.7}');
-    const pre = parseResultJson({ mteb_version: '1.0.0', test: { en: { accuracy: 0.9 }, de: { accuracy: 0.8 } } }, 'f.json', 'T');
-    expect(JSON.stringify(pre.splits.test)).toBe('[{"hfSubset":"en","metrics":{"accuracy":0.9}},{"hfSubset":"de","metrics":{"accuracy":0.8}}]');
+  test('pre-1.11 files: the planned split and language only', () => {
+    const file = resultFile('{"mteb_version": "1.0.0", "test": {"en": {"accuracy": 0.9}, "de": {"accuracy": 0.8}}, "validation": {"accuracy": 0.7}}');
+    const r = readResultFile(file, 'X', PLAN);
+    expect(r.format).toBe('pre-1.11');
+    expect(r.splits.test[0]).toEqual({ hfSubset: 'en', metrics: { accuracy: 0.9 } });
+    expect([r.splits.test[1].metrics, r.splits.validation[0].hfSubset, r.splits.validation[0].metrics]).toEqual([{ accuracy: 0.8 }, 'default', { accuracy: 0.7 }]);
   });
 
-  test('shape errors are still found when the file is read, not when a split is', () => {
-    expect(() => parseResultJson({ scores: { test: [], dev: [3] } }, 'f.json', 'T')).toThrow(/subset entry is not an object/);
-    expect(() => parseResultJson({ scores: { dev: [{ main_score: 'high' }] } }, 'f.json', 'T')).toThrow(/main_score must be a number/);
-  });
-
-  test('placeholder MRR zeros of a model-card file are dropped in every split, read or not', () => {
-    const r = parseResultJson({ dev: { ndcg_at_10: 0.4, mrr_at_10: 0 }, test: { ndcg_at_10: 0.3, mrr_at_10: 0 } }, 'f.json', 'MSMARCO');
+  test('a model-card file is read whole: placeholder MRR zeros are dropped in every split', () => {
+    const file = resultFile('{"dataset_revision": null, "mteb_dataset_name": "MSMARCO", "dev": {"ndcg_at_10": 0.4, "mrr_at_10": 0}, "test": {"ndcg_at_10": 0.3, "mrr_at_10": 0}}');
+    const r = readResultFile(file, 'MSMARCO', { splits: new Set(['dev']), subsets: new Set(['default']) });
     expect(r.notes).toEqual([
       'placeholder MRR values (all 0) in split "dev" subset "default" ignored',
       'placeholder MRR values (all 0) in split "test" subset "default" ignored',
     ]);
-    expect(r.splits.test[0].metrics).toEqual({ ndcg_at_10: 0.3 });
+    expect(Object.getOwnPropertyDescriptor(r.splits.test[0], 'metrics')!.value).toEqual({ ndcg_at_10: 0.3 });
+  });
+
+  test('shape errors are found when the file is read, inside the plan or not', () => {
+    expect(() => readResultFile(resultFile('{"scores": {"test": [], "dev": [3]}}'), 'T', PLAN)).toThrow(/subset entry is not an object/);
+    expect(() => readResultFile(resultFile('{"scores": {"dev": [{"main_score": "high"}]}}'), 'T', PLAN)).toThrow(/main_score must be a number/);
+  });
+
+  test("the benchmark's plans: each rule's split and stand-ins, its subsets; forums as their aggregate", () => {
+    const plans = readPlans(getBenchmarkRules('MTEB(eng, v1)'));
+    const show = (t: string) => [[...plans.get(t)!.splits], [...plans.get(t)!.subsets]];
+    expect(show('MSMARCO')).toEqual([['dev', 'test'], ['default']]);
+    expect(show('AmazonCounterfactualClassification')).toEqual([['test'], ['en']]);
+    expect(show('CQADupstackAndroidRetrieval')).toEqual([['test'], ['default']]);
+    expect(plans.get('MassiveIntentClassification')!.subsets.has('de')).toBe(false);
   });
 });
 
