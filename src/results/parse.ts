@@ -16,7 +16,9 @@ function isObject(v: unknown): v is Record<string, Json> {
 
 /** Joins nested metric dicts with `_`; arrays (scores_per_experiment, v_measures) are per-run detail, not scores. */
 function flatten(obj: Record<string, Json>, prefix: string, out: Record<string, number>, skip: Set<string>, nonFinite?: string[]): void {
-  for (const [k, v] of Object.entries(obj)) {
+  // for-in, not Object.entries: no [key, value] pair per metric (same order: both follow the object's key order).
+  for (const k in obj) {
+    const v = obj[k];
     if (!prefix && skip.has(k)) continue;
     const key = prefix ? `${prefix}_${k}` : k;
     if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
