@@ -41,10 +41,13 @@ class Listings {
     if (!hit) {
       const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       hit = { subdirs: [], files: new Map() };
+      // `dir` is already normalised (path.resolve / path.join): joining by hand is path.join without its
+      // per-call normalisation, over the ~105,000 files of the whole results repository.
+      const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
       for (const d of entries) {
         const f = d.name;
         if (d.isDirectory() && !f.startsWith('.')) hit.subdirs.push(f);
-        if (f.endsWith('.json') && f !== 'model_meta.json' && !f.endsWith('.items.json')) hit.files.set(f.slice(0, -'.json'.length), path.join(dir, f));
+        if (f.endsWith('.json') && f !== 'model_meta.json' && !f.endsWith('.items.json')) hit.files.set(f.slice(0, -'.json'.length), prefix + f);
       }
       this.seen.set(dir, hit);
     }
