@@ -2,7 +2,7 @@ import { MtebError } from '../core/errors.js';
 import { discoverLayers } from '../results/discover.js';
 import { metaWarnings, readModelMeta } from '../results/model-meta.js';
 import type { ResultLayer } from '../results/discover.js';
-import { ResultCache } from './load.js';
+import { ResultCache, readPlans } from './load.js';
 import { CATEGORIES, getBenchmarkRules } from './rules.js';
 import type { BenchmarkRules, Category } from './rules.js';
 import { layerLabel, scoreTask } from './score.js';
@@ -138,10 +138,11 @@ export function buildLeaderboard(sources: string[], opts: BuildOptions): Leaderb
     }
   }
   const rows: ModelRow[] = [];
+  const plans = readPlans(bench);
   for (const [model, all] of byModel) {
     // A result file serves one model only: a cache per model keeps one model's parsed files in memory at a
     // time (the whole results repository's 16,000 parsed files would otherwise stay alive to the end).
-    const cache = new ResultCache();
+    const cache = new ResultCache(plans);
     const ordered = orderLayers(model, all, allSources, bench, cache, opts);
     log(`${model}: ${ordered.notes.join('; ') || 'no revision folder'}; sources: ${ordered.layers.map(layerLabel).join(' > ')}`);
     rows.push(buildRow(ordered, allSources, bench, cache, opts));

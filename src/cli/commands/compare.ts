@@ -4,7 +4,7 @@ import type { CompareOptions } from '../../compare/compare.js';
 import { compareSpec, type CompareArgs, type ComparisonArgs } from '../options/compare.js';
 import { renderComparison } from '../../../reports/index.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { printBrokenFiles, sourceOptions, stderrLog, terminalWidth } from './results-source.js';
+import { logFor, printBrokenFiles, sourceOptions, terminalWidth } from './results-source.js';
 
 /** The options compare and gate share, as the library's CompareOptions. */
 export function comparisonOptions(args: ComparisonArgs, baseline: string, candidate: string): CompareOptions {
@@ -18,7 +18,7 @@ export function comparisonOptions(args: ComparisonArgs, baseline: string, candid
     iterations: args.iterations,
     seed: args.seed,
     alpha: args.alpha,
-    log: stderrLog,
+    log: logFor(args),
   };
 }
 
@@ -28,9 +28,9 @@ export async function compare(args: CompareArgs): Promise<number> {
   const text = renderComparison(cmp, args.format, { width: terminalWidth(args.out) });
   if (args.out) {
     await writeFileAtomic(args.out, text);
-    stderrLog(`wrote ${args.out}`);
+    logFor(args)(`wrote ${args.out}`);
   } else process.stdout.write(text);
-  const broken = printBrokenFiles(cmp.baseline.unusable, 'baseline ') + printBrokenFiles(cmp.candidate.unusable, 'candidate ');
+  const broken = printBrokenFiles(cmp.baseline.unusable, 'baseline ', args.quiet) + printBrokenFiles(cmp.candidate.unusable, 'candidate ', args.quiet);
   return broken ? 2 : 0;
 }
 

@@ -26,8 +26,11 @@ export async function gate(args: GateArgs): Promise<number> {
   const text = renderGate(verdict, args.format, { width: terminalWidth(args.out) });
   if (args.out) await writeFileAtomic(args.out, text);
   else process.stdout.write(text);
-  for (const w of verdict.warnings) process.stderr.write(`warning: ${w}\n`);
-  for (const e of verdict.errors) process.stderr.write(formatError(new MtebError(e.code, e.message, e.location)) + '\n');
+  // -q: the verdict alone (it lists the warnings and errors itself); the exit code still says.
+  if (!args.quiet) {
+    for (const w of verdict.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const e of verdict.errors) process.stderr.write(formatError(new MtebError(e.code, e.message, e.location)) + '\n');
+  }
   return gateExitCode(verdict);
 }
 

@@ -19,7 +19,7 @@ export function sourceOptions(
   if (benchmark === undefined) {
     const inferred = inferBenchmark(sources);
     benchmark = inferred.name;
-    stderrLog(`benchmark: ${inferred.name} (${inferred.reason}; -b chooses another)`);
+    logFor(args)(`benchmark: ${inferred.name} (${inferred.reason}; -b chooses another)`);
   }
   return { benchmark, prefer: args.prefer, strict: args.strict, acceptSplitMislabels: args.acceptSplitMislabels };
 }
@@ -33,13 +33,19 @@ export function stderrLog(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** Where report, compare and gate write their notes and warnings: stderr, or nowhere under `-q/--quiet`. */
+export function logFor(args: { quiet?: boolean }): (line: string) => void {
+  return args.quiet ? () => {} : stderrLog;
+}
+
 /**
  * Names each broken result file on stderr as one `error[CODE] task T FILE: message` line; returns how many.
- * report and compare exit 2 when this is not 0 (their output is still written: it names the files too).
+ * report and compare exit 2 when this is not 0 (their output is still written: it names the files too); `quiet`
+ * counts without printing.
  */
-export function printBrokenFiles(files: UnusableFile[], prefix = ''): number {
+export function printBrokenFiles(files: UnusableFile[], prefix = '', quiet = false): number {
   const broken = files.filter((u) => u.broken);
-  for (const u of broken) {
+  for (const u of quiet ? [] : broken) {
     process.stderr.write(formatError(new MtebError(u.code, `${prefix}result file unusable: ${u.reason}`, { task: u.task, file: u.file })) + '\n');
   }
   return broken.length;

@@ -17,6 +17,12 @@ export const resultsSourceOptions = {
     default: false,
     describe: 'stricter than mteb: one revision folder per model (newest complete), v1 Reranking needs "map", CQADupstack forums of one folder only (docs/reports.md)',
   },
+  quiet: {
+    type: 'boolean',
+    alias: 'q',
+    default: false,
+    describe: 'print only the report (table, comparison or verdict): no notes, warnings or broken-file lines on stderr; the exit code still says',
+  },
   'accept-split-mislabels': {
     type: 'boolean',
     default: false,
