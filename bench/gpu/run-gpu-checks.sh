@@ -8,7 +8,8 @@
 # 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs; only when
 #    prepare-carry.sh ran with ORT_CHECK=1)
 # 4. PyTorch runner on real MTEB length mixes, packed vs padded, CUDA events (runner_throughput.py)
-# 5. webgpu: the in-process graph on the GPU through onnxruntime-node's WebGPU provider (carried Node.js, Vulkan
+# 5. the tiny decoder goldens through transformers' own MistralModel/Qwen2Model (transformers_check.py)
+# 6. webgpu: the in-process graph on the GPU through onnxruntime-node's WebGPU provider (carried Node.js, Vulkan
 #    loader, NVIDIA ICD): every tiny checkpoint vs its float64 golden, then a full-size-shaped random fp16
 #    checkpoint: the graph's tokens/s and embeddings vs the PyTorch runner (fp32 reference; fp16/bf16 timed) on
 #    the same checkpoint and token ids. One file back: webgpu.json. TINY_ONLY=1 stops after the tiny checkpoints.
@@ -98,6 +99,14 @@ if [ -n "$PY" ]; then
   [ -f "$OUT/runner-throughput.json" ] || echo '{"error": "runner_throughput.py wrote nothing (see log.txt)"}' > "$OUT/runner-throughput.json"
 else
   echo '{"error": "no python with torch on this machine"}' > "$OUT/runner-throughput.json"
+fi
+
+# ---- step: the tiny decoder goldens through transformers' own Mistral/Qwen2 modules (issue 16; CPU is enough) ----
+echo "== transformers cross-check of the decoder goldens"
+if [ -n "$PY" ]; then
+  timeout 120 "$PY" bench/gpu/transformers_check.py --out "$OUT/transformers-check.json" || echo "transformers check rc=$?"
+else
+  echo '{"error": "no python with torch on this machine"}' > "$OUT/transformers-check.json"
 fi
 
 # ---- step: webgpu (bench/gpu/webgpu-step.sh; WEBGPU=0 skips it; alone it fits one device call) ----
