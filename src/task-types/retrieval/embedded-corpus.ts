@@ -14,8 +14,9 @@ const TEXT_EMBED_ROWS = 5_000;
 const TEXT_EMBED_CHARS = 8 * 2 ** 20;
 
 /**
- * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds one chunk of
- * vectors plus the per-query top-k lists, never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
+ * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds two chunks of
+ * vectors (the one searched, the next one embedding) plus the per-query top-k lists, never the whole corpus
+ * (MSMARCO: 8.8M x 4096 floats would be 144 GB).
  *
  * `shared`, when given, yields the corpus text in corpus order (`corpus.chunks(TEXT_READ_ROWS, ranges)`) for
  * several ranges: a shard searching several corpus chunks reads the corpus file once, each chunk's provider
@@ -50,29 +51,32 @@ export function embeddedCorpus(
   };
 
   // One pass over the range's pieces, embedded a block at a time and gathered into chunks of CORPUS_CHUNK_ROWS.
-  // One block is always embedding ahead: while the search works on a chunk (or the previous block is copied),
-  // the embedder already has the next texts. The search sees the same chunks in the same order, so its results
-  // are unchanged; memory grows by one block of vectors (at most TEXT_EMBED_ROWS rows), not by a chunk.
+  // The next chunk is always being embedded: while the search works on chunk i (on libuv's and worker threads),
+  // chunk i + 1 fills, so the embedder never waits for the search (bench/pipeline/busy.ts). The search sees the
+  // same chunks in the same order, so its results are unchanged; two chunks of vectors are alive instead of one.
   async function* embedRange(pieces: AsyncIterator<CorpusTextChunk>): AsyncIterable<CorpusChunk> {
     const reader = blockReader(pieces);
-    let ahead: Promise<EmbeddedBlock | null> | undefined = reader.next();
-    let chunk: { start: number; ids: string[]; data: Float32Array } | null = null;
-    try {
+    const fill = async (): Promise<CorpusChunk | null> => {
+      let chunk: { start: number; ids: string[]; data: Float32Array } | null = null;
       for (;;) {
-        const block: EmbeddedBlock | null = await ahead;
-        ahead = undefined;
-        if (!block) break;
-        ahead = reader.next();
-        // Awaited on the next pass or in `finally`; until then a failure must not count as unhandled.
-        ahead.catch(() => undefined);
+        const block = await reader.next();
+        if (!block) return null;
         chunk ??= { start: block.start, ids: [], data: new Float32Array(Math.min(CORPUS_CHUNK_ROWS, end - block.start) * dim) };
         chunk.data.set(block.data, (block.start - chunk.start) * dim);
         for (const id of block.ids) chunk.ids.push(id);
-        if (block.chunkDone) {
-          const done = chunk;
-          chunk = null;
-          yield { ids: done.ids, dim, data: done.data };
-        }
+        if (block.chunkDone) return { ids: chunk.ids, dim, data: chunk.data };
+      }
+    };
+    let ahead: Promise<CorpusChunk | null> | undefined = fill();
+    try {
+      for (;;) {
+        const chunk = await ahead;
+        ahead = undefined;
+        if (!chunk) break;
+        ahead = fill();
+        // Awaited on the next pass or in `finally`; until then a failure must not count as unhandled.
+        ahead.catch(() => undefined);
+        yield chunk;
       }
     } finally {
       // The search stopped early or failed: the block in flight finishes (its vectors reach the cache) and no
