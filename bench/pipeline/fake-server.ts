@@ -22,10 +22,10 @@ const dim = arg('dim', 256);
 
 const now = () => performance.timeOrigin + performance.now();
 
-/** FNV-1a of the text seeds a xorshift stream: the same text gives the same vector on every server. */
-function vectorOf(text: string): Float32Array {
+/** FNV-1a of a string seeds a xorshift stream of `dim` values in [-1, 1). */
+function noise(s: string): Float32Array {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   let x = h >>> 0 || 1;
   const v = new Float32Array(dim);
   for (let d = 0; d < dim; d++) {
@@ -34,6 +34,17 @@ function vectorOf(text: string): Float32Array {
     x ^= x << 5;
     v[d] = ((x >>> 0) / 2 ** 32) * 2 - 1;
   }
+  return v;
+}
+
+/**
+ * The same text gives the same vector on every server: its first word's direction plus half as much of the whole
+ * text's, so texts sharing a first word are near (make-task.ts starts each query with a relevant document's).
+ */
+function vectorOf(text: string): Float32Array {
+  const v = noise(text.slice(0, text.indexOf(' ') >>> 0));
+  const n = noise(text);
+  for (let d = 0; d < dim; d++) v[d] += 0.5 * n[d];
   return v;
 }
 

@@ -39,8 +39,12 @@ export async function makeRetrievalTask(dir: string, shape: TaskShape, seed = 17
   mkdirSync(path.join(dir, 'qrels'), { recursive: true });
   const corpus = createWriteStream(path.join(dir, 'corpus.jsonl'));
   let corpusChars = 0;
+  // A query starts with its first relevant document's first word: the fake server's vectors follow the first
+  // word (fake-server.ts), so rankings and scores are not noise, and ties among same-word documents are rare.
+  const firstWords: string[] = [];
   for (let i = 0; i < shape.docs; i++) {
     const text = words(length(shape.docChars, shape.docSigma, 16_000));
+    firstWords.push(text.slice(0, text.indexOf(' ') >>> 0));
     corpusChars += text.length;
     if (!corpus.write(JSON.stringify({ _id: `d${i}`, title: '', text }) + '\n')) await once(corpus, 'drain');
   }
@@ -50,10 +54,11 @@ export async function makeRetrievalTask(dir: string, shape: TaskShape, seed = 17
   const rel: string[] = ['query-id\tcorpus-id\tscore'];
   let queryChars = 0;
   for (let j = 0; j < shape.queries; j++) {
-    const text = words(length(shape.queryChars, shape.querySigma, 400));
+    const relevant = Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => Math.floor(rnd() * shape.docs));
+    const text = `${firstWords[relevant[0]]} ${words(length(shape.queryChars, shape.querySigma, 400))}`;
     queryChars += text.length;
     q.push(JSON.stringify({ _id: `q${j}`, text }));
-    for (let r = 1 + Math.floor(rnd() * 3); r > 0; r--) rel.push(`q${j}\td${Math.floor(rnd() * shape.docs)}\t1`);
+    for (const d of relevant) rel.push(`q${j}\td${d}\t1`);
   }
   writeFileSync(path.join(dir, 'queries.jsonl'), q.join('\n') + '\n');
   writeFileSync(path.join(dir, 'qrels', 'test.tsv'), [...new Set(rel)].join('\n') + '\n');
