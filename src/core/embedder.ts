@@ -33,6 +33,11 @@ export interface Embedder {
   readonly fingerprint?: string;
   /** Largest batch the backend wants at once (the caller may send fewer). */
   readonly maxBatchSize?: number;
+  /**
+   * Optional: how many `embed` calls the backend can serve at once (a server fleet: requests in flight over all
+   * its URLs). The run keeps that many batches in flight (src/run/embed-texts.ts); absent = 1, one at a time.
+   */
+  readonly maxInFlight?: number;
   /** Embeds texts in order; returns texts.length rows of `dimension` finite floats. */
   embed(texts: string[], options: EmbedOptions): Promise<Matrix>;
   /**

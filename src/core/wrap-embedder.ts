@@ -22,6 +22,9 @@ export function wrapEmbedder<T extends object>(inner: Embedder, overrides: T): E
     get maxBatchSize() {
       return inner.maxBatchSize;
     },
+    get maxInFlight() {
+      return inner.maxInFlight;
+    },
     embed: (texts, options) => inner.embed(texts, options),
     preflight: inner.preflight ? (texts, options) => inner.preflight!(texts, options) : undefined,
     instructionFor: inner.instructionFor ? (task, role, file) => inner.instructionFor!(task, role, file) : undefined,

@@ -1,10 +1,16 @@
 import type { Embedder, InstructionTask, Role } from '../core/embedder.js';
 import { makeMatrix, type Matrix } from '../core/matrix.js';
+import { runBounded } from '../util/bounded-lanes.js';
 import type { ProgressSink } from '../util/progress.js';
 
 /**
  * Embeds texts in input order, sending each distinct text once (mteb dedups too, and duplicates are common:
  * pair-classification sentences, reranking candidates) in batches of `batchSize`.
+ *
+ * Up to `embedder.maxInFlight` batches are in flight at once (a server fleet is kept busy while one response
+ * travels back and the next batch is prepared and cached); each batch's rows land at its own offset, so the
+ * matrix is the same bytes as one batch at a time. A failing batch stops new ones, the batches in flight finish
+ * (their vectors reach the cache's write buffer) and its error is thrown unchanged.
  */
 export async function embedTexts(
   embedder: Embedder,
@@ -29,12 +35,15 @@ export async function embedTexts(
   // An embedder that can tell what it lacks (precomputed vectors) says so for the whole set, once.
   embedder.preflight?.(unique, { role: opts.role, instruction: opts.instruction });
   opts.progress.start(opts.label, unique.length);
-  for (let s = 0; s < unique.length; s += batch) {
+  let done = 0;
+  await runBounded(Math.ceil(unique.length / batch), embedder.maxInFlight ?? 1, async (b) => {
+    const s = b * batch;
     const part = unique.slice(s, s + batch);
     const m = await embedder.embed(part, { role: opts.role, instruction: opts.instruction });
     uniq.data.set(m.data, s * dim);
-    opts.progress.tick(Math.min(unique.length, s + batch));
-  }
+    done += part.length;
+    opts.progress.tick(done);
+  });
   opts.progress.end();
   if (unique.length === texts.length) return uniq;
   const out = makeMatrix(texts.length, dim);

@@ -93,7 +93,7 @@ describe('openai: client against mteb-ts serve', () => {
     }
   });
 
-  test('several URLs share the load round-robin', async () => {
+  test('several URLs share the load (each request to the least busy one)', async () => {
     const s2stub = new StubEmbedder(12);
     const s2 = await startServer(s2stub, { port: 0 });
     try {
@@ -101,8 +101,10 @@ describe('openai: client against mteb-ts serve', () => {
       const e = createOpenAIEmbedder(`openai:${server.url},${s2.url}#m?batch=5&concurrency=2`);
       const got = await e.embed(texts, { role: 'passage' });
       expect(got).toEqual(await new StubEmbedder(12).embed(texts, { role: 'passage' }));
-      expect(stub.calls - before).toBe(4);
-      expect(s2stub.calls).toBe(4);
+      // Which server answers which batch depends on timing; the vectors never do.
+      expect(stub.calls - before + s2stub.calls).toBe(8);
+      expect(stub.calls - before).toBeGreaterThan(0);
+      expect(s2stub.calls).toBeGreaterThan(0);
     } finally {
       await s2.close();
     }

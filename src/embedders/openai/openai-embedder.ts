@@ -3,6 +3,8 @@ import { MtebError } from '../../core/errors.js';
 import type { Matrix } from '../../core/matrix.js';
 import { redact, redactAndTruncate, registerSecret } from '../../core/redact.js';
 import { checkSegment } from '../../util/safe-path.js';
+import { runBounded } from '../../util/bounded-lanes.js';
+import { Dispatcher } from './dispatch.js';
 import { postJson, TransientError } from './http.js';
 import { resolveOpenAIOptions, type OpenAIEmbedderOptions } from './options.js';
 import { withRetries, retryAfterMs, type Attempt } from './retry.js';
@@ -16,11 +18,19 @@ export interface OpenAIClientStats {
   requests: number;
   retries: number;
   texts: number;
+  /** Most requests that were in flight at once (never above `concurrency`). */
+  peakInFlight: number;
+}
+
+/** Requests in flight by default: two per server (one served while the next waits in its queue), at least 4. */
+export function defaultConcurrency(servers: number): number {
+  return Math.max(4, 2 * servers);
 }
 
 /**
  * An Embedder over any OpenAI-compatible `POST /v1/embeddings` server(s): batches by count and token budget,
- * keeps `concurrency` requests in flight over all URLs, retries 429/5xx/timeouts/resets/garbled bodies with
+ * keeps at most `concurrency` requests in flight over all URLs (across concurrent `embed` calls too: `maxInFlight`
+ * tells the run how many calls to keep going), each to the least busy URL (dispatch.ts), retries 429/5xx/timeouts/resets/garbled bodies with
  * exponential backoff and full jitter (Retry-After wins when given), and returns vectors in input order.
  */
 export function createOpenAIEmbedder(spec: string, opts: OpenAIEmbedderOptions = {}): Embedder & { stats(): OpenAIClientStats } {
@@ -43,8 +53,9 @@ class OpenAIEmbedder implements Embedder {
   readonly revision: string;
   readonly maxBatchSize: number;
   private dim: number;
-  private rr = 0;
-  private readonly counters: OpenAIClientStats = { requests: 0, retries: 0, texts: 0 };
+  readonly maxInFlight: number;
+  private readonly dispatch: Dispatcher;
+  private readonly counters = { requests: 0, retries: 0, texts: 0 };
   private readonly apiKey: string | undefined;
 
   constructor(private readonly endpoints: string[], private readonly o: OpenAIEmbedderOptions) {
@@ -52,6 +63,8 @@ class OpenAIEmbedder implements Embedder {
     this.revision = o.revision ?? 'no_revision_available';
     this.maxBatchSize = Math.max(1, o.maxBatchSize || 64);
     this.dim = o.dimension ?? 0;
+    this.maxInFlight = Math.max(1, o.concurrency || defaultConcurrency(endpoints.length));
+    this.dispatch = new Dispatcher(endpoints.length, this.maxInFlight);
     const envName = o.apiKeyEnv ?? 'OPENAI_API_KEY';
     if (o.apiKeyEnv && process.env[envName] === undefined) {
       throw new MtebError('E_MODEL_SPEC', `environment variable ${envName} (named by --api-key-env) is not set`, { field: 'api_key_env' });
@@ -78,7 +91,7 @@ class OpenAIEmbedder implements Embedder {
   }
 
   stats(): OpenAIClientStats {
-    return { ...this.counters };
+    return { ...this.counters, peakInFlight: this.dispatch.peak };
   }
 
   meta() {
@@ -89,24 +102,13 @@ class OpenAIEmbedder implements Embedder {
     const prepared = texts.map((t) => this.applyTemplate(t, options));
     const batches = this.makeBatches(prepared);
     const results: Float32Array[][] = new Array(batches.length);
-    let next = 0;
     let done = 0;
-    let failed = false;
-    const worker = async () => {
-      while (next < batches.length && !failed) {
-        const b = next++;
-        try {
-          results[b] = await this.request(batches[b].map((i) => prepared[i]), options);
-        } catch (e) {
-          failed = true; // the other workers stop taking batches
-          throw e;
-        }
-        done += batches[b].length;
-        options.onProgress?.(done);
-      }
-    };
-    const width = Math.max(1, Math.min(this.o.concurrency || 4, batches.length));
-    await Promise.all(Array.from({ length: width }, worker));
+    // The dispatcher bounds the requests in flight; the lanes only avoid queueing every batch of a big call.
+    await runBounded(batches.length, this.maxInFlight, async (b) => {
+      results[b] = await this.request(batches[b].map((i) => prepared[i]), options);
+      done += batches[b].length;
+      options.onProgress?.(done);
+    });
     const dim = this.dim;
     const out = new Float32Array(texts.length * dim);
     batches.forEach((idx, b) => idx.forEach((i, r) => out.set(results[b][r], i * dim)));
@@ -140,14 +142,15 @@ class OpenAIEmbedder implements Embedder {
     return out;
   }
 
-  /** One request, retried (retry.ts) over the URLs in turn; vectors in input order. */
+  /** One request in one of the dispatcher's slots, retried (retry.ts), each try to the least busy URL. */
   private request(input: string[], options: EmbedOptions): Promise<Float32Array[]> {
     const body = requestBody(input, options, this.o);
     const headers: Record<string, string> = {};
     if (this.apiKey) headers.authorization = `Bearer ${this.apiKey}`;
     const timeoutMs = this.o.timeoutMs || 120_000;
     const attempt = async (): Promise<Attempt<Float32Array[]>> => {
-      const url = this.endpoints[this.rr++ % this.endpoints.length];
+      const server = this.dispatch.pick();
+      const url = this.endpoints[server];
       this.counters.requests++;
       try {
         const res = await postJson(url, body, headers, timeoutMs);
@@ -164,9 +167,11 @@ class OpenAIEmbedder implements Embedder {
       } catch (e) {
         if (!(e instanceof TransientError)) throw e;
         return { problem: `${redactUrl(url)}: ${redact(e.message)}` };
+      } finally {
+        this.dispatch.done(server);
       }
     };
-    return withRetries(this.o, attempt, () => this.counters.retries++);
+    return this.dispatch.withSlot(() => withRetries(this.o, attempt, () => this.counters.retries++));
   }
 
   /** A short excerpt of a server's error body: redacted (an echoed API key included) before it is cut. */

@@ -19,7 +19,7 @@ export interface OpenAIEmbedderOptions {
   maxTokensPerRequest?: number;
   /** Token estimate of a text (default ceil(chars / 4)). */
   countTokens?: (text: string) => number;
-  /** Requests in flight at once, spread round-robin over the URLs (default 4). */
+  /** Requests in flight at once over all the URLs, each to the least busy one (default 2 per URL, at least 4). */
   concurrency?: number;
   timeoutMs?: number;
   /** Retries per request after the first try (default 6). */

@@ -14,8 +14,9 @@ const TEXT_EMBED_ROWS = 5_000;
 const TEXT_EMBED_CHARS = 8 * 2 ** 20;
 
 /**
- * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds one chunk of
- * vectors plus the per-query top-k lists, never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
+ * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds two chunks of
+ * vectors (the one searched, the next one embedding) plus the per-query top-k lists, never the whole corpus
+ * (MSMARCO: 8.8M x 4096 floats would be 144 GB).
  *
  * `shared`, when given, yields the corpus text in corpus order (`corpus.chunks(TEXT_READ_ROWS, ranges)`) for
  * several ranges: a shard searching several corpus chunks reads the corpus file once, each chunk's provider
@@ -49,42 +50,90 @@ export function embeddedCorpus(
     },
   };
 
-  // One pass over the range's pieces, embedded and gathered into chunks of CORPUS_CHUNK_ROWS.
+  // One pass over the range's pieces, embedded a block at a time and gathered into chunks of CORPUS_CHUNK_ROWS.
+  // The next chunk is always being embedded: while the search works on chunk i (on libuv's and worker threads),
+  // chunk i + 1 fills, so the embedder never waits for the search (bench/pipeline/busy.ts). The search sees the
+  // same chunks in the same order, so its results are unchanged; two chunks of vectors are alive instead of one.
   async function* embedRange(pieces: AsyncIterator<CorpusTextChunk>): AsyncIterable<CorpusChunk> {
-    let chunk: { start: number; rows: number; ids: string[]; data: Float32Array } | null = null;
-    let texts: string[] = [];
-    let textStart = 0;
-    let chars = 0;
-    let at = start;
-    while (at < end) {
-      const next = await pieces.next();
-      if (next.done) break;
-      const p = next.value;
-      // Pieces of an earlier range its search never pulled (no queries: nothing is embedded or searched).
-      if (p.start + p.ids.length <= start) continue;
-      if (!chunk) {
-        const rows = Math.min(CORPUS_CHUNK_ROWS, end - p.start);
-        chunk = { start: p.start, rows, ids: [], data: new Float32Array(rows * dim) };
+    const reader = blockReader(pieces);
+    const fill = async (): Promise<CorpusChunk | null> => {
+      let chunk: { start: number; ids: string[]; data: Float32Array } | null = null;
+      for (;;) {
+        const block = await reader.next();
+        if (!block) return null;
+        chunk ??= { start: block.start, ids: [], data: new Float32Array(Math.min(CORPUS_CHUNK_ROWS, end - block.start) * dim) };
+        chunk.data.set(block.data, (block.start - chunk.start) * dim);
+        for (const id of block.ids) chunk.ids.push(id);
+        if (block.chunkDone) return { ids: chunk.ids, dim, data: chunk.data };
       }
-      if (!texts.length) textStart = p.start;
-      for (const d of p.docs) {
-        const t = corpusText(d);
-        texts.push(t);
-        chars += t.length;
+    };
+    let ahead: Promise<CorpusChunk | null> | undefined = fill();
+    try {
+      for (;;) {
+        const chunk = await ahead;
+        ahead = undefined;
+        if (!chunk) break;
+        ahead = fill();
+        // Awaited on the next pass or in `finally`; until then a failure must not count as unhandled.
+        ahead.catch(() => undefined);
+        yield chunk;
       }
-      for (const id of p.ids) chunk.ids.push(id);
-      at = p.start + p.ids.length;
-      const chunkDone = chunk.ids.length === chunk.rows;
-      if (chunkDone || texts.length >= TEXT_EMBED_ROWS || chars >= TEXT_EMBED_CHARS) {
-        const m = await ctx.embed(texts, role, label(textStart, textStart + texts.length));
-        chunk.data.set(m.data, (textStart - chunk.start) * dim);
-        texts = [];
-        chars = 0;
-      }
-      if (chunkDone) {
-        yield { ids: chunk.ids, dim, data: chunk.data };
-        chunk = null;
-      }
+    } finally {
+      // The search stopped early or failed: the block in flight finishes (its vectors reach the cache) and no
+      // further text is read; its own error, if any, gives way to the search's.
+      reader.stop();
+      await ahead?.catch(() => undefined);
     }
   }
+
+  // Reads pieces up to a block's bound (rows, characters, or the end of a chunk) and embeds them, one block per
+  // call; calls never overlap (the next starts after the previous resolved), so the pieces are read in order.
+  function blockReader(pieces: AsyncIterator<CorpusTextChunk>): { next(): Promise<EmbeddedBlock | null>; stop(): void } {
+    let at = start;
+    /** The first row of the chunk being read (its first piece's), undefined between chunks. */
+    let chunkStart: number | undefined;
+    let stopped = false;
+    return {
+      stop: () => {
+        stopped = true;
+      },
+      async next(): Promise<EmbeddedBlock | null> {
+        const texts: string[] = [];
+        const ids: string[] = [];
+        let textStart = -1;
+        let chars = 0;
+        let chunkDone = false;
+        while (at < end && !stopped) {
+          const next = await pieces.next();
+          if (next.done) break;
+          const p = next.value;
+          // Pieces of an earlier range its search never pulled (no queries: nothing is embedded or searched).
+          if (p.start + p.ids.length <= start) continue;
+          if (textStart < 0) textStart = p.start;
+          chunkStart ??= p.start;
+          for (const d of p.docs) {
+            const t = corpusText(d);
+            texts.push(t);
+            chars += t.length;
+          }
+          for (const id of p.ids) ids.push(id);
+          at = p.start + p.ids.length;
+          chunkDone = ids.length + (textStart - chunkStart) >= Math.min(CORPUS_CHUNK_ROWS, end - chunkStart);
+          if (chunkDone || texts.length >= TEXT_EMBED_ROWS || chars >= TEXT_EMBED_CHARS) break;
+        }
+        if (textStart < 0) return null;
+        if (chunkDone) chunkStart = undefined;
+        const m = await ctx.embed(texts, role, label(textStart, textStart + texts.length));
+        return { start: textStart, ids, data: m.data, chunkDone };
+      },
+    };
+  }
+}
+
+/** Corpus rows [start, start + ids.length) embedded; `chunkDone` when they end a chunk of the search. */
+interface EmbeddedBlock {
+  start: number;
+  ids: string[];
+  data: Float32Array;
+  chunkDone: boolean;
 }

@@ -1,0 +1,169 @@
+/**
+ * Does `run` keep the embedder busy? A BEIR-shaped retrieval task (make-task.ts: 100k documents, lognormal
+ * lengths, 1k queries) goes through the real `mteb-ts run` (src/cli/main.ts in this process: data loading,
+ * embedding cache, exact search, result files) against fake OpenAI-style servers in another process
+ * (fake-server.ts: one lane each, a fixed time per token, busy intervals recorded by the servers).
+ *
+ * busy = |union of the intervals in which at least one server was serving| / the run's wall time (main() from
+ * call to return). Each server count runs twice on the same data and machine: `?concurrency=1` (one request
+ * at a time: what `run` did before, one batch awaited after another) and the default (2 requests per server in
+ * flight). The scores of every run must be the same bytes.
+ *
+ * Run: node bin/run-ts.js bench/pipeline/busy.ts [--docs 20000] [--queries 1000] [--us-per-token 30] [--dim 256]
+ *      [--servers 1,4] [--modes sequential,pipelined] [--out bench/pipeline/results.json]
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { parsePythonJson } from '../../src/output/python-json.js';
+import { DEFAULT_SHAPE, makeRetrievalTask } from './make-task.js';
+
+function flag(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+// 20k documents by default (a few minutes on a loaded 2-core machine); --docs 100000 for the issue's shape.
+const docs = Number(flag('docs', '20000'));
+const queries = Number(flag('queries', String(DEFAULT_SHAPE.queries)));
+// 30 µs per token per server = 33k tokens/s: NV-Embed-v2 under the PyTorch runner on one H100 (docs/BENCHMARKS.md).
+const usPerToken = Number(flag('us-per-token', '30'));
+const dim = Number(flag('dim', '256'));
+const serverCounts = flag('servers', '1,4').split(',').map(Number);
+// `--modes pipelined` skips the sequential baseline (a second rate after a run that had both).
+const modes = flag('modes', 'sequential,pipelined').split(',') as ('sequential' | 'pipelined')[];
+const outFile = flag('out', '');
+const keep = process.argv.includes('--keep');
+
+interface Servers {
+  ports: number[];
+  busy(): Promise<[number, number][][]>;
+  stop(): void;
+}
+
+async function startServers(n: number): Promise<Servers> {
+  const child = spawn(process.execPath, ['bin/run-ts.js', 'bench/pipeline/fake-server.ts', '--servers', String(n), '--us-per-token', String(usPerToken), '--dim', String(dim)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`fake servers exited with ${c}`)));
+  });
+  const ports = (JSON.parse(first) as { ports: number[] }).ports;
+  const get = (port: number) =>
+    new Promise<[number, number][]>((resolve, reject) =>
+      http
+        .get({ host: '127.0.0.1', port, path: '/busy', agent: false }, (res) => {
+          const parts: Buffer[] = [];
+          res.on('data', (d: Buffer) => parts.push(d));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(parts).toString('utf8'))));
+        })
+        .on('error', reject),
+    );
+  return { ports, busy: () => Promise.all(ports.map(get)), stop: () => child.stdin!.end() };
+}
+
+/** Total length of the union of intervals, clipped to [t0, t1]. */
+function unionLength(intervals: [number, number][], t0: number, t1: number): number {
+  const xs = intervals.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
+  let total = 0;
+  let cur: [number, number] | undefined;
+  for (const x of xs) {
+    if (cur && x[0] <= cur[1]) cur[1] = Math.max(cur[1], x[1]);
+    else {
+      if (cur) total += cur[1] - cur[0];
+      cur = [x[0], x[1]];
+    }
+  }
+  return cur ? total + cur[1] - cur[0] : total;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+const work = mkdtempSync(path.join(os.tmpdir(), 'mteb-busy-'));
+try {
+  const tg = performance.now();
+  const task = await makeRetrievalTask(path.join(work, 'task'), { ...DEFAULT_SHAPE, docs, queries });
+  const generateS = (performance.now() - tg) / 1000;
+  const runs: Record<string, unknown>[] = [];
+  let scores: string | undefined;
+  let result0: { scores: unknown } | undefined;
+  for (const n of serverCounts) {
+    for (const mode of modes) {
+      const servers = await startServers(n);
+      const label = `${n}-${mode}`;
+      const out = path.join(work, `out-${label}`);
+      const urls = servers.ports.map((p) => `http://127.0.0.1:${p}`).join(',');
+      const spec = `openai:${urls}#bench/fake?dim=${dim}&encoding=base64&ext=none${mode === 'sequential' ? '&concurrency=1' : ''}`;
+      const argv = ['run', '-m', spec, '-t', task.taskFile, '-o', out, '--cache-dir', path.join(work, `cache-${label}`), '--quiet'];
+      // The run's summary table would interleave with this script's output.
+      const write = process.stdout.write;
+      process.stdout.write = (() => true) as typeof process.stdout.write;
+      const t0 = now();
+      let code: number;
+      try {
+        code = await main(argv);
+      } finally {
+        process.stdout.write = write;
+      }
+      const t1 = now();
+      const perServer = await servers.busy();
+      servers.stop();
+      if (code !== 0) throw new Error(`run ${label} exited with ${code}`);
+      const all = perServer.flat();
+      const busy = unionLength(all, t0, t1);
+      const wall = t1 - t0;
+      const firstRequest = Math.min(...all.map(([a]) => a));
+      const lastResponse = Math.max(...all.map(([, b]) => b));
+      // The scores and the per-query scores (.items.json: every query's ndcg, map, recall, ... at every k) must be
+      // the same bytes in every run.
+      const dir = path.join(out, 'bench__fake', 'no_revision_available');
+      const result = parsePythonJson(readFileSync(path.join(dir, 'BusyRetrieval.json'), 'utf8')) as { scores: unknown };
+      const items = readdirSync(dir).filter((f) => f.endsWith('.items.json'));
+      if (items.length !== 1) throw new Error(`run ${label}: expected one .items.json file, found ${items.join(', ')}`);
+      // The evaluation id names the model spec, which differs (concurrency), so it is left out.
+      const perQuery = readFileSync(path.join(dir, items[0]), 'utf8').replace(/"evaluation_id": "[^"]*"/, '');
+      const s = JSON.stringify(result.scores) + createHash('sha256').update(perQuery).digest('hex');
+      if (scores !== undefined && s !== scores) throw new Error(`run ${label} scored differently from the first run (${out})`);
+      scores = s;
+      result0 = result;
+      runs.push({
+        servers: n,
+        mode,
+        wall_s: +(wall / 1000).toFixed(2),
+        busy_s: +(busy / 1000).toFixed(2),
+        busy_fraction: +(busy / wall).toFixed(4),
+        // Mean over the servers of each one's own busy fraction: how full every lane was, not just one.
+        per_server_busy_fraction: +(perServer.reduce((a, iv) => a + unionLength(iv, t0, t1), 0) / n / wall).toFixed(4),
+        requests: all.length,
+        before_first_request_s: +((firstRequest - t0) / 1000).toFixed(2),
+        after_last_response_s: +((t1 - lastResponse) / 1000).toFixed(2),
+        // The same, from the first request to the last response: what the pipeline itself controls (loading the
+        // data before and searching the last chunk after are outside any overlap with embedding).
+        busy_fraction_while_embedding: +(unionLength(all, firstRequest, lastResponse) / (lastResponse - firstRequest)).toFixed(4),
+      });
+      process.stderr.write(`${label}: ${JSON.stringify(runs[runs.length - 1])}\n`);
+    }
+  }
+  const report = {
+    bench: 'bench/pipeline/busy.ts',
+    date: new Date().toISOString().slice(0, 10),
+    machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')} at the end`,
+    task: { docs, queries, corpus_chars: task.corpusChars, query_chars: task.queryChars, generate_s: +generateS.toFixed(1) },
+    server: { us_per_token: usPerToken, tokens: 'ceil(chars/4)', dim, lane: 'one request served at a time per server' },
+    client: { batch: 32, default_concurrency: '2 per server, at least 4' },
+    scores_identical: true,
+    main_score: (result0!.scores as { test: { main_score: number }[] }).test[0].main_score,
+    items_sha256: scores!.slice(-64),
+    runs,
+  };
+  const text = JSON.stringify(report, null, 2) + '\n';
+  if (outFile) writeFileSync(outFile, text);
+  process.stdout.write(text);
+} finally {
+  if (keep) process.stderr.write(`kept ${work}\n`);
+  else rmSync(work, { recursive: true, force: true });
+}
