@@ -8,7 +8,8 @@
 # 3. onnxruntime-node execution providers (cpu/webgpu/cuda) on the tiny graphs (ort-check.mjs; only when
 #    prepare-carry.sh ran with ORT_CHECK=1)
 # 4. PyTorch runner on real MTEB length mixes, packed vs padded, CUDA events (runner_throughput.py)
-# 5. the tiny decoder goldens through transformers' own MistralModel/Qwen2Model (transformers_check.py)
+# 5. the tiny decoder goldens through transformers' own MistralModel/Qwen2Model (transformers_check.py), and the
+#    encoder goldens through sentence-transformers (fixtures/models/hf-golden/check_with_transformers.py, into the log)
 # 6. webgpu: the in-process graph on the GPU through onnxruntime-node's WebGPU provider (carried Node.js, Vulkan
 #    loader, NVIDIA ICD): every tiny checkpoint vs its float64 golden, then a full-size-shaped random fp16
 #    checkpoint: the graph's tokens/s and embeddings vs the PyTorch runner (fp32 reference; fp16/bf16 timed) on
@@ -105,6 +106,8 @@ fi
 echo "== transformers cross-check of the decoder goldens"
 if [ -n "$PY" ]; then
   timeout 120 "$PY" bench/gpu/transformers_check.py --out "$OUT/transformers-check.json" || echo "transformers check rc=$?"
+  # The encoder families' goldens through sentence-transformers (issue 15), printed into log.txt.
+  timeout 120 "$PY" fixtures/models/hf-golden/check_with_transformers.py || echo "encoder transformers check rc=$?"
 else
   echo '{"error": "no python with torch on this machine"}' > "$OUT/transformers-check.json"
 fi
