@@ -10,10 +10,17 @@
  * an absolute term for underflow, so the picked label is always the exact chain's: the result never depends on
  * the approximation, the split over threads or the CPU.
  *
+ * With a BLAS (`products`, blas-products.ts) the approximate products are one SGEMM per chunk of rows instead (8
+ * lanes and FMA where the CPU has them), written into the kernel's scratch; the kernel then runs only the bound
+ * test, the replay and the inertia. The BLAS's error is bounded for ANY summation order, blocking, FMA and
+ * flush-to-zero (see `prepare`), so the labels are still the exact chain's on every machine, kernel and thread
+ * count: the BLAS only changes which rows are replayed.
+ *
  * The rows are copied into the module's memory once when they fit (then a step copies nothing: the kernels read
  * rows through index lists), otherwise each call stages its rows.
  */
 import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
+import type { ScoreProducts } from './blas-products.js';
 
 /** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
 const CHUNK = 4096;
@@ -45,6 +52,8 @@ export class KMeans32 {
   private readonly stageRows: number;
   /** Rows decided by the exact replay so far (statistics). */
   replayed = 0;
+  /** A chunk's rows gathered for the SGEMM when they are not contiguous in the memory (BLAS path only). */
+  private gather?: Float32Array;
 
   constructor(
     private readonly ws: Dense64Workspace,
@@ -53,6 +62,7 @@ export class KMeans32 {
     private readonly d: number,
     private readonly k: number,
     batch: number,
+    private readonly products?: ScoreProducts,
   ) {
     const np = Math.ceil(k / 8);
     this.resident = n * d * 4 <= KMeans32.residentMax;
@@ -149,6 +159,8 @@ export class KMeans32 {
       // The padding rows of the last tile read row idx[0]; only the first m rows are labelled.
       for (let r = m; r < m4; r++) idx[r] = idx[0];
       P.set([this.xAt, this.idxAt, m, this.cpAt, this.cAt, d, k, this.cnAt, this.taAt, this.tbAt, this.dotsAt, this.labAt, this.ineAt, 0, this.xlenAt]);
+      P[15] = this.products ? 1 : 0;
+      if (this.products) this.blasDots(rowsIdx, s0, m);
       this.ws.assign32(this.P, m4 / 4, m * d * k);
       this.replayed += P[13];
       out.set(this.i32(this.labAt, m), s0);
@@ -156,6 +168,34 @@ export class KMeans32 {
       for (let r = 0; r < m; r++) inertia = Math.fround(inertia + terms[r]);
     }
     return inertia;
+  }
+
+  /**
+   * The approximate products of the chunk's m rows with every centre by the BLAS, into the kernel's scratch
+   * (row r's dot with centre j at dots[r * 8 * panels + j], the layout the kernel's own products use).
+   */
+  private blasDots(rowsIdx: ArrayLike<number>, s0: number, m: number): void {
+    const { d, k } = this;
+    const ldc = Math.ceil(k / 8) * 8;
+    let a: Float32Array;
+    if (!this.resident) {
+      a = this.f32(this.xAt, m * d);
+    } else {
+      const first = rowsIdx[s0];
+      let run = true;
+      for (let r = 1; r < m && run; r++) run = rowsIdx[s0 + r] === first + r;
+      if (run) {
+        a = this.f32(this.xAt + first * d * 4, m * d);
+      } else {
+        this.gather ??= new Float32Array(CHUNK * d);
+        a = this.gather;
+        for (let r = 0; r < m; r++) {
+          const o = rowsIdx[s0 + r] * d;
+          a.set(this.x.subarray(o, o + d), r * d);
+        }
+      }
+    }
+    this.products!.sgemmABtSync(m, k, d, a, this.f32(this.cAt, k * d), this.f32(this.dotsAt, m * ldc), ldc);
   }
 
   /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
@@ -173,9 +213,14 @@ export class KMeans32 {
     const du = d * 2 ** -24;
     const gamma = du < 0.5 ? du / (1 - du) : Infinity;
     const absErr = 4 * (d + 1) * 2 ** -149;
+    // A BLAS's dot: γ_d Σ|x_i||c_i| <= γ_d ‖x‖ ‖c‖ holds for every summation order and blocking (any sum tree of d
+    // rounded products has at most d roundings on a path) and with FMA (fewer roundings); the absolute term
+    // widens from gradual underflow to flush-to-zero / denormals-are-zero (each of the d products and d sums may
+    // lose up to 2^-126, doubled by the factor −2). Non-finite scores are replayed by the kernel.
+    const absBlas = this.products ? 4 * (d + 1) * 2 ** -126 : 0;
     for (let j = 0; j < k; j++) {
       ta[j] = 1.01 * clen[j] * (2 * relErr + 2 * gamma);
-      tb[j] = 1.01 * relErr * Math.abs(cnorm[j]) + 2 * absErr;
+      tb[j] = 1.01 * relErr * Math.abs(cnorm[j]) + 2 * absErr + absBlas;
     }
   }
 
