@@ -187,8 +187,9 @@ export class KMeans32 {
       if (run) {
         a = this.f32(this.xAt + first * d * 4, m * d);
       } else {
-        this.gather ??= new Float32Array(CHUNK * d);
-        a = this.gather;
+        // Sized by the largest chunk seen (a batch: 500 rows), not CHUNK: 64 MB at 4,096 dimensions.
+        if (!this.gather || this.gather.length < m * d) this.gather = new Float32Array(m * d);
+        a = this.gather.subarray(0, m * d);
         for (let r = 0; r < m; r++) {
           const o = rowsIdx[s0 + r] * d;
           a.set(this.x.subarray(o, o + d), r * d);

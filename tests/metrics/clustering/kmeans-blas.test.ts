@@ -135,3 +135,21 @@ describe('system OpenBLAS under several kernels (OPENBLAS_CORETYPE)', () => {
     expect(hashes.size).toBe(1);
   }, 300_000);
 });
+
+describe('choosing the products', () => {
+  const saved = process.env.MTEB_TS_BLAS;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.MTEB_TS_BLAS;
+    else process.env.MTEB_TS_BLAS = saved;
+  });
+
+  test("MTEB_TS_BLAS=off and a library that does not load leave the WebAssembly products; 'off' ignores the BLAS", () => {
+    process.env.MTEB_TS_BLAS = 'off';
+    expect(resolveScoreProducts('auto')).toBeUndefined();
+    process.env.MTEB_TS_BLAS = '/nonexistent/libcblas-for-test.so';
+    expect(resolveScoreProducts('auto')).toBeUndefined();
+    expect(resolveScoreProducts('off')).toBeUndefined();
+    const fake = perturbedBlas(0, 1);
+    expect(resolveScoreProducts(fake)).toBe(fake);
+  });
+});
