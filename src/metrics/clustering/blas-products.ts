@@ -4,6 +4,7 @@
  * the products only pre-select: kmeans32.ts bounds their error for any summation order and every close row is
  * replayed with the exact float32 chain, so labels, centres and inertia never depend on this choice.
  */
+import { createRequire } from 'node:module';
 import { MtebError } from '../../core/errors.js';
 import { loadCblas } from '../../search/blas/cblas.js';
 
@@ -12,6 +13,11 @@ export interface ScoreProducts {
   /** e.g. "OpenBLAS 0.3.21 Haswell" (benches print it). */
   readonly description: string;
   sgemmABtSync(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, ldc: number): void;
+  /**
+   * Set when the worker threads may call the same library themselves (it runs one thread per call, as the
+   * search engine runs it): koffi's entry file and the library as loaded. Then a product is split by rows.
+   */
+  readonly threaded?: { koffi: string; library: string };
 }
 
 /**
@@ -33,7 +39,8 @@ export function resolveScoreProducts(option: KMeansProductsOption = 'auto'): Sco
     try {
       const blas = loadCblas();
       const sync = blas.sgemmABtSync;
-      if (sync) products = { description: blas.description, sgemmABtSync: (m, n, k, a, b, c, ldc) => sync(m, n, k, a, b, c, ldc) };
+      const threaded = blas.perCallThreads ? { koffi: createRequire(import.meta.url).resolve('koffi'), library: blas.library } : undefined;
+      if (sync) products = { description: blas.description, threaded, sgemmABtSync: (m, n, k, a, b, c, ldc) => sync(m, n, k, a, b, c, ldc) };
     } catch (e) {
       const unavailable = e instanceof MtebError && (e.code === 'E_PROVIDER_UNAVAILABLE' || e.code === 'E_DEPENDENCY_MISSING');
       if (!unavailable) throw e;

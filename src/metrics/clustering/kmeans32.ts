@@ -54,6 +54,9 @@ export class KMeans32 {
   replayed = 0;
   /** A chunk's rows gathered for the SGEMM when they are not contiguous in the memory (BLAS path only). */
   private gather?: Float32Array;
+  /** The same in the module's memory, for SGEMMs split over the threads (rows of room; 0 when not threaded). */
+  private readonly gatherAt: number;
+  private readonly gatherRows: number;
 
   constructor(
     private readonly ws: Dense64Workspace,
@@ -94,8 +97,13 @@ export class KMeans32 {
     const startsAt = take((k + 1) * 4);
     const wAt = take(k * 4);
     const alphaAt = take(k * 4);
+    // A batch's rows for the threaded SGEMM (the calling thread gathers, every thread reads).
+    const gatherRows = this.resident && products?.threaded ? Math.min(CHUNK, batch) : 0;
+    const gatherAt = take(gatherRows * d * 4);
     this.base = ws.reserve(at);
     const b = this.base;
+    this.gatherRows = gatherRows;
+    this.gatherAt = gatherAt + b;
     [this.P, this.xAt, this.xlenAt, this.idxAt, this.dotsAt, this.labAt, this.ineAt, this.cAt, this.cNewAt, this.cpAt, this.cnAt, this.clAt, this.taAt, this.tbAt, this.uIdxAt, this.startsAt, this.wAt, this.alphaAt] =
       [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
     if (this.resident) {
@@ -177,15 +185,25 @@ export class KMeans32 {
   private blasDots(rowsIdx: ArrayLike<number>, s0: number, m: number): void {
     const { d, k } = this;
     const ldc = Math.ceil(k / 8) * 8;
-    let a: Float32Array;
+    const products = this.products!;
+    // Where the chunk's rows are in the module's memory (byte offset), or -1 when gathered outside it.
+    let at = -1;
+    let a: Float32Array | undefined;
     if (!this.resident) {
-      a = this.f32(this.xAt, m * d);
+      at = this.xAt;
     } else {
       const first = rowsIdx[s0];
       let run = true;
       for (let r = 1; r < m && run; r++) run = rowsIdx[s0 + r] === first + r;
       if (run) {
-        a = this.f32(this.xAt + first * d * 4, m * d);
+        at = this.xAt + first * d * 4;
+      } else if (m <= this.gatherRows) {
+        const g = this.f32(this.gatherAt, m * d);
+        for (let r = 0; r < m; r++) {
+          const o = rowsIdx[s0 + r] * d;
+          g.set(this.x.subarray(o, o + d), r * d);
+        }
+        at = this.gatherAt;
       } else {
         // Sized by the largest chunk seen (a batch: 500 rows), not CHUNK: 64 MB at 4,096 dimensions.
         if (!this.gather || this.gather.length < m * d) this.gather = new Float32Array(m * d);
@@ -196,7 +214,15 @@ export class KMeans32 {
         }
       }
     }
-    this.products!.sgemmABtSync(m, k, d, a, this.f32(this.cAt, k * d), this.f32(this.dotsAt, m * ldc), ldc);
+    const local = (r0: number, r1: number) => {
+      if (r1 <= r0) return;
+      const rows = at >= 0 ? this.f32(at + r0 * d * 4, (r1 - r0) * d) : a!.subarray(r0 * d, r1 * d);
+      products.sgemmABtSync(r1 - r0, k, d, rows, this.f32(this.cAt, k * d), this.f32(this.dotsAt + r0 * ldc * 4, (r1 - r0 - 1) * ldc + k), ldc);
+    };
+    // Split by rows over the workspace's threads when the library can run one call per thread (each thread's
+    // rows are one SGEMM; the split changes only the approximate bits, never a label).
+    if (at >= 0 && products.threaded) this.ws.sgemm32(products.threaded, m, k, d, at, this.cAt, this.dotsAt, ldc, local);
+    else local(0, m);
   }
 
   /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
