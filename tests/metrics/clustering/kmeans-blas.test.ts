@@ -3,7 +3,9 @@
  * the exact float32 replay decides every close row, so every label, centre, count, inertia and step count has
  * the bits of the WebAssembly products' path ('off'). Checked with the system BLAS (when one loads), under every
  * OpenBLAS kernel the CPU runs, and with a stand-in "BLAS" whose scores are perturbed up to the error bound
- * kmeans32.ts assumes (labels unchanged) or far beyond it (labels change: the comparison can fail).
+ * kmeans32.ts assumes (labels unchanged) or far beyond it (labels change: the comparison can fail). The SGEMM
+ * split over dense64's worker threads is checked to run there, and to fall back to the calling thread (same fit)
+ * when the workers cannot load the library.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
@@ -11,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../../src/metrics/clustering/minibatch-kmeans.js';
 import { resolveScoreProducts, type ScoreProducts } from '../../../src/metrics/clustering/blas-products.js';
 import { KMeans32 } from '../../../src/metrics/clustering/kmeans32.js';
+import { acquireWorkspace, releaseWorkspace } from '../../../src/metrics/numeric/dense64/workspace.js';
 import { mulberry32 } from '../../../src/util/mulberry32.js';
 import { embeddings, grid } from './kmeans-data.js';
 
@@ -103,6 +106,33 @@ describe('the system BLAS', () => {
       same(fitMiniBatchKMeans(X, { nClusters: k, batchSize: batch, seed: 42, threads: 2, products: 'auto' }), ref);
     });
   }
+});
+
+describe('the SGEMM split over the worker threads', () => {
+  const [, X, k, batch] = shapes[0];
+  (system?.threaded ? test : test.skip)('runs on the workers (they stay usable) and gives the same fit', () => {
+    const ref = fitMiniBatchKMeans(X, { nClusters: k, batchSize: batch, seed: 42, threads: 1, products: 'off' });
+    same(fitMiniBatchKMeans(X, { nClusters: k, batchSize: batch, seed: 42, threads: 2, products: system }), ref);
+    const ws = acquireWorkspace(2);
+    try {
+      expect(ws.threadsUsable).toBe(true);
+    } finally {
+      releaseWorkspace(ws);
+    }
+  });
+
+  (system?.threaded ? test : test.skip)('a library the workers cannot load: the calling thread redoes their rows, same fit', () => {
+    const ref = fitMiniBatchKMeans(X, { nClusters: k, batchSize: batch, seed: 42, threads: 1, products: 'off' });
+    const fake = { ...perturbedBlas(0.5, 9), threaded: { koffi: system!.threaded!.koffi, library: '/nonexistent/libcblas-for-test.so' } };
+    // 4 threads: a workspace of its own (the failed one stays idle for this count only).
+    same(fitMiniBatchKMeans(X, { nClusters: k, batchSize: batch, seed: 42, threads: 4, products: fake }), ref);
+    const ws = acquireWorkspace(4);
+    try {
+      expect(ws.threadsUsable).toBe(false);
+    } finally {
+      releaseWorkspace(ws);
+    }
+  });
 });
 
 /** OpenBLAS reads OPENBLAS_CORETYPE when it loads: one child process per kernel. */

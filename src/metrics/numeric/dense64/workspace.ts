@@ -241,6 +241,11 @@ export class Dense64Workspace {
     return base;
   }
 
+  /** False once a worker failed or stalled: from then on everything runs on the calling thread (same bits). */
+  get threadsUsable(): boolean {
+    return this.usable;
+  }
+
   /** The memory's current buffer (views made on it stay valid until the next reserve / setProblem grows it). */
   get buffer(): SharedArrayBuffer {
     return this.memory.buffer as unknown as SharedArrayBuffer;
