@@ -6,12 +6,18 @@
 //      [--python /usr/bin/python3] [--rounds 5 (bitext)] [--threads N]   (JSON on stdout; progress on stderr)
 // --threads N: clustering on N threads on both sides (OPENBLAS_NUM_THREADS for Python); CPU seconds are reported
 // next to wall seconds, steadier than wall time on a loaded machine.
+// --products blas,wasm (default both): clustering's approximate scores through the system BLAS's SGEMM and/or
+// dense64's own SIMD products (one row each); fit_sha256 hashes labels, centres, counts, inertia and steps, so
+// equal hashes across the two, OPENBLAS_CORETYPE settings and thread counts show the fit does not change.
+// --no-python skips the reference.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fitLogisticRegression, predict } from '../../src/metrics/classification/logistic-regression.js';
-import { fitMiniBatchKMeans } from '../../src/metrics/clustering/minibatch-kmeans.js';
+import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../src/metrics/clustering/minibatch-kmeans.js';
+import { resolveScoreProducts } from '../../src/metrics/clustering/blas-products.js';
 import { nearestNeighbours } from '../../src/metrics/bitext/evaluate.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 
@@ -54,6 +60,13 @@ function reference(meta: Record<string, unknown>, env?: Record<string, string>):
     return null;
   }
 }
+/** Every output of a fit, hashed (labels, centres, counts, inertia, steps). */
+function fitHash(r: MiniBatchKMeansResult): string {
+  const h = createHash('sha256');
+  for (const a of [r.labels, r.centers, r.counts]) h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  h.update(`${r.inertia.toString(16)}|${Object.is(r.inertia, -0)}|${r.nSteps}|${r.nIter}`);
+  return h.digest('hex');
+}
 const time = <T>(fn: () => T): [T, number] => {
   const t = process.hrtime.bigint();
   const r = fn();
@@ -84,11 +97,21 @@ try {
       process.stderr.write(`clustering ${n} x ${dim}, k = ${k} ...\n`);
       const { X } = labelled(n, dim, k, 2);
       const threads = arg('--threads') ? Number(arg('--threads')) : undefined;
-      const cpu0 = process.cpuUsage();
-      const [r, ours] = time(() => fitMiniBatchKMeans(X, { nClusters: k, batchSize: 500, seed: 42, threads }));
-      const cpu = process.cpuUsage(cpu0);
       const ref = reference({ kind: 'clustering', data: save('data', X), k }, threads ? { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : undefined);
-      out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, threads: threads ?? 'all', ours_s: ours, ours_cpu_s: (cpu.user + cpu.system) / 1e6, n_steps: r.nSteps, python_s: ref?.seconds ?? null, python_cpu_s: ref?.cpu_seconds ?? null, python_n_steps: ref?.n_steps ?? null, ratio: ref ? ours / Number(ref.seconds) : null, cpu_ratio: ref ? (cpu.user + cpu.system) / 1e6 / Number(ref.cpu_seconds) : null });
+      const blas = resolveScoreProducts('auto');
+      // Warm-up (module compile, workspace, BLAS load) on a slice, so neither timed row pays it.
+      for (const products of ['auto', 'off'] as const) fitMiniBatchKMeans({ rows: 2000, dim, data: X.data.subarray(0, 2000 * dim) }, { nClusters: k, batchSize: 500, seed: 42, threads, products });
+      for (const products of (arg('--products') ?? 'blas,wasm').split(',')) {
+        if (products === 'blas' && !blas) {
+          process.stderr.write('  no BLAS library loads: BLAS row skipped\n');
+          continue;
+        }
+        const cpu0 = process.cpuUsage();
+        const [r, ours] = time(() => fitMiniBatchKMeans(X, { nClusters: k, batchSize: 500, seed: 42, threads, products: products === 'blas' ? 'auto' : 'off' }));
+        const cpu = process.cpuUsage(cpu0);
+        const cpuS = (cpu.user + cpu.system) / 1e6;
+        out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, threads: threads ?? 'all', products: products === 'blas' ? blas!.description : 'wasm', ours_s: ours, ours_cpu_s: cpuS, n_steps: r.nSteps, fit_sha256: fitHash(r), load_avg_1m: os.loadavg()[0], python_s: ref?.seconds ?? null, python_cpu_s: ref?.cpu_seconds ?? null, python_n_steps: ref?.n_steps ?? null, ratio: ref ? ours / Number(ref.seconds) : null, cpu_ratio: ref ? cpuS / Number(ref.cpu_seconds) : null });
+      }
     }
   }
   if (!only || only.includes('bitext')) {

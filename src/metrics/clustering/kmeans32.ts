@@ -10,10 +10,17 @@
  * an absolute term for underflow, so the picked label is always the exact chain's: the result never depends on
  * the approximation, the split over threads or the CPU.
  *
+ * With a BLAS (`products`, blas-products.ts) the approximate products are one SGEMM per chunk of rows instead (8
+ * lanes and FMA where the CPU has them), written into the kernel's scratch; the kernel then runs only the bound
+ * test, the replay and the inertia. The BLAS's error is bounded for ANY summation order, blocking, FMA and
+ * flush-to-zero (see `prepare`), so the labels are still the exact chain's on every machine, kernel and thread
+ * count: the BLAS only changes which rows are replayed.
+ *
  * The rows are copied into the module's memory once when they fit (then a step copies nothing: the kernels read
  * rows through index lists), otherwise each call stages its rows.
  */
 import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
+import type { ScoreProducts } from './blas-products.js';
 
 /** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
 const CHUNK = 4096;
@@ -45,6 +52,11 @@ export class KMeans32 {
   private readonly stageRows: number;
   /** Rows decided by the exact replay so far (statistics). */
   replayed = 0;
+  /** A chunk's rows gathered for the SGEMM when they are not contiguous in the memory (BLAS path only). */
+  private gather?: Float32Array;
+  /** The same in the module's memory, for SGEMMs split over the threads (rows of room; 0 when not threaded). */
+  private readonly gatherAt: number;
+  private readonly gatherRows: number;
 
   constructor(
     private readonly ws: Dense64Workspace,
@@ -53,6 +65,7 @@ export class KMeans32 {
     private readonly d: number,
     private readonly k: number,
     batch: number,
+    private readonly products?: ScoreProducts,
   ) {
     const np = Math.ceil(k / 8);
     this.resident = n * d * 4 <= KMeans32.residentMax;
@@ -84,8 +97,13 @@ export class KMeans32 {
     const startsAt = take((k + 1) * 4);
     const wAt = take(k * 4);
     const alphaAt = take(k * 4);
+    // A batch's rows for the threaded SGEMM (the calling thread gathers, every thread reads).
+    const gatherRows = this.resident && products?.threaded ? Math.min(CHUNK, batch) : 0;
+    const gatherAt = take(gatherRows * d * 4);
     this.base = ws.reserve(at);
     const b = this.base;
+    this.gatherRows = gatherRows;
+    this.gatherAt = gatherAt + b;
     [this.P, this.xAt, this.xlenAt, this.idxAt, this.dotsAt, this.labAt, this.ineAt, this.cAt, this.cNewAt, this.cpAt, this.cnAt, this.clAt, this.taAt, this.tbAt, this.uIdxAt, this.startsAt, this.wAt, this.alphaAt] =
       [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
     if (this.resident) {
@@ -149,6 +167,8 @@ export class KMeans32 {
       // The padding rows of the last tile read row idx[0]; only the first m rows are labelled.
       for (let r = m; r < m4; r++) idx[r] = idx[0];
       P.set([this.xAt, this.idxAt, m, this.cpAt, this.cAt, d, k, this.cnAt, this.taAt, this.tbAt, this.dotsAt, this.labAt, this.ineAt, 0, this.xlenAt]);
+      P[15] = this.products ? 1 : 0;
+      if (this.products) this.blasDots(rowsIdx, s0, m);
       this.ws.assign32(this.P, m4 / 4, m * d * k);
       this.replayed += P[13];
       out.set(this.i32(this.labAt, m), s0);
@@ -156,6 +176,53 @@ export class KMeans32 {
       for (let r = 0; r < m; r++) inertia = Math.fround(inertia + terms[r]);
     }
     return inertia;
+  }
+
+  /**
+   * The approximate products of the chunk's m rows with every centre by the BLAS, into the kernel's scratch
+   * (row r's dot with centre j at dots[r * 8 * panels + j], the layout the kernel's own products use).
+   */
+  private blasDots(rowsIdx: ArrayLike<number>, s0: number, m: number): void {
+    const { d, k } = this;
+    const ldc = Math.ceil(k / 8) * 8;
+    const products = this.products!;
+    // Where the chunk's rows are in the module's memory (byte offset), or -1 when gathered outside it.
+    let at = -1;
+    let a: Float32Array | undefined;
+    if (!this.resident) {
+      at = this.xAt;
+    } else {
+      const first = rowsIdx[s0];
+      let run = true;
+      for (let r = 1; r < m && run; r++) run = rowsIdx[s0 + r] === first + r;
+      if (run) {
+        at = this.xAt + first * d * 4;
+      } else if (m <= this.gatherRows) {
+        const g = this.f32(this.gatherAt, m * d);
+        for (let r = 0; r < m; r++) {
+          const o = rowsIdx[s0 + r] * d;
+          g.set(this.x.subarray(o, o + d), r * d);
+        }
+        at = this.gatherAt;
+      } else {
+        // Sized by the largest chunk seen (a batch: 500 rows), not CHUNK: 64 MB at 4,096 dimensions.
+        if (!this.gather || this.gather.length < m * d) this.gather = new Float32Array(m * d);
+        a = this.gather.subarray(0, m * d);
+        for (let r = 0; r < m; r++) {
+          const o = rowsIdx[s0 + r] * d;
+          a.set(this.x.subarray(o, o + d), r * d);
+        }
+      }
+    }
+    const local = (r0: number, r1: number) => {
+      if (r1 <= r0) return;
+      const rows = at >= 0 ? this.f32(at + r0 * d * 4, (r1 - r0) * d) : a!.subarray(r0 * d, r1 * d);
+      products.sgemmABtSync(r1 - r0, k, d, rows, this.f32(this.cAt, k * d), this.f32(this.dotsAt + r0 * ldc * 4, (r1 - r0 - 1) * ldc + k), ldc);
+    };
+    // Split by rows over the workspace's threads when the library can run one call per thread (each thread's
+    // rows are one SGEMM; the split changes only the approximate bits, never a label).
+    if (at >= 0 && products.threaded) this.ws.sgemm32(products.threaded, m, k, d, at, this.cAt, this.dotsAt, ldc, local);
+    else local(0, m);
   }
 
   /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
@@ -173,9 +240,14 @@ export class KMeans32 {
     const du = d * 2 ** -24;
     const gamma = du < 0.5 ? du / (1 - du) : Infinity;
     const absErr = 4 * (d + 1) * 2 ** -149;
+    // A BLAS's dot: γ_d Σ|x_i||c_i| <= γ_d ‖x‖ ‖c‖ holds for every summation order and blocking (any sum tree of d
+    // rounded products has at most d roundings on a path) and with FMA (fewer roundings); the absolute term
+    // widens from gradual underflow to flush-to-zero / denormals-are-zero (each of the d products and d sums may
+    // lose up to 2^-126, doubled by the factor −2). Non-finite scores are replayed by the kernel.
+    const absBlas = this.products ? 4 * (d + 1) * 2 ** -126 : 0;
     for (let j = 0; j < k; j++) {
       ta[j] = 1.01 * clen[j] * (2 * relErr + 2 * gamma);
-      tb[j] = 1.01 * relErr * Math.abs(cnorm[j]) + 2 * absErr;
+      tb[j] = 1.01 * relErr * Math.abs(cnorm[j]) + 2 * absErr + absBlas;
     }
   }
 

@@ -10,6 +10,7 @@
  */
 import { acquireWorkspace, defaultThreads, releaseWorkspace } from '../numeric/dense64/workspace.js';
 import { KMeans32 } from './kmeans32.js';
+import { resolveScoreProducts, type KMeansProductsOption } from './blas-products.js';
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
@@ -49,6 +50,11 @@ export interface MiniBatchKMeansOptions {
    * replaced: the same bits, slower; kept as the tests' reference.
    */
   plainLoops?: boolean;
+  /**
+   * Approximate scores of the float32 kernels (blas-products.ts): 'auto' (default) the system BLAS's SGEMM when
+   * one loads, 'off' dense64's SIMD products, or an SGEMM object. Never changes a result (exact replay decides).
+   */
+  products?: KMeansProductsOption;
 }
 
 export interface MiniBatchKMeansResult {
@@ -124,7 +130,7 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   const ws = X.data instanceof Float32Array && !opts.plainLoops ? acquireWorkspace(threads) : undefined;
   try {
     const steps: StepArithmetic = ws
-      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b)
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, resolveScoreProducts(opts.products))
       : new PlainSteps(X, k, R, alloc, threads);
     steps.centers().set(initCenters);
     const counts = alloc(k);

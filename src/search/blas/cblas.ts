@@ -19,6 +19,12 @@ export interface Cblas {
   readonly perCallThreads: boolean;
   /** C (m × n) = A (m × k) · Bᵀ (B is n × k), all row-major float32, on a worker thread. */
   sgemmABt(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array): Promise<void>;
+  /**
+   * The same product on the calling thread, for synchronous callers (k-means' steps), C's rows `ldc` floats
+   * apart (default n). The library runs it with the threads set at load (one, where `perCallThreads`).
+   * Optional only so that stand-in engines (tests) need not implement it; loadCblas's always has it.
+   */
+  sgemmABtSync?(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, ldc?: number): void;
 }
 
 const CANDIDATES: Record<string, string[]> = {
@@ -124,6 +130,9 @@ function bind(koffi: any, lib: any, name: string): Cblas {
       return new Promise<void>((resolve, reject) => {
         sgemm.async(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1, a, k, b, k, 0, c, n, (err: unknown) => (err ? reject(err) : resolve()));
       });
+    },
+    sgemmABtSync(m, n, k, a, b, c, ldc = n) {
+      sgemm(ROW_MAJOR, NO_TRANS, TRANS, m, n, k, 1, a, k, b, k, 0, c, ldc);
     },
   };
 }

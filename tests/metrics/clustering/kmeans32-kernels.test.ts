@@ -8,8 +8,8 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../../src/metrics/clustering/minibatch-kmeans.js';
 import { KMeans32 } from '../../../src/metrics/clustering/kmeans32.js';
 import { acquireWorkspace, releaseWorkspace } from '../../../src/metrics/numeric/dense64/workspace.js';
-import { mulberry32 } from '../../../src/util/mulberry32.js';
 import { blobs } from './helpers.js';
+import { embeddings, grid } from './kmeans-data.js';
 
 const bytes = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 const same = (a: MiniBatchKMeansResult, b: MiniBatchKMeansResult) => {
@@ -19,24 +19,6 @@ const same = (a: MiniBatchKMeansResult, b: MiniBatchKMeansResult) => {
   expect(Object.is(a.inertia, b.inertia)).toBe(true);
   expect(a.nSteps).toBe(b.nSteps);
 };
-
-/** Embedding-like rows around k centres (the bench's recipe). */
-function embeddings(n: number, d: number, k: number, seed: number): { rows: number; dim: number; data: Float32Array } {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => rnd() - 0.5));
-  const data = new Float32Array(n * d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(rnd() * k);
-    for (let j = 0; j < d; j++) data[i * d + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
-  }
-  return { rows: n, dim: d, data };
-}
-
-/** Rows on a coarse integer grid: many exact duplicates and exactly tied distances. */
-function grid(n: number, d: number, seed: number): { rows: number; dim: number; data: Float32Array } {
-  const rnd = mulberry32(seed);
-  return { rows: n, dim: d, data: Float32Array.from({ length: n * d }, () => Math.floor(rnd() * 3)) };
-}
 
 const residentMax = KMeans32.residentMax;
 afterEach(() => {

@@ -594,6 +594,8 @@
   ;;   3 Cp (panels)   4 C (row-major centres)   5 d   6 K   7 cnorm (float32)   8 tol slope (f64 per centre)
   ;;   9 tol intercept (f64 per centre)   10 dots (float32 scratch, m4 x 8 * panels)   11 labels (i32)
   ;;   12 inertia terms (float32)   13 replayed-row count (i32, statistics)   14 row lengths (f64, by row number)
+;;   15 nonzero: the dots were written by the caller (a BLAS SGEMM, rows m x K with a row stride of 8 * panels
+;;      floats, any summation order: kmeans32.ts widens the bounds for it) and are not computed here
 ;;   byte 64: the largest tol slope, byte 72: the largest tol intercept (f64; a row whose runner-up is farther
 ;;   than its best's tolerance plus these is certain without the per-centre check)
   ;; A row's label is its first minimum approximate score unless some other centre's approximate score is within
@@ -629,7 +631,8 @@
       (br_if $td (i32.ge_u (local.get $t) (local.get $t1)))
       ;; the products of a group of 4 tiles (16 rows) at a time, features in blocks of 256: the block of the rows
       ;; (16 KB) and of one panel (8 KB) stay in L1 while every panel / tile uses them
-      (if (i32.eqz (i32.and (i32.sub (local.get $t) (local.get $t0)) (i32.const 3))) (then
+      (if (i32.and (i32.eqz (i32.load offset=60 (local.get $P)))
+            (i32.eqz (i32.and (i32.sub (local.get $t) (local.get $t0)) (i32.const 3)))) (then
         (call $products (local.get $X) (local.get $idx) (local.get $Cp) (local.get $d) (local.get $np) (local.get $dots)
           (local.get $t) (select (i32.add (local.get $t) (i32.const 4)) (local.get $t1)
             (i32.lt_u (i32.add (local.get $t) (i32.const 4)) (local.get $t1))))))

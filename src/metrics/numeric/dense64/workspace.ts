@@ -44,6 +44,7 @@ const FN_FORWARD32 = 3;
 const FN_DOTS32 = 4;
 const FN_ASSIGN32 = 5;
 const FN_UPDATE32 = 6;
+const FN_SGEMM = 7;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -56,8 +57,20 @@ const align = (x: number) => Math.ceil(x / 64) * 64;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, index } = workerData;
+const { module, memory, index, blas } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+// k-means' BLAS products (sgemm32): the CBLAS loaded through koffi on first use, pinned to one thread per call.
+let sgemm;
+function blasSgemm(A, B, C, n, k, ldc, r0, r1) {
+  if (!sgemm) {
+    const lib = require(blas.koffi).load(blas.library);
+    sgemm = lib.func('void cblas_sgemm(int order, int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)');
+    try { lib.func('void openblas_set_num_threads(int n)')(1); } catch {}
+  }
+  if (r1 <= r0) return;
+  const f = (at, len) => new Float32Array(memory.buffer, at, len);
+  sgemm(101, 111, 112, r1 - r0, n, k, 1, f(A + r0 * k * 4, (r1 - r0) * k), k, f(B, n * k), k, 0, f(C + r0 * ldc * 4, (r1 - r0 - 1) * ldc + n), ldc);
+}
 const ctl = new Int32Array(memory.buffer, 0, ${ARGS + 16 * MAX_THREADS});
 // The generation is read BEFORE signalling ready: the caller posts the first job only after every worker is
 // ready, so a worker can never take that job's number as already seen and sleep through it.
@@ -78,6 +91,7 @@ for (;;) {
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
+      else if (fn === ${FN_SGEMM}) blasSgemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
   } catch (e) {
@@ -123,6 +137,8 @@ export class Dense64Workspace {
   readonly kmeans: KMeans32Kernels;
   private readonly ctl: Int32Array;
   private workers: Worker[] = [];
+  /** The CBLAS the running workers call for sgemm32 (workers are restarted for another one). */
+  private workerBlas?: { koffi: string; library: string };
   private usable = true;
   private lay?: Layout;
 
@@ -225,6 +241,11 @@ export class Dense64Workspace {
     return base;
   }
 
+  /** False once a worker failed or stalled: from then on everything runs on the calling thread (same bits). */
+  get threadsUsable(): boolean {
+    return this.usable;
+  }
+
   /** The memory's current buffer (views made on it stay valid until the next reserve / setProblem grows it). */
   get buffer(): SharedArrayBuffer {
     return this.memory.buffer as unknown as SharedArrayBuffer;
@@ -233,6 +254,20 @@ export class Dense64Workspace {
   /** Runs `update32` (parameter block at byte `U`) over `k` centres, split over the threads by centre. */
   update32(U: number, k: number, work: number): void {
     this.run(FN_UPDATE32, k, work, (j0, j1) => [U, j0, j1]);
+  }
+
+  /**
+   * C rows [0, m) (`ldc` floats apart, at byte C) = A (m × k at byte A) · Bᵀ (B: n × k at byte B), float32, split by
+   * rows over the threads: each worker calls the CBLAS `blas.library` (through koffi at `blas.koffi`) on its
+   * rows, the calling thread runs `local(r0, r1)` on its own. For approximate products only (k-means' scores,
+   * whose error kmeans32.ts bounds for any order): a BLAS's bits may depend on the split.
+   */
+  sgemm32(blas: { koffi: string; library: string }, m: number, n: number, k: number, A: number, B: number, C: number, ldc: number, local: (r0: number, r1: number) => void): void {
+    if (this.workerBlas?.library !== blas.library || this.workerBlas.koffi !== blas.koffi) {
+      this.stopWorkers();
+      this.workerBlas = blas;
+    }
+    this.run(FN_SGEMM, m, m * n * k, (r0, r1) => [A, B, C, n, k, ldc, r0, r1], (a) => local(a[6], a[7]));
   }
 
   /** Runs `assign32` (parameter block at byte `P`) over `tiles` row tiles, split over the threads. */
@@ -309,9 +344,10 @@ export class Dense64Workspace {
   }
 
   /** Splits `tiles` tiles into one run per thread (the calling thread takes the last) and runs `fn` on each. */
-  private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[]): void {
+  private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
     const parts = work >= PARALLEL_MIN && this.usable ? Math.min(this.threads, tiles) : 1;
-    if (parts > 1 && !this.startWorkers(parts - 1)) return this.run(fn, tiles, 0, args);
+    if (parts > 1 && !this.startWorkers(parts - 1)) return this.run(fn, tiles, 0, args, self);
+    const call = self ?? ((a: number[]) => this.call(fn, a));
     const bounds = (q: number) => Math.round((q * tiles) / parts);
     const ctl = this.ctl;
     for (let w = 0; w < this.workers.length; w++) {
@@ -328,7 +364,7 @@ export class Dense64Workspace {
       Atomics.notify(ctl, GEN);
     }
     const a = args(bounds(parts - 1), tiles);
-    this.call(fn, a);
+    call(a);
     if (!this.workers.length) return;
     let last = -1;
     let since = Date.now();
@@ -347,7 +383,7 @@ export class Dense64Workspace {
     if (!this.usable || Atomics.load(ctl, FAILED) > 0) {
       // Lost or failed worker: do its share here (same kernels, same bits) and stop using threads.
       this.usable = false;
-      for (let w = 0; w < parts - 1; w++) this.call(fn, args(bounds(w), bounds(w + 1)));
+      for (let w = 0; w < parts - 1; w++) call(args(bounds(w), bounds(w + 1)));
     }
   }
 
@@ -369,7 +405,7 @@ export class Dense64Workspace {
     Atomics.store(ctl, FN, 0);
     try {
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas } });
         worker.on('error', () => (this.usable = false));
         worker.unref();
         this.workers.push(worker);
