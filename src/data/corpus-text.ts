@@ -296,7 +296,9 @@ export class CorpusText implements CorpusTexts {
     let lastFile = '';
     for (const f of this.files) {
       lastFile = f;
-      for await (const r of readRows(f)) {
+      const base = row + 1;
+      // Rows before the next wanted one are only counted, not parsed (JSON lines; other formats parse them).
+      for await (const r of readRows(f, { parse: (i) => base + i >= this.firstRow[next.value as number] })) {
         row++;
         const p = next.value as number;
         if (row < this.firstRow[p]) continue;

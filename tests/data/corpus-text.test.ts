@@ -177,6 +177,19 @@ describe('corpus text held in memory or read back from the file', () => {
     expect(e.location.file).toBe(join(dir, 'corpus.jsonl'));
   });
 
+  test('a shard reading back its chunks parses no JSON line before them (a broken first line is not met)', async () => {
+    const dir = beir(FORMATS.jsonl);
+    const { split } = await load(dir, 0);
+    const lines = jsonl(ROWS).split('\n');
+    lines[0] = '{not json at all';
+    writeFileSync(join(dir, 'corpus.jsonl'), lines.join('\n'));
+    // Positions 3-4 ('7', 'd8') are rows 5-6: rows 0-4 are counted, not parsed.
+    expect(await streamed(split.corpus, 10, [[3, 5]])).toEqual({ starts: [3], out: EXPECTED.slice(3) });
+    expect([...(await split.corpus.docsOf(['d3']))]).toEqual([EXPECTED[2]]);
+    const e = await rejected(streamed(split.corpus, 10, [[0, 5]]));
+    expect([e.code, e.location.line]).toEqual(['E_PARSE', 1]);
+  });
+
   test('retrieval and a sharded corpus embed the same texts in the same calls either way', async () => {
     const rows = Array.from({ length: 23 }, (_, i) => ({ _id: `d${i}`, title: i % 2 ? `T${i}` : '', text: `doc ${i}` }));
     const dir = beir({ 'corpus.jsonl': jsonl(rows.concat([{ _id: 'd3', title: '', text: 'new three' }])) });
