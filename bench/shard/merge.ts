@@ -15,7 +15,7 @@ import path from 'node:path';
 import { ExactSearch } from '../../src/search/exact.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
 import type { Matrix } from '../../src/core/matrix.js';
-import type { Embedder, EmbedOptions } from '../../src/core/embedder.js';
+import { SyntheticEmbedder, syntheticTask } from './synthetic.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 import { encodeChunkList, sha256Hex } from '../../src/shard/chunk-lists/format.js';
 import { mergeChunkListsWithStats, queryIdsDigest, type MergeStats } from '../../src/shard/chunk-lists/merge-lists.js';
@@ -145,55 +145,8 @@ async function partA() {
 }
 
 // ---- B: end to end through runEvaluation / mergeShards ----
-/** Vectors from a hash of the text: cheap, deterministic, no model. */
-class SyntheticEmbedder implements Embedder {
-  readonly name = 'bench/synthetic';
-  readonly revision = 'r1';
-  readonly dimension = D;
-  async embed(texts: string[], _o: EmbedOptions) {
-    const data = new Float32Array(texts.length * D);
-    texts.forEach((t, i) => {
-      let h = 2166136261;
-      for (let j = 0; j < t.length; j++) h = Math.imul(h ^ t.charCodeAt(j), 16777619);
-      const r = mulberry32(h >>> 0);
-      for (let d = 0; d < D; d++) data[i * D + d] = r() * 2 - 1;
-    });
-    return { rows: texts.length, dim: D, data };
-  }
-}
-
-function syntheticTask(N: number): string {
-  const dir = path.join(scratch, 'task', 'BenchShardRetrieval');
-  mkdirSync(path.join(dir, 'qrels'), { recursive: true });
-  const r = mulberry32(5);
-  const docs: string[] = [];
-  for (let j = 0; j < N; j++) docs.push(JSON.stringify({ _id: `d${j}`, title: '', text: `document ${j} ${Math.floor(r() * 1e9)}` }));
-  writeFileSync(path.join(dir, 'corpus.jsonl'), docs.join('\n') + '\n');
-  const qs: string[] = [];
-  const rel: string[] = ['query-id\tcorpus-id\tscore'];
-  for (let q = 0; q < M; q++) {
-    qs.push(JSON.stringify({ _id: `q${q}`, text: `query ${q}` }));
-    for (let j = 0; j < 3; j++) rel.push(`q${q}\td${Math.floor(r() * N)}\t1`);
-  }
-  writeFileSync(path.join(dir, 'queries.jsonl'), qs.join('\n') + '\n');
-  writeFileSync(path.join(dir, 'qrels', 'test.tsv'), rel.join('\n') + '\n');
-  const spec = {
-    name: 'BenchShardRetrieval',
-    type: 'Retrieval',
-    description: 'synthetic retrieval task for bench/shard/merge.ts',
-    main_score: 'ndcg_at_10',
-    eval_splits: ['test'],
-    eval_langs: ['eng-Latn'],
-    category: 's2p',
-    dataset: { path: '.', revision: 'r1' },
-    protocol: 'mteb-1',
-  };
-  writeFileSync(path.join(dir, 'task.json'), JSON.stringify(spec, null, 2));
-  return path.join(dir, 'task.json');
-}
-
 async function partB(N: number) {
-  const taskFile = syntheticTask(N);
+  const taskFile = syntheticTask(scratch, N, M);
   const tasks = () => resolveTasks([taskFile]);
   const shards = 4;
   const single = { wall: [] as number[], cpu: [] as number[] };
@@ -203,7 +156,7 @@ async function partB(N: number) {
     JSON.stringify((parsePythonJson(readFileSync(path.join(out, 'bench__synthetic', 'r1', 'BenchShardRetrieval.json'), 'utf8')) as { scores: unknown }).scores);
   for (let round = 0; round < rounds; round++) {
     const out = path.join(scratch, `b-single-${round}`);
-    const s = await timed(() => runEvaluation({ tasks: tasks(), embedder: new SyntheticEmbedder(), outputDir: out }));
+    const s = await timed(() => runEvaluation({ tasks: tasks(), embedder: new SyntheticEmbedder(D), outputDir: out }));
     if (s.value.outcomes.some((o) => o.status === 'failed')) throw new Error(JSON.stringify(s.value.outcomes));
     single.wall.push(s.wall);
     single.cpu.push(s.cpu);
@@ -214,14 +167,14 @@ async function partB(N: number) {
       let cpu = 0;
       for (let i = 0; i < shards; i++) {
         const t = await timed(() =>
-          runEvaluation({ tasks: tasks(), embedder: new SyntheticEmbedder(), outputDir: vout, shard: { index: i, count: shards, chunkRows: Math.ceil(N / v.chunks) } }),
+          runEvaluation({ tasks: tasks(), embedder: new SyntheticEmbedder(D), outputDir: vout, shard: { index: i, count: shards, chunkRows: Math.ceil(N / v.chunks) } }),
         );
         wall += t.wall;
         cpu += t.cpu;
       }
       v.shards.wall.push(wall);
       v.shards.cpu.push(cpu);
-      const m = await timed(() => mergeShards({ tasks: tasks(), embedder: new SyntheticEmbedder(), outputDir: vout, count: shards }));
+      const m = await timed(() => mergeShards({ tasks: tasks(), embedder: new SyntheticEmbedder(D), outputDir: vout, count: shards }));
       if (m.value.outcomes.some((o) => o.status === 'failed')) throw new Error(JSON.stringify(m.value.outcomes));
       v.merge.wall.push(m.wall);
       v.merge.cpu.push(m.cpu);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { CorpusDoc, CorpusTexts, CorpusTextChunk } from '../core/datasets.js';
 import { MtebError } from '../core/errors.js';
 import { readRows, column, type LocatedRow } from './readers/rows.js';
@@ -38,19 +37,25 @@ export function corpusIdOf(r: LocatedRow): string {
   return idOf(column(r, '_id', 'id'));
 }
 
-const DIGEST_BYTES = 8;
+const sameDoc = (a: CorpusDoc, b: CorpusDoc): boolean => a.title === b.title && a.text === b.text;
 
-function digest(doc: CorpusDoc, out: Buffer, at: number): void {
-  createHash('md5').update(doc.title).update('\u0000').update(doc.text).digest().copy(out, at, 0, DIGEST_BYTES);
+/** A later occurrence of an id met while the corpus streams and the text it replaces is not held (resolveDuplicates). */
+interface DeferredDuplicate {
+  p: number;
+  id: string;
+  doc: CorpusDoc;
 }
 
 /**
  * The documents of a retrieval split: ids in corpus order (first occurrence, as mteb's dict), and each id's text
  * (the last occurrence's, as mteb). Small corpora hold their text; large ones hold per document only the global
- * row number of its first occurrence (8 bytes) and a 64-bit content digest (8 bytes, for the duplicate warning),
- * plus the text of the rare ids whose later occurrence changed the text; `chunks` and `docsOf` read the text back
- * with one sequential pass over the file(s), any format the readers take (jsonl[.gz], json[.gz], parquet).
- * Map-like where text is held (`get`, iteration); `size`, `has`, `keys` always work.
+ * row number of its first occurrence (8 bytes), plus the text of the rare ids whose later occurrence changed the
+ * text; `chunks` and `docsOf` read the text back with one sequential pass over the file(s), any format the readers
+ * take (jsonl[.gz], json[.gz], parquet). No document is hashed: while the text is held a duplicate is compared with
+ * it, and a duplicate met after the text stopped being held is kept aside and compared by `resolveDuplicates` with
+ * its first occurrence read back from the file (duplicates are rare; a corpus without them costs nothing extra).
+ * This keeps the load of a `--shard` run, which reads every row for the ids and the chunk boundaries, at parsing
+ * cost. Map-like where text is held (`get`, iteration); `size`, `has`, `keys` always work.
  */
 export class CorpusText implements CorpusTexts {
   private readonly position = new Map<string, number>();
@@ -58,8 +63,15 @@ export class CorpusText implements CorpusTexts {
   private docs: CorpusDoc[] | null = [];
   private textBytes = 0;
   private firstRow = new Float64Array(1024);
-  private digests = Buffer.alloc(1024 * DIGEST_BYTES);
+  /** Streamed corpora: the text at a position whose last occurrence differs from its first (read back otherwise). */
   private readonly overrides = new Map<number, CorpusDoc>();
+  /** First-occurrence texts of positions a duplicate changed (known while held, or read back by resolveDuplicates). */
+  private readonly firsts = new Map<number, CorpusDoc>();
+  /** Current (last seen) text of positions in `firsts`, once the held text is dropped. */
+  private readonly current = new Map<number, CorpusDoc>();
+  private readonly deferred: DeferredDuplicate[] = [];
+  private changed = 0;
+  private example: string | undefined;
 
   /**
    * @param files data files (paths readRows takes) whose rows the global row numbers count, in order
@@ -80,10 +92,11 @@ export class CorpusText implements CorpusTexts {
 
   /**
    * The loader's first pass: a kept row `row` (global row number over `files`, counting every row) with this id
-   * and doc. Returns 'new', 'same' (a duplicate id with the same title and text) or 'changed' (the text of a
-   * duplicate differs from the one it replaces; mteb keeps the last).
+   * and doc. Returns 'new', 'same' (a duplicate id with the same title and text), 'changed' (the text of a
+   * duplicate differs from the one it replaces; mteb keeps the last) or 'deferred' (a duplicate whose previous
+   * text is no longer held: resolveDuplicates decides). `changedDuplicates` counts the 'changed' ones in the end.
    */
-  add(id: string, doc: CorpusDoc, row: number): 'new' | 'same' | 'changed' {
+  add(id: string, doc: CorpusDoc, row: number): 'new' | 'same' | 'changed' | 'deferred' {
     const p = this.position.get(id);
     if (p === undefined) {
       const n = this.idList.length;
@@ -91,48 +104,89 @@ export class CorpusText implements CorpusTexts {
         const f = new Float64Array(n * 2);
         f.set(this.firstRow);
         this.firstRow = f;
-        const d = Buffer.alloc(n * 2 * DIGEST_BYTES);
-        this.digests.copy(d);
-        this.digests = d;
       }
       this.position.set(id, n);
       this.idList.push(id);
       this.firstRow[n] = row;
-      digest(doc, this.digests, n * DIGEST_BYTES);
-      this.hold(n, doc);
+      if (this.docs) {
+        this.textBytes += 2 * (doc.title.length + doc.text.length);
+        this.docs[n] = doc;
+        if (this.textBytes > this.inMemoryBytes) this.dropText();
+      }
       return 'new';
     }
-    const prev = this.overrides.get(p) ?? this.docs?.[p];
-    let same: boolean;
-    const d = Buffer.alloc(DIGEST_BYTES);
-    digest(doc, d, 0);
-    const sameAsFirst = d.equals(this.digests.subarray(p * DIGEST_BYTES, (p + 1) * DIGEST_BYTES));
-    if (prev) same = prev.title === doc.title && prev.text === doc.text;
-    else same = sameAsFirst;
-    // The text read back at the first row's place is the first occurrence's: a different last one is kept here.
-    if (sameAsFirst) this.overrides.delete(p);
-    else this.overrides.set(p, doc);
-    if (this.docs) {
-      this.textBytes += 2 * (doc.title.length + doc.text.length) - 2 * (this.docs[p].title.length + this.docs[p].text.length);
-      this.docs[p] = doc;
-      if (this.textBytes > this.inMemoryBytes) this.docs = null;
+    const docs = this.docs;
+    if (docs) {
+      const prev = docs[p];
+      const same = sameDoc(prev, doc);
+      if (!same && !this.firsts.has(p)) this.firsts.set(p, prev);
+      this.count(same, id);
+      this.textBytes += 2 * (doc.title.length + doc.text.length) - 2 * (prev.title.length + prev.text.length);
+      docs[p] = doc;
+      if (this.textBytes > this.inMemoryBytes) this.dropText();
+      return same ? 'same' : 'changed';
     }
+    const prev = this.current.get(p);
+    // Order matters (a later duplicate compares with the one before it): once one occurrence of p waits, all do.
+    if (prev === undefined || this.deferred.length) {
+      this.deferred.push({ p, id, doc });
+      return 'deferred';
+    }
+    const same = sameDoc(prev, doc);
+    this.count(same, id);
+    this.current.set(p, doc);
     return same ? 'same' : 'changed';
   }
 
-  private hold(p: number, doc: CorpusDoc): void {
-    if (!this.docs) return;
-    this.textBytes += 2 * (doc.title.length + doc.text.length);
-    if (this.textBytes > this.inMemoryBytes) this.docs = null;
-    else this.docs[p] = doc;
+  private count(same: boolean, id: string): void {
+    if (same) return;
+    if (this.changed++ === 0) this.example = id;
   }
 
-  /** Ends the first pass: trims the per-document arrays; drops the duplicate overrides where all text is held. */
+  /** The held text went over the limit: keep only what a duplicate changed (first and current text). */
+  private dropText(): void {
+    const docs = this.docs!;
+    for (const p of this.firsts.keys()) this.current.set(p, docs[p]);
+    this.docs = null;
+  }
+
+  /** Ends the first pass: trims the per-document arrays; sets the streamed text's overrides (or drops them where all text is held). */
   done(): this {
     this.firstRow = this.firstRow.slice(0, this.idList.length);
-    this.digests = Buffer.from(this.digests.subarray(0, this.idList.length * DIGEST_BYTES));
-    if (this.docs) this.overrides.clear();
+    if (!this.deferred.length) this.setOverrides();
     return this;
+  }
+
+  /** The streamed text's overrides from the first and last texts; then only the overrides stay held. */
+  private setOverrides(): void {
+    this.overrides.clear();
+    if (!this.docs) for (const [p, cur] of this.current) if (this.firsts.has(p) && !sameDoc(cur, this.firsts.get(p)!)) this.overrides.set(p, cur);
+    this.firsts.clear();
+    this.current.clear();
+  }
+
+  /**
+   * After `done`: compares the duplicates met after the text stopped being held with the text they replace,
+   * reading the first occurrences back in one pass (only as far as the last of them; nothing when there are none).
+   */
+  async resolveDuplicates(): Promise<void> {
+    if (!this.deferred.length) return;
+    const want = [...new Set(this.deferred.map((d) => d.p))].filter((p) => !this.current.has(p)).sort((a, b) => a - b);
+    for await (const [p, doc] of this.stream(want, true)) {
+      this.firsts.set(p, doc);
+      this.current.set(p, doc);
+    }
+    for (const d of this.deferred.splice(0)) {
+      const same = sameDoc(this.current.get(d.p)!, d.doc);
+      this.count(same, d.id);
+      this.current.set(d.p, d.doc);
+    }
+    this.setOverrides();
+  }
+
+  /** Duplicates whose text differs from the occurrence before them (after resolveDuplicates), and the first such id. */
+  get changedDuplicates(): { count: number; example?: string } {
+    return { count: this.changed, example: this.example };
   }
 
   get size(): number {
@@ -233,8 +287,8 @@ export class CorpusText implements CorpusTexts {
     return out;
   }
 
-  /** Reads the file(s) once, yielding (position, doc) for each wanted position (ascending) at its first row. */
-  private async *stream(wanted: Iterable<number>): AsyncGenerator<[number, CorpusDoc]> {
+  /** Reads the file(s) once, yielding (position, doc) for each wanted position (ascending) at its first row (`raw`: that row's text, not the override). */
+  private async *stream(wanted: Iterable<number>, raw = false): AsyncGenerator<[number, CorpusDoc]> {
     const it = wanted[Symbol.iterator]();
     let next = it.next();
     if (next.done) return;
@@ -242,7 +296,9 @@ export class CorpusText implements CorpusTexts {
     let lastFile = '';
     for (const f of this.files) {
       lastFile = f;
-      for await (const r of readRows(f)) {
+      const base = row + 1;
+      // Rows before the next wanted one are only counted, not parsed (JSON lines; other formats parse them).
+      for await (const r of readRows(f, { parse: (i) => base + i >= this.firstRow[next.value as number] })) {
         row++;
         const p = next.value as number;
         if (row < this.firstRow[p]) continue;
@@ -253,7 +309,7 @@ export class CorpusText implements CorpusTexts {
             `the corpus changed while it was read: row ${r.index} holds id ${JSON.stringify(id)}, expected ${JSON.stringify(this.idList[p])} (a file rewritten during the run?)`,
             { file: r.file, line: r.line, field: '_id' },
           );
-        yield [p, this.overrides.get(p) ?? corpusDocOf(r)];
+        yield [p, (raw ? undefined : this.overrides.get(p)) ?? corpusDocOf(r)];
         next = it.next();
         if (next.done) return;
       }

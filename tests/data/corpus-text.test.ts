@@ -177,6 +177,19 @@ describe('corpus text held in memory or read back from the file', () => {
     expect(e.location.file).toBe(join(dir, 'corpus.jsonl'));
   });
 
+  test('a shard reading back its chunks parses no JSON line before them (a broken first line is not met)', async () => {
+    const dir = beir(FORMATS.jsonl);
+    const { split } = await load(dir, 0);
+    const lines = jsonl(ROWS).split('\n');
+    lines[0] = '{not json at all';
+    writeFileSync(join(dir, 'corpus.jsonl'), lines.join('\n'));
+    // Positions 3-4 ('7', 'd8') are rows 5-6: rows 0-4 are counted, not parsed.
+    expect(await streamed(split.corpus, 10, [[3, 5]])).toEqual({ starts: [3], out: EXPECTED.slice(3) });
+    expect([...(await split.corpus.docsOf(['d3']))]).toEqual([EXPECTED[2]]);
+    const e = await rejected(streamed(split.corpus, 10, [[0, 5]]));
+    expect([e.code, e.location.line]).toEqual(['E_PARSE', 1]);
+  });
+
   test('retrieval and a sharded corpus embed the same texts in the same calls either way', async () => {
     const rows = Array.from({ length: 23 }, (_, i) => ({ _id: `d${i}`, title: i % 2 ? `T${i}` : '', text: `doc ${i}` }));
     const dir = beir({ 'corpus.jsonl': jsonl(rows.concat([{ _id: 'd3', title: '', text: 'new three' }])) });
@@ -241,3 +254,42 @@ async function run(split: RetrievalSplit, s: ReturnType<typeof spec>) {
   const result = await scoreRetrievalSplit(ctx, split);
   return { texts: calls, result };
 }
+
+describe('duplicates compared without hashing the corpus (the text held, dropped midway, or never held)', () => {
+  // a: changed, then back to its first text (no override); b: changed twice; c: same; e: changed after the text stops being held.
+  const rows = [
+    { _id: 'a', title: '', text: 'alpha' },
+    { _id: 'b', title: 'B', text: 'beta' },
+    { _id: 'a', title: '', text: 'alpha two' },
+    { _id: 'c', title: '', text: 'gamma' },
+    { _id: 'b', title: 'B', text: 'beta two' },
+    { _id: 'a', title: '', text: 'alpha' },
+    { _id: 'd', title: '', text: 'delta delta delta delta' },
+    { _id: 'c', title: '', text: 'gamma' },
+    { _id: 'e', title: '', text: 'epsilon' },
+    { _id: 'b', title: 'B', text: 'beta three' },
+    { _id: 'e', title: '', text: 'epsilon two' },
+  ];
+  const want: [string, CorpusDoc][] = [
+    ['a', { title: '', text: 'alpha' }],
+    ['b', { title: 'B', text: 'beta three' }],
+    ['c', { title: '', text: 'gamma' }],
+    ['d', { title: '', text: 'delta delta delta delta' }],
+    ['e', { title: '', text: 'epsilon two' }],
+  ];
+  // Thresholds: never held, dropped at row 2 / row 6 (after a's and b's changes), always held.
+  for (const bytes of [0, 20, 60, Infinity]) {
+    test(`held up to ${bytes} bytes: same texts, 5 changed duplicates, example "a"`, async () => {
+      const dir = beir({ 'corpus.jsonl': jsonl(rows) });
+      const { split, warnings } = await load(dir, bytes);
+      const c = split.corpus as CorpusText;
+      expect(c.inMemory).toBe(bytes === Infinity);
+      expect((await streamed(c, 2)).out).toEqual(want);
+      expect(c.changedDuplicates).toEqual({ count: 5, example: 'a' });
+      // Held beside a streamed corpus: only the texts a duplicate changed for good (b, e), never a first occurrence.
+      if (!c.inMemory) expect(c.heldOverrides).toBe(2);
+      if (!c.inMemory) expect(stringsIn(c).filter((s) => /a|e/.test(s) && /^(alpha|beta|gamma|delta|epsilon)/.test(s)).sort()).toEqual(['beta three', 'epsilon two']);
+      expect(warnings.find((w) => w.includes('document id'))).toContain('5 document ids appear again with a different title or text; the last one is used (as in mteb), e.g. "a"');
+    });
+  }
+});

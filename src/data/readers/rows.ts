@@ -23,11 +23,28 @@ function parseError(file: string, line: number | undefined, e: unknown, what = '
   return new MtebError('E_PARSE', `${what}: ${(e as Error).message}`, { file, line }, { cause: e });
 }
 
+/** The row of a line `RowReadOptions.parse` declined: never read (the caller only counts it). */
+export const UNPARSED_ROW: Row = Object.freeze({});
+
+export interface RowReadOptions extends LineReadOptions {
+  columns?: string[];
+  /**
+   * JSON lines only: whether the row at this index (0-based, blank lines not counted) is wanted; a row that is not
+   * comes back as UNPARSED_ROW without parsing its line (a corpus read back for one shard's chunks skips the rows
+   * before them at line-splitting cost). Other formats parse every row.
+   */
+  parse?: (index: number) => boolean;
+}
+
 /** JSON lines, streamed; blank lines are skipped; each line must be an object. */
-async function* jsonLines(file: string, opts: LineReadOptions): AsyncGenerator<LocatedRow> {
+async function* jsonLines(file: string, opts: RowReadOptions): AsyncGenerator<LocatedRow> {
   let index = 0;
   for await (const { text, line } of readLines(file, opts)) {
     if (!text.trim()) continue;
+    if (opts.parse && !opts.parse(index)) {
+      yield { row: UNPARSED_ROW, file, index: index++, line };
+      continue;
+    }
     const v = parseJson(text, { file, line });
     if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
     yield { row: v, file, index: index++, line };
@@ -78,7 +95,7 @@ async function* jsonDocument(file: string): AsyncGenerator<LocatedRow> {
 }
 
 /** Rows of any supported data file, streamed where the format allows (jsonl, tsv, parquet row groups). */
-export function readRows(file: string, opts: { columns?: string[] } & LineReadOptions = {}): AsyncGenerator<LocatedRow> {
+export function readRows(file: string, opts: RowReadOptions = {}): AsyncGenerator<LocatedRow> {
   const ext = dataExtension(file);
   switch (ext) {
     case 'jsonl':

@@ -169,8 +169,6 @@ export function loadRetrievalSplit(
       corpusFound.files.map((f) => source.path(f)),
       opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes(),
     );
-    let dupDocs = 0;
-    let dupDocExample = '';
     let row = -1;
     for await (const r of rowsOf(source, corpusFound)) {
       row++;
@@ -179,9 +177,11 @@ export function loadRetrievalSplit(
         if (extra <= 0) continue;
         extra--;
       }
-      if (corpus.add(id, corpusDocOf(r), row) === 'changed' && dupDocs++ === 0) dupDocExample = id;
+      corpus.add(id, corpusDocOf(r), row);
     }
     corpus.done();
+    await corpus.resolveDuplicates();
+    const { count: dupDocs, example: dupDocExample } = corpus.changedDuplicates;
     if (dupDocs > 0)
       opts.warn?.(
         `${corpusFound.files.join(', ')}: ${dupDocs} document id${dupDocs === 1 ? ' appears' : 's appear'} again with a different title or text; the last one is used (as in mteb), e.g. ${JSON.stringify(dupDocExample)}`,
