@@ -15,7 +15,7 @@
 //     [--shapes mistral-7b,qwen2-7b,qwen2-1.5b]
 // CPU timings on a shared machine are noisy: compare only numbers measured in one run.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readDecoderConfig } from '../../src/embedders/hf/arch/decoder-config.js';
@@ -46,41 +46,6 @@ const FULL: Record<string, { fixture: string; qkvBias: boolean; windowNeedsFlag:
 };
 const FULL_MAXLEN = 256;
 
-/** model.safetensors with seeded random fp16 weights (norm weights 1), written tensor by tensor. */
-function writeSafetensorsF16(path: string, shapes: Map<string, number[]>): number {
-  let off = 0;
-  const header: Record<string, unknown> = {};
-  for (const [name, shape] of shapes) {
-    const n = shape.reduce((a, b) => a * b, 1) * 2;
-    header[name] = { dtype: 'F16', shape, data_offsets: [off, off + n] };
-    off += n;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - ((json.length + 8) % 8)) % 8);
-  const fd = openSync(path, 'w');
-  const len = Buffer.alloc(8);
-  len.writeBigUInt64LE(BigInt(json.length));
-  writeSync(fd, len);
-  writeSync(fd, Buffer.from(json));
-  // fp16 bit patterns of uniform values in about [-0.05, 0.05]: sign, exponent 2^-8..2^-5, random mantissa.
-  let s = 1;
-  for (const [name, shape] of shapes) {
-    const count = shape.reduce((x, y) => x * y, 1);
-    const one = /norm\.weight$/.test(name);
-    const chunk = new Uint16Array(Math.min(count, 1 << 22));
-    for (let done = 0; done < count; done += chunk.length) {
-      const k = Math.min(chunk.length, count - done);
-      for (let i = 0; i < k; i++) {
-        s = (s * 1664525 + 1013904223) >>> 0;
-        chunk[i] = one ? 0x3c00 : ((s >>> 31) << 15) | ((0x07 + ((s >>> 10) & 3)) << 10) | (s & 0x3ff);
-      }
-      writeSync(fd, new Uint8Array(chunk.buffer, 0, k * 2));
-    }
-  }
-  closeSync(fd);
-  return off;
-}
-
 /** Child: one shape with `layers` real-width layers; prints one JSON line (seconds for the texts, peak RSS). */
 async function fullShapeChild(name: string, layers: number, nTexts: number): Promise<void> {
   const fam = FULL[name];
@@ -89,7 +54,7 @@ async function fullShapeChild(name: string, layers: number, nTexts: number): Pro
     const dir = join(root, 'ckpt');
     const ck = writeCheckpointFiles(dir, fam.fixture, { ...fam.config, num_hidden_layers: layers }, FULL_MAXLEN);
     const c = readDecoderConfig(ck, fam);
-    const bytes = writeSafetensorsF16(join(dir, 'model.safetensors'), decoderTensorShapes(c, '', fam.qkvBias));
+    const bytes = writeSafetensors(join(dir, 'model.safetensors'), decoderTensorShapes(c, '', fam.qkvBias), 'F16');
     const t0 = performance.now();
     const e = await createHfEmbedder(dir, { cacheDir: join(root, 'cache'), maxLength: FULL_MAXLEN });
     const openS = (performance.now() - t0) / 1000;

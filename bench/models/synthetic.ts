@@ -18,13 +18,18 @@ import { loadHfTokenizer } from '../../src/tokenize/hf-tokenizer.js';
 
 export const ST_FILES = ['tokenizer.json', 'tokenizer_config.json', 'modules.json', '1_Pooling/config.json'];
 
-/** Writes model.safetensors with seeded uniform weights (norm weights 1) for the given shapes. */
-export function writeSafetensors(path: string, shapes: Map<string, number[]>): number {
+/**
+ * Writes model.safetensors with seeded uniform weights (norm weights 1) for the given shapes, in F32 (the small
+ * bench shapes) or F16 (full-size shapes: half the disk, written a chunk at a time so a 7B tensor set never sits
+ * in memory; fp16 bit patterns of uniform values in about [-0.05, 0.05]: sign, exponent 2^-8..2^-5, random mantissa).
+ */
+export function writeSafetensors(path: string, shapes: Map<string, number[]>, dtype: 'F32' | 'F16' = 'F32'): number {
+  const width = dtype === 'F32' ? 4 : 2;
   let off = 0;
   const header: Record<string, unknown> = {};
   for (const [name, shape] of shapes) {
-    const n = shape.reduce((a, b) => a * b, 1) * 4;
-    header[name] = { dtype: 'F32', shape, data_offsets: [off, off + n] };
+    const n = shape.reduce((a, b) => a * b, 1) * width;
+    header[name] = { dtype, shape, data_offsets: [off, off + n] };
     off += n;
   }
   let json = JSON.stringify(header);
@@ -36,13 +41,18 @@ export function writeSafetensors(path: string, shapes: Map<string, number[]>): n
   writeSync(fd, Buffer.from(json));
   let s = 1;
   for (const [name, shape] of shapes) {
-    const a = new Float32Array(shape.reduce((x, y) => x * y, 1));
+    const count = shape.reduce((x, y) => x * y, 1);
     const one = /(LayerNorm|norm\d?|emb_ln)\.weight$/.test(name);
-    for (let i = 0; i < a.length; i++) {
-      s = (s * 1664525 + 1013904223) >>> 0;
-      a[i] = one ? 1 : ((s / 2 ** 32) * 2 - 1) * 0.05;
+    const chunk = dtype === 'F32' ? new Float32Array(Math.min(count, 1 << 22)) : new Uint16Array(Math.min(count, 1 << 22));
+    for (let done = 0; done < count; done += chunk.length) {
+      const k = Math.min(chunk.length, count - done);
+      for (let i = 0; i < k; i++) {
+        s = (s * 1664525 + 1013904223) >>> 0;
+        if (dtype === 'F32') chunk[i] = one ? 1 : ((s / 2 ** 32) * 2 - 1) * 0.05;
+        else chunk[i] = one ? 0x3c00 : ((s >>> 31) << 15) | ((0x07 + ((s >>> 10) & 3)) << 10) | (s & 0x3ff);
+      }
+      writeSync(fd, new Uint8Array(chunk.buffer, 0, k * width));
     }
-    writeSync(fd, new Uint8Array(a.buffer));
   }
   closeSync(fd);
   return off;

@@ -10,21 +10,15 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../../src/metrics/clustering/minibatch-kmeans.js';
+import { fitMiniBatchKMeans } from '../../../src/metrics/clustering/minibatch-kmeans.js';
 import { resolveScoreProducts, type ScoreProducts } from '../../../src/metrics/clustering/blas-products.js';
 import { KMeans32 } from '../../../src/metrics/clustering/kmeans32.js';
 import { acquireWorkspace, releaseWorkspace } from '../../../src/metrics/numeric/dense64/workspace.js';
 import { mulberry32 } from '../../../src/util/mulberry32.js';
 import { embeddings, grid } from './kmeans-data.js';
+import { expectSameFit } from './same-fit.js';
 
-const bytes = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
-const same = (a: MiniBatchKMeansResult, b: MiniBatchKMeansResult) => {
-  expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
-  expect(bytes(a.centers)).toBe(bytes(b.centers));
-  expect(bytes(a.counts)).toBe(bytes(b.counts));
-  expect(Object.is(a.inertia, b.inertia)).toBe(true);
-  expect(a.nSteps).toBe(b.nSteps);
-};
+const same = expectSameFit;
 
 const residentMax = KMeans32.residentMax;
 afterEach(() => {

@@ -1,4 +1,4 @@
-/** Seeded float32 rows for the k-means kernel tests. */
+/** Seeded float32 rows for the k-means kernel tests (also read by kmeans-blas-child.ts, outside jest). */
 import { mulberry32 } from '../../../src/util/mulberry32.js';
 
 /** Embedding-like rows around k centres (the bench's recipe). */

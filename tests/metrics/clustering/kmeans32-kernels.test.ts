@@ -5,20 +5,14 @@
  * multiples of the kernels' 4 x 8 tiles, and on tie-heavy data where the exact replay decides most rows.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../../src/metrics/clustering/minibatch-kmeans.js';
+import { fitMiniBatchKMeans } from '../../../src/metrics/clustering/minibatch-kmeans.js';
 import { KMeans32 } from '../../../src/metrics/clustering/kmeans32.js';
 import { acquireWorkspace, releaseWorkspace } from '../../../src/metrics/numeric/dense64/workspace.js';
 import { blobs } from './helpers.js';
 import { embeddings, grid } from './kmeans-data.js';
+import { expectSameFit } from './same-fit.js';
 
-const bytes = (a: Float32Array | Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
-const same = (a: MiniBatchKMeansResult, b: MiniBatchKMeansResult) => {
-  expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
-  expect(bytes(a.centers)).toBe(bytes(b.centers));
-  expect(bytes(a.counts)).toBe(bytes(b.counts));
-  expect(Object.is(a.inertia, b.inertia)).toBe(true);
-  expect(a.nSteps).toBe(b.nSteps);
-};
+const same = expectSameFit;
 
 const residentMax = KMeans32.residentMax;
 afterEach(() => {
