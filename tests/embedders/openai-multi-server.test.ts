@@ -126,4 +126,13 @@ describe('openai: over several servers', () => {
     expect(() => createOpenAIEmbedder(`openai:${fast.url},ftp://x#m`)).toThrow(/must be http:\/\/ or https:\/\//);
     expect(() => createOpenAIEmbedder(`openai:${fast.url},not a url#m`)).toThrow(/is not a valid URL/);
   });
+
+  test('concurrency is 1..256, checked when the spec is read', () => {
+    for (const bad of ['0', '257', '99999999999']) {
+      expect(() => createOpenAIEmbedder(`openai:${fast.url}#m?concurrency=${bad}`)).toThrow(
+        new MtebError('E_MODEL_SPEC', `option concurrency=${bad} must be between 1 and 256 (requests in flight over all URLs; default 2 per URL, at least 4)`),
+      );
+    }
+    expect(createOpenAIEmbedder(`openai:${fast.url}#m?concurrency=256`).maxInFlight).toBe(256);
+  });
 });

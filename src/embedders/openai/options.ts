@@ -52,6 +52,15 @@ function intParam(p: URLSearchParams, key: string, spec: string): number | undef
   return n;
 }
 
+/** Requests in flight: 1..MAX_CONCURRENCY (a typo such as 20000 would open that many sockets at once). */
+const MAX_CONCURRENCY = 256;
+function concurrencyParam(p: URLSearchParams, spec: string): number | undefined {
+  const n = intParam(p, 'concurrency', spec);
+  if (n !== undefined && (n < 1 || n > MAX_CONCURRENCY))
+    throw new MtebError('E_MODEL_SPEC', `option concurrency=${n} must be between 1 and ${MAX_CONCURRENCY} (requests in flight over all URLs; default 2 per URL, at least 4)`, { field: 'concurrency', file: redact(spec) });
+  return n;
+}
+
 function extOption(p: URLSearchParams, spec: string): ('instruction' | 'input_type')[] | undefined {
   const v = p.get('ext');
   if (v === null) return undefined;
@@ -73,7 +82,7 @@ export function resolveOpenAIOptions(spec: string, opts: OpenAIEmbedderOptions):
     dimension: opts.dimension ?? intParam(p, 'dim', spec),
     maxBatchSize: opts.maxBatchSize ?? intParam(p, 'batch', spec),
     maxTokensPerRequest: opts.maxTokensPerRequest ?? intParam(p, 'tokens', spec),
-    concurrency: opts.concurrency ?? intParam(p, 'concurrency', spec),
+    concurrency: opts.concurrency ?? concurrencyParam(p, spec),
     timeoutMs: opts.timeoutMs ?? intParam(p, 'timeout_ms', spec),
     maxRetries: opts.maxRetries ?? intParam(p, 'retries', spec),
     apiKeyEnv: opts.apiKeyEnv ?? p.get('api_key_env') ?? undefined,
