@@ -1,4 +1,5 @@
 import { GraphBuilder, type BuiltModel } from '../../../onnx/graph-builder.js';
+import { encoderInputs } from './encoder-inputs.js';
 import { geluErf, geluTanh, layerNorm, paddingBias, silu } from '../../../onnx/blocks.js';
 import { CheckpointWeights, castTo, type StoredTensor } from '../../../onnx/weights.js';
 import type { Activation, EncoderConfig } from './encoder-config.js';
@@ -136,14 +137,7 @@ export function buildBertGraph(c: EncoderConfig, tensors: Map<string, StoredTens
   const P = opts.prefix;
   const H = c.hidden;
   const hd = H / c.heads;
-  const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
-  const attn = g.input('attention_mask', 'int64', ['batch', 'sequence']);
-  const scalar = (v: number) => g.floats([v]);
-
-  const shapeBL = g.op('Shape', [ids]);
-  const seqLen = g.op('Gather', [shapeBL, g.ints([1])], { axis: 0 });
-  const shape = (...tail: number[]) => g.op('Concat', [shapeBL, g.ints(tail)], { axis: 0 });
-  const rows = (t: string, end: string) => g.op('Slice', [t, g.ints([0]), end, g.ints([0])]);
+  const { ids, attn, scalar, shapeBL, seqLen, shape, rows } = encoderInputs(g);
 
   // Embeddings [B, L, H]: the token table is gathered first and cast after, so a half table is never widened whole.
   const emb = w.raw(`${P}embeddings.word_embeddings.weight`);

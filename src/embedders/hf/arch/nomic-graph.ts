@@ -1,5 +1,6 @@
 import { MtebError } from '../../../core/errors.js';
 import { GraphBuilder, type BuiltModel } from '../../../onnx/graph-builder.js';
+import { encoderInputs } from './encoder-inputs.js';
 import { geluErf, layerNorm, paddingBias, ropeRotateHalf, silu } from '../../../onnx/blocks.js';
 import { CheckpointWeights, type StoredTensor } from '../../../onnx/weights.js';
 import { configFields } from './config-fields.js';
@@ -127,13 +128,7 @@ export function buildNomicGraph(c: NomicConfig, tensors: Map<string, StoredTenso
   const w = new CheckpointWeights(g, tensors, 'float32');
   const H = c.hidden;
   const hd = H / c.heads;
-  const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
-  const attn = g.input('attention_mask', 'int64', ['batch', 'sequence']);
-  const scalar = (v: number) => g.floats([v]);
-  const shapeBL = g.op('Shape', [ids]);
-  const seqLen = g.op('Gather', [shapeBL, g.ints([1])], { axis: 0 });
-  const shape = (...tail: number[]) => g.op('Concat', [shapeBL, g.ints(tail)], { axis: 0 });
-  const rows = (t: string, end: string) => g.op('Slice', [t, g.ints([0]), end, g.ints([0])]);
+  const { ids, attn, scalar, shapeBL, seqLen, shape, rows } = encoderInputs(g);
   const lin = (x: string, name: string, bias: boolean) => w.linear(x, `${name}.weight`, bias ? `${name}.bias` : undefined);
   const ln = (x: string, p: string) => layerNorm(g, x, w.W(p + '.weight'), w.W(p + '.bias'), c.layerNormEps);
 
