@@ -24,6 +24,21 @@ describe('plan: the run options are checked as run checks them', () => {
     expect(existsSync(path.join(dir, 'shard.sbatch'))).toBe(false);
   });
 
+  test.each([
+    ['hash:64\ntouch /tmp/x', /model spec "hash:64\\ntouch \/tmp\/x" holds a control character/],
+    ['hash:64$(id)', /"64\$\(id\)" is not a positive integer in model spec "hash:64\$\(id\)"/],
+    ['nvembed:/models/nv?dtype=fp8', /option dtype=fp8 must be one of fp16, fp32/],
+    ['hf:/models/e5?padding_side=middle', /option padding_side=middle must be one of left, right/],
+    ['openai:ftp://x#m', /"ftp:\/\/x" must be http:\/\/ or https:\/\//],
+    ['bogus:1', /unknown model spec "bogus:1"/],
+  ])('model spec %j: its form is checked before any job file is written (no model opened), exit 2', async (model, message) => {
+    const dir = tmp('plan-');
+    const r = await runMain(['plan', '--scheduler', 'slurm', '-n', '2', '-m', model, '-b', 'demo', '--plan-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(path.join(dir, 'shard.sbatch'))).toBe(false);
+  });
+
   test('no scheduler, or another one: exit 2', async () => {
     expect((await runMain(['plan', '-n', '2', '-m', 'hash:64', '-b', 'demo'])).stderr).toMatch(/Missing required argument: scheduler/);
     expect((await runMain(['plan', '--scheduler', 'pbs', '-n', '2', '-m', 'hash:64', '-b', 'demo'])).code).toBe(2);

@@ -3,6 +3,7 @@ import { defineCommand } from '../command.js';
 import { selectTasks } from '../../run/run-cli.js';
 import { buildPlan, k8sFiles, renderPlan, slurmFiles, writePlanFiles } from '../../shard/plan/index.js';
 import { redact } from '../../core/redact.js';
+import { checkModelSpec } from '../../embedders/resolve.js';
 import { modelAndTaskOptions } from '../options/run.js';
 import { planRunOptions, planSpec, type PlanArgs } from '../options/plan.js';
 import { argvOf } from '../options/plan-argv.js';
@@ -13,6 +14,9 @@ import { argvOf } from '../options/plan-argv.js';
  * task list and the model spec.
  */
 export async function plan(a: PlanArgs): Promise<number> {
+  // The model is not opened here (a login node may not hold it), but its spec's form is checked now: a job that
+  // would fail on it must not wait in the queue first.
+  checkModelSpec(a.model);
   const tasks = selectTasks(a, process.cwd(), (m) => process.stderr.write(`warning: ${redact(m)}\n`));
   const p = buildPlan({
     tasks,
