@@ -1,7 +1,8 @@
 import { MtebError } from '../../core/errors.js';
-import { compareUtf8 } from '../../search/id-order.js';
 import { chunkListPath } from './paths.js';
-import { readChunkList, sha256Hex, type ChunkList, type ChunkListHeader, type ListPart } from './format.js';
+import { readChunkList, sha256Hex, type ChunkList, type ChunkListHeader } from './format.js';
+import { heapMerge } from './heap-merge.js';
+import { RunMerger } from './run-merge.js';
 
 export interface MergedLists {
   /** Per query (in the order given), the merged top-k: ids and canonical scores in rank order. */
@@ -22,11 +23,11 @@ export const queryIdsDigest = (ids: readonly string[]): string => sha256Hex(JSON
  * than k documents of its own chunk before it and is in its chunk's list: the merge is the top-k of the whole
  * corpus, bit for bit. No corpus vector is read and nothing is searched.
  *
- * A k-way merge (a heap of the chunks' next entries): k pops per query at log(chunks) comparisons each. It reads
- * each list's head (format.ts: ~k / chunks ranks per query plus a margin) and a chunk's tail only if a query
- * takes more than the head from it, and decodes only the ids it outputs or compares, so its time is about
- * queries × k × log(chunks) whatever the chunk count and corpus size (bench/shard/merge.ts). Reading every list
- * whole made it grow with the chunks (7 % of a whole search at 1 chunk, 29-33 % at 16, BENCHMARKS.md).
+ * Per query, the heads are merged by bucketing their scores (run-merge.ts: a few passes over ~k + 4·√(k·chunks)
+ * + 8·chunks entries, no per-entry comparisons), or, for the rare query that takes more than its head from some
+ * chunk, by a k-way heap merge that reads that chunk's tail (heap-merge.ts). Only the heads are read unless a tail
+ * is needed, and only the ids output or compared are decoded, so the time is about queries × k whatever the
+ * corpus size, and grows with the chunk count only through the heads' margin (bench/shard/merge-chunks.ts).
  */
 export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly string[], corpusSize: number): MergedLists {
   return mergeChunkListsWithStats(dir, nChunks, queryIds, corpusSize).merged;
@@ -63,72 +64,11 @@ export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds:
     throw new MtebError('E_RESULTS', `the ${nChunks} corpus chunk top-k lists in ${dir} cover ${rows} documents, the corpus has ${corpusSize}: rerun the shards on the same data`, { file: dir });
   const k = lists[0]?.header.k ?? 0;
   const out: MergedLists = { ids: [], scores: [], meta: metaOf(lists) };
-  const heap = new Int32Array(nChunks);
-  // Per chunk, the part its cursor is in (head, then tail), the position and the part's end for this query.
-  const part: ListPart[] = lists.map((l) => l.head);
-  const inTail = new Uint8Array(nChunks);
-  const at = new Uint32Array(nChunks);
-  const end = new Uint32Array(nChunks);
-  // Each chunk's next score, kept here so the heap compares without going through the chunk's arrays.
-  const cur = new Float64Array(nChunks);
-  const idAt = (c: number): string => lists[c].id(part[c].refs[at[c]]);
-  // Chunk a's next entry ranks before chunk b's.
-  const before = (a: number, b: number): boolean => {
-    const sa = cur[a];
-    const sb = cur[b];
-    return sa > sb || (sa === sb && compareUtf8(idAt(a), idAt(b)) > 0);
-  };
-  const down = (i: number, size: number) => {
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= size) return;
-      const m = l + 1 < size && before(heap[l + 1], heap[l]) ? l + 1 : l;
-      if (!before(heap[m], heap[i])) return;
-      const t = heap[i];
-      heap[i] = heap[m];
-      heap[m] = t;
-      i = m;
-    }
-  };
+  const runs = new RunMerger(lists);
   for (let q = 0; q < queryIds.length; q++) {
-    let size = 0;
-    let total = 0;
-    for (let c = 0; c < nChunks; c++) {
-      part[c] = lists[c].head;
-      inTail[c] = 0;
-      at[c] = part[c].starts[q];
-      end[c] = part[c].starts[q + 1];
-      total += lists[c].counts[q];
-      if (at[c] < end[c]) {
-        cur[c] = part[c].scores[at[c]];
-        heap[size++] = c;
-      }
-    }
-    for (let i = (size >> 1) - 1; i >= 0; i--) down(i, size);
-    const n = Math.min(k, total);
-    const ids = new Array<string>(n);
-    const scores = new Float32Array(n);
-    for (let r = 0; r < n; r++) {
-      const c = heap[0];
-      ids[r] = idAt(c);
-      scores[r] = cur[c];
-      if (++at[c] < end[c]) cur[c] = part[c].scores[at[c]];
-      else {
-        // The head of this query in chunk c is used up: go on in its tail, if it has one.
-        const t = inTail[c] ? undefined : lists[c].tail;
-        const tp = t && lists[c].counts[q] > lists[c].header.head ? t() : undefined;
-        if (tp) {
-          part[c] = tp;
-          inTail[c] = 1;
-          at[c] = tp.starts[q];
-          end[c] = tp.starts[q + 1];
-          cur[c] = tp.scores[at[c]];
-        } else heap[0] = heap[--size];
-      }
-      down(0, size);
-    }
-    out.ids.push(ids);
-    out.scores.push(scores);
+    const m = runs.merge(q, k) ?? heapMerge(lists, q, k);
+    out.ids.push(m.ids);
+    out.scores.push(m.scores);
   }
   let bytesRead = 0;
   let bytesTotal = 0;
