@@ -22,6 +22,9 @@ export interface CorpusTextChunk {
 export interface CorpusTexts extends Iterable<[string, CorpusDoc]> {
   readonly size: number;
   readonly inMemory: boolean;
+  /** The data files the rows come from (src/data/corpus-text.ts), and whether the rows were left unread (merge). */
+  readonly files?: readonly string[];
+  readonly unread?: boolean;
   has(id: string): boolean;
   /** Ids in corpus order. */
   keys(): IterableIterator<string>;

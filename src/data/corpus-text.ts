@@ -78,9 +78,22 @@ export class CorpusText implements CorpusTexts {
    * @param inMemoryBytes text held in memory up to this size (see CORPUS_TEXT_IN_MEMORY_BYTES)
    */
   constructor(
-    private readonly files: readonly string[] = [],
+    readonly files: readonly string[] = [],
     private readonly inMemoryBytes = Infinity,
   ) {}
+
+  /** Set on a corpus whose rows were not read (`unread`): only its files are known; size 0, no ids. */
+  unread = false;
+
+  /**
+   * The corpus of `files` without its rows: what `merge` loads for a corpus the shards split and searched, whose
+   * top-k lists stand for it (src/shard/chunk-lists/ checks the files' fingerprint against the lists').
+   */
+  static unread(files: readonly string[]): CorpusText {
+    const c = new CorpusText(files);
+    c.unread = true;
+    return c.done();
+  }
 
   /** An in-memory corpus from (id, doc) pairs (later pairs of an id replace the text, order stays the first). */
   static fromDocs(entries: Iterable<[string, CorpusDoc]>): CorpusText {

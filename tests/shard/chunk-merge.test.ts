@@ -3,7 +3,7 @@
 // run byte for byte (evaluation time and the per-scoring id aside), for 1, 2, 3 and 5 shards and several chunk
 // sizes, on near-tied scores.
 import { describe, test, expect, beforeAll } from '@jest/globals';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { runEvaluation } from '../../src/run/runner.js';
@@ -140,6 +140,57 @@ describe('sharded search + list merge equals one process, byte for byte', () => 
     const failed = m.outcomes.find((o) => o.task === 'DemoRetrieval');
     expect(failed).toMatchObject({ status: 'failed', errorCode: 'E_RESULTS' });
     expect(failed && 'error' in failed ? failed.error : '').toContain('chunk-1-of-3.topk');
+  }, 120_000);
+
+  test('merge checks a split corpus by its files\' fingerprint and refuses lists made from other corpus data', async () => {
+    // DemoRetrieval's folder copied: its corpus changes between the shards and the merge.
+    const data = path.join(tmpOut(), 'DemoRetrieval');
+    cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
+    const own = () => resolveTasks([path.join(data, 'task.json')]);
+    const out = tmpOut();
+    for (const index of [0, 1]) await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index, count: 2, chunkRows: 100 } });
+    const result = path.join(out, 'test__near-ties', 'r1', 'DemoRetrieval.json');
+    const merged = async () => {
+      rmSync(result, { force: true });
+      const m = await mergeShards({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, count: 2 });
+      const o = m.outcomes.find((x) => x.task === 'DemoRetrieval');
+      return { status: o?.status, error: o && 'error' in o ? String(o.error) : '' };
+    };
+    expect(await merged()).toEqual({ status: 'done', error: '' });
+    const scores = (t: string) => JSON.stringify((parsePythonJson(t) as { scores: unknown }).scores);
+    expect(scores(readFileSync(result, 'utf8'))).toBe(scores(reference['DemoRetrieval.json']));
+    const corpus = path.join(data, 'corpus.jsonl');
+    const original = readFileSync(corpus);
+    // Bytes changed inside the file (a small file is fingerprinted whole), then one document more.
+    const garbled = Buffer.from(original);
+    garbled.fill('#', 1000, 1010);
+    writeFileSync(corpus, garbled);
+    const refused = /chunk-\d-of-3\.topk.*made from other corpus data than .*corpus\.jsonl/s;
+    expect(await merged()).toEqual({ status: 'failed', error: expect.stringMatching(refused) });
+    writeFileSync(corpus, original);
+    appendFileSync(corpus, JSON.stringify({ _id: 'extra', title: '', text: 'one more document' }) + '\n');
+    expect(await merged()).toEqual({ status: 'failed', error: expect.stringMatching(refused) });
+    writeFileSync(corpus, original);
+    expect(await merged()).toEqual({ status: 'done', error: '' });
+  }, 120_000);
+
+  test('merge parses no corpus row of a split corpus (a big file garbled in the middle still merges)', async () => {
+    const data = path.join(tmpOut(), 'DemoRetrieval');
+    cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
+    const corpus = path.join(data, 'corpus.jsonl');
+    // Over 2 MiB: the fingerprint hashes the first and last MiB and the size, not the middle.
+    const filler = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ _id: `f${i}`, title: '', text: `filler ${i} ${'x'.repeat(220)}` })).join('\n') + '\n';
+    appendFileSync(corpus, filler);
+    const own = () => resolveTasks([path.join(data, 'task.json')]);
+    const out = tmpOut();
+    for (const index of [0, 1]) await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index, count: 2, chunkRows: 4000 } });
+    const bytes = readFileSync(corpus);
+    expect(bytes.length).toBeGreaterThan(2.1 * 2 ** 20);
+    bytes.fill('#', 1_100_000, 1_200_000);
+    writeFileSync(corpus, bytes);
+    const m = await mergeShards({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, count: 2 });
+    expect(m.outcomes.map((o) => o.status)).toEqual(['done']);
+    // A merge that loaded the rows would count other documents there (~400 lines are one line of '#' now) and refuse.
   }, 120_000);
 
   test('--search hnsw: each shard builds a graph per chunk (searching the chunk twice: recall check); merge records the lists\' facts', async () => {

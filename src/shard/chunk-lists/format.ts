@@ -43,6 +43,11 @@ export interface ChunkListInfo {
   query_vectors_sha256: string;
   /** The search backend's result-file facts (exact: `{ search, search_scores }`). */
   meta: Record<string, unknown>;
+  /**
+   * The whole corpus the shard loaded: its rows (documents) and its data files' fingerprint
+   * (src/data/corpus-fingerprint.ts), so merge can check the lists against the files without reading them.
+   */
+  corpus?: { rows: number; fingerprint: string };
 }
 
 export interface ChunkListHeader extends ChunkListInfo {

@@ -29,8 +29,8 @@ export const queryIdsDigest = (ids: readonly string[]): string => sha256Hex(JSON
  * is needed, and only the ids output or compared are decoded, so the time is about queries × k whatever the
  * corpus size, and grows with the chunk count only through the heads' margin (bench/shard/merge-chunks.ts).
  */
-export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly string[], corpusSize: number): MergedLists {
-  return mergeChunkListsWithStats(dir, nChunks, queryIds, corpusSize).merged;
+export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly string[], corpus: CorpusCheck): MergedLists {
+  return mergeChunkListsWithStats(dir, nChunks, queryIds, corpus).merged;
 }
 
 export interface MergeStats {
@@ -41,7 +41,14 @@ export interface MergeStats {
   tailsRead: number;
 }
 
-export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds: readonly string[], corpusSize: number): { merged: MergedLists; stats: MergeStats } {
+/**
+ * What the lists must add up to: the corpus's size (its rows were read), or its data files' fingerprint (they were
+ * not: every list must record that fingerprint and the same corpus rows, and the chunks' rows must sum to them).
+ * A bare number is a size.
+ */
+export type CorpusCheck = number | { size: number } | { files: readonly string[]; fingerprint: string };
+
+export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds: readonly string[], corpus: CorpusCheck): { merged: MergedLists; stats: MergeStats } {
   const want = queryIdsDigest(queryIds);
   const lists: ChunkList[] = [];
   let rows = 0;
@@ -60,8 +67,20 @@ export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds:
     rows += h.rows;
     lists.push(l);
   }
-  if (nChunks && rows !== corpusSize)
-    throw new MtebError('E_RESULTS', `the ${nChunks} corpus chunk top-k lists in ${dir} cover ${rows} documents, the corpus has ${corpusSize}: rerun the shards on the same data`, { file: dir });
+  const check = typeof corpus === 'number' ? { size: corpus } : corpus;
+  if ('size' in check) {
+    if (nChunks && rows !== check.size)
+      throw new MtebError('E_RESULTS', `the ${nChunks} corpus chunk top-k lists in ${dir} cover ${rows} documents, the corpus has ${check.size}: rerun the shards on the same data`, { file: dir });
+  } else {
+    for (const l of lists) {
+      const c = l.header.corpus;
+      const refuse = (why: string) => new MtebError('E_RESULTS', `corpus chunk top-k list does not belong to this merge: ${why}; delete it and its .done marker and rerun its shard`, { file: l.file });
+      if (!c) throw refuse('it does not record the corpus it was made from (an older mteb-ts)');
+      if (c.fingerprint !== check.fingerprint)
+        throw refuse(`made from other corpus data than ${check.files.join(', ')} (their size or first/last MiB differ: another dataset revision or a rewritten file)`);
+      if (c.rows !== rows) throw refuse(`its shard loaded a corpus of ${c.rows} documents, the ${nChunks} lists cover ${rows}`);
+    }
+  }
   const k = lists[0]?.header.k ?? 0;
   const out: MergedLists = { ids: [], scores: [], meta: metaOf(lists) };
   const runs = new RunMerger(lists);

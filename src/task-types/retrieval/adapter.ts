@@ -8,7 +8,7 @@ import { createSearchBackend } from '../../search/index.js';
 import { makeMatrix, type Matrix } from '../../core/matrix.js';
 import { rankCandidates } from './rank-candidates.js';
 import { itemsFromPerQuery } from '../items.js';
-import { mergedChunkLists, searchCorpusShare, shardsSplitCorpus } from './corpus-chunks.js';
+import { corpusFromLists, mergedChunkLists, searchCorpusShare, shardsSplitCorpus } from './corpus-chunks.js';
 import { embeddedCorpus } from './embedded-corpus.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
@@ -49,7 +49,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
   if (ctx.shard && !ctx.shard.owner) return { scores: {}, deferred: 'evaluated by its owner shard' };
   const q = evaluatedQueries(data);
   // Under merge, a corpus the shards split and searched is scored from their top-k lists: nothing is embedded.
-  const fromLists = !data.topRanked && ctx.chunkLists ? mergedChunkLists(ctx.chunkLists.dir, q.ids, data.corpus.size) : null;
+  const fromLists = !data.topRanked && ctx.chunkLists ? mergedChunkLists(ctx.chunkLists.dir, q.ids, data.corpus) : null;
   let run: Map<string, Map<string, number>>;
   let metadata: Record<string, unknown> | undefined;
   if (fromLists) {
@@ -89,7 +89,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
 /** Loads one (split, subset) in the retrieval format, data warnings to the run's warnings. */
 export function loadRetrievalForContext(ctx: EvalContext<RetrievalSpec | RerankingSpec>): Promise<RetrievalSplit> {
   const [source, spec, split, subset, limit] = splitArgs(ctx);
-  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn });
+  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn, corpusUnread: corpusFromLists(ctx) });
 }
 
 export const retrievalAdapter: TaskAdapter<RetrievalSpec> = {

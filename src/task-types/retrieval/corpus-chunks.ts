@@ -1,5 +1,5 @@
 import type { EvalContext, SubsetResult, ShardContext } from '../adapter.js';
-import type { RetrievalSplit } from '../../core/datasets.js';
+import type { CorpusTexts, RetrievalSplit } from '../../core/datasets.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import { makeMatrix } from '../../core/matrix.js';
 import { MtebError } from '../../core/errors.js';
@@ -10,6 +10,7 @@ import { chunkDone, chunkListPath, chunkMarker, missingChunks } from '../../shar
 import { encodeChunkList, sha256Hex } from '../../shard/chunk-lists/format.js';
 import { mergeChunkLists, queryIdsDigest, type MergedLists } from '../../shard/chunk-lists/merge-lists.js';
 import { embeddedCorpus, TEXT_READ_ROWS } from './embedded-corpus.js';
+import { corpusFingerprint } from '../../data/corpus-fingerprint.js';
 
 export function shardsSplitCorpus(shard: ShardContext | undefined, corpusSize: number): shard is ShardContext {
   return !!shard && shard.count > 1 && corpusSize > shard.chunkRows;
@@ -51,6 +52,8 @@ export async function searchCorpusShare(
   const deferred = `embedded and searched ${mine} of ${nChunks} corpus chunks`;
   if (!todo.length) return { scores: {}, deferred };
   const qEmb = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
+  // What merge compares with the corpus files instead of reading them (merge-lists.ts): the rows and the files' fingerprint.
+  const corpusFacts = { rows: n, fingerprint: corpusFingerprint(data.corpus.files ?? []) };
   const qDigest = sha256Hex(new Uint8Array(qEmb.data.buffer, qEmb.data.byteOffset, qEmb.data.byteLength));
   const ranges = todo.map((c): [number, number] => [c * rows, Math.min(n, (c + 1) * rows)]);
   // One pass over the corpus text for all of this shard's chunks (a streamed file is read once).
@@ -62,7 +65,7 @@ export async function searchCorpusShare(
       const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, (a) => `corpus chunk ${c + 1}/${nChunks} rows ${a - s}+`);
       const res = await backend.search(qEmb, corpus, k, { similarity });
       const header = {
-                chunk: c,
+        chunk: c,
         of: nChunks,
         rows: e - s,
         k,
@@ -71,6 +74,7 @@ export async function searchCorpusShare(
         query_ids_sha256: queryIdsDigest(q.ids),
         query_vectors_sha256: qDigest,
         meta: res.meta ?? {},
+        corpus: corpusFacts,
       };
       // The list first, the marker last: a marker always has its list beside it.
       await writeFileAtomic(chunkListPath(shard.markerDir, c, nChunks), encodeChunkList(header, res.ids, res.scores));
@@ -87,12 +91,23 @@ export async function searchCorpusShare(
 }
 
 /**
+ * Under `merge`: whether this (split, subset)'s corpus was split and searched by the shards (its marker folder has
+ * chunk lists), so its rows need not be read: the lists stand for them (the loader's `corpusUnread`).
+ */
+export function corpusFromLists(ctx: EvalContext<RetrievalSpec | RerankingSpec>): boolean {
+  return !!ctx.chunkLists && missingChunks(ctx.chunkLists.dir) !== null;
+}
+
+/**
  * Under `merge`: the split corpus's top-k from its chunks' lists, or null when this split was not split across
  * shards (no markers: searched here as usual). A missing chunk is E_RESULTS (merge's plan refuses earlier).
+ * `corpus` is what the loader gave: its rows unread (corpusFromLists), the lists are checked against its files'
+ * fingerprint; read, against its size.
  */
-export function mergedChunkLists(dir: string, queryIds: readonly string[], corpusSize: number): MergedLists | null {
+export function mergedChunkLists(dir: string, queryIds: readonly string[], corpus: CorpusTexts): MergedLists | null {
   const m = missingChunks(dir);
   if (!m) return null;
   if (m.missing.length) throw new MtebError('E_RESULTS', `corpus chunks ${m.missing.join(', ')} of ${m.total} have no top-k list`, { file: dir });
-  return mergeChunkLists(dir, m.total, queryIds, corpusSize);
+  const check = corpus.unread ? { files: corpus.files ?? [], fingerprint: corpusFingerprint(corpus.files ?? []) } : { size: corpus.size };
+  return mergeChunkLists(dir, m.total, queryIds, check);
 }

@@ -36,6 +36,8 @@ export interface RetrievalLoadOptions extends LoadOptions {
    * the MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES environment variable.
    */
   corpusTextInMemoryBytes?: number;
+  /** Leave the corpus rows unread (CorpusText.unread): `merge` scoring a corpus from the shards' top-k lists. */
+  corpusUnread?: boolean;
 }
 
 /** Where a qrels row came from, kept for ids that hold whitespace (the usual sign of a malformed line). */
@@ -165,6 +167,11 @@ export function loadRetrievalSplit(
     }
     let extra = limit === Infinity ? 0 : LIMIT_DISTRACTORS_PER_QUERY * queries.size;
     const corpusFound = findSplit(source, [`${p}corpus`], split, { anySplit: true, what: 'corpus', task });
+    if (opts.corpusUnread) {
+      const corpus = CorpusText.unread(corpusFound.files.map((f) => source.path(f)));
+      if (queryIds) checkJudgedQueries(allQrels, queryIds, spacedQueries, qrelsFound.files.join(', '), opts.warn);
+      return topRanked ? { corpus, queries, qrels, topRanked } : { corpus, queries, qrels };
+    }
     const corpus = new CorpusText(
       corpusFound.files.map((f) => source.path(f)),
       opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes(),
