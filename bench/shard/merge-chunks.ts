@@ -127,5 +127,5 @@ try {
     ) + '\n',
   );
 } finally {
-  if (!process.env.KEEP) rmSync(scratch, { recursive: true, force: true }); else log(scratch);
+  rmSync(scratch, { recursive: true, force: true });
 }

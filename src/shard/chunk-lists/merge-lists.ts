@@ -23,15 +23,18 @@ export const queryIdsDigest = (ids: readonly string[]): string => sha256Hex(JSON
  * than k documents of its own chunk before it and is in its chunk's list: the merge is the top-k of the whole
  * corpus, bit for bit. No corpus vector is read and nothing is searched.
  *
- * Per query, the heads are merged by bucketing their scores (run-merge.ts: a few passes over ~k + 4·√(k·chunks)
- * + 8·chunks entries, no per-entry comparisons), or, for the rare query that takes more than its head from some
- * chunk, by a k-way heap merge that reads that chunk's tail (heap-merge.ts). Only the heads are read unless a tail
+ * Per query, from 8 chunks on, the heads are merged by bucketing their scores (run-merge.ts: a few passes over
+ * ~k + 4·√(k·chunks) + 8·chunks entries, no per-entry comparisons); with fewer chunks, or for the rare query that
+ * takes more than its head from some chunk, by a k-way heap merge that reads tails as needed (heap-merge.ts). Only the heads are read unless a tail
  * is needed, and only the ids output or compared are decoded, so the time is about queries × k whatever the
  * corpus size, and grows with the chunk count only through the heads' margin (bench/shard/merge-chunks.ts).
  */
 export function mergeChunkLists(dir: string, nChunks: number, queryIds: readonly string[], corpus: CorpusCheck): MergedLists {
   return mergeChunkListsWithStats(dir, nChunks, queryIds, corpus).merged;
 }
+
+/** Chunk count from which the heads are merged by buckets (run-merge.ts) rather than a heap. */
+export const BUCKET_MERGE_FROM = 8;
 
 export interface MergeStats {
   /** Bytes read from the lists, and their total size. */
@@ -83,9 +86,11 @@ export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds:
   }
   const k = lists[0]?.header.k ?? 0;
   const out: MergedLists = { ids: [], scores: [], meta: metaOf(lists) };
-  const runs = new RunMerger(lists);
+  // The bucket merge pays per head entry, the heap per output entry and heap level: with few chunks (2 levels at
+  // 4) the heap is as fast (bench/shard/merge-chunks.ts), from 8 on the buckets are faster.
+  const runs = nChunks >= BUCKET_MERGE_FROM ? new RunMerger(lists) : undefined;
   for (let q = 0; q < queryIds.length; q++) {
-    const m = runs.merge(q, k) ?? heapMerge(lists, q, k);
+    const m = runs?.merge(q, k) ?? heapMerge(lists, q, k);
     out.ids.push(m.ids);
     out.scores.push(m.scores);
   }
