@@ -6,9 +6,9 @@ import type { ChunkList } from './format.js';
  * scores are spread into about as many buckets as there are entries by their float32 bits (a key in score order),
  * the buckets are read from the best down until k entries are out, and only within a bucket (one or two entries,
  * usually) are entries compared. That is a few passes over the heads' ~k + 4·√(k·chunks) + 8·chunks entries,
- * where a k-way merge (heap-merge.ts) pays ~2·log2(chunks) comparisons for each of the k it outputs, so merge time
- * stayed flat from 1 to 16 chunks (bench/shard/merge-chunks.ts). The order is the single-process search's
- * (canonical score desc, then doc id desc by UTF-8 bytes), so the result is the heap merge's bit for bit.
+ * where a k-way merge (heap-merge.ts) pays ~2·log2(chunks) comparisons for each of the k it outputs: faster from
+ * ~8 chunks on (merge-lists.ts BUCKET_MERGE_FROM; bench/shard/merge-chunks.ts). The order is the single-process
+ * search's (canonical score desc, then doc id desc by UTF-8 bytes), so the result is the heap merge's bit for bit.
  *
  * The heads suffice unless some chunk that has a tail for this query gave all its head entries: then a tail entry
  * might rank within the top-k, and `merge` answers null so the caller takes the heap merge, which reads tails.
@@ -48,7 +48,6 @@ export class RunMerger {
   merge(q: number, k: number): { ids: string[]; scores: Float32Array } | null {
     const lists = this.lists;
     const C = lists.length;
-    if (C === 1) return this.single(q, k);
     let n = 0;
     for (let c = 0; c < C; c++) {
       const h = lists[c].head;
@@ -119,18 +118,6 @@ export class RunMerger {
       }
       order[p] = v;
     }
-  }
-
-  /** One chunk: its list is the ranking (its head is all of it: headRows(k, 1) = k). */
-  private single(q: number, k: number): { ids: string[]; scores: Float32Array } | null {
-    const l = this.lists[0];
-    const h = l.head;
-    const a = h.starts[q];
-    const len = Math.min(k, h.starts[q + 1] - a);
-    if (l.counts[q] > len && len < k) return null;
-    const ids = new Array<string>(len);
-    for (let i = 0; i < len; i++) ids[i] = l.id(h.refs[a + i]);
-    return { ids, scores: h.scores.slice(a, a + len) };
   }
 }
 
