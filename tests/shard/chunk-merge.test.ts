@@ -193,6 +193,28 @@ describe('sharded search + list merge equals one process, byte for byte', () => 
     // A merge that loaded the rows would count other documents there (~400 lines are one line of '#' now) and refuse.
   }, 120_000);
 
+  test('merge refuses shards that read other corpus ids (data changed between the shards inside a big file, where the fingerprint cannot see)', async () => {
+    const data = path.join(tmpOut(), 'DemoRetrieval');
+    cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
+    const corpus = path.join(data, 'corpus.jsonl');
+    const filler = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ _id: `f${i}`, title: '', text: `filler ${i} ${'x'.repeat(220)}` })).join('\n') + '\n';
+    appendFileSync(corpus, filler);
+    const own = () => resolveTasks([path.join(data, 'task.json')]);
+    const out = tmpOut();
+    await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index: 0, count: 2, chunkRows: 4000 } });
+    // One id renamed in the middle of the file, same length: the size and the first/last MiB are unchanged.
+    const text = readFileSync(corpus, 'utf8');
+    const at = text.indexOf('"_id":"f4500"');
+    expect(at).toBeGreaterThan(2 ** 20);
+    expect(text.length - at).toBeGreaterThan(2 ** 20);
+    writeFileSync(corpus, text.replace('"_id":"f4500"', '"_id":"g4500"'));
+    await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index: 1, count: 2, chunkRows: 4000 } });
+    const m = await mergeShards({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, count: 2 });
+    const o = m.outcomes.find((x) => x.task === 'DemoRetrieval');
+    expect(o?.status).toBe('failed');
+    expect(o && 'error' in o ? String(o.error) : '').toMatch(/chunk-\d-of-\d\.topk.*read other corpus ids than the shard of .*chunk-0-of-\d\.topk/s);
+  }, 120_000);
+
   test('--search hnsw: each shard builds a graph per chunk (searching the chunk twice: recall check); merge records the lists\' facts', async () => {
     const out = tmpOut();
     const search = { backend: 'hnsw' };

@@ -45,9 +45,11 @@ export interface ChunkListInfo {
   meta: Record<string, unknown>;
   /**
    * The whole corpus the shard loaded: its rows (documents) and its data files' fingerprint
-   * (src/data/corpus-fingerprint.ts), so merge can check the lists against the files without reading them.
+   * (src/data/corpus-fingerprint.ts), so merge can check the lists against the files without reading them; and
+   * the sha256 of its ids in corpus order (corpusIdsDigest), which every list must share: the fingerprint reads only
+   * the files' ends, the shards read every row, so shards run on data that differs inside a file still disagree.
    */
-  corpus?: { rows: number; fingerprint: string };
+  corpus?: { rows: number; fingerprint: string; ids_sha256?: string };
 }
 
 export interface ChunkListHeader extends ChunkListInfo {
@@ -102,6 +104,16 @@ function checkLittleEndian(): void {
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * sha256 of a corpus's ids in order, as JSON arrays of 65,536 ids fed one after another (unambiguous whatever the
+ * ids hold; one hash update per slice keeps millions of ids at a fraction of a second).
+ */
+export function corpusIdsDigest(ids: readonly string[]): string {
+  const h = createHash('sha256');
+  for (let i = 0; i < ids.length; i += 65536) h.update(JSON.stringify(ids.slice(i, i + 65536)));
+  return h.digest('hex');
 }
 
 /** UTF-8 bytes of `text`, spaces appended to a multiple of 4 (JSON ignores trailing white space). */

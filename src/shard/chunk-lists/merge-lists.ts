@@ -82,6 +82,9 @@ export function mergeChunkListsWithStats(dir: string, nChunks: number, queryIds:
       if (c.fingerprint !== check.fingerprint)
         throw refuse(`made from other corpus data than ${check.files.join(', ')} (their size or first/last MiB differ: another dataset revision or a rewritten file)`);
       if (c.rows !== rows) throw refuse(`its shard loaded a corpus of ${c.rows} documents, the ${nChunks} lists cover ${rows}`);
+      const first = lists[0].header.corpus;
+      if (!c.ids_sha256 || c.ids_sha256 !== first?.ids_sha256)
+        throw refuse(`its shard read other corpus ids than the shard of ${lists[0].file} (the data changed between shards: rerun them all on the same data)`);
     }
   }
   const k = lists[0]?.header.k ?? 0;

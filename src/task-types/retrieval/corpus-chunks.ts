@@ -7,7 +7,7 @@ import { createSearchBackend } from '../../search/index.js';
 import type { Similarity } from '../../search/types.js';
 import { sweepOrphanTemps, writeFileAtomic } from '../../util/atomic-write.js';
 import { chunkDone, chunkListPath, chunkMarker, missingChunks } from '../../shard/chunk-lists/paths.js';
-import { encodeChunkList, sha256Hex } from '../../shard/chunk-lists/format.js';
+import { corpusIdsDigest, encodeChunkList, sha256Hex } from '../../shard/chunk-lists/format.js';
 import { mergeChunkLists, queryIdsDigest, type MergedLists } from '../../shard/chunk-lists/merge-lists.js';
 import { embeddedCorpus, TEXT_READ_ROWS } from './embedded-corpus.js';
 import { corpusFingerprint } from '../../data/corpus-fingerprint.js';
@@ -52,8 +52,9 @@ export async function searchCorpusShare(
   const deferred = `embedded and searched ${mine} of ${nChunks} corpus chunks`;
   if (!todo.length) return { scores: {}, deferred };
   const qEmb = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
-  // What merge compares with the corpus files instead of reading them (merge-lists.ts): the rows and the files' fingerprint.
-  const corpusFacts = { rows: n, fingerprint: corpusFingerprint(data.corpus.files ?? []) };
+  // What merge compares with the corpus files instead of reading them (merge-lists.ts): the rows and the files'
+  // fingerprint; and the ids in order, which every shard's lists must share.
+  const corpusFacts = { rows: n, fingerprint: corpusFingerprint(data.corpus.files ?? []), ids_sha256: corpusIdsDigest([...data.corpus.keys()]) };
   const qDigest = sha256Hex(new Uint8Array(qEmb.data.buffer, qEmb.data.byteOffset, qEmb.data.byteLength));
   const ranges = todo.map((c): [number, number] => [c * rows, Math.min(n, (c + 1) * rows)]);
   // One pass over the corpus text for all of this shard's chunks (a streamed file is read once).
