@@ -1,11 +1,12 @@
 // The shortcuts that make canonical rescoring cheap, each against the plain computation it replaces:
 // selection over sorted runs (pending upkeep), bulk adds of engine proposals, typed-array candidate ordering,
-// and the two-queries-per-row pair kernel (bit for bit against the JavaScript definition).
+// the two-queries-per-row pair kernel, a streamed last chunk (read in place through a ring) and the row-norm bound
+// taken on a worker while the copy runs (bit for bit against the JavaScript definition).
 import { describe, test, expect } from '@jest/globals';
 import { Pending, kthLargest, kthLargestOfRuns } from '../../src/search/pending.js';
 import { CandidateOrder } from '../../src/search/canonical/order.js';
 import { CanonicalScorer } from '../../src/search/canonical/scorer.js';
-import { canonicalScore } from '../../src/search/canonical/canonical.js';
+import { canonicalScore, maxRowNorm } from '../../src/search/canonical/canonical.js';
 import { rng } from './helpers.js';
 
 /** `runs` descending runs of random lengths, values from `levels` distinct float32 values (ties when few). */
@@ -156,5 +157,84 @@ describe('pair kernel: two queries per row', () => {
       }
       await s.close();
     }
+  });
+});
+
+describe('streamed last chunk and row norms taken while copying', () => {
+  test('resident rows + a streamed chunk score as the JavaScript definition, bit for bit; the bounds equal maxRowNorm', async () => {
+    const r = rng(31);
+    const dim = 1024;
+    // 300 resident and 700 streamed rows (the ring holds 128 rows at 1,024 dims: several refills, runs with gaps).
+    const held = 300;
+    const n = 1000;
+    const data = Float32Array.from({ length: n * dim }, () => Math.fround(r() * 2 - 1));
+    data.fill(0, 5 * dim, 6 * dim); // a zero row (resident)
+    data[(held + 7) * dim + 3] = 1e30; // float32 squares overflow, float64 do not (streamed)
+    const m = 40;
+    const queries = Float32Array.from({ length: m * dim }, () => Math.fround(r() * 2 - 1));
+    // Each query takes ~12 % of the rows: rows shared by 0-15 queries; 40 x ~120 pairs x 1,024 > the parallel minimum.
+    const counts = new Int32Array(m);
+    const starts = new Int32Array(m);
+    const picked: number[] = [];
+    for (let i = 0; i < m; i++) {
+      starts[i] = picked.length;
+      for (let j = 0; j < n; j++) if (r() < 0.12) picked.push(j);
+      counts[i] = picked.length - starts[i];
+    }
+    const rows = Int32Array.from(picked);
+    for (const threads of [1, 2]) {
+      const s = new CanonicalScorer(threads);
+      for (const similarity of ['cosine', 'dot'] as const) {
+        const first = await s.copyResident(data.subarray(0, held * dim), dim, similarity);
+        const tail = await s.streamTail(data.subarray(held * dim), similarity === 'dot');
+        expect({ threads, similarity, base: tail.base, streamed: s.streamedRows }).toEqual({ threads, similarity, base: held, streamed: n - held });
+        if (similarity === 'dot') {
+          expect(first.maxRowNorm).toBe(maxRowNorm(data.subarray(0, held * dim), held, dim));
+          expect(tail.maxRowNorm).toBe(maxRowNorm(data.subarray(held * dim), n - held, dim));
+        }
+        const out = new Float32Array(rows.length).fill(NaN);
+        await s.scoreBatch(queries, m, rows, starts, counts, out);
+        for (let i = 0; i < m; i++) {
+          for (let c = 0; c < counts[i]; c++) {
+            const want = canonicalScore(queries, data, dim, similarity, i * dim, rows[starts[i] + c] * dim);
+            const got = out[starts[i] + c];
+            if (!Object.is(got, want)) throw new Error(`threads ${threads} ${similarity} q${i} #${c} (row ${rows[starts[i] + c]}): ${got} != ${want}`);
+          }
+        }
+        // The same rows all copied (appended) score the same bits.
+        await s.copyResident(data.subarray(0, held * dim), dim, similarity);
+        const appended = await s.copyResident(data.subarray(held * dim), dim, similarity, true);
+        expect(appended.base).toBe(held);
+        const again = new Float32Array(rows.length).fill(NaN);
+        await s.scoreBatch(queries, m, rows, starts, counts, again);
+        expect(Buffer.from(again.buffer).equals(Buffer.from(out.buffer))).toBe(true);
+      }
+      await s.close();
+    }
+  });
+
+  test('the row-norm bound taken on a worker is NaN when a row holds NaN, and equals the single-thread bound otherwise', async () => {
+    const r = rng(32);
+    const dim = 1024;
+    const n = 5000; // 5,000 x 1,024 values: over the parallel minimum, 10 pieces of 2 MB
+    // 97 random rows repeated (generating 5M values one by one is slow under jest), and one row 100 times larger.
+    const data = new Float32Array(n * dim);
+    for (let i = 0; i < 97 * dim; i++) data[i] = Math.fround(r() * 2 - 1);
+    for (let j = 97; j < n; j += 97) data.copyWithin(j * dim, 0, Math.min(97, n - j) * dim);
+    for (let d = 0; d < dim; d++) data[3333 * dim + d] *= 100;
+    const two = new CanonicalScorer(2);
+    const one = new CanonicalScorer(1);
+    const a = await two.copyResident(data, dim, 'dot');
+    const b = await one.copyResident(data, dim, 'dot');
+    expect(a.maxRowNorm).toBe(b.maxRowNorm);
+    expect(a.maxRowNorm).toBe(maxRowNorm(data, n, dim));
+    await two.copyResident(data.subarray(0, dim), dim, 'dot');
+    expect((await two.streamTail(data, true)).maxRowNorm).toBe(a.maxRowNorm);
+    data[4321 * dim + 17] = NaN;
+    expect((await two.copyResident(data, dim, 'dot')).maxRowNorm).toBeNaN();
+    await two.copyResident(data.subarray(0, dim), dim, 'dot');
+    expect((await two.streamTail(data, true)).maxRowNorm).toBeNaN();
+    await two.close();
+    await one.close();
   });
 });

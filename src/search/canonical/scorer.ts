@@ -42,6 +42,7 @@ const { exports } = new WebAssembly.Instance(workerData.module, { env: { memory:
 parentPort.on('message', (m) => {
   try {
     const t = m.table;
+    if (m.norms) return parentPort.postMessage({ id: m.id, value: exports.maxSumSq(t[0] | 0, t[1], t[2]) });
     if (m.pairs) exports.scorePairs(t[0] | 0, t[1] | 0, t[2] | 0, t[3], t[4], t[5] | 0, t[6], t[7] | 0, t[8] | 0);
     else for (let o = 0; o < t.length; o += 8) exports.scoreRows(t[o] | 0, t[o + 1] | 0, t[o + 2] | 0, t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7] | 0);
     parentPort.postMessage({ id: m.id });
@@ -55,17 +56,17 @@ parentPort.on('message', (m) => {
 class ScorerPool {
   private readonly workers: Worker[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { resolve: (value: number) => void; reject: (e: unknown) => void }>();
 
   constructor(memory: WebAssembly.Memory, count: number) {
     for (let w = 0; w < count; w++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory } });
-      worker.on('message', (msg: { id: number; error?: string }) => {
+      worker.on('message', (msg: { id: number; error?: string; value?: number }) => {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
         if (msg.error) p.reject(new MtebError('E_INTERNAL', `canonical rescoring failed on a worker thread: ${msg.error}`));
-        else p.resolve();
+        else p.resolve(msg.value ?? 0);
         if (this.pending.size === 0) for (const x of this.workers) x.unref();
       });
       worker.on('error', (e) => {
@@ -83,12 +84,21 @@ class ScorerPool {
 
   /** Runs scoreRows for each 8-value row of `table`, or (`pairs`) one scorePairs call with its 9 arguments. */
   run(worker: number, table: Float64Array, pairs = false): Promise<void> {
+    return this.post(worker, { table, pairs }).then(() => undefined);
+  }
+
+  /** maxSumSq over `rows` rows of `dim` float32 values at byte offset `at`, on worker `worker`. */
+  maxSumSq(worker: number, at: number, rows: number, dim: number): Promise<number> {
+    return this.post(worker, { table: Float64Array.of(at, rows, dim), norms: true });
+  }
+
+  private post(worker: number, msg: object): Promise<number> {
     const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const w = this.workers[worker];
       w.ref();
-      w.postMessage({ id, table, pairs });
+      w.postMessage({ id, ...msg });
     });
   }
 
@@ -99,6 +109,8 @@ class ScorerPool {
 }
 
 /** Rows a copy slice holds: ~512 KB, so the slice is still in L2 when its row norms are taken. */
+/** Bytes a worker takes the row norms of at once while the calling thread copies the next piece. */
+const PIECE_BYTES = 2 * 2 ** 20;
 const sliceRows = (dim: number) => Math.max(1, Math.floor((512 * 1024) / (4 * Math.max(1, dim))));
 
 /**
@@ -170,6 +182,12 @@ export class CanonicalScorer {
   private cap = 1;
   private resident = false;
   private rowsHeld = 0;
+  /**
+   * A float32 chunk read in place (rows rowsHeld.. of the resident set): the provider's own array, scored piece
+   * by piece through a small ring in this memory instead of a resident copy (see streamTail).
+   */
+  private tail?: Float32Array;
+  private tailRows = 0;
   private readonly half = halfTable();
   private idxAt = 0;
   private outAt = 0;
@@ -215,6 +233,7 @@ export class CanonicalScorer {
    */
   appendResident(data: Float32Array): { base: number; copy: ResidentCopy } {
     if (!this.resident) throw new Error('appendResident needs a resident chunk');
+    if (this.tail) throw new Error('appendResident after streamTail: the streamed chunk must stay last');
     const base = this.rowsHeld;
     const at = this.chunkAt + base * this.dim * 4;
     this.batchAt = align(at + data.byteLength);
@@ -222,6 +241,30 @@ export class CanonicalScorer {
     this.rowsHeld += this.dim ? data.length / this.dim : 0;
     const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, !this.cosine);
     return { base, copy: copy.finish() };
+  }
+
+  /**
+   * Makes the float32 chunk `data` the last rows of the resident set (numbered from the returned `base`) without
+   * copying it: scoreBatch reads its candidate rows straight from `data`, a ring of ~512 KB at a time, and scores
+   * each row's pairs while the row is in cache. Exact search streams the last chunk of a coalesced group this
+   * way (its candidates are rescored before the provider moves on), which saves that chunk's copy and the
+   * kernel's reads of it from memory. `data` must stay valid and unchanged until the next setChunk. With `norms`
+   * (dot products) the chunk's row-norm bound is taken on the way (one pass, in the same ring); otherwise NaN.
+   */
+  async streamTail(data: Float32Array, norms: boolean): Promise<{ base: number; maxRowNorm: number }> {
+    if (!this.resident) throw new Error('streamTail needs a resident set (setChunk(..., resident = true))');
+    if (this.tail) throw new Error('streamTail: a streamed chunk is already set');
+    const base = this.rowsHeld;
+    this.tail = data;
+    this.tailRows = this.dim ? data.length / this.dim : 0;
+    if (!norms) return { base, maxRowNorm: NaN };
+    const sumSq = await this.copyWithNorms(data, this.batchAt, true);
+    return { base, maxRowNorm: Math.sqrt(sumSq) * (1 + 2 ** -20) };
+  }
+
+  /** Rows of the streamed chunk (0 when none). */
+  get streamedRows(): number {
+    return this.tailRows;
   }
 
   private reserve(bytes: number): void {
@@ -236,6 +279,67 @@ export class CanonicalScorer {
    * ResidentCopy; for dot products it also holds the chunk's row-norm bound, taken during the copy).
    */
   setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): ResidentCopy | undefined {
+    if (!this.begin(data, dim, similarity, resident)) return undefined;
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
+    return copy.finish();
+  }
+
+  /**
+   * setChunk(data, dim, similarity, true), or (`append`) appendResident(data), as exact search calls them: the
+   * same copy, but a dot product's row-norm bound is taken on a worker thread while this thread copies (see
+   * copyWithNorms). Returns the first row's number and, for dot products, the bound (else NaN).
+   */
+  async copyResident(data: Float32Array, dim: number, similarity: Similarity, append = false): Promise<{ base: number; maxRowNorm: number }> {
+    if (similarity === 'cosine') {
+      if (append) return { base: this.appendResident(data).base, maxRowNorm: NaN };
+      this.setChunk(data, dim, similarity, true);
+      return { base: 0, maxRowNorm: NaN };
+    }
+    let base = 0;
+    if (append) {
+      if (!this.resident || this.cosine || this.tail) throw new Error('copyResident(append): needs a resident dot-product set without a streamed chunk');
+      base = this.rowsHeld;
+      this.batchAt = align(this.chunkAt + (base * this.dim + data.length) * 4);
+      this.reserve(this.batchAt);
+      this.rowsHeld += this.dim ? data.length / this.dim : 0;
+    } else if (!this.begin(data, dim, similarity, true)) throw new Error(`copyResident: a chunk over ${RESIDENT_LIMIT} bytes is never resident`);
+    const sumSq = await this.copyWithNorms(data, this.chunkAt + base * this.dim * 4, false);
+    return { base, maxRowNorm: Math.sqrt(sumSq) * (1 + 2 ** -20) };
+  }
+
+  /**
+   * Copies float32 rows into this memory at byte offset `at` (their resident place), or (`ring`) through two
+   * pieces' room there, and returns the largest float64 sum of squares of a row, NaN when a row holds NaN: the
+   * same value as maxSumSq over all the rows, a max of maxes being exact. The sums run on a worker thread, piece
+   * by piece, while this thread copies the next piece (the copy itself cannot move: the provider's array is not
+   * shared memory); alone, this thread takes each piece's sums right after copying it, while it is in cache.
+   * Measured on 50,000 x 1,024 (dot): ... (bench/search/rescore.ts).
+   */
+  private async copyWithNorms(data: Float32Array, at: number, ring: boolean): Promise<number> {
+    const { dim } = this;
+    const rows = dim ? data.length / dim : 0;
+    const parallel = this.threads > 1 && rows * dim >= PARALLEL_MIN;
+    if (parallel) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
+    const workers = parallel ? this.pool!.size : 0;
+    const piece = workers ? Math.max(1, Math.floor(PIECE_BYTES / (4 * Math.max(1, dim)))) : sliceRows(dim);
+    if (ring) this.reserve(at + (workers ? 2 : 1) * piece * dim * 4);
+    const jobs: (Promise<number> | number)[] = [];
+    for (let r = 0, i = 0; r < rows; r += piece, i++) {
+      const n = Math.min(piece, rows - r);
+      const dst = ring ? at + (workers ? i % 2 : 0) * piece * dim * 4 : at + r * dim * 4;
+      // In the ring, a piece's room is reused once the worker is done with the piece before it.
+      if (ring && workers && i >= 2) await jobs[i - 2];
+      new Float32Array(this.memory.buffer, dst, n * dim).set(data.subarray(r * dim, (r + n) * dim));
+      jobs.push(workers ? this.pool!.maxSumSq(i % workers, dst, n, dim) : this.maxSumSq(dst, n, dim));
+    }
+    let sumSq = 0;
+    // f64.max semantics as ResidentCopy: NaN anywhere stays NaN.
+    for (const m of await Promise.all(jobs)) sumSq = m !== m || sumSq !== sumSq ? NaN : Math.max(sumSq, m);
+    return sumSq;
+  }
+
+  /** Sets the chunk's fields and memory layout (no copy); whether it is resident. */
+  private begin(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident: boolean): boolean {
     this.data = data;
     this.cosine = similarity === 'cosine';
     this.dim = dim;
@@ -246,11 +350,11 @@ export class CanonicalScorer {
     this.chunkAt = align(this.bufAt + this.cap * dim * 4);
     this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
     this.rowsHeld = this.resident && dim ? data.length / dim : 0;
+    this.tail = undefined;
+    this.tailRows = 0;
     this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
     this.reserve(this.batchAt);
-    if (!this.resident) return undefined;
-    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
-    return copy.finish();
+    return this.resident;
   }
 
   /** Sets the query (dim values at q[off..]) the next `score` calls use. */
@@ -263,6 +367,7 @@ export class CanonicalScorer {
 
   /** out[i] = canonical score of chunk row rows[i] against the `setQuery` query, i < count (this thread). */
   score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
+    if (this.tail) throw new Error('score() does not read a streamed chunk: use scoreBatch');
     const { dim, cap } = this;
     const mem = this.memory.buffer;
     const idx = new Int32Array(mem, this.idxAt, cap);
@@ -395,18 +500,22 @@ export class CanonicalScorer {
     withRows: number,
   ): Promise<void> {
     const dim = this.dim;
-    const n = this.rowsHeld;
+    const held = this.rowsHeld;
+    const n = held + this.tailRows;
     const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
     // Scores are written at the candidates' own positions: [0, span) covers every query's range.
     let span = 0;
     for (let i = 0; i < m; i++) if (counts[i] && starts[i] + counts[i] > span) span = starts[i] + counts[i];
-    // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread]
+    // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread |
+    //  the ring that streamed rows pass through]
+    const ringRows = sliceRows(dim);
     const qAt = this.batchAt;
     const qnAt = align(qAt + withRows * dim * 4);
     const pairsAt = align(qnAt + withRows * 8);
     const outAt = align(pairsAt + total * 12);
     const scratchAt = align(outAt + span * 4);
-    this.reserve(scratchAt + parts * align(dim * 8));
+    const ringAt = align(scratchAt + parts * align(dim * 8));
+    this.reserve(ringAt + (this.tail ? ringRows * dim * 4 : 0));
     const mem = this.memory.buffer;
     const q32 = new Float32Array(mem, qAt, withRows * dim);
     const qn = new Float64Array(mem, qnAt, withRows);
@@ -427,6 +536,8 @@ export class CanonicalScorer {
       for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
     }
     for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
+    // Pairs [0, split) read resident rows, [split, total) the streamed chunk's.
+    const split = this.tail ? bucket[held] : total;
     const local = new Int32Array(total * 3);
     for (let i = 0; i < m; i++) {
       const s0 = starts[i];
@@ -440,18 +551,30 @@ export class CanonicalScorer {
         local[p + 2] = pos;
       }
     }
-    new Int32Array(mem, pairsAt, total * 3).set(local);
+    new Int32Array(mem, pairsAt, split * 3).set(local.subarray(0, split * 3));
     if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
+    // Without a streamed chunk, the resident pairs are cut into `parts` runs and this thread takes the last;
+    // with one, the workers share the resident pairs and this thread streams (or, alone, does both).
+    const streaming = split < total;
+    const workers = parts > 1 && this.pool ? Math.min(this.pool.size, parts - 1) : 0;
+    const lanes = streaming ? workers : parts;
     const running: Promise<void>[] = [];
-    let from = 0;
-    for (let t = 0; t < parts; t++) {
-      // Runs of about total/parts pairs, cut between rows.
-      let to = t === parts - 1 ? total : Math.min(total, Math.round(((t + 1) * total) / parts));
-      while (to < total && to > 0 && local[3 * to] === local[3 * (to - 1)]) to++;
+    const residentRun = (t: number, from: number, to: number) => {
       const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchAt + t * align(dim * 8));
-      if (t < parts - 1 && this.pool && t < this.pool.size) running.push(this.pool.run(t, args, true));
+      if (t < workers && (streaming || t < parts - 1)) running.push(this.pool!.run(t, args, true));
       else this.pairKernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
+    };
+    let from = 0;
+    for (let t = 0; t < lanes && from < split; t++) {
+      // Runs of about split/lanes pairs, cut between rows.
+      let to = t === lanes - 1 ? split : Math.min(split, Math.round(((t + 1) * split) / lanes));
+      while (to < split && to > 0 && local[3 * to] === local[3 * (to - 1)]) to++;
+      residentRun(t, from, to);
       from = to;
+    }
+    if (streaming) {
+      this.streamPairs(local, split, total, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchAt + workers * align(dim * 8));
+      if (from < split) residentRun(workers, from, split);
     }
     await Promise.all(running);
     const res = new Float32Array(this.memory.buffer, outAt, span);
@@ -459,6 +582,60 @@ export class CanonicalScorer {
     for (let i = 1; i < m && contiguous; i++) contiguous = starts[i] === starts[i - 1] + counts[i - 1];
     if (contiguous) out.set(res.subarray(starts[0], span), starts[0]);
     else for (let i = 0; i < m; i++) if (counts[i]) out.set(res.subarray(starts[i], starts[i] + counts[i]), starts[i]);
+  }
+
+  /**
+   * Scores pairs [p, total) (sorted by row, rows ≥ held: the streamed chunk's) on this thread: the distinct rows
+   * are copied into the ring in order, consecutive rows in one copy, and each ring's pairs are scored while its
+   * rows are in cache. The pairs' row fields are rewritten to ring slots before they go to the shared memory
+   * (the kernel only compares a pair's row with the previous pair's, so slots serve as rows).
+   */
+  private streamPairs(
+    local: Int32Array,
+    p: number,
+    total: number,
+    held: number,
+    ringAt: number,
+    ringRows: number,
+    qAt: number,
+    pairsAt: number,
+    qnAt: number,
+    outAt: number,
+    scratch: number,
+  ): void {
+    const { dim } = this;
+    const tail = this.tail!;
+    const mem = this.memory.buffer;
+    const ring = new Float32Array(mem, ringAt, ringRows * dim);
+    const shared = new Int32Array(mem, pairsAt, total * 3);
+    const cosine = this.cosine ? 1 : 0;
+    while (p < total) {
+      const p0 = p;
+      let slot = -1;
+      let prev = -1;
+      let runFrom = 0;
+      let runTo = 0;
+      let runSlot = 0;
+      for (; p < total; p++) {
+        const row = local[3 * p] - held;
+        if (row !== prev) {
+          if (slot + 1 === ringRows) break;
+          slot++;
+          prev = row;
+          if (slot > 0 && row === runTo) runTo++;
+          else {
+            if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
+            runFrom = row;
+            runTo = row + 1;
+            runSlot = slot;
+          }
+        }
+        local[3 * p] = slot;
+      }
+      if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
+      shared.set(local.subarray(3 * p0, 3 * p), 3 * p0);
+      this.pairKernel(qAt, ringAt, pairsAt + p0 * 12, p - p0, dim, qnAt, cosine, outAt, scratch);
+    }
   }
 
   async close(): Promise<void> {
