@@ -182,7 +182,8 @@ describe('streamed last chunk and row norms taken while copying', () => {
       counts[i] = picked.length - starts[i];
     }
     const rows = Int32Array.from(picked);
-    for (const threads of [1, 2]) {
+    // 4 threads: the streaming thread's share is a quarter of the pairs, so the streamed rows past it are copied.
+    for (const threads of [1, 2, 4]) {
       const s = new CanonicalScorer(threads);
       for (const similarity of ['cosine', 'dot'] as const) {
         const first = await s.copyResident(data.subarray(0, held * dim), dim, similarity);

@@ -313,7 +313,6 @@ export class CanonicalScorer {
    * same value as maxSumSq over all the rows, a max of maxes being exact. The sums run on a worker thread, piece
    * by piece, while this thread copies the next piece (the copy itself cannot move: the provider's array is not
    * shared memory); alone, this thread takes each piece's sums right after copying it, while it is in cache.
-   * Measured on 50,000 x 1,024 (dot): ... (bench/search/rescore.ts).
    */
   private async copyWithNorms(data: Float32Array, at: number, ring: boolean): Promise<number> {
     const { dim } = this;
@@ -487,7 +486,9 @@ export class CanonicalScorer {
    * candidate row is read from memory and widened once for all the queries that have it (two queries at a
    * time); threads take runs of rows. Each pair carries the place its score goes, so the kernel writes the
    * scores in the caller's order. Every pair's arithmetic is the per-query kernel's, so the scores are the same
-   * bits.
+   * bits. With a streamed chunk (streamTail) this thread streams its rows' pairs while the workers take the
+   * resident ones; where that would leave this thread more than its share (many threads), the streamed chunk's
+   * rows past the share are copied to their resident place first and go to the workers too.
    */
   private async scorePairsBatch(
     queries: Float32Array,
@@ -501,15 +502,36 @@ export class CanonicalScorer {
   ): Promise<void> {
     const dim = this.dim;
     const held = this.rowsHeld;
-    const n = held + this.tailRows;
+    const tailRows = this.tailRows;
+    const n = held + tailRows;
     const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
+    const workers = parts > 1 ? Math.max(1, this.threads - 1) : 0;
     // Scores are written at the candidates' own positions: [0, span) covers every query's range.
     let span = 0;
     for (let i = 0; i < m; i++) if (counts[i] && starts[i] + counts[i] > span) span = starts[i] + counts[i];
+    // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
+    // (element access to shared memory is slower). bucket[r]: pairs with a row below r.
+    const bucket = new Int32Array(n + 1);
+    for (let i = 0; i < m; i++) {
+      const s0 = starts[i];
+      const e = s0 + counts[i];
+      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
+    }
+    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
+    // Pairs [0, split) read resident rows, [split, cut) are streamed by this thread, and [cut, total) read the
+    // streamed chunk's rows [rowCut, tailRows) after they are copied to their resident place.
+    const split = this.tail ? bucket[held] : total;
+    let rowCut = tailRows;
+    if (workers && total - split > Math.ceil(total / (workers + 1))) {
+      const goal = split + Math.ceil(total / (workers + 1));
+      rowCut = 0;
+      while (rowCut < tailRows && bucket[held + rowCut] < goal) rowCut++;
+    }
+    const cut = this.tail ? bucket[held + rowCut] : total;
     // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread |
-    //  the ring that streamed rows pass through]
+    //  the ring that streamed rows pass through], after the streamed chunk's resident place when part is copied.
     const ringRows = sliceRows(dim);
-    const qAt = this.batchAt;
+    const qAt = cut < total ? align(this.chunkAt + n * dim * 4) : this.batchAt;
     const qnAt = align(qAt + withRows * dim * 4);
     const pairsAt = align(qnAt + withRows * 8);
     const outAt = align(pairsAt + total * 12);
@@ -527,17 +549,6 @@ export class CanonicalScorer {
       qn[slot] = canonicalNorm(queries, dim, i * dim);
       slotOf[i] = slot++;
     }
-    // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
-    // (element access to shared memory is slower).
-    const bucket = new Int32Array(n + 1);
-    for (let i = 0; i < m; i++) {
-      const s0 = starts[i];
-      const e = s0 + counts[i];
-      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
-    }
-    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
-    // Pairs [0, split) read resident rows, [split, total) the streamed chunk's.
-    const split = this.tail ? bucket[held] : total;
     const local = new Int32Array(total * 3);
     for (let i = 0; i < m; i++) {
       const s0 = starts[i];
@@ -551,30 +562,41 @@ export class CanonicalScorer {
         local[p + 2] = pos;
       }
     }
-    new Int32Array(mem, pairsAt, split * 3).set(local.subarray(0, split * 3));
-    if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
-    // Without a streamed chunk, the resident pairs are cut into `parts` runs and this thread takes the last;
-    // with one, the workers share the resident pairs and this thread streams (or, alone, does both).
-    const streaming = split < total;
-    const workers = parts > 1 && this.pool ? Math.min(this.pool.size, parts - 1) : 0;
-    const lanes = streaming ? workers : parts;
+    const shared = new Int32Array(mem, pairsAt, total * 3);
+    shared.set(local.subarray(0, split * 3));
+    shared.set(local.subarray(cut * 3), cut * 3);
+    if (parts > 1) this.pool ??= new ScorerPool(this.memory, workers);
+    const streaming = split < cut;
     const running: Promise<void>[] = [];
+    const scratchOf = (t: number) => scratchAt + t * align(dim * 8);
     const residentRun = (t: number, from: number, to: number) => {
-      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchAt + t * align(dim * 8));
-      if (t < workers && (streaming || t < parts - 1)) running.push(this.pool!.run(t, args, true));
+      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchOf(t));
+      if (t < workers) running.push(this.pool!.run(t, args, true));
       else this.pairKernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
     };
-    let from = 0;
-    for (let t = 0; t < lanes && from < split; t++) {
-      // Runs of about split/lanes pairs, cut between rows.
-      let to = t === lanes - 1 ? split : Math.min(split, Math.round(((t + 1) * split) / lanes));
-      while (to < split && to > 0 && local[3 * to] === local[3 * (to - 1)]) to++;
-      residentRun(t, from, to);
-      from = to;
-    }
-    if (streaming) {
-      this.streamPairs(local, split, total, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchAt + workers * align(dim * 8));
-      if (from < split) residentRun(workers, from, split);
+    // Runs of about (e - s)/lanes pairs of [s, e), cut between rows; lane t on worker t (the last lane is this
+    // thread's when there is no streaming: lanes = parts).
+    const runs = (s: number, e: number, lanes: number) => {
+      let from = s;
+      for (let t = 0; t < lanes && from < e; t++) {
+        let to = t === lanes - 1 ? e : Math.min(e, s + Math.round(((t + 1) * (e - s)) / lanes));
+        while (to < e && to > from && local[3 * to] === local[3 * (to - 1)]) to++;
+        residentRun(t, from, to);
+        from = to;
+      }
+    };
+    if (!this.tail) runs(0, total, parts);
+    else if (!workers) {
+      this.streamPairs(local, split, total, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchOf(0));
+      residentRun(0, 0, split);
+    } else {
+      runs(0, split, workers);
+      if (cut < total) {
+        const tail = this.tail;
+        new Float32Array(mem, this.chunkAt + (held + rowCut) * dim * 4, (tailRows - rowCut) * dim).set(tail.subarray(rowCut * dim));
+        runs(cut, total, workers);
+      }
+      if (streaming) this.streamPairs(local, split, cut, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchOf(workers));
     }
     await Promise.all(running);
     const res = new Float32Array(this.memory.buffer, outAt, span);
