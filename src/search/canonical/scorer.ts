@@ -42,7 +42,6 @@ const { exports } = new WebAssembly.Instance(workerData.module, { env: { memory:
 parentPort.on('message', (m) => {
   try {
     const t = m.table;
-    if (m.norms) return parentPort.postMessage({ id: m.id, value: exports.maxSumSq(t[0] | 0, t[1], t[2]) });
     if (m.pairs) exports.scorePairs(t[0] | 0, t[1] | 0, t[2] | 0, t[3], t[4], t[5] | 0, t[6], t[7] | 0, t[8] | 0);
     else for (let o = 0; o < t.length; o += 8) exports.scoreRows(t[o] | 0, t[o + 1] | 0, t[o + 2] | 0, t[o + 3], t[o + 4], t[o + 5], t[o + 6], t[o + 7] | 0);
     parentPort.postMessage({ id: m.id });
@@ -56,17 +55,17 @@ parentPort.on('message', (m) => {
 class ScorerPool {
   private readonly workers: Worker[] = [];
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: number) => void; reject: (e: unknown) => void }>();
+  private readonly pending = new Map<number, { resolve: () => void; reject: (e: unknown) => void }>();
 
   constructor(memory: WebAssembly.Memory, count: number) {
     for (let w = 0; w < count; w++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory } });
-      worker.on('message', (msg: { id: number; error?: string; value?: number }) => {
+      worker.on('message', (msg: { id: number; error?: string }) => {
         const p = this.pending.get(msg.id);
         if (!p) return;
         this.pending.delete(msg.id);
         if (msg.error) p.reject(new MtebError('E_INTERNAL', `canonical rescoring failed on a worker thread: ${msg.error}`));
-        else p.resolve(msg.value ?? 0);
+        else p.resolve();
         if (this.pending.size === 0) for (const x of this.workers) x.unref();
       });
       worker.on('error', (e) => {
@@ -84,21 +83,12 @@ class ScorerPool {
 
   /** Runs scoreRows for each 8-value row of `table`, or (`pairs`) one scorePairs call with its 9 arguments. */
   run(worker: number, table: Float64Array, pairs = false): Promise<void> {
-    return this.post(worker, { table, pairs }).then(() => undefined);
-  }
-
-  /** maxSumSq over `rows` rows of `dim` float32 values at byte offset `at`, on worker `worker`. */
-  maxSumSq(worker: number, at: number, rows: number, dim: number): Promise<number> {
-    return this.post(worker, { table: Float64Array.of(at, rows, dim), norms: true });
-  }
-
-  private post(worker: number, msg: object): Promise<number> {
     const id = this.nextId++;
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       const w = this.workers[worker];
       w.ref();
-      w.postMessage({ id, ...msg });
+      w.postMessage({ id, table, pairs });
     });
   }
 
@@ -109,8 +99,6 @@ class ScorerPool {
 }
 
 /** Rows a copy slice holds: ~512 KB, so the slice is still in L2 when its row norms are taken. */
-/** Bytes a worker takes the row norms of at once while the calling thread copies the next piece. */
-const PIECE_BYTES = 2 * 2 ** 20;
 const sliceRows = (dim: number) => Math.max(1, Math.floor((512 * 1024) / (4 * Math.max(1, dim))));
 
 /**
@@ -251,14 +239,24 @@ export class CanonicalScorer {
    * kernel's reads of it from memory. `data` must stay valid and unchanged until the next setChunk. With `norms`
    * (dot products) the chunk's row-norm bound is taken on the way (one pass, in the same ring); otherwise NaN.
    */
-  async streamTail(data: Float32Array, norms: boolean): Promise<{ base: number; maxRowNorm: number }> {
+  streamTail(data: Float32Array, norms: boolean): { base: number; maxRowNorm: number } {
     if (!this.resident) throw new Error('streamTail needs a resident set (setChunk(..., resident = true))');
     if (this.tail) throw new Error('streamTail: a streamed chunk is already set');
     const base = this.rowsHeld;
     this.tail = data;
     this.tailRows = this.dim ? data.length / this.dim : 0;
     if (!norms) return { base, maxRowNorm: NaN };
-    const sumSq = await this.copyWithNorms(data, this.batchAt, true);
+    const ringRows = sliceRows(this.dim);
+    this.reserve(this.batchAt + ringRows * this.dim * 4);
+    const ring = new Float32Array(this.memory.buffer, this.batchAt, ringRows * this.dim);
+    let sumSq = 0;
+    for (let r = 0; r < this.tailRows; r += ringRows) {
+      const n = Math.min(ringRows, this.tailRows - r);
+      ring.set(data.subarray(r * this.dim, (r + n) * this.dim));
+      const m = this.maxSumSq(this.batchAt, n, this.dim);
+      // f64.max semantics as ResidentCopy: NaN anywhere stays NaN.
+      sumSq = m !== m || sumSq !== sumSq ? NaN : Math.max(sumSq, m);
+    }
     return { base, maxRowNorm: Math.sqrt(sumSq) * (1 + 2 ** -20) };
   }
 
@@ -282,59 +280,6 @@ export class CanonicalScorer {
     if (!this.begin(data, dim, similarity, resident)) return undefined;
     const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
     return copy.finish();
-  }
-
-  /**
-   * setChunk(data, dim, similarity, true), or (`append`) appendResident(data), as exact search calls them: the
-   * same copy, but a dot product's row-norm bound is taken on a worker thread while this thread copies (see
-   * copyWithNorms). Returns the first row's number and, for dot products, the bound (else NaN).
-   */
-  async copyResident(data: Float32Array, dim: number, similarity: Similarity, append = false): Promise<{ base: number; maxRowNorm: number }> {
-    if (similarity === 'cosine') {
-      if (append) return { base: this.appendResident(data).base, maxRowNorm: NaN };
-      this.setChunk(data, dim, similarity, true);
-      return { base: 0, maxRowNorm: NaN };
-    }
-    let base = 0;
-    if (append) {
-      if (!this.resident || this.cosine || this.tail) throw new Error('copyResident(append): needs a resident dot-product set without a streamed chunk');
-      base = this.rowsHeld;
-      this.batchAt = align(this.chunkAt + (base * this.dim + data.length) * 4);
-      this.reserve(this.batchAt);
-      this.rowsHeld += this.dim ? data.length / this.dim : 0;
-    } else if (!this.begin(data, dim, similarity, true)) throw new Error(`copyResident: a chunk over ${RESIDENT_LIMIT} bytes is never resident`);
-    const sumSq = await this.copyWithNorms(data, this.chunkAt + base * this.dim * 4, false);
-    return { base, maxRowNorm: Math.sqrt(sumSq) * (1 + 2 ** -20) };
-  }
-
-  /**
-   * Copies float32 rows into this memory at byte offset `at` (their resident place), or (`ring`) through two
-   * pieces' room there, and returns the largest float64 sum of squares of a row, NaN when a row holds NaN: the
-   * same value as maxSumSq over all the rows, a max of maxes being exact. The sums run on a worker thread, piece
-   * by piece, while this thread copies the next piece (the copy itself cannot move: the provider's array is not
-   * shared memory); alone, this thread takes each piece's sums right after copying it, while it is in cache.
-   */
-  private async copyWithNorms(data: Float32Array, at: number, ring: boolean): Promise<number> {
-    const { dim } = this;
-    const rows = dim ? data.length / dim : 0;
-    const parallel = this.threads > 1 && rows * dim >= PARALLEL_MIN;
-    if (parallel) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
-    const workers = parallel ? this.pool!.size : 0;
-    const piece = workers ? Math.max(1, Math.floor(PIECE_BYTES / (4 * Math.max(1, dim)))) : sliceRows(dim);
-    if (ring) this.reserve(at + (workers ? 2 : 1) * piece * dim * 4);
-    const jobs: (Promise<number> | number)[] = [];
-    for (let r = 0, i = 0; r < rows; r += piece, i++) {
-      const n = Math.min(piece, rows - r);
-      const dst = ring ? at + (workers ? i % 2 : 0) * piece * dim * 4 : at + r * dim * 4;
-      // In the ring, a piece's room is reused once the worker is done with the piece before it.
-      if (ring && workers && i >= 2) await jobs[i - 2];
-      new Float32Array(this.memory.buffer, dst, n * dim).set(data.subarray(r * dim, (r + n) * dim));
-      jobs.push(workers ? this.pool!.maxSumSq(i % workers, dst, n, dim) : this.maxSumSq(dst, n, dim));
-    }
-    let sumSq = 0;
-    // f64.max semantics as ResidentCopy: NaN anywhere stays NaN.
-    for (const m of await Promise.all(jobs)) sumSq = m !== m || sumSq !== sumSq ? NaN : Math.max(sumSq, m);
-    return sumSq;
   }
 
   /** Sets the chunk's fields and memory layout (no copy); whether it is resident. */
