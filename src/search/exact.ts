@@ -102,8 +102,13 @@ export class ExactSearch implements SearchBackend {
     // Cosine only: a dot product needs the chunk's row-norm bound before the engine runs, so streaming would
     // read the chunk twice instead of copying it once with the bound taken on the way (measured, 2 x 50,000 x
     // 1,024, 1,000 x 103 candidates: 199 against 147 ms of CPU; cosine 113 against 133).
-    const lastOfGroup = (rowsDone: number, bytes: number) =>
-      sim === 'cosine' && ((corpus.size !== undefined && rowsDone >= corpus.size) || scorer.residentBytes + 2 * bytes > budget);
+    // And only with few candidates a row (queries x k under 4 x the chunk's rows): then the rows read back from the
+    // resident copy are the kernel's cost; with many (mteb's k = 1,000 here: ~10 queries a row) the kernel is
+    // arithmetic-bound, and streaming measured slower in every round (bench/search/rescore-results-round4.json).
+    const lastOfGroup = (rowsDone: number, bytes: number, rows: number) =>
+      sim === 'cosine' &&
+      M * k < 4 * rows &&
+      ((corpus.size !== undefined && rowsDone >= corpus.size) || scorer.residentBytes + 2 * bytes > budget);
     const order = new CandidateOrder();
     // Rescores every query's pending candidates against the coalesced chunk and merges them into its list.
     const flush = async () => {
@@ -167,7 +172,7 @@ export class ExactSearch implements SearchBackend {
           if (sim === 'dot') norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superResident = scorer.residentRows > 0;
           superNorm = 0;
-        } else if (lastOfGroup(done + n, data.byteLength)) {
+        } else if (lastOfGroup(done + n, data.byteLength, n)) {
           // The group ends with this chunk: its candidates are rescored straight from the provider's array (before
           // the next chunk is requested), which saves its copy and reading its rows back from memory.
           ({ base, maxRowNorm: norm } = scorer.streamTail(data as Float32Array, sim === 'dot'));
