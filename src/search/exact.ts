@@ -101,7 +101,7 @@ export class ExactSearch implements SearchBackend {
     // size is known), or a next chunk of its size would not fit the budget; only the speed depends on this guess.
     // Cosine only: a dot product needs the chunk's row-norm bound before the engine runs, so streaming would
     // read the chunk twice instead of copying it once with the bound taken on the way (measured, 2 x 50,000 x
-    // 1,024, 1,000 x 103 candidates: 199 against 147 ms of CPU; cosine 113 against 133).
+    // 1,024, 1,000 x 103 candidates, two runs: 134-199 against 119-147 ms of CPU; cosine 113 against 133).
     // And only with few candidates a row (queries x k under 4 x the chunk's rows): then the rows read back from the
     // resident copy are the kernel's cost; with many (mteb's k = 1,000 here: ~10 queries a row) the kernel is
     // arithmetic-bound, and streaming measured slower in every round (bench/search/rescore-results-round4.json).
