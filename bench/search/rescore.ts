@@ -6,7 +6,8 @@
 //   [--compare path/to/exact.ts]: also times that ExactSearch (e.g. an earlier commit's src exported with
 //   `git archive <commit> src | tar -x -C .scratch/before`), interleaved round by round with this one on the same
 //   engine and data, so a shared machine's load hits both alike; its results must be identical.
-// Process CPU seconds (all threads) are recorded next to wall time: less sensitive to other jobs' load.
+// Process CPU seconds (all threads) are recorded next to wall time: less sensitive to other jobs' load; so is the
+// machine's load average (1 minute) at the start, at every round and at the end.
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -51,6 +52,7 @@ function nearQueries(c: Matrix, rows: number, seed: number): Matrix {
 const corpus = uniform(N, D, 1);
 const ids = Array.from({ length: N }, (_, j) => `d${j}`);
 const queries = { uniform: uniform(M, D, 2), near: nearQueries(corpus, M, 3) };
+const loadStart = os.loadavg();
 const engine = await createScoreEngine(engineName);
 log(`engine ${engine.name}: ${engine.description ?? ''}; ${M} x ${N} x ${D}, ${rounds} rounds`);
 
@@ -85,7 +87,7 @@ const results: Record<string, unknown>[] = [];
 for (const k of ks) {
   for (const similarity of sims) {
     for (const [qname, q] of Object.entries(queries).filter(([name]) => qsets.includes(name))) {
-      type Round = { bare: number; bare_cpu: number; search: number; search_cpu: number; rescore: number; parts: Record<string, number>; rescored: number; rescans: number; before?: { search: number; search_cpu: number; rescore: number } };
+      type Round = { load: number; bare: number; bare_cpu: number; search: number; search_cpu: number; rescore: number; parts: Record<string, number>; rescored: number; rescans: number; streamed: number; before?: { search: number; search_cpu: number; rescore: number } };
       const rows: Round[] = [];
       for (let r = 0; r < rounds; r++) {
         const c0 = process.cpuUsage();
@@ -94,6 +96,7 @@ for (const k of ks) {
         const now = await timed(new ExactSearch({ engine }), q, k, similarity);
         const sec = now.d.seconds!;
         const round: Round = {
+          load: Math.round(os.loadavg()[0] * 100) / 100,
           bare: b,
           bare_cpu: (bc.user + bc.system) / 1e6,
           search: now.wall,
@@ -102,6 +105,7 @@ for (const k of ks) {
           parts: { copy: sec.rescoreCopy, kernel: sec.rescoreKernel, order: sec.rescoreOrder, pending_upkeep: sec.pendingUpkeep },
           rescored: now.d.rescored!,
           rescans: now.d.fullRowRescans!,
+          streamed: now.d.streamedChunks ?? 0,
         };
         if (Before) {
           const was = await timed(new Before({ engine }), q, k, similarity);
@@ -135,6 +139,7 @@ for (const k of ks) {
           : {}),
         rescored_per_query: rows[0].rescored / M,
         full_row_rescans: rows[0].rescans,
+        streamed_chunks: rows[0].streamed,
         rounds: rows,
       };
       log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans; parts ${JSON.stringify(row.parts_s)}${row.before ? `; before: search ${row.before.search_s.toFixed(2)} s, rescore ${row.before.rescore_s.toFixed(3)} s (${(100 * row.before.rescore_share_of_search).toFixed(1)} %)` : ''}`);
@@ -143,4 +148,4 @@ for (const k of ks) {
   }
 }
 await engine.close();
-process.stdout.write(JSON.stringify({ date: new Date().toISOString(), machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, ...(compare ? { compared_with: compare } : {}), results }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), load_average: { start: loadStart, end: os.loadavg() }, machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, ...(compare ? { compared_with: compare } : {}), results }, null, 2) + '\n');

@@ -4,7 +4,7 @@ import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
 import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
-import { acquireScorer, releaseScorer, RESIDENT_LIMIT, type ResidentCopy } from './canonical/scorer.js';
+import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
 import { Pending } from './pending.js';
 import { CandidateOrder } from './canonical/order.js';
 
@@ -85,16 +85,30 @@ export class ExactSearch implements SearchBackend {
     const budget = this.options.coalesceBytes ?? DEFAULT_COALESCE_BYTES;
     const qNorms = new Float64Array(M);
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
-    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0, copy: 0, kernel: 0, order: 0, upkeep: 0 };
+    const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0, streamed: 0, copy: 0, kernel: 0, order: 0, upkeep: 0 };
     const t0 = performance.now();
     const pending = Array.from({ length: M }, () => new Pending());
     let scratch = new Float64Array(0);
     // The coalesced chunk: its ids (row r of the scorer's resident copy is superIds[r]) and its row-norm bound.
     let superIds: string[] = [];
     let superResident = false;
+    // The coalesced chunk's last provider chunk is read in place (scorer.streamTail): flush before the next.
+    let superStreamed = false;
     let superNorm = 0;
 
     const scorer = acquireScorer(this.options.threads);
+    // Whether a chunk appended to the coalesced chunk is streamed as its last: the corpus ends with it (when its
+    // size is known), or a next chunk of its size would not fit the budget; only the speed depends on this guess.
+    // Cosine only: a dot product needs the chunk's row-norm bound before the engine runs, so streaming would
+    // read the chunk twice instead of copying it once with the bound taken on the way (measured, 2 x 50,000 x
+    // 1,024, 1,000 x 103 candidates, two runs: 134-199 against 119-147 ms of CPU; cosine 113 against 133).
+    // And only with few candidates a row (queries x k under 4 x the chunk's rows): then the rows read back from the
+    // resident copy are the kernel's cost; with many (mteb's k = 1,000 here: ~10 queries a row) the kernel is
+    // arithmetic-bound, and streaming measured slower in every round (bench/search/rescore-results-round4.json).
+    const lastOfGroup = (rowsDone: number, bytes: number, rows: number) =>
+      sim === 'cosine' &&
+      M * k < 4 * rows &&
+      ((corpus.size !== undefined && rowsDone >= corpus.size) || scorer.residentBytes + 2 * bytes > budget);
     const order = new CandidateOrder();
     // Rescores every query's pending candidates against the coalesced chunk and merges them into its list.
     const flush = async () => {
@@ -136,6 +150,7 @@ export class ExactSearch implements SearchBackend {
       stats.rescoreSeconds += ms / 1000;
       stats.order += ms;
       superIds = [];
+      superStreamed = false;
     };
 
     let done = 0;
@@ -148,23 +163,30 @@ export class ExactSearch implements SearchBackend {
         const data = chunk.data;
         // Every query rescores at least k rows: past the chunk's own size, a copy of it beats gathering rows.
         const residentOk = data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT;
-        if (superIds.length && (!residentOk || !superResident || scorer.residentBytes + data.byteLength > budget)) await flush();
+        if (superIds.length && (!residentOk || !superResident || superStreamed || scorer.residentBytes + data.byteLength > budget)) await flush();
         const tn = performance.now();
         let base = 0;
-        let copy: ResidentCopy | undefined;
+        let norm = 0;
         if (!superIds.length) {
-          copy = scorer.setChunk(data, dim, sim, residentOk);
+          const copy = scorer.setChunk(data, dim, sim, residentOk);
+          if (sim === 'dot') norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superResident = scorer.residentRows > 0;
           superNorm = 0;
+        } else if (lastOfGroup(done + n, data.byteLength, n)) {
+          // The group ends with this chunk: its candidates are rescored straight from the provider's array (before
+          // the next chunk is requested), which saves its copy and reading its rows back from memory.
+          ({ base, maxRowNorm: norm } = scorer.streamTail(data as Float32Array, sim === 'dot'));
+          superStreamed = true;
+          stats.coalesced++;
+          stats.streamed++;
         } else {
-          ({ base, copy } = scorer.appendResident(data as Float32Array));
+          const { base: b, copy } = scorer.appendResident(data as Float32Array);
+          base = b;
+          norm = copy.maxRowNorm;
           stats.coalesced++;
         }
         for (const id of ids) superIds.push(id);
-        if (sim === 'dot') {
-          const norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
-          superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
-        }
+        if (sim === 'dot') superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         const copied = performance.now() - tn;
         stats.rescoreSeconds += copied / 1000;
         stats.copy += copied;
@@ -219,8 +241,8 @@ export class ExactSearch implements SearchBackend {
         }
         done += n;
         opts.onProgress?.(done);
-        // Gathered rows are read from the provider's chunk, which is only valid until the next one.
-        if (!superResident) await flush();
+        // Gathered and streamed rows are read from the provider's chunk, which is only valid until the next one.
+        if (!superResident || superStreamed) await flush();
       }
       await flush();
     } finally {
@@ -237,6 +259,7 @@ export class ExactSearch implements SearchBackend {
         rescored: stats.rescored,
         fullRowRescans: stats.rescans,
         coalescedChunks: stats.coalesced,
+        streamedChunks: stats.streamed,
         // rescore: the row-norm bound (dot), copies into the scorer, canonical rescoring and ordering; then its
         // parts (rescoreCopy: copies and norm bound; rescoreKernel: scoreBatch, pair lists included;
         // rescoreOrder: canonical order and merge) and, outside it, the upkeep of pending candidates (with

@@ -56,6 +56,8 @@ export interface SearchDiagnostics {
   fullRowRescans?: number;
   /** Provider chunks appended to an earlier one for rescoring (exact search's coalescing). */
   coalescedChunks?: number;
+  /** Of those, chunks rescored in place as the last of a coalesced chunk (no copy: exact search's streaming). */
+  streamedChunks?: number;
   /** Wall-clock seconds of the backend's phases (e.g. HNSW build and query). */
   seconds?: Record<string, number>;
 }

@@ -213,15 +213,17 @@ describe('coalescing chunks for rescoring', () => {
   test('coalesced, per-chunk and gathered rescoring give identical runs; diagnostics say which happened', async () => {
     const { q, c, ids } = nearTieData(9, 3000, 12, 100);
     const ref = canonicalTopK(q, c, ids, 60, 'cosine');
-    const runs: [string, { coalesceBytes?: number }, number][] = [
-      ['coalesced (default budget)', {}, 11],
-      ['one chunk at a time', { coalesceBytes: 1 }, 0],
+    // [name, options, chunks coalesced, of which streamed (the last of each coalesced chunk but a lone one)]
+    const runs: [string, { coalesceBytes?: number }, number, number][] = [
+      ['coalesced (default budget)', {}, 11, 1],
+      ['coalesced, 4 chunks at a time (3 of them copied, the last streamed)', { coalesceBytes: 4 * 250 * 100 * 4 }, 9, 3],
+      ['one chunk at a time', { coalesceBytes: 1 }, 0, 0],
     ];
-    for (const [name, o, coalesced] of runs) {
+    for (const [name, o, coalesced, streamed] of runs) {
       const s = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2), ...o });
       const got = await s.search(q, matrixCorpus(ids, c, { chunkRows: 250 }), 60, { similarity: 'cosine' });
       expect({ name, ...plain(got) }).toEqual({ name, ...ref });
-      expect({ name, coalesced: got.diagnostics?.coalescedChunks }).toEqual({ name, coalesced });
+      expect({ name, coalesced: got.diagnostics?.coalescedChunks, streamed: got.diagnostics?.streamedChunks }).toEqual({ name, coalesced, streamed });
     }
     // 12 queries x k 5 < 1,000 rows: rows are gathered per chunk (no resident copy, nothing coalesced).
     const s = new ExactSearch({ engine: 'js' });

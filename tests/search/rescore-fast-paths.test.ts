@@ -1,11 +1,12 @@
 // The shortcuts that make canonical rescoring cheap, each against the plain computation it replaces:
 // selection over sorted runs (pending upkeep), bulk adds of engine proposals, typed-array candidate ordering,
-// and the two-queries-per-row pair kernel (bit for bit against the JavaScript definition).
+// the two-queries-per-row pair kernel and a streamed last chunk read in place through a ring (bit for bit against
+// the JavaScript definition).
 import { describe, test, expect } from '@jest/globals';
 import { Pending, kthLargest, kthLargestOfRuns } from '../../src/search/pending.js';
 import { CandidateOrder } from '../../src/search/canonical/order.js';
 import { CanonicalScorer } from '../../src/search/canonical/scorer.js';
-import { canonicalScore } from '../../src/search/canonical/canonical.js';
+import { canonicalScore, maxRowNorm } from '../../src/search/canonical/canonical.js';
 import { rng } from './helpers.js';
 
 /** `runs` descending runs of random lengths, values from `levels` distinct float32 values (ties when few). */
@@ -156,5 +157,81 @@ describe('pair kernel: two queries per row', () => {
       }
       await s.close();
     }
+  });
+});
+
+describe('streamed last chunk', () => {
+  test('resident rows + a streamed chunk score as the JavaScript definition, bit for bit, at 1, 2 and 4 threads', async () => {
+    const r = rng(31);
+    const dim = 1024;
+    // 300 resident and 700 streamed rows (the ring holds 128 rows at 1,024 dims: several refills, runs with gaps).
+    const held = 300;
+    const n = 1000;
+    const data = Float32Array.from({ length: n * dim }, () => Math.fround(r() * 2 - 1));
+    data.fill(0, 5 * dim, 6 * dim); // a zero row (resident)
+    data[(held + 7) * dim + 3] = 1e30; // float32 squares overflow, float64 do not (streamed)
+    const m = 40;
+    const queries = Float32Array.from({ length: m * dim }, () => Math.fround(r() * 2 - 1));
+    // Each query takes ~12 % of the rows: rows shared by 0-15 queries; 40 x ~120 pairs x 1,024 > the parallel minimum.
+    const counts = new Int32Array(m);
+    const starts = new Int32Array(m);
+    const picked: number[] = [];
+    for (let i = 0; i < m; i++) {
+      starts[i] = picked.length;
+      for (let j = 0; j < n; j++) if (r() < 0.12) picked.push(j);
+      counts[i] = picked.length - starts[i];
+    }
+    const rows = Int32Array.from(picked);
+    // 4 threads: the streaming thread's share is a quarter of the pairs, so the streamed rows past it are copied.
+    for (const threads of [1, 2, 4]) {
+      const s = new CanonicalScorer(threads);
+      for (const similarity of ['cosine', 'dot'] as const) {
+        const first = s.setChunk(data.subarray(0, held * dim), dim, similarity, true)!;
+        const tail = s.streamTail(data.subarray(held * dim), similarity === 'dot');
+        expect({ threads, similarity, base: tail.base, streamed: s.streamedRows }).toEqual({ threads, similarity, base: held, streamed: n - held });
+        // The streamed chunk's bound is the one a resident copy of it takes (the same kernel, slice by slice).
+        if (similarity === 'dot') expect(first.maxRowNorm).toBeGreaterThan(0);
+        if (similarity === 'dot') expect(tail.maxRowNorm).toBe(new CanonicalScorer(1).setChunk(data.subarray(held * dim), dim, 'dot', true)!.maxRowNorm);
+        const out = new Float32Array(rows.length).fill(NaN);
+        await s.scoreBatch(queries, m, rows, starts, counts, out);
+        for (let i = 0; i < m; i++) {
+          for (let c = 0; c < counts[i]; c++) {
+            const want = canonicalScore(queries, data, dim, similarity, i * dim, rows[starts[i] + c] * dim);
+            const got = out[starts[i] + c];
+            if (!Object.is(got, want)) throw new Error(`threads ${threads} ${similarity} q${i} #${c} (row ${rows[starts[i] + c]}): ${got} != ${want}`);
+          }
+        }
+        // The same rows all copied (appended) score the same bits.
+        s.setChunk(data.subarray(0, held * dim), dim, similarity, true);
+        const appended = s.appendResident(data.subarray(held * dim));
+        expect(appended.base).toBe(held);
+        const again = new Float32Array(rows.length).fill(NaN);
+        await s.scoreBatch(queries, m, rows, starts, counts, again);
+        expect(Buffer.from(again.buffer).equals(Buffer.from(out.buffer))).toBe(true);
+      }
+      await s.close();
+    }
+  });
+
+  test("a streamed chunk's row-norm bound equals a resident copy's, bounds maxRowNorm's within rounding, and is NaN when a row holds NaN", () => {
+    const r = rng(32);
+    const dim = 1024;
+    const n = 300; // 128 rows a ring at 1,024 dims: three passes, the largest row in the last
+    const data = Float32Array.from({ length: n * dim }, () => Math.fround(r() * 2 - 1));
+    for (let d = 0; d < dim; d++) data[290 * dim + d] *= 100;
+    const s = new CanonicalScorer(1);
+    const copied = new CanonicalScorer(1).setChunk(data, dim, 'dot', true)!.maxRowNorm;
+    s.setChunk(data.subarray(0, dim), dim, 'dot', true);
+    const streamed = s.streamTail(data, true).maxRowNorm;
+    expect(streamed).toBe(copied);
+    // Another summation order (the JavaScript statement): the same to within a few ulps, far inside the 2^-20 margin.
+    expect(Math.abs(streamed / maxRowNorm(data, n, dim) - 1)).toBeLessThan(2 ** -45);
+    expect(streamed).toBeGreaterThan(100 * 17);
+    data[200 * dim + 17] = NaN;
+    s.setChunk(data.subarray(0, dim), dim, 'dot', true);
+    expect(s.streamTail(data, true).maxRowNorm).toBeNaN();
+    // A streamed chunk stays last: nothing is appended after it, and score() does not read it.
+    expect(() => s.appendResident(data)).toThrow(/streamTail/);
+    expect(() => s.score([0], 1, new Float32Array(1))).toThrow(/streamed/);
   });
 });

@@ -170,6 +170,12 @@ export class CanonicalScorer {
   private cap = 1;
   private resident = false;
   private rowsHeld = 0;
+  /**
+   * A float32 chunk read in place (rows rowsHeld.. of the resident set): the provider's own array, scored piece
+   * by piece through a small ring in this memory instead of a resident copy (see streamTail).
+   */
+  private tail?: Float32Array;
+  private tailRows = 0;
   private readonly half = halfTable();
   private idxAt = 0;
   private outAt = 0;
@@ -215,6 +221,7 @@ export class CanonicalScorer {
    */
   appendResident(data: Float32Array): { base: number; copy: ResidentCopy } {
     if (!this.resident) throw new Error('appendResident needs a resident chunk');
+    if (this.tail) throw new Error('appendResident after streamTail: the streamed chunk must stay last');
     const base = this.rowsHeld;
     const at = this.chunkAt + base * this.dim * 4;
     this.batchAt = align(at + data.byteLength);
@@ -222,6 +229,40 @@ export class CanonicalScorer {
     this.rowsHeld += this.dim ? data.length / this.dim : 0;
     const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, !this.cosine);
     return { base, copy: copy.finish() };
+  }
+
+  /**
+   * Makes the float32 chunk `data` the last rows of the resident set (numbered from the returned `base`) without
+   * copying it: scoreBatch reads its candidate rows straight from `data`, a ring of ~512 KB at a time, and scores
+   * each row's pairs while the row is in cache. Exact search streams the last chunk of a coalesced group this
+   * way (its candidates are rescored before the provider moves on), which saves that chunk's copy and the
+   * kernel's reads of it from memory. `data` must stay valid and unchanged until the next setChunk. With `norms`
+   * (dot products) the chunk's row-norm bound is taken on the way (one pass, in the same ring); otherwise NaN.
+   */
+  streamTail(data: Float32Array, norms: boolean): { base: number; maxRowNorm: number } {
+    if (!this.resident) throw new Error('streamTail needs a resident set (setChunk(..., resident = true))');
+    if (this.tail) throw new Error('streamTail: a streamed chunk is already set');
+    const base = this.rowsHeld;
+    this.tail = data;
+    this.tailRows = this.dim ? data.length / this.dim : 0;
+    if (!norms) return { base, maxRowNorm: NaN };
+    const ringRows = sliceRows(this.dim);
+    this.reserve(this.batchAt + ringRows * this.dim * 4);
+    const ring = new Float32Array(this.memory.buffer, this.batchAt, ringRows * this.dim);
+    let sumSq = 0;
+    for (let r = 0; r < this.tailRows; r += ringRows) {
+      const n = Math.min(ringRows, this.tailRows - r);
+      ring.set(data.subarray(r * this.dim, (r + n) * this.dim));
+      const m = this.maxSumSq(this.batchAt, n, this.dim);
+      // f64.max semantics as ResidentCopy: NaN anywhere stays NaN.
+      sumSq = m !== m || sumSq !== sumSq ? NaN : Math.max(sumSq, m);
+    }
+    return { base, maxRowNorm: Math.sqrt(sumSq) * (1 + 2 ** -20) };
+  }
+
+  /** Rows of the streamed chunk (0 when none). */
+  get streamedRows(): number {
+    return this.tailRows;
   }
 
   private reserve(bytes: number): void {
@@ -236,6 +277,13 @@ export class CanonicalScorer {
    * ResidentCopy; for dot products it also holds the chunk's row-norm bound, taken during the copy).
    */
   setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): ResidentCopy | undefined {
+    if (!this.begin(data, dim, similarity, resident)) return undefined;
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
+    return copy.finish();
+  }
+
+  /** Sets the chunk's fields and memory layout (no copy); whether it is resident. */
+  private begin(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident: boolean): boolean {
     this.data = data;
     this.cosine = similarity === 'cosine';
     this.dim = dim;
@@ -246,11 +294,11 @@ export class CanonicalScorer {
     this.chunkAt = align(this.bufAt + this.cap * dim * 4);
     this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
     this.rowsHeld = this.resident && dim ? data.length / dim : 0;
+    this.tail = undefined;
+    this.tailRows = 0;
     this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
     this.reserve(this.batchAt);
-    if (!this.resident) return undefined;
-    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
-    return copy.finish();
+    return this.resident;
   }
 
   /** Sets the query (dim values at q[off..]) the next `score` calls use. */
@@ -263,6 +311,7 @@ export class CanonicalScorer {
 
   /** out[i] = canonical score of chunk row rows[i] against the `setQuery` query, i < count (this thread). */
   score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
+    if (this.tail) throw new Error('score() does not read a streamed chunk: use scoreBatch');
     const { dim, cap } = this;
     const mem = this.memory.buffer;
     const idx = new Int32Array(mem, this.idxAt, cap);
@@ -382,7 +431,9 @@ export class CanonicalScorer {
    * candidate row is read from memory and widened once for all the queries that have it (two queries at a
    * time); threads take runs of rows. Each pair carries the place its score goes, so the kernel writes the
    * scores in the caller's order. Every pair's arithmetic is the per-query kernel's, so the scores are the same
-   * bits.
+   * bits. With a streamed chunk (streamTail) this thread streams its rows' pairs while the workers take the
+   * resident ones; where that would leave this thread more than its share (many threads), the streamed chunk's
+   * rows past the share are copied to their resident place first and go to the workers too.
    */
   private async scorePairsBatch(
     queries: Float32Array,
@@ -395,18 +446,43 @@ export class CanonicalScorer {
     withRows: number,
   ): Promise<void> {
     const dim = this.dim;
-    const n = this.rowsHeld;
+    const held = this.rowsHeld;
+    const tailRows = this.tailRows;
+    const n = held + tailRows;
     const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
+    const workers = parts > 1 ? Math.max(1, this.threads - 1) : 0;
     // Scores are written at the candidates' own positions: [0, span) covers every query's range.
     let span = 0;
     for (let i = 0; i < m; i++) if (counts[i] && starts[i] + counts[i] > span) span = starts[i] + counts[i];
-    // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread]
-    const qAt = this.batchAt;
+    // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
+    // (element access to shared memory is slower). bucket[r]: pairs with a row below r.
+    const bucket = new Int32Array(n + 1);
+    for (let i = 0; i < m; i++) {
+      const s0 = starts[i];
+      const e = s0 + counts[i];
+      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
+    }
+    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
+    // Pairs [0, split) read resident rows, [split, cut) are streamed by this thread, and [cut, total) read the
+    // streamed chunk's rows [rowCut, tailRows) after they are copied to their resident place.
+    const split = this.tail ? bucket[held] : total;
+    let rowCut = tailRows;
+    if (workers && total - split > Math.ceil(total / (workers + 1))) {
+      const goal = split + Math.ceil(total / (workers + 1));
+      rowCut = 0;
+      while (rowCut < tailRows && bucket[held + rowCut] < goal) rowCut++;
+    }
+    const cut = this.tail ? bucket[held + rowCut] : total;
+    // [queries f32 | their norms f64 | pairs (row, slot, position) i32 | scores f32 | one f64 row per thread |
+    //  the ring that streamed rows pass through], after the streamed chunk's resident place when part is copied.
+    const ringRows = sliceRows(dim);
+    const qAt = cut < total ? align(this.chunkAt + n * dim * 4) : this.batchAt;
     const qnAt = align(qAt + withRows * dim * 4);
     const pairsAt = align(qnAt + withRows * 8);
     const outAt = align(pairsAt + total * 12);
     const scratchAt = align(outAt + span * 4);
-    this.reserve(scratchAt + parts * align(dim * 8));
+    const ringAt = align(scratchAt + parts * align(dim * 8));
+    this.reserve(ringAt + (this.tail ? ringRows * dim * 4 : 0));
     const mem = this.memory.buffer;
     const q32 = new Float32Array(mem, qAt, withRows * dim);
     const qn = new Float64Array(mem, qnAt, withRows);
@@ -418,15 +494,6 @@ export class CanonicalScorer {
       qn[slot] = canonicalNorm(queries, dim, i * dim);
       slotOf[i] = slot++;
     }
-    // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
-    // (element access to shared memory is slower).
-    const bucket = new Int32Array(n + 1);
-    for (let i = 0; i < m; i++) {
-      const s0 = starts[i];
-      const e = s0 + counts[i];
-      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
-    }
-    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
     const local = new Int32Array(total * 3);
     for (let i = 0; i < m; i++) {
       const s0 = starts[i];
@@ -440,18 +507,41 @@ export class CanonicalScorer {
         local[p + 2] = pos;
       }
     }
-    new Int32Array(mem, pairsAt, total * 3).set(local);
-    if (parts > 1) this.pool ??= new ScorerPool(this.memory, Math.max(1, this.threads - 1));
+    const shared = new Int32Array(mem, pairsAt, total * 3);
+    shared.set(local.subarray(0, split * 3));
+    shared.set(local.subarray(cut * 3), cut * 3);
+    if (parts > 1) this.pool ??= new ScorerPool(this.memory, workers);
+    const streaming = split < cut;
     const running: Promise<void>[] = [];
-    let from = 0;
-    for (let t = 0; t < parts; t++) {
-      // Runs of about total/parts pairs, cut between rows.
-      let to = t === parts - 1 ? total : Math.min(total, Math.round(((t + 1) * total) / parts));
-      while (to < total && to > 0 && local[3 * to] === local[3 * (to - 1)]) to++;
-      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchAt + t * align(dim * 8));
-      if (t < parts - 1 && this.pool && t < this.pool.size) running.push(this.pool.run(t, args, true));
+    const scratchOf = (t: number) => scratchAt + t * align(dim * 8);
+    const residentRun = (t: number, from: number, to: number) => {
+      const args = Float64Array.of(qAt, this.chunkAt, pairsAt + from * 12, to - from, dim, qnAt, this.cosine ? 1 : 0, outAt, scratchOf(t));
+      if (t < workers) running.push(this.pool!.run(t, args, true));
       else this.pairKernel(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], args[8]);
-      from = to;
+    };
+    // Runs of about (e - s)/lanes pairs of [s, e), cut between rows; lane t on worker t (the last lane is this
+    // thread's when there is no streaming: lanes = parts).
+    const runs = (s: number, e: number, lanes: number) => {
+      let from = s;
+      for (let t = 0; t < lanes && from < e; t++) {
+        let to = t === lanes - 1 ? e : Math.min(e, s + Math.round(((t + 1) * (e - s)) / lanes));
+        while (to < e && to > from && local[3 * to] === local[3 * (to - 1)]) to++;
+        residentRun(t, from, to);
+        from = to;
+      }
+    };
+    if (!this.tail) runs(0, total, parts);
+    else if (!workers) {
+      this.streamPairs(local, split, total, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchOf(0));
+      residentRun(0, 0, split);
+    } else {
+      runs(0, split, workers);
+      if (cut < total) {
+        const tail = this.tail;
+        new Float32Array(mem, this.chunkAt + (held + rowCut) * dim * 4, (tailRows - rowCut) * dim).set(tail.subarray(rowCut * dim));
+        runs(cut, total, workers);
+      }
+      if (streaming) this.streamPairs(local, split, cut, held, ringAt, ringRows, qAt, pairsAt, qnAt, outAt, scratchOf(workers));
     }
     await Promise.all(running);
     const res = new Float32Array(this.memory.buffer, outAt, span);
@@ -459,6 +549,60 @@ export class CanonicalScorer {
     for (let i = 1; i < m && contiguous; i++) contiguous = starts[i] === starts[i - 1] + counts[i - 1];
     if (contiguous) out.set(res.subarray(starts[0], span), starts[0]);
     else for (let i = 0; i < m; i++) if (counts[i]) out.set(res.subarray(starts[i], starts[i] + counts[i]), starts[i]);
+  }
+
+  /**
+   * Scores pairs [p, total) (sorted by row, rows ≥ held: the streamed chunk's) on this thread: the distinct rows
+   * are copied into the ring in order, consecutive rows in one copy, and each ring's pairs are scored while its
+   * rows are in cache. The pairs' row fields are rewritten to ring slots before they go to the shared memory
+   * (the kernel only compares a pair's row with the previous pair's, so slots serve as rows).
+   */
+  private streamPairs(
+    local: Int32Array,
+    p: number,
+    total: number,
+    held: number,
+    ringAt: number,
+    ringRows: number,
+    qAt: number,
+    pairsAt: number,
+    qnAt: number,
+    outAt: number,
+    scratch: number,
+  ): void {
+    const { dim } = this;
+    const tail = this.tail!;
+    const mem = this.memory.buffer;
+    const ring = new Float32Array(mem, ringAt, ringRows * dim);
+    const shared = new Int32Array(mem, pairsAt, total * 3);
+    const cosine = this.cosine ? 1 : 0;
+    while (p < total) {
+      const p0 = p;
+      let slot = -1;
+      let prev = -1;
+      let runFrom = 0;
+      let runTo = 0;
+      let runSlot = 0;
+      for (; p < total; p++) {
+        const row = local[3 * p] - held;
+        if (row !== prev) {
+          if (slot + 1 === ringRows) break;
+          slot++;
+          prev = row;
+          if (slot > 0 && row === runTo) runTo++;
+          else {
+            if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
+            runFrom = row;
+            runTo = row + 1;
+            runSlot = slot;
+          }
+        }
+        local[3 * p] = slot;
+      }
+      if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
+      shared.set(local.subarray(3 * p0, 3 * p), 3 * p0);
+      this.pairKernel(qAt, ringAt, pairsAt + p0 * 12, p - p0, dim, qnAt, cosine, outAt, scratch);
+    }
   }
 
   async close(): Promise<void> {
