@@ -13,7 +13,7 @@ import { weightedPrecisionRecallF1 } from '../stats/weighted-prf.js';
 import { torchTop1Index } from '../stats/torch-topk.js';
 import { ExactSearch } from '../../search/exact.js';
 import { matrixCorpus } from '../../search/corpus.js';
-import { isMtebError } from '../../core/errors.js';
+import { exactTop1 } from '../../search/top1.js';
 
 export interface BitextOptions {
   similarity?: SimilarityFn;
@@ -51,29 +51,13 @@ export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: Similari
 }
 
 async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch): Promise<number[]> {
+  if (!given) return Array.from(await exactTop1(emb1, emb2, fn));
   const n = emb2.rows;
   const width = String(n - 1).length;
   // id(j) descends as j ascends, so the search's tie order (id descending) is torch's lowest index.
   const ids = Array.from({ length: n }, (_, j) => String(n - 1 - j).padStart(width, '0'));
-  const run = async (search: ExactSearch) => {
-    const res = await search.search(emb1, matrixCorpus(ids, emb2), 1, { similarity: fn });
-    return res.ids.map((r) => n - 1 - Number(r[0]));
-  };
-  if (given) return run(given);
-  // All queries in one engine batch (up to 8,192: the engine's buffers stay ~256 MB): each batch prepares
-  // (normalises) the whole corpus again, and bitext sets are mostly a few thousand sentences.
-  let search = new ExactSearch({ queryBatch: Math.min(emb1.rows, 8192) });
-  try {
-    return await run(search);
-  } catch (e) {
-    // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
-    if (!isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
-    await search.close();
-    search = new ExactSearch({ engine: 'js', queryBatch: Math.min(emb1.rows, 8192) });
-    return await run(search);
-  } finally {
-    await search.close();
-  }
+  const res = await given.search(emb1, matrixCorpus(ids, emb2), 1, { similarity: fn });
+  return res.ids.map((r) => n - 1 - Number(r[0]));
 }
 
 function scanNearest(emb1: Matrix, emb2: Matrix, fn: SimilarityFn): number[] {
