@@ -19,6 +19,7 @@ import { acquireScorer, releaseScorer } from './canonical/scorer.js';
 import { createScoreEngine, type EngineName, type ScoreEngine } from './score-engine.js';
 import { ExactSearch } from './exact.js';
 import { matrixCorpus, DEFAULT_CHUNK_ROWS } from './corpus.js';
+import { scanTop1, type ScanDecisions } from './top1-blas.js';
 
 export interface Top1Options {
   /**
@@ -34,8 +35,12 @@ export interface Top1Options {
   diagnostics?: Top1Diagnostics;
 }
 
-/** Queries decided by the engine's scores alone, by canonical rescoring of near-tied rows, by exact search. */
+/**
+ * Queries decided by the BLAS GEMM scan (top1-blas.ts), by the engine's scores alone, by canonical rescoring of
+ * near-tied rows, by exact search.
+ */
 export interface Top1Diagnostics {
+  scanned?: number;
   decided: number;
   rescored: number;
   searched: number;
@@ -64,20 +69,44 @@ export async function exactTop1(queries: Matrix, corpus: Matrix, similarity: 'co
     throw new MtebError('E_EMBEDDING_DIM', `query vectors have dimension ${queries.dim} but corpus vectors ${corpus.dim}`);
   }
   const choice = opts.engine ?? 'auto';
-  if (typeof choice !== 'string') return decide(choice, queries, corpus, similarity, opts);
-  let engine: ScoreEngine;
-  try {
-    engine = await createScoreEngine(choice, opts.threads);
-  } catch (e) {
-    // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
-    if (choice !== 'auto' || !isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
-    engine = await createScoreEngine('js');
+  // With the system BLAS ('auto', 'blas'), the GEMM scan decides first (top1-blas.ts); the engine path below
+  // decides only the queries it leaves open.
+  let scan: ScanDecisions | undefined;
+  if ((choice === 'auto' || choice === 'blas') && queries.rows && corpus.rows) scan = await scanTop1(queries, corpus, similarity, { threads: opts.threads });
+  if (opts.diagnostics) opts.diagnostics.scanned = scan ? queries.rows - scan.undecided.length : 0;
+  if (scan && !scan.undecided.length) {
+    if (opts.diagnostics) Object.assign(opts.diagnostics, { decided: 0, rescored: 0, searched: 0 });
+    return scan.out;
   }
-  try {
-    return await decide(engine, queries, corpus, similarity, opts);
-  } finally {
-    await engine.close();
+  const rest = scan ? pick(queries, scan.undecided) : queries;
+  let got: Int32Array;
+  if (typeof choice !== 'string') got = await decide(choice, rest, corpus, similarity, opts);
+  else {
+    let engine: ScoreEngine;
+    try {
+      engine = await createScoreEngine(choice, opts.threads);
+    } catch (e) {
+      // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
+      if (choice !== 'auto' || !isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
+      engine = await createScoreEngine('js');
+    }
+    try {
+      got = await decide(engine, rest, corpus, similarity, opts);
+    } finally {
+      await engine.close();
+    }
   }
+  if (!scan) return got;
+  scan.undecided.forEach((i, s) => (scan.out[i] = got[s]));
+  return scan.out;
+}
+
+/** The listed rows of a matrix, in that order. */
+function pick(m: Matrix, which: number[]): Matrix {
+  const { dim } = m;
+  const data = new Float32Array(which.length * dim);
+  which.forEach((i, s) => data.set(m.data.subarray(i * dim, (i + 1) * dim), s * dim));
+  return { rows: which.length, dim, data };
 }
 
 async function decide(engine: ScoreEngine, queries: Matrix, corpus: Matrix, sim: 'cosine' | 'dot', opts: Top1Options): Promise<Int32Array> {

@@ -6,7 +6,10 @@ import { ExactSearch } from '../../../src/search/exact.js';
 import { nearestNeighbours } from '../../../src/metrics/bitext/evaluate.js';
 import { JsEngine, type ScoreEngine } from '../../../src/search/score-engine.js';
 import { canonicalNorm, engineErrorBound } from '../../../src/search/canonical/canonical.js';
-import { loadCblas } from '../../../src/search/blas/cblas.js';
+import { loadCblas, type Cblas } from '../../../src/search/blas/cblas.js';
+import { BlasEngine } from '../../../src/search/blas/blas-engine.js';
+import { scanTop1 } from '../../../src/search/top1-blas.js';
+import { compileKernels } from '../../../src/search/blas/build-kernels.js';
 import type { Similarity } from '../../../src/search/types.js';
 import { tieHeavy } from './top1-data.js';
 
@@ -96,15 +99,19 @@ describe('exactTop1 = exact search top-1, whatever decides each query', () => {
       ['js', () => 'js'],
       ['moved ±0.5 δ', () => new MovedEngine(0.5)],
       ['moved ±0.9 δ', () => new MovedEngine(0.9)],
-      ...(blas ? ([['blas', () => 'blas']] as [string, () => 'blas'][]) : []),
+      ...(blas ? ([['blas (GEMM scan first)', () => 'blas']] as [string, () => 'blas'][]) : []),
+      ...(blas ? ([['blas engine object (no scan)', () => BlasEngine.create()]] as [string, () => ScoreEngine][]) : []),
     ];
     const paths = { decided: 0, rescored: 0, searched: 0 };
     for (const [name, engine] of engines) {
       for (const chunkRows of [undefined, 37, 256]) {
         const diagnostics: Top1Diagnostics = { decided: 0, rescored: 0, searched: 0 };
-        const got = Array.from(await exactTop1(a, b, fn, { engine: engine(), chunkRows, diagnostics }));
+        const e = engine();
+        const got = Array.from(await exactTop1(a, b, fn, { engine: e, chunkRows, diagnostics }));
+        if (typeof e !== 'string') await e.close();
         expect({ name, chunkRows, got }).toEqual({ name, chunkRows, got: want });
-        expect(diagnostics.decided + diagnostics.rescored + diagnostics.searched).toBe(m);
+        expect((diagnostics.scanned ?? 0) + diagnostics.decided + diagnostics.rescored + diagnostics.searched).toBe(m);
+        if (name.startsWith('blas (')) expect(diagnostics.scanned).toBeGreaterThan(0);
         paths.decided += diagnostics.decided;
         paths.rescored += diagnostics.rescored;
         paths.searched += diagnostics.searched;
@@ -142,6 +149,73 @@ describe('exactTop1 = exact search top-1, whatever decides each query', () => {
     expect(Array.from(await exactTop1({ rows: 0, dim: 8, data: new Float32Array(0) }, b, 'cosine'))).toEqual([]);
     expect(Array.from(await exactTop1(a, b, 'dot', { engine: 'js' }))).toEqual([0, 0, 0, 0, 0]);
     await expect(exactTop1(a, { rows: 1, dim: 4, data: new Float32Array(4) }, 'cosine')).rejects.toThrow(/dimension 8 but corpus vectors 4/);
+  });
+});
+
+/**
+ * A stand-in CBLAS: the exact product (float64) moved by `scale` × γ_d ‖q‖‖d‖ per (row, column), up or down by a
+ * deterministic hash, or (`toward`) only corpus row `toward` raised by `scale` × γ_d ‖q‖‖d‖. The scan's bound
+ * allows any float32 summation order: γ_d ‖q‖‖d‖ (plus underflow).
+ */
+function standInBlas(scale: number, toward?: number, c0 = { at: 0 }): Cblas {
+  const u = 2 ** -24;
+  return {
+    library: 'stand-in',
+    description: 'stand-in SGEMM',
+    perCallThreads: true,
+    async sgemmABt(m, n, k, a, b, c) {
+      const gamma = (k * u) / (1 - k * u);
+      // Corpus rows are passed as subarrays: their first row's index comes from the byte offset.
+      const first = (b.byteOffset - c0.at) / 4 / k;
+      for (let i = 0; i < m; i++) {
+        let qq = 0;
+        for (let t = 0; t < k; t++) qq += a[i * k + t] ** 2;
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          let dd = 0;
+          for (let t = 0; t < k; t++) {
+            s += a[i * k + t] * b[j * k + t];
+            dd += b[j * k + t] ** 2;
+          }
+          const room = gamma * Math.sqrt(qq * dd);
+          const h = Math.sin((i + a.byteOffset / 4 / k) * 12.9898 + (first + j) * 78.233) * 43758.5453;
+          const move = toward === undefined ? scale * room * (2 * (h - Math.floor(h)) - 1) : first + j === toward ? scale * room : 0;
+          c[i * n + j] = Math.fround(s + move);
+        }
+      }
+    },
+  };
+}
+
+describe('the GEMM scan decides only what its bound proves', () => {
+  test('the committed top1-scan.wasm is top1-scan.wat compiled', async () => {
+    const committed = readFileSync(new URL('../../../src/search/top1-scan.wasm', import.meta.url));
+    expect(Buffer.compare(committed, Buffer.from(await compileKernels('top1-scan')))).toBe(0);
+  });
+
+  test.each([
+    ['cosine', 0.9],
+    ['dot', 0.9],
+    ['cosine', 0],
+  ] as const)('%s, products moved by ±%s γ_d‖q‖‖d‖: every decided query is exact search\'s, on any tiling', async (fn, scale) => {
+    const { a, b } = tieHeavy(150, 400, 24, 5);
+    const want = await viaExactSearch(a, b, fn);
+    for (const [tileFloats, threads] of [[500, 1], [7000, 2], [undefined, 3]] as const) {
+      const scan = await scanTop1(a, b, fn, { blas: standInBlas(scale, undefined, { at: b.data.byteOffset }), tileFloats, threads });
+      const decided = Array.from(scan!.out).map((j, i) => [i, j]).filter(([, j]) => j >= 0);
+      expect(decided.length + scan!.undecided.length).toBe(150);
+      expect(decided.length).toBeGreaterThan(50);
+      expect(scan!.undecided.length).toBeGreaterThan(0); // the exact ties are left open
+      for (const [i, j] of decided) expect({ i, j }).toEqual({ i, j: want[i] });
+    }
+  });
+
+  test('a stand-in off by 10⁶ γ_d‖q‖‖d‖ towards one row decides wrongly (the check can fail)', async () => {
+    const { a, b } = tieHeavy(150, 400, 24, 5);
+    const want = await viaExactSearch(a, b, 'cosine');
+    const scan = await scanTop1(a, b, 'cosine', { blas: standInBlas(1e6, 321, { at: b.data.byteOffset }) });
+    const wrong = Array.from(scan!.out).filter((j, i) => j >= 0 && j !== want[i]);
+    expect(wrong.length).toBeGreaterThan(10);
   });
 });
 
