@@ -36,8 +36,6 @@ export interface ScanDecisions {
 
 /** Floats per score tile (4 MB: a tile is still in cache when the main thread scans it). */
 const DEFAULT_TILE_FLOATS = 1 << 20;
-/** Query rows per GEMM at most (a long corpus is then read once per 512 queries). */
-const QUERY_BLOCK = 512;
 /** Products whose operands' norms multiply past this could overflow float32: such inputs are not scanned. */
 const NORM_PRODUCT_LIMIT = 1e37;
 
@@ -126,14 +124,20 @@ export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 
   const dim = corpus.dim;
   const streams = blas.perCallThreads ? Math.max(1, Math.min(2 * threads, poolThreads() - 1)) : 1;
 
-  // Tiles: query blocks of ≤ QUERY_BLOCK rows × corpus tiles of ≤ TILE_FLOATS scores, near-equal in size;
-  // with fewer than four jobs per stream, more of them (a multiple of the streams) so that the last GEMMs end
-  // together instead of one core idling beside a lone last tile.
-  let qBlocks = Math.ceil(M / QUERY_BLOCK);
-  let nTiles = Math.ceil(N / Math.max(1, Math.floor(TILE_FLOATS / Math.ceil(M / qBlocks))));
-  if (qBlocks * nTiles < 4 * streams) {
-    if (nTiles === 1) qBlocks = Math.min(M, Math.ceil(qBlocks / streams) * streams);
-    else nTiles = Math.min(N, Math.ceil(nTiles / streams) * streams);
+  // Tiles: qBlocks query blocks × nTiles corpus tiles, near-equal, each ≤ TILE_FLOATS scores. Every GEMM packs
+  // its two operands, so the choice reads the fewest rows in all (M·nTiles + N·qBlocks) among tilings with at
+  // least two jobs per stream (the scans then overlap the GEMMs) and, when there are few, a multiple of the
+  // streams (the last GEMMs end together instead of one core idling beside a lone last tile).
+  let qBlocks = 1;
+  let nTiles = 1;
+  let cost = Infinity;
+  for (let qb = 1; qb <= Math.min(M, 256); qb++) {
+    const qp = Math.ceil(M / qb);
+    let nt = Math.min(N, Math.ceil(N / Math.max(1, Math.floor(TILE_FLOATS / qp))));
+    while (qb * nt < 2 * streams && nt < N) nt++;
+    while (qb * nt < 8 * streams && (qb * nt) % streams && nt < N) nt++;
+    const c = M * nt + N * qb;
+    if (c < cost) [qBlocks, nTiles, cost] = [qb, nt, c];
   }
   const qPer = Math.ceil(M / qBlocks);
   const nPer = Math.ceil(N / nTiles);

@@ -39,10 +39,11 @@ const SEARCH_FROM_ROWS = 64;
 
 /**
  * Each sentence1's nearest sentence2 (its row index). From 64 sentence2 rows on, with cosine or dot similarity,
- * the retrieval search does it: candidates from BLAS (or onnxruntime) tiles, the top-1 decided by the canonical
- * fixed-order score (src/search/exact.ts), so the prediction is the same on every machine and fast at Tatoeba /
- * BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other similarity
- * functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
+ * exact search's top-1 decides (src/search/top1.ts: BLAS GEMM tiles or an engine's candidates, every near-tie
+ * settled by the canonical fixed-order score), so the prediction is the same on every machine and fast at
+ * Tatoeba / BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other
+ * similarity functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
+ * `engine`: an ExactSearch to run instead (the search's own top-1; same predictions).
  */
 export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch): Promise<number[]> {
   if (emb2.rows === 0) throw new MtebError('E_BAD_VALUE', 'bitext mining: no sentence2 rows to search');
