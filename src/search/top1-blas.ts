@@ -103,6 +103,8 @@ export interface ScanOptions {
   blas?: Cblas;
   /** Scores per tile (tests: many small tiles). */
   tileFloats?: number;
+  /** GEMMs in flight (default: two per thread, as many as libuv's pool allows). */
+  streams?: number;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 
   const M = queries.rows;
   const N = corpus.rows;
   const dim = corpus.dim;
-  const streams = blas.perCallThreads ? Math.max(1, Math.min(2 * threads, poolThreads() - 1)) : 1;
+  const streams = blas.perCallThreads ? Math.max(1, Math.min(opts.streams ?? 2 * threads, poolThreads() - 1)) : 1;
 
   // Tiles: qBlocks query blocks × nTiles corpus tiles, near-equal, each ≤ TILE_FLOATS scores. Every GEMM packs
   // its two operands, so the choice reads the fewest rows in all (M·nTiles + N·qBlocks) among tilings with at

@@ -13,7 +13,7 @@ import { weightedPrecisionRecallF1 } from '../stats/weighted-prf.js';
 import { torchTop1Index } from '../stats/torch-topk.js';
 import { ExactSearch } from '../../search/exact.js';
 import { matrixCorpus } from '../../search/corpus.js';
-import { exactTop1 } from '../../search/top1.js';
+import { exactTop1, type Top1Options } from '../../search/top1.js';
 
 export interface BitextOptions {
   similarity?: SimilarityFn;
@@ -43,16 +43,17 @@ const SEARCH_FROM_ROWS = 64;
  * settled by the canonical fixed-order score), so the prediction is the same on every machine and fast at
  * Tatoeba / BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other
  * similarity functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
- * `engine`: an ExactSearch to run instead (the search's own top-1; same predictions).
+ * `engine`: an ExactSearch to run instead (the search's own top-1; same predictions), or exactTop1's options
+ * (engine, threads).
  */
-export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch): Promise<number[]> {
+export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch | Top1Options): Promise<number[]> {
   if (emb2.rows === 0) throw new MtebError('E_BAD_VALUE', 'bitext mining: no sentence2 rows to search');
   if (emb2.rows >= SEARCH_FROM_ROWS && (fn === 'cosine' || fn === 'dot') && emb1.rows > 0) return searchNearest(emb1, emb2, fn, engine);
   return scanNearest(emb1, emb2, fn);
 }
 
-async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch): Promise<number[]> {
-  if (!given) return Array.from(await exactTop1(emb1, emb2, fn));
+async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch | Top1Options): Promise<number[]> {
+  if (!(given instanceof ExactSearch)) return Array.from(await exactTop1(emb1, emb2, fn, given));
   const n = emb2.rows;
   const width = String(n - 1).length;
   // id(j) descends as j ascends, so the search's tie order (id descending) is torch's lowest index.
