@@ -64,8 +64,9 @@ function acquireMemory(): ScanMemory {
   // i32 parameters: offsets above 2 GiB travel as their two's-complement bit pattern.
   return { memory, scanTile: (t, qn, cn, sc, on, b, s, a, c0) => ex.scanTile(t | 0, qn, cn, sc | 0, on, b | 0, s | 0, a | 0, c0) };
 }
+/** Bytes of scan memory at most (scale, per-query state, tiles); past it the engine path decides instead. */
+const MEMORY_LIMIT = 2 ** 31;
 function reserve(m: WebAssembly.Memory, bytes: number): void {
-  if (bytes > 4 * 1024 ** 3) throw new RangeError(`the bitext scan needs ${bytes} bytes, over WebAssembly's 4 GiB`);
   const have = m.buffer.byteLength;
   if (bytes > have) m.grow(Math.ceil((bytes - have) / 65536));
 }
@@ -110,8 +111,8 @@ export interface ScanOptions {
 }
 
 /**
- * Scans every query against the corpus through the system BLAS; undefined when no BLAS loads (the caller
- * then uses a score engine for all queries).
+ * Scans every query against the corpus through the system BLAS; undefined when no BLAS loads or the inputs
+ * need over 2 GiB of scan memory (the caller then uses a score engine for all queries).
  */
 export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 'dot', opts: ScanOptions = {}): Promise<ScanDecisions | undefined> {
   const threads = opts.threads ?? os.availableParallelism();
@@ -149,13 +150,14 @@ export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 
   for (let q0 = 0; q0 < M; q0 += qPer) for (let c0 = 0; c0 < N; c0 += nPer) jobs.push({ q0, qn: Math.min(qPer, M - q0), c0, cn: Math.min(nPer, N - c0) });
 
   // Memory: [scale f32 × N | best, second f32 × M | arg i32 × M | streams + 1 tiles]; grown only here.
-  const mem = acquireMemory();
   const scaleAt = 0;
   const bestAt = align(N * 4);
   const secondAt = bestAt + align(M * 4);
   const argAt = secondAt + align(M * 4);
   const tileBytes = align(qPer * nPer * 4);
   const tilesAt = argAt + align(M * 4);
+  if (tilesAt + (streams + 1) * tileBytes > MEMORY_LIMIT) return undefined;
+  const mem = acquireMemory();
   reserve(mem.memory, tilesAt + (streams + 1) * tileBytes);
   const buf = mem.memory.buffer;
   new Float32Array(buf, bestAt, M).fill(-Infinity);

@@ -4,8 +4,12 @@
  * the row with the highest canonical score (canonical/canonical.ts), exact ties to the lowest row; so it is the
  * same on every machine, engine, BLAS kernel and thread count.
  *
- * What exact search does for a ranking it does here for a decision only, with less work: the engine proposes
- * each query's few best rows per corpus chunk; every row whose engine score lies below the best engine score
+ * With the system BLAS ('auto', 'blas'), top1-blas.ts's GEMM scan decides first: straight from SGEMM tiles of
+ * the raw vectors, every query whose winner leads by more than the proven error bound. The queries it leaves
+ * open (or all, without a BLAS) take the engine path below.
+ *
+ * The engine path does for a decision what exact search does for a ranking, with less work: the engine
+ * proposes each query's few best rows per corpus chunk; every row whose engine score lies below the best engine score
  * minus 2δ (δ: the engine's proven error bound, canonical.ts `engineErrorBound`) has a canonical score below the
  * best row's, so it cannot win. A query with one row left is decided by the engine's float32 scores alone: no
  * canonical rescoring, no ranked lists, no ids. Only queries with several rows within 2δ (near-ties, duplicated
