@@ -34,13 +34,28 @@ def main():
         out = {"seconds": s, "cpu_seconds": cs, "n_steps": int(km.n_steps_)}
     elif kind == "bitext":
         a, b = load(meta, "emb1"), load(meta, "emb2")
-        seconds = []
-        for _ in range(meta.get("rounds", 1)):
-            t = time.perf_counter()
+
+        def top1():
             # mteb: cos_sim (normalise, then one float32 matmul) and top-1 per row, in query blocks.
             an = a / np.maximum(np.linalg.norm(a, axis=1, keepdims=True), 1e-12)
             bn = b / np.maximum(np.linalg.norm(b, axis=1, keepdims=True), 1e-12)
-            pred = np.concatenate([np.argmax(an[i:i + 256] @ bn.T, axis=1) for i in range(0, len(an), 256)])
+            return np.concatenate([np.argmax(an[i:i + 256] @ bn.T, axis=1) for i in range(0, len(an), 256)])
+
+        if meta.get("serve"):
+            # One process for all rounds (bench/evaluators/run.ts interleaves them with its own): each stdin line
+            # runs one round and answers {"seconds", "cpu_seconds", "accuracy"}; the inputs are loaded (and numpy
+            # imported) once, outside every timing, as the bench's own side has its inputs in memory.
+            print(json.dumps({"ready": True}), flush=True)
+            for _ in sys.stdin:
+                t, c = time.perf_counter(), time.process_time()
+                pred = top1()
+                s, cs = time.perf_counter() - t, time.process_time() - c
+                print(json.dumps({"seconds": s, "cpu_seconds": cs, "accuracy": float(np.mean(pred == np.arange(len(pred))))}), flush=True)
+            return
+        seconds = []
+        for _ in range(meta.get("rounds", 1)):
+            t = time.perf_counter()
+            pred = top1()
             seconds.append(time.perf_counter() - t)
         out = {"seconds": seconds, "accuracy": float(np.mean(pred == np.arange(len(pred))))}
     else:

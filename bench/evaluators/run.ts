@@ -4,13 +4,14 @@
 // inputs. The Python side is optional (`--no-python`, or when /usr/bin/python3 lacks sklearn).
 // Run: node bin/run-ts.js bench/evaluators/run.ts [--quick] [--only classification,clustering,bitext]
 //      [--python /usr/bin/python3] [--rounds 5 (bitext)] [--threads N]   (JSON on stdout; progress on stderr)
-// --threads N: clustering on N threads on both sides (OPENBLAS_NUM_THREADS for Python); CPU seconds are reported
-// next to wall seconds, steadier than wall time on a loaded machine.
+// --threads N: clustering and bitext on N threads on both sides (OPENBLAS_NUM_THREADS for Python); CPU seconds are
+// reported next to wall seconds, steadier than wall time on a loaded machine.
 // --products blas,wasm (default both): clustering's approximate scores through the system BLAS's SGEMM and/or
 // dense64's own SIMD products (one row each); fit_sha256 hashes labels, centres, counts, inertia and steps, so
 // equal hashes across the two, OPENBLAS_CORETYPE settings and thread counts show the fit does not change.
 // --no-python skips the reference.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -59,6 +60,35 @@ function reference(meta: Record<string, unknown>, env?: Record<string, string>):
   } catch {
     return null;
   }
+}
+/**
+ * The Python side kept running (reference.py's serve mode): `round()` runs one timed round there and returns
+ * its answer. Null when there is no Python (or it cannot start).
+ */
+async function referenceServer(meta: Record<string, unknown>, env?: Record<string, string>): Promise<{ round(): Promise<Record<string, unknown>>; close(): void } | null> {
+  if (!python) return null;
+  const file = path.join(dir, `${meta.kind}.json`);
+  writeFileSync(file, JSON.stringify(meta));
+  const child = spawn(python, ['bench/evaluators/reference.py', file], { stdio: ['pipe', 'pipe', 'inherit'], env: env ? { ...process.env, ...env } : process.env });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const r = await lines.next();
+    if (r.done) throw new Error('the Python reference exited');
+    return JSON.parse(r.value) as Record<string, unknown>;
+  };
+  try {
+    await next();
+  } catch {
+    child.kill();
+    return null;
+  }
+  return {
+    round: () => {
+      child.stdin.write('round\n');
+      return next();
+    },
+    close: () => child.stdin.end(),
+  };
 }
 /** Every output of a fit, hashed (labels, centres, counts, inertia, steps). */
 function fitHash(r: MiniBatchKMeansResult): string {
@@ -115,11 +145,14 @@ try {
     }
   }
   if (!only || only.includes('bitext')) {
-    // The issue's shapes (Tatoeba-, BUCC-sized and a long sentence2 list); each side runs `rounds` times on the
-    // same inputs, ours in this process and numpy in one Python process, rounds interleaved side by side so
-    // that the shared machine's load hits both alike: round 1 is cold (ours: engine and buffers set up in this
-    // process, as for a run's first bitext task), the median of the later rounds is the steady state of a run
-    // over many subsets (Tatoeba has 112).
+    // The issue's shapes (Tatoeba-, BUCC-sized and a long sentence2 list). Both sides time only the core
+    // computation (cosine top-1 of every sentence1: normalising, the products, the decision) on the same inputs
+    // held in memory: ours in this process, numpy in ONE Python process per shape (reference.py's serve mode:
+    // numpy imported and inputs loaded before any timing), rounds interleaved one for one (the order alternating)
+    // so that the shared machine's load hits both alike. Round 1 is each side's first call in its process
+    // (cold: ours sets up the engine's and scorer's memory, as for a run's first bitext task; truly cold on the
+    // first shape only, later shapes find this process's buffers), the median of the later rounds the steady
+    // state of a run over many subsets (Tatoeba has 112). CPU seconds are both processes' own, all threads.
     const shapes: [number, number, number][] = quick ? [[500, 500, 256], [100, 20_000, 128]] : [[2500, 2500, 1024], [5000, 5000, 768], [300, 600_000, 768]];
     const rounds = Number(arg('--rounds') ?? 5);
     for (const [n, n2, dim] of shapes) {
@@ -131,30 +164,65 @@ try {
       for (let i = 0; i < n2 * dim; i++) bd[i] = (i < n * dim ? a.data[i] : rnd() - 0.5) + (rnd() - 0.5) * 0.5;
       const b = { rows: n2, dim, data: bd };
       const ours: number[] = [];
+      const oursCpu: number[] = [];
       const python: number[] = [];
+      const pythonCpu: number[] = [];
       let accuracy = 0;
-      const files = { emb1: save('emb1', a), emb2: save('emb2', b) };
-      for (let r = 0; r < rounds; r++) {
+      let pythonAccuracy: number | null = null;
+      const threads = arg('--threads') ? Number(arg('--threads')) : undefined;
+      const ref = await referenceServer({ kind: 'bitext', emb1: save('emb1', a), emb2: save('emb2', b), serve: true }, threads ? { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : undefined);
+      const runOurs = async () => {
+        const cpu0 = process.cpuUsage();
         const t0 = process.hrtime.bigint();
-        const pred = await nearestNeighbours(a, b);
+        const pred = await nearestNeighbours(a, b, 'cosine', { threads });
         ours.push(Number(process.hrtime.bigint() - t0) / 1e9);
+        const cpu = process.cpuUsage(cpu0);
+        oursCpu.push((cpu.user + cpu.system) / 1e6);
         accuracy = pred.filter((p, i) => p === i).length / n;
-        const ref = reference({ kind: 'bitext', ...files, rounds: 1 });
-        if (ref) python.push(Number((ref.seconds as number[])[0]));
+      };
+      const runPython = async () => {
+        if (!ref) return;
+        const r = await ref.round();
+        python.push(Number(r.seconds));
+        pythonCpu.push(Number(r.cpu_seconds));
+        pythonAccuracy = Number(r.accuracy);
+      };
+      try {
+        for (let r = 0; r < rounds; r++) {
+          if (r % 2 === 0) {
+            await runOurs();
+            await runPython();
+          } else {
+            await runPython();
+            await runOurs();
+          }
+        }
+      } finally {
+        ref?.close();
       }
       const med = (x: number[]) => [...x].sort((p, q) => p - q)[Math.floor(x.length / 2)];
       const warm = (x: number[]) => (x.length > 1 ? med(x.slice(1)) : x[0]);
+      const has = python.length === ours.length;
       out.push({
         evaluator: 'bitext mining (cosine top-1)',
         shape: `${n} x ${n2} x ${dim}`,
+        threads: threads ?? 'all',
+        timing: 'core only, both sides in memory; python: one persistent process per shape; round 1 cold, steady = median of rounds 2..',
         ours_s: warm(ours),
+        ours_cpu_s: warm(oursCpu),
         ours_cold_s: ours[0],
-        python_s: python.length ? warm(python) : null,
-        ratio: python.length ? warm(ours) / warm(python) : null,
-        ratio_per_round: python.length ? ours.map((x, i) => x / python[i]) : null,
+        python_s: has ? warm(python) : null,
+        python_cpu_s: has ? warm(pythonCpu) : null,
+        python_cold_s: has ? python[0] : null,
+        ratio: has ? warm(ours) / warm(python) : null,
+        cpu_ratio: has ? warm(oursCpu) / warm(pythonCpu) : null,
+        cold_ratio: has ? ours[0] / python[0] : null,
+        ratio_per_round: has ? ours.map((x, i) => x / python[i]) : null,
         ours_rounds_s: ours,
         python_rounds_s: python,
+        load_avg_1m: os.loadavg()[0],
         accuracy,
+        python_accuracy: pythonAccuracy,
       });
     }
   }

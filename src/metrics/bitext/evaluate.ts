@@ -13,7 +13,7 @@ import { weightedPrecisionRecallF1 } from '../stats/weighted-prf.js';
 import { torchTop1Index } from '../stats/torch-topk.js';
 import { ExactSearch } from '../../search/exact.js';
 import { matrixCorpus } from '../../search/corpus.js';
-import { isMtebError } from '../../core/errors.js';
+import { exactTop1, type Top1Options } from '../../search/top1.js';
 
 export interface BitextOptions {
   similarity?: SimilarityFn;
@@ -39,41 +39,27 @@ const SEARCH_FROM_ROWS = 64;
 
 /**
  * Each sentence1's nearest sentence2 (its row index). From 64 sentence2 rows on, with cosine or dot similarity,
- * the retrieval search does it: candidates from BLAS (or onnxruntime) tiles, the top-1 decided by the canonical
- * fixed-order score (src/search/exact.ts), so the prediction is the same on every machine and fast at Tatoeba /
- * BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other similarity
- * functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
+ * exact search's top-1 decides (src/search/top1.ts: BLAS GEMM tiles or an engine's candidates, every near-tie
+ * settled by the canonical fixed-order score), so the prediction is the same on every machine and fast at
+ * Tatoeba / BUCC sizes; exact ties go to the lowest index, as torch.topk does there. Smaller sets, and other
+ * similarity functions, use the direct torch-style scan below (its value-dependent tie order reproduced).
+ * `engine`: an ExactSearch to run instead (the search's own top-1; same predictions), or exactTop1's options
+ * (engine, threads).
  */
-export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch): Promise<number[]> {
+export async function nearestNeighbours(emb1: Matrix, emb2: Matrix, fn: SimilarityFn = 'cosine', engine?: ExactSearch | Top1Options): Promise<number[]> {
   if (emb2.rows === 0) throw new MtebError('E_BAD_VALUE', 'bitext mining: no sentence2 rows to search');
   if (emb2.rows >= SEARCH_FROM_ROWS && (fn === 'cosine' || fn === 'dot') && emb1.rows > 0) return searchNearest(emb1, emb2, fn, engine);
   return scanNearest(emb1, emb2, fn);
 }
 
-async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch): Promise<number[]> {
+async function searchNearest(emb1: Matrix, emb2: Matrix, fn: 'cosine' | 'dot', given?: ExactSearch | Top1Options): Promise<number[]> {
+  if (!(given instanceof ExactSearch)) return Array.from(await exactTop1(emb1, emb2, fn, given));
   const n = emb2.rows;
   const width = String(n - 1).length;
   // id(j) descends as j ascends, so the search's tie order (id descending) is torch's lowest index.
   const ids = Array.from({ length: n }, (_, j) => String(n - 1 - j).padStart(width, '0'));
-  const run = async (search: ExactSearch) => {
-    const res = await search.search(emb1, matrixCorpus(ids, emb2), 1, { similarity: fn });
-    return res.ids.map((r) => n - 1 - Number(r[0]));
-  };
-  if (given) return run(given);
-  // All queries in one engine batch (up to 8,192: the engine's buffers stay ~256 MB): each batch prepares
-  // (normalises) the whole corpus again, and bitext sets are mostly a few thousand sentences.
-  let search = new ExactSearch({ queryBatch: Math.min(emb1.rows, 8192) });
-  try {
-    return await run(search);
-  } catch (e) {
-    // Neither optional native engine is installed: the plain-JS engine decides the same way, only slower.
-    if (!isMtebError(e) || e.code !== 'E_DEPENDENCY_MISSING') throw e;
-    await search.close();
-    search = new ExactSearch({ engine: 'js', queryBatch: Math.min(emb1.rows, 8192) });
-    return await run(search);
-  } finally {
-    await search.close();
-  }
+  const res = await given.search(emb1, matrixCorpus(ids, emb2), 1, { similarity: fn });
+  return res.ids.map((r) => n - 1 - Number(r[0]));
 }
 
 function scanNearest(emb1: Matrix, emb2: Matrix, fn: SimilarityFn): number[] {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The WebAssembly modules, as paths relative to src/search/ without the extension (the evaluators' dense64 lives in src/metrics). */
-export const WASM_MODULES = ['blas/kernels', 'canonical/canonical', '../metrics/numeric/dense64/dense64'] as const;
+export const WASM_MODULES = ['blas/kernels', 'canonical/canonical', '../metrics/numeric/dense64/dense64', 'top1-scan'] as const;
 export type WasmModuleName = (typeof WASM_MODULES)[number];
 
 const file = (name: string, ext: string) => fileURLToPath(new URL(`../${name}.${ext}`, import.meta.url));
