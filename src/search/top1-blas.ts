@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../core/matrix.js';
 import { isMtebError } from '../core/errors.js';
 import { loadCblas, type Cblas } from './blas/cblas.js';
-import { engineErrorBound } from './canonical/canonical.js';
+import { engineErrorBound, rowSquares } from './canonical/canonical.js';
 
 /** Decisions from the scan: out[i] is the row, or -1 for the queries listed in `undecided`. */
 export interface ScanDecisions {
@@ -76,26 +76,7 @@ const align = (x: number) => Math.ceil(x / 64) * 64;
 function sumsOfSquares(m: Matrix): Float64Array {
   const { rows, dim, data } = m;
   const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    const o = r * dim;
-    let a = 0;
-    let b = 0;
-    let c = 0;
-    let d = 0;
-    let i = 0;
-    for (; i + 4 <= dim; i += 4) {
-      const x0 = data[o + i];
-      const x1 = data[o + i + 1];
-      const x2 = data[o + i + 2];
-      const x3 = data[o + i + 3];
-      a += x0 * x0;
-      b += x1 * x1;
-      c += x2 * x2;
-      d += x3 * x3;
-    }
-    for (; i < dim; i++) a += data[o + i] * data[o + i];
-    out[r] = a + b + (c + d);
-  }
+  for (let r = 0; r < rows; r++) out[r] = rowSquares(data, r * dim, dim);
   return out;
 }
 
