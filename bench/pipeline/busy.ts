@@ -67,19 +67,29 @@ async function startServers(n: number): Promise<Servers> {
   return { ports, busy: () => Promise.all(ports.map(get)), stop: () => child.stdin!.end() };
 }
 
+/** The union of intervals clipped to [t0, t1], as disjoint ascending intervals. */
+function union(intervals: [number, number][], t0: number, t1: number): [number, number][] {
+  const xs = intervals.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
+  const out: [number, number][] = [];
+  for (const x of xs) {
+    const cur = out[out.length - 1];
+    if (cur && x[0] <= cur[1]) cur[1] = Math.max(cur[1], x[1]);
+    else out.push([x[0], x[1]]);
+  }
+  return out;
+}
+
 /** Total length of the union of intervals, clipped to [t0, t1]. */
 function unionLength(intervals: [number, number][], t0: number, t1: number): number {
-  const xs = intervals.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
-  let total = 0;
-  let cur: [number, number] | undefined;
-  for (const x of xs) {
-    if (cur && x[0] <= cur[1]) cur[1] = Math.max(cur[1], x[1]);
-    else {
-      if (cur) total += cur[1] - cur[0];
-      cur = [x[0], x[1]];
-    }
-  }
-  return cur ? total + cur[1] - cur[0] : total;
+  return union(intervals, t0, t1).reduce((a, [x, y]) => a + y - x, 0);
+}
+
+/** The idle gaps (no server serving) between the first request and the last response, longest first. */
+function idleGaps(intervals: [number, number][], t0: number): { at_s: number; ms: number }[] {
+  const u = union(intervals, -Infinity, Infinity);
+  const gaps: { at_s: number; ms: number }[] = [];
+  for (let i = 1; i < u.length; i++) gaps.push({ at_s: +((u[i - 1][1] - t0) / 1000).toFixed(2), ms: +(u[i][0] - u[i - 1][1]).toFixed(1) });
+  return gaps.sort((a, b) => b.ms - a.ms);
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -144,6 +154,10 @@ try {
         // The same, from the first request to the last response: what the pipeline itself controls (loading the
         // data before and searching the last chunk after are outside any overlap with embedding).
         busy_fraction_while_embedding: +(unionLength(all, firstRequest, lastResponse) / (lastResponse - firstRequest)).toFixed(4),
+        // Where the idle time inside the embedding span went: its total in gaps of >= 50 ms (no server serving),
+        // and the longest gaps (seconds after the run started, milliseconds idle).
+        idle_in_gaps_over_50ms_s: +(idleGaps(all, t0).filter((g) => g.ms >= 50).reduce((a, g) => a + g.ms, 0) / 1000).toFixed(2),
+        longest_gaps: idleGaps(all, t0).slice(0, 8),
       });
       process.stderr.write(`${label}: ${JSON.stringify(runs[runs.length - 1])}\n`);
     }
