@@ -47,6 +47,8 @@ export function embeddedCorpus(
   range: [number, number],
   role: 'query' | 'passage',
   label: (textStart: number, textEnd: number) => string,
+  /** Vectors embedded while the split loaded (early-embed.ts), taken where they are of exactly these rows' texts. */
+  early?: { takeCorpus(start: number, texts: string[]): Promise<Float32Array> | undefined },
 ): CorpusProvider {
   const [start, end] = range;
   const dim = ctx.embedder.dimension;
@@ -149,7 +151,7 @@ export function embeddedCorpus(
         if (!p) return;
         const texts = p.docs.map(corpusText);
         const chars = texts.reduce((a, t) => a + t.length, 0);
-        const data = ctx.embed(texts, role, label(p.start, p.start + texts.length)).then((m) => m.data);
+        const data = early?.takeCorpus(p.start, texts) ?? ctx.embed(texts, role, label(p.start, p.start + texts.length)).then((m) => m.data);
         // Awaited when handed out or by settle(); until then a failure must not count as unhandled.
         data.catch(() => undefined);
         started.push({ start: p.start, ids: p.ids, chunkEnd: ends[chunk], rows: texts.length, chars, data });
