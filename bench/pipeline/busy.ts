@@ -134,6 +134,7 @@ try {
       // Main-thread stalls: a 10 ms timer that fires late means the client's event loop was busy (search, parsing,
       // JSON) and could neither send requests nor take responses for that long.
       const stalls: { at_s: number; ms: number }[] = [];
+      const loadBefore = os.loadavg()[0];
       const t0 = now();
       let tick = t0;
       const timer = setInterval(() => {
@@ -187,6 +188,8 @@ try {
         // and the longest gaps (seconds after the run started, milliseconds idle).
         idle_in_gaps_over_50ms_s: +(idleGaps(all, t0).filter((g) => g.ms >= 50).reduce((a, g) => a + g.ms, 0) / 1000).toFixed(2),
         longest_gaps: idleGaps(all, t0).slice(0, 8),
+        // The machine's 1-minute load average when the run started and ended (other jobs share the cores).
+        load_average: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)],
         main_thread_stalls_over_100ms: { count: stalls.length, total_s: +(stalls.reduce((a, x) => a + x.ms, 0) / 1000).toFixed(2), longest: [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 5) },
       });
       process.stderr.write(`${label}: ${JSON.stringify(runs[runs.length - 1])}\n`);
