@@ -3,12 +3,13 @@ import type { CorpusDoc } from '../../core/datasets.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import { corpusText } from './corpus-text.js';
+import { TEXT_READ_ROWS } from './embedded-corpus.js';
 
 /** Corpus rows embedded while the split loads: the first this many documents (or characters) in corpus order. */
 export const EARLY_CORPUS_ROWS = 5_000;
 const EARLY_CORPUS_CHARS = 8 * 2 ** 20;
-/** Rows per embedding call of the early corpus head (the corpus reader's pieces: embedded-corpus.ts). */
-const EARLY_PIECE_ROWS = 500;
+/** Rows per embedding call of the early corpus head: the corpus reader's pieces, so it takes them whole. */
+const EARLY_PIECE_ROWS = TEXT_READ_ROWS;
 /** Early corpus pieces embedding at once: enough to fill every slot of a server fleet, few to wait for on failure. */
 const EARLY_PIECES_IN_FLIGHT = 2;
 
@@ -31,6 +32,8 @@ export class EarlyEmbeddings {
   private readonly pieces: { start: number; texts: string[]; data: Promise<Float32Array> }[] = [];
   /** Early calls not finished yet (taken or not): waited for by settle(), so none outlives the task. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Early corpus pieces started and not finished (at most EARLY_PIECES_IN_FLIGHT). */
+  private corpusInFlight = 0;
   private rows = 0;
   private chars = 0;
   private stopped = false;
@@ -94,8 +97,6 @@ export class EarlyEmbeddings {
       this.pieces.push({ start, texts, data });
     }
   }
-
-  private corpusInFlight = 0;
 
   /** Counts `p` in flight until it settles; its failure is not unhandled (it comes out where it is taken). */
   private track<T>(p: Promise<T>): Promise<T> {
