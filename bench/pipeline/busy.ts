@@ -6,11 +6,11 @@
  *
  * busy = |union of the intervals in which at least one server was serving| / the run's wall time (main() from
  * call to return). Each server count runs twice on the same data and machine: `?concurrency=1` (one request
- * at a time: what `run` did before, one batch awaited after another) and the default (2 requests per server in
+ * at a time: what `run` did before, one batch awaited after another) and the default (4 requests per server in
  * flight). The scores of every run must be the same bytes.
  *
  * Run: node bin/run-ts.js bench/pipeline/busy.ts [--docs 20000] [--queries 1000] [--us-per-token 30] [--dim 256]
- *      [--servers 1,4] [--modes sequential,pipelined] [--out bench/pipeline/results.json]
+ *      [--servers 1,4] [--modes sequential,pipelined] [--concurrency N] [--no-warm-up] [--out bench/pipeline/results.json]
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -37,6 +37,11 @@ const serverCounts = flag('servers', '1,4').split(',').map(Number);
 // `--modes pipelined` skips the sequential baseline (a second rate after a run that had both).
 const modes = flag('modes', 'sequential,pipelined').split(',') as ('sequential' | 'pipelined')[];
 const outFile = flag('out', '');
+// Requests in flight of the pipelined runs (`&concurrency=`); default: the openai: client's own default.
+const concurrency = flag('concurrency', '');
+// One small unrecorded run first, so that no measured run pays for loading the code (through tsx, on the fly:
+// not what users run, and `run`'s start-up is measured on its own: "CLI start-up" in docs/BENCHMARKS.md).
+const warmUp = !process.argv.includes('--no-warm-up');
 const keep = process.argv.includes('--keep');
 
 interface Servers {
@@ -67,19 +72,29 @@ async function startServers(n: number): Promise<Servers> {
   return { ports, busy: () => Promise.all(ports.map(get)), stop: () => child.stdin!.end() };
 }
 
+/** The union of intervals clipped to [t0, t1], as disjoint ascending intervals. */
+function union(intervals: [number, number][], t0: number, t1: number): [number, number][] {
+  const xs = intervals.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
+  const out: [number, number][] = [];
+  for (const x of xs) {
+    const cur = out[out.length - 1];
+    if (cur && x[0] <= cur[1]) cur[1] = Math.max(cur[1], x[1]);
+    else out.push([x[0], x[1]]);
+  }
+  return out;
+}
+
 /** Total length of the union of intervals, clipped to [t0, t1]. */
 function unionLength(intervals: [number, number][], t0: number, t1: number): number {
-  const xs = intervals.map(([a, b]) => [Math.max(a, t0), Math.min(b, t1)] as [number, number]).filter(([a, b]) => b > a).sort((p, q) => p[0] - q[0]);
-  let total = 0;
-  let cur: [number, number] | undefined;
-  for (const x of xs) {
-    if (cur && x[0] <= cur[1]) cur[1] = Math.max(cur[1], x[1]);
-    else {
-      if (cur) total += cur[1] - cur[0];
-      cur = [x[0], x[1]];
-    }
-  }
-  return cur ? total + cur[1] - cur[0] : total;
+  return union(intervals, t0, t1).reduce((a, [x, y]) => a + y - x, 0);
+}
+
+/** The idle gaps (no server serving) between the first request and the last response, longest first. */
+function idleGaps(intervals: [number, number][], t0: number): { at_s: number; ms: number }[] {
+  const u = union(intervals, -Infinity, Infinity);
+  const gaps: { at_s: number; ms: number }[] = [];
+  for (let i = 1; i < u.length; i++) gaps.push({ at_s: +((u[i - 1][1] - t0) / 1000).toFixed(2), ms: +(u[i][0] - u[i - 1][1]).toFixed(1) });
+  return gaps.sort((a, b) => b.ms - a.ms);
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -88,6 +103,20 @@ try {
   const tg = performance.now();
   const task = await makeRetrievalTask(path.join(work, 'task'), { ...DEFAULT_SHAPE, docs, queries });
   const generateS = (performance.now() - tg) / 1000;
+  if (warmUp) {
+    const small = await makeRetrievalTask(path.join(work, 'warm-up'), { ...DEFAULT_SHAPE, docs: 2000, queries });
+    const servers = await startServers(1);
+    const write = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const spec = `openai:http://127.0.0.1:${servers.ports[0]}#bench/fake?dim=${dim}&encoding=base64&ext=none`;
+      const code = await main(['run', '-m', spec, '-t', small.taskFile, '-o', path.join(work, 'out-warm-up'), '--cache-dir', path.join(work, 'cache-warm-up'), '--quiet']);
+      if (code !== 0) throw new Error(`the warm-up run exited with ${code}`);
+    } finally {
+      process.stdout.write = write;
+      servers.stop();
+    }
+  }
   const runs: Record<string, unknown>[] = [];
   let scores: string | undefined;
   let result0: { scores: unknown } | undefined;
@@ -97,17 +126,28 @@ try {
       const label = `${n}-${mode}`;
       const out = path.join(work, `out-${label}`);
       const urls = servers.ports.map((p) => `http://127.0.0.1:${p}`).join(',');
-      const spec = `openai:${urls}#bench/fake?dim=${dim}&encoding=base64&ext=none${mode === 'sequential' ? '&concurrency=1' : ''}`;
+      const spec = `openai:${urls}#bench/fake?dim=${dim}&encoding=base64&ext=none${mode === 'sequential' ? '&concurrency=1' : concurrency ? `&concurrency=${concurrency}` : ''}`;
       const argv = ['run', '-m', spec, '-t', task.taskFile, '-o', out, '--cache-dir', path.join(work, `cache-${label}`), '--quiet'];
       // The run's summary table would interleave with this script's output.
       const write = process.stdout.write;
       process.stdout.write = (() => true) as typeof process.stdout.write;
+      // Main-thread stalls: a 10 ms timer that fires late means the client's event loop was busy (search, parsing,
+      // JSON) and could neither send requests nor take responses for that long.
+      const stalls: { at_s: number; ms: number }[] = [];
+      const loadBefore = os.loadavg()[0];
       const t0 = now();
+      let tick = t0;
+      const timer = setInterval(() => {
+        const t = now();
+        if (t - tick > 100) stalls.push({ at_s: +((tick - t0) / 1000).toFixed(2), ms: +(t - tick).toFixed(0) });
+        tick = t;
+      }, 10);
       let code: number;
       try {
         code = await main(argv);
       } finally {
         process.stdout.write = write;
+        clearInterval(timer);
       }
       const t1 = now();
       const perServer = await servers.busy();
@@ -144,6 +184,13 @@ try {
         // The same, from the first request to the last response: what the pipeline itself controls (loading the
         // data before and searching the last chunk after are outside any overlap with embedding).
         busy_fraction_while_embedding: +(unionLength(all, firstRequest, lastResponse) / (lastResponse - firstRequest)).toFixed(4),
+        // Where the idle time inside the embedding span went: its total in gaps of >= 50 ms (no server serving),
+        // and the longest gaps (seconds after the run started, milliseconds idle).
+        idle_in_gaps_over_50ms_s: +(idleGaps(all, t0).filter((g) => g.ms >= 50).reduce((a, g) => a + g.ms, 0) / 1000).toFixed(2),
+        longest_gaps: idleGaps(all, t0).slice(0, 8),
+        // The machine's 1-minute load average when the run started and ended (other jobs share the cores).
+        load_average: [+loadBefore.toFixed(1), +os.loadavg()[0].toFixed(1)],
+        main_thread_stalls_over_100ms: { count: stalls.length, total_s: +(stalls.reduce((a, x) => a + x.ms, 0) / 1000).toFixed(2), longest: [...stalls].sort((a, b) => b.ms - a.ms).slice(0, 5) },
       });
       process.stderr.write(`${label}: ${JSON.stringify(runs[runs.length - 1])}\n`);
     }
@@ -154,7 +201,8 @@ try {
     machine: `${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}, load ${os.loadavg().map((x) => x.toFixed(1)).join('/')} at the end`,
     task: { docs, queries, corpus_chars: task.corpusChars, query_chars: task.queryChars, generate_s: +generateS.toFixed(1) },
     server: { us_per_token: usPerToken, tokens: 'ceil(chars/4)', dim, lane: 'one request served at a time per server' },
-    client: { batch: 32, default_concurrency: '2 per server, at least 4' },
+    client: { batch: 32, default_concurrency: '4 per server, at least 4', pipelined_concurrency: concurrency || 'default' },
+    warm_up: warmUp ? 'one unrecorded run on 2,000 documents first (code loaded)' : 'none',
     scores_identical: true,
     main_score: (result0!.scores as { test: { main_score: number }[] }).test[0].main_score,
     items_sha256: scores!.slice(-64),

@@ -1,6 +1,7 @@
 import type { Embedder, InstructionTask, Role } from '../core/embedder.js';
 import { makeMatrix, type Matrix } from '../core/matrix.js';
 import { runBounded } from '../util/bounded-lanes.js';
+import { embedSlots } from './embed-slots.js';
 import type { ProgressSink } from '../util/progress.js';
 
 /**
@@ -10,7 +11,8 @@ import type { ProgressSink } from '../util/progress.js';
  * Up to `embedder.maxInFlight` batches are in flight at once (a server fleet is kept busy while one response
  * travels back and the next batch is prepared and cached); each batch's rows land at its own offset, so the
  * matrix is the same bytes as one batch at a time. A failing batch stops new ones, the batches in flight finish
- * (their vectors reach the cache's write buffer) and its error is thrown unchanged.
+ * (their vectors reach the cache's write buffer) and its error is thrown unchanged. The limit holds over all
+ * calls on one embedder at once (embed-slots.ts): calls that overlap share the slots, an earlier call first.
  */
 export async function embedTexts(
   embedder: Embedder,
@@ -36,10 +38,12 @@ export async function embedTexts(
   embedder.preflight?.(unique, { role: opts.role, instruction: opts.instruction });
   opts.progress.start(opts.label, unique.length);
   let done = 0;
-  await runBounded(Math.ceil(unique.length / batch), embedder.maxInFlight ?? 1, async (b) => {
+  const slots = embedSlots(embedder);
+  const call = slots.nextCall();
+  await runBounded(Math.ceil(unique.length / batch), slots.limit, async (b) => {
     const s = b * batch;
     const part = unique.slice(s, s + batch);
-    const m = await embedder.embed(part, { role: opts.role, instruction: opts.instruction });
+    const m = await slots.run(call, b, () => embedder.embed(part, { role: opts.role, instruction: opts.instruction }));
     uniq.data.set(m.data, s * dim);
     done += part.length;
     opts.progress.tick(done);

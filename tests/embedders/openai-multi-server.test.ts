@@ -95,15 +95,16 @@ describe('openai: over several servers', () => {
     expect(single.e.stats().peakInFlight).toBe(1);
   });
 
-  test('the default: two requests per server in flight, at least 4', async () => {
+  test('the default: four requests per server in flight, at least 4', async () => {
     const urls = [fast.url, slow.url, fast.url].join(',');
-    expect(createOpenAIEmbedder(`openai:${fast.url},${slow.url}#m`).maxInFlight).toBe(4);
-    expect(createOpenAIEmbedder(`openai:${urls}#m`).maxInFlight).toBe(6);
+    expect(createOpenAIEmbedder(`openai:${fast.url}#m`).maxInFlight).toBe(4);
+    expect(createOpenAIEmbedder(`openai:${fast.url},${slow.url}#m`).maxInFlight).toBe(8);
+    expect(createOpenAIEmbedder(`openai:${urls}#m`).maxInFlight).toBe(12);
     fleet.peak = 0;
     const { e, m } = embedAll(`openai:${urls}#m?dim=${DIM}`);
     expect(same((await m).data, expected)).toBe(true);
-    expect(fleet.peak).toBeLessThanOrEqual(6);
-    expect(e.stats().peakInFlight).toBe(6);
+    expect(fleet.peak).toBeLessThanOrEqual(12);
+    expect(e.stats().peakInFlight).toBe(12);
   });
 
   test('a refusal in flight is E_NETWORK naming the server; no request starts after it', async () => {
@@ -130,7 +131,7 @@ describe('openai: over several servers', () => {
   test('concurrency is 1..256, checked when the spec is read', () => {
     for (const bad of ['0', '257', '99999999999']) {
       expect(() => createOpenAIEmbedder(`openai:${fast.url}#m?concurrency=${bad}`)).toThrow(
-        new MtebError('E_MODEL_SPEC', `option concurrency=${bad} must be between 1 and 256 (requests in flight over all URLs; default 2 per URL, at least 4)`),
+        new MtebError('E_MODEL_SPEC', `option concurrency=${bad} must be between 1 and 256 (requests in flight over all URLs; default 4 per URL, at least 4)`),
       );
     }
     expect(createOpenAIEmbedder(`openai:${fast.url}#m?concurrency=256`).maxInFlight).toBe(256);

@@ -1,5 +1,6 @@
-// A retrieval corpus is embedded in bounded pieces inside each 50,000-row search chunk (at most 5,000 documents or
-// 8 Mi characters of text per embed call), so the text alive at once does not grow with the corpus's text size.
+// A retrieval corpus is embedded in pieces of 500 rows, at most 5,000 documents or 8 Mi characters read ahead
+// (tests/run/corpus-overlap.test.ts), the first ones while the split loads (early-embed.ts): through the whole run,
+// every document is embedded exactly once, in batches of at most 32, and found.
 import { describe, test, expect } from '@jest/globals';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +12,11 @@ import type { EmbedOptions } from '../../src/core/embedder.js';
 import { parsePythonJson } from '../../src/output/python-json.js';
 
 class CallRecorder extends HashEmbedder {
-  calls: { n: number; chars: number }[] = [];
+  texts: string[] = [];
+  largest = 0;
   async embed(texts: string[], o: EmbedOptions) {
-    this.calls.push({ n: texts.length, chars: texts.reduce((s, t) => s + t.length, 0) });
+    this.texts.push(...texts);
+    this.largest = Math.max(this.largest, texts.length);
     return super.embed(texts, o);
   }
 }
@@ -36,32 +39,24 @@ async function run(taskFile: string) {
   const out = mkdtempSync(path.join(tmpdir(), 'pieces-out-'));
   await runEvaluation({ tasks: resolveTasks([taskFile]), embedder: e, outputDir: out, search: { backend: 'exact' } });
   const result = parsePythonJson(readFileSync(path.join(out, 'mteb-ts__hash-64', 'no_revision_available', 'PiecesRetrieval.json'), 'utf8'));
-  // The embedder sees batches of 32; a piece of corpus text ends with its one shorter batch (the 20 queries are
-  // their own call), so summing batches up to each short one gives the pieces.
-  const calls: { n: number; chars: number }[] = [];
-  let cur = { n: 0, chars: 0 };
-  for (const c of e.calls.filter((x) => x.n !== 20)) {
-    cur = { n: cur.n + c.n, chars: cur.chars + c.chars };
-    if (c.n < 32) {
-      calls.push(cur);
-      cur = { n: 0, chars: 0 };
-    }
-  }
-  return { calls, scores: result.scores.test[0] };
+  return { texts: e.texts, largest: e.largest, scores: result.scores.test[0] };
 }
 
 describe('corpus text embedded in bounded pieces', () => {
-  test('12,345 short documents: calls of 5,000 rows; every document found', async () => {
-    const r = await run(task(12_345, 40));
-    expect(r.calls.map((c) => c.n)).toEqual([5000, 5000, 2345]);
-    expect(r.scores.ndcg_at_10).toBe(1);
-  });
-
-  test('2,600 documents of 4,000 characters: calls end at 8 Mi characters (rounded up to a 500-row read)', async () => {
-    const r = await run(task(2_600, 4_000));
-    // 2,500 docs x 4,000 chars = 10.0M >= 8 Mi (8.39M) after the 5th read of 500; then the last 100.
-    expect(r.calls.map((c) => c.n)).toEqual([2500, 100]);
-    expect(Math.max(...r.calls.map((c) => c.chars))).toBe(2500 * 4000);
-    expect(r.scores.ndcg_at_10).toBe(1);
-  });
+  for (const [docs, chars] of [
+    [12_345, 40],
+    [2_600, 4_000],
+  ]) {
+    test(`${docs} documents of ${chars} characters: each embedded once, in batches of at most 32; every one found`, async () => {
+      const r = await run(task(docs, chars));
+      // The 20 query texts are also document texts (query q is document 97·q): each text appears twice, no more.
+      expect(r.texts.length).toBe(docs + 20);
+      const seen = new Map<string, number>();
+      for (const t of r.texts) seen.set(t, (seen.get(t) ?? 0) + 1);
+      expect(seen.size).toBe(docs);
+      expect(Math.max(...seen.values())).toBe(2);
+      expect(r.largest).toBe(32);
+      expect(r.scores.ndcg_at_10).toBe(1);
+    });
+  }
 });

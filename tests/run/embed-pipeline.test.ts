@@ -130,3 +130,33 @@ describe('embedTexts with several batches in flight', () => {
     await again.flush();
   });
 });
+
+describe('embedTexts calls that overlap on one embedder', () => {
+  test('share its maxInFlight slots: never more running at once, each call the same bytes as alone', async () => {
+    const e = new DelayedEmbedder(3);
+    const parts = [texts.slice(0, 200), texts.slice(200, 350), texts.slice(350)];
+    const got = await Promise.all(parts.map((p, i) => embedTexts(e, p, { role: 'passage', batchSize: 7, progress: silentProgress, label: `part ${i}` })));
+    expect(e.peak).toBe(3);
+    const whole = Buffer.concat(got.map((m) => Buffer.from(m.data.buffer)));
+    expect(whole.equals(Buffer.from(expected().buffer))).toBe(true);
+  });
+
+  test('an earlier call goes first: a later call only takes the slots the earlier one leaves idle', async () => {
+    const order: string[] = [];
+    const e: Embedder = {
+      name: 'test/order',
+      revision: 'r',
+      dimension: 1,
+      maxInFlight: 2,
+      async embed(batch: string[]) {
+        order.push(batch[0]);
+        await sleep(2);
+        return { rows: batch.length, dim: 1, data: new Float32Array(batch.length) };
+      },
+    };
+    const a = Array.from({ length: 6 }, (_, i) => `a${i}`);
+    const b = Array.from({ length: 6 }, (_, i) => `b${i}`);
+    await Promise.all([a, b].map((t) => embedTexts(e, t, { role: 'passage', batchSize: 1, progress: silentProgress, label: 't' })));
+    expect(order).toEqual([...a, ...b]);
+  });
+});

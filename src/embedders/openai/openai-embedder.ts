@@ -22,9 +22,14 @@ export interface OpenAIClientStats {
   peakInFlight: number;
 }
 
-/** Requests in flight by default: two per server (one served while the next waits in its queue), at least 4. */
+/**
+ * Requests in flight by default: four per server (one served, three queued), at least 4. A server's queue must
+ * outlast the client's longest pause: while the search of a corpus chunk holds the event loop (up to ~0.8 s on a
+ * loaded 2-core machine), responses wait and no request goes out, and two per server left the servers idle for
+ * part of it (bench/pipeline/busy.ts, docs/BENCHMARKS.md "The embedder kept busy").
+ */
 export function defaultConcurrency(servers: number): number {
-  return Math.max(4, 2 * servers);
+  return Math.max(4, 4 * servers);
 }
 
 /**

@@ -19,7 +19,7 @@ export interface OpenAIEmbedderOptions {
   maxTokensPerRequest?: number;
   /** Token estimate of a text (default ceil(chars / 4)). */
   countTokens?: (text: string) => number;
-  /** Requests in flight at once over all the URLs, each to the least busy one (default 2 per URL, at least 4). */
+  /** Requests in flight at once over all the URLs, each to the least busy one (default 4 per URL, at least 4). */
   concurrency?: number;
   timeoutMs?: number;
   /** Retries per request after the first try (default 6). */
@@ -57,7 +57,7 @@ const MAX_CONCURRENCY = 256;
 function concurrencyParam(p: URLSearchParams, spec: string): number | undefined {
   const n = intParam(p, 'concurrency', spec);
   if (n !== undefined && (n < 1 || n > MAX_CONCURRENCY))
-    throw new MtebError('E_MODEL_SPEC', `option concurrency=${n} must be between 1 and ${MAX_CONCURRENCY} (requests in flight over all URLs; default 2 per URL, at least 4)`, { field: 'concurrency', file: redact(spec) });
+    throw new MtebError('E_MODEL_SPEC', `option concurrency=${n} must be between 1 and ${MAX_CONCURRENCY} (requests in flight over all URLs; default 4 per URL, at least 4)`, { field: 'concurrency', file: redact(spec) });
   return n;
 }
 

@@ -10,6 +10,7 @@ import { rankCandidates } from './rank-candidates.js';
 import { itemsFromPerQuery } from '../items.js';
 import { corpusFromLists, mergedChunkLists, searchCorpusShare, shardsSplitCorpus } from './corpus-chunks.js';
 import { embeddedCorpus } from './embedded-corpus.js';
+import { EarlyEmbeddings } from './early-embed.js';
 
 export const RETRIEVAL_K_VALUES = [1, 3, 5, 10, 20, 100, 1000];
 
@@ -37,10 +38,13 @@ function evaluatedQueries(data: RetrievalSplit): { ids: string[]; texts: string[
   return { ids, texts };
 }
 
-export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | RerankingSpec>, data: RetrievalSplit): Promise<SubsetResult> {
+const passageRoleOf = (spec: RetrievalSpec | RerankingSpec): 'query' | 'passage' => (spec.symmetric ? 'query' : 'passage');
+
+/** `early`: what was embedded while the split loaded (early-embed.ts), used where the split has the same texts. */
+export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | RerankingSpec>, data: RetrievalSplit, early?: EarlyEmbeddings): Promise<SubsetResult> {
   const { spec } = ctx;
   const protocol = spec.protocol;
-  const passageRole = spec.symmetric ? 'query' : 'passage';
+  const passageRole = passageRoleOf(spec);
   const similarity = ctx.embedder.meta?.().similarity_fn_name === 'dot' && protocol === 'mteb-2' ? 'dot' : 'cosine';
   const k = Math.max(...RETRIEVAL_K_VALUES);
   if (!data.topRanked && shardsSplitCorpus(ctx.shard, data.corpus.size)) {
@@ -56,13 +60,13 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
     run = runOf(q.ids, fromLists);
     metadata = fromLists.meta;
   } else {
-    const qEmb: Matrix = q.ids.length ? await ctx.embed(q.texts, 'query', 'queries') : makeMatrix(0, ctx.embedder.dimension);
+    const qEmb: Matrix = q.ids.length ? await (early?.takeQueries(q.texts) ?? ctx.embed(q.texts, 'query', 'queries')) : makeMatrix(0, ctx.embedder.dimension);
     if (data.topRanked) run = await rankCandidates(ctx, data, q, qEmb, passageRole, similarity);
     else {
       const backend = createSearchBackend(ctx.search ?? {});
       const n = data.corpus.size;
       try {
-        const res = await backend.search(qEmb, embeddedCorpus(ctx, data.corpus, undefined, [0, n], passageRole, (_, e) => `corpus ${e}/${n}`), k, { similarity });
+        const res = await backend.search(qEmb, embeddedCorpus(ctx, data.corpus, undefined, [0, n], passageRole, (_, e) => `corpus ${e}/${n}`, early), k, { similarity });
         run = runOf(q.ids, res);
         metadata = res.meta;
       } finally {
@@ -87,13 +91,28 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
 }
 
 /** Loads one (split, subset) in the retrieval format, data warnings to the run's warnings. */
-export function loadRetrievalForContext(ctx: EvalContext<RetrievalSpec | RerankingSpec>): Promise<RetrievalSplit> {
+export function loadRetrievalForContext(ctx: EvalContext<RetrievalSpec | RerankingSpec>, early?: EarlyEmbeddings): Promise<RetrievalSplit> {
   const [source, spec, split, subset, limit] = splitArgs(ctx);
-  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn, corpusUnread: corpusFromLists(ctx) });
+  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn, corpusUnread: corpusFromLists(ctx), early });
 }
 
 export const retrievalAdapter: TaskAdapter<RetrievalSpec> = {
   async evaluate(ctx) {
-    return scoreRetrievalSplit(ctx, await loadRetrievalForContext(ctx));
+    // The queries and the corpus's first documents embed while the split loads (the embedder would wait for the
+    // corpus file's parsing otherwise), except under --shard or merge, whose corpus work is split by chunk.
+    const early = ctx.shard || ctx.chunkLists ? undefined : new EarlyEmbeddings(ctx, passageRoleOf(ctx.spec));
+    let data: RetrievalSplit;
+    try {
+      data = await loadRetrievalForContext(ctx, early);
+    } catch (e) {
+      await early?.abandon();
+      throw e;
+    }
+    early?.loaded();
+    try {
+      return await scoreRetrievalSplit(ctx, data, early);
+    } finally {
+      await early?.settle();
+    }
   },
 };

@@ -1,4 +1,4 @@
-import type { RetrievalSplit } from '../../core/datasets.js';
+import type { CorpusDoc, RetrievalSplit } from '../../core/datasets.js';
 import { CorpusText, corpusDocOf, corpusIdOf, corpusTextInMemoryBytes } from '../../data/corpus-text.js';
 import { MtebError } from '../../core/errors.js';
 import { findSplit, hasConfig, sourceLayout } from '../../data/layout.js';
@@ -38,7 +38,17 @@ export interface RetrievalLoadOptions extends LoadOptions {
   corpusTextInMemoryBytes?: number;
   /** Leave the corpus rows unread (CorpusText.unread): `merge` scoring a corpus from the shards' top-k lists. */
   corpusUnread?: boolean;
+  /**
+   * Embedding started while the split loads (the run's EarlyEmbeddings, ./early-embed.ts): told the texts of the
+   * queries that will be evaluated (those with a non-empty qrels entry, in queries order) as soon as they are
+   * read, then, where there is no top_ranked list, each new corpus document in corpus order until it returns
+   * false. Only a hint: the split returned is the same with or without it.
+   */
+  early?: { queries(texts: string[]): void; corpus(start: number, docs: CorpusDoc[]): boolean };
 }
+
+/** Corpus documents handed to `early.corpus` at once. */
+const EARLY_HAND_ROWS = 100;
 
 /** Where a qrels row came from, kept for ids that hold whitespace (the usual sign of a malformed line). */
 interface RowPlace {
@@ -144,6 +154,11 @@ export function loadRetrievalSplit(
       });
 
     const qrels = limit === Infinity ? allQrels : new Map([...queries.keys()].map((q) => [q, allQrels.get(q)!]));
+    if (opts.early) {
+      const texts: string[] = [];
+      for (const [id, text] of queries) if (qrels.get(id)?.size) texts.push(text);
+      opts.early.queries(texts);
+    }
 
     let topRanked: Map<string, string[]> | undefined;
     const trConfig = `${p}top_ranked`;
@@ -177,6 +192,10 @@ export function loadRetrievalSplit(
       opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes(),
     );
     let row = -1;
+    // New documents for the early embedding, handed over EARLY_HAND_ROWS at a time from position `earlyStart`.
+    let early = topRanked ? undefined : opts.early;
+    let earlyStart = 0;
+    let earlyDocs: CorpusDoc[] = [];
     for await (const r of rowsOf(source, corpusFound)) {
       row++;
       const id = corpusIdOf(r);
@@ -184,8 +203,14 @@ export function loadRetrievalSplit(
         if (extra <= 0) continue;
         extra--;
       }
-      corpus.add(id, corpusDocOf(r), row);
+      const doc = corpusDocOf(r);
+      if (corpus.add(id, doc, row) === 'new' && early && earlyDocs.push(doc) === EARLY_HAND_ROWS) {
+        if (!early.corpus(earlyStart, earlyDocs)) early = undefined;
+        earlyStart += earlyDocs.length;
+        earlyDocs = [];
+      }
     }
+    if (early && earlyDocs.length) early.corpus(earlyStart, earlyDocs);
     corpus.done();
     await corpus.resolveDuplicates();
     const { count: dupDocs, example: dupDocExample } = corpus.changedDuplicates;
