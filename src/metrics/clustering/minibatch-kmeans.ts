@@ -86,10 +86,12 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   if (!Number.isInteger(k) || k < 1) throw new MtebError('E_BAD_VALUE', `n_clusters must be a positive integer, got ${k}`);
   if (n < k) throw new MtebError('E_BAD_VALUE', `n_samples=${n} should be >= n_clusters=${k}`);
   if (X.data.length !== n * d) throw new MtebError('E_INTERNAL', `data has ${X.data.length} values, expected ${n}x${d}`);
-  for (let i = 0; i < X.data.length; i++) {
-    // sklearn's input validation rejects non-finite values too
-    if (!Number.isFinite(X.data[i])) {
-      throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
+  // sklearn's input validation rejects non-finite values too
+  if (!allFinite(X.data)) {
+    for (let i = 0; i < X.data.length; i++) {
+      if (!Number.isFinite(X.data[i])) {
+        throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
+      }
     }
   }
   const f32 = X.data instanceof Float32Array;
@@ -602,6 +604,46 @@ function kmeansPlusPlus(
     if (ws) releaseWorkspace(ws);
   }
   return { centers, indices };
+}
+
+/**
+ * Whether every value is finite: v - v is 0 for a finite v and NaN for ±Infinity or NaN, so four independent
+ * sums of it stay 0 exactly when all are finite (no branch per value). Called on slices of 64 Ki values: V8
+ * optimises a function called many times from its first slices, a single long call only by on-stack
+ * replacement, 3-4× slower at 50 M values.
+ */
+function allFinite(x: Float32Array | Float64Array): boolean {
+  const slice = 65536;
+  for (let s = 0; s < x.length; s += slice) {
+    const end = Math.min(x.length, s + slice);
+    if (!(x instanceof Float32Array ? allFinite32(x.subarray(s, end)) : allFinite64(x.subarray(s, end)))) return false;
+  }
+  return true;
+}
+function allFinite32(x: Float32Array): boolean {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const n = x.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = x[i];
+    const v1 = x[i + 1];
+    const v2 = x[i + 2];
+    const v3 = x[i + 3];
+    a0 += v0 - v0;
+    a1 += v1 - v1;
+    a2 += v2 - v2;
+    a3 += v3 - v3;
+  }
+  for (; i < n; i++) a0 += x[i] - x[i];
+  return a0 + a1 + (a2 + a3) === 0;
+}
+function allFinite64(x: Float64Array): boolean {
+  let a0 = 0;
+  for (let i = 0; i < x.length; i++) a0 += x[i] - x[i];
+  return a0 === 0;
 }
 
 /** numpy searchsorted(side='left'): first index with cum[i] >= v. */
