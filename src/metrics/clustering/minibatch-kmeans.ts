@@ -15,6 +15,8 @@ import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
 import { numpyArgsort } from '../numeric/numpy-argsort.js';
+import { GramDots } from './gram-dots.js';
+import { dot64 } from './dot64.js';
 
 /** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
 export interface DenseRows {
@@ -126,13 +128,15 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   }
   const threads = opts.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new MtebError('E_BAD_VALUE', `threads must be a positive integer, got ${threads}`);
-  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads);
-
   // Float32 rows run on the k-means kernels (in this workspace's memory), float64 rows on the loops below.
-  const ws = X.data instanceof Float32Array && !opts.plainLoops ? acquireWorkspace(threads) : undefined;
+  const kernels = X.data instanceof Float32Array && !opts.plainLoops;
+  const products = kernels ? resolveScoreProducts(opts.products) : undefined;
+  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads, products?.dsyrkLower);
+
+  const ws = kernels ? acquireWorkspace(threads) : undefined;
   try {
     const steps: StepArithmetic = ws
-      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, resolveScoreProducts(opts.products))
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, products)
       : new PlainSteps(X, k, R, alloc, threads);
     steps.centers().set(initCenters);
     const counts = alloc(k);
@@ -413,23 +417,6 @@ function pickLabel(
     return best;
 }
 
-/** Float64 dot product of a[ao..ao+n) and b[bo..bo+n) with four independent accumulators (for speed). */
-function dot64(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let f = 0;
-  for (; f + 3 < n; f += 4) {
-    s0 += a[ao + f] * b[bo + f];
-    s1 += a[ao + f + 1] * b[bo + f + 1];
-    s2 += a[ao + f + 2] * b[bo + f + 2];
-    s3 += a[ao + f + 3] * b[bo + f + 3];
-  }
-  for (; f < n; f++) s0 += a[ao + f] * b[bo + f];
-  return s0 + s1 + (s2 + s3);
-}
-
 /** `_inertia_dense` with one thread: squared distances in groups of four features, summed in the data dtype. */
 function inertiaOf(X: DenseRows, rowsIdx: ArrayLike<number>, c: ArrayLike<number>, labels: Int32Array, R: Round): number {
   const d = X.dim;
@@ -508,6 +495,7 @@ function kmeansPlusPlus(
   variant: KMeansPlusPlusVariant,
   R: Round,
   threads: number,
+  dsyrkLower?: (n: number, k: number, a: Float64Array, c: Float64Array) => void,
 ): { centers: Float64Array; indices: number[] } {
   const d = X.dim;
   const x = X.data;
@@ -521,9 +509,11 @@ function kmeansPlusPlus(
     norms[i] = s;
   }
   const nLocal = 2 + Math.floor(Math.log(k));
-  // Float32 rows: the dot products run on dense64 (dot64's own order, so the same bits), all of a step's
-  // candidate centres in one pass over the rows.
-  const ws = f32 ? acquireWorkspace(threads) : undefined;
+  // Float32 rows with a BLAS: every dot product of the rows in one DSYRK (gram.ts), each value certified against
+  // dot64's rounding. Otherwise the dot products run on dense64 (dot64's own order, so the same bits), all of a
+  // step's candidate centres in one pass over the rows.
+  const gram = f32 && dsyrkLower ? GramDots.build(x as Float32Array, sub, d, norms, dsyrkLower) : undefined;
+  const ws = f32 && !gram ? acquireWorkspace(threads) : undefined;
   if (ws) {
     const rows = ws.setRows32(m, d, nLocal);
     for (let i = 0; i < m; i++) rows.set((x as Float32Array).subarray(sub[i] * d, sub[i] * d + d), i * d);
@@ -533,6 +523,10 @@ function kmeansPlusPlus(
     const dots = ws ? ws.dots32(ids) : null;
     return ids.map((ci, t) => {
       const out = alloc(m);
+      if (gram) {
+        gram.distances(ci, R, out);
+        return out;
+      }
       const co = sub[ci] * d;
       const cn = norms[ci];
       for (let i = 0; i < m; i++) {
