@@ -24,6 +24,7 @@
  */
 import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
 import type { ScoreProducts } from './blas-products.js';
+import { rowSquares } from './row-squares.js';
 
 /** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
 const CHUNK = 4096;
@@ -53,6 +54,8 @@ export class KMeans32 {
   private readonly wAt: number;
   private readonly alphaAt: number;
   private readonly stageRows: number;
+  /** Each row's float64 length (error bounds only), by row number. */
+  private readonly rowLen: Float64Array;
   /** Staged mode: the row numbers the staging area holds in order since the last `assign` (one chunk), else empty. */
   private staged = new Int32Array(0);
   /** Rows decided by the exact replay so far (statistics). */
@@ -71,7 +74,10 @@ export class KMeans32 {
     private readonly k: number,
     batch: number,
     private readonly products?: ScoreProducts,
+    /** Each row's squared length in float64 (rowSquares; computed here when not given): bounds only. */
+    rowSq?: Float64Array,
   ) {
+    this.rowLen = (rowSq ?? rowSquares(x, n, d)).map(Math.sqrt);
     const np = Math.ceil(k / 8);
     this.resident = !products && n * d * 4 <= KMeans32.residentMax;
     this.stageRows = this.resident ? 0 : Math.max(CHUNK, batch);
@@ -113,7 +119,7 @@ export class KMeans32 {
       [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
     if (this.resident) {
       this.f32(this.xAt, n * d).set(x.subarray(0, n * d));
-      ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, n);
+      new Float64Array(this.ws.buffer, this.xlenAt, n).set(this.rowLen);
     }
   }
 
@@ -178,7 +184,7 @@ export class KMeans32 {
     return inertia;
   }
 
-  /** Copies rows rowsIdx[s0 .. s0 + m) into the staging area in order (runs of consecutive rows in one copy) and their lengths. */
+  /** Copies rows rowsIdx[s0 .. s0 + m) into the staging area in order (runs of consecutive rows in one copy), and their lengths. */
   private stage(rowsIdx: ArrayLike<number>, s0: number, m: number): void {
     const d = this.d;
     const rows = this.f32(this.xAt, m * d);
@@ -189,7 +195,8 @@ export class KMeans32 {
       rows.set(this.x.subarray(first * d, (first + e - r) * d), r * d);
       r = e;
     }
-    this.ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, m);
+    const len = new Float64Array(this.ws.buffer, this.xlenAt, m);
+    for (let r = 0; r < m; r++) len[r] = this.rowLen[rowsIdx[s0 + r]];
     this.staged = s0 === 0 && m === rowsIdx.length ? Int32Array.from({ length: m }, (_, r) => rowsIdx[r]) : new Int32Array(0);
   }
 

@@ -17,6 +17,7 @@ import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
 import { numpyArgsort } from '../numeric/numpy-argsort.js';
 import { GramDots } from './gram-dots.js';
 import { dot64 } from './dot64.js';
+import { rowSquares } from './row-squares.js';
 
 /** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
 export interface DenseRows {
@@ -88,8 +89,11 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   if (!Number.isInteger(k) || k < 1) throw new MtebError('E_BAD_VALUE', `n_clusters must be a positive integer, got ${k}`);
   if (n < k) throw new MtebError('E_BAD_VALUE', `n_samples=${n} should be >= n_clusters=${k}`);
   if (X.data.length !== n * d) throw new MtebError('E_INTERNAL', `data has ${X.data.length} values, expected ${n}x${d}`);
-  // sklearn's input validation rejects non-finite values too
-  if (!allFinite(X.data)) {
+  // sklearn's input validation rejects non-finite values too. The float32 kernels' path checks each row's sum of
+  // squares, which its error bounds need anyway (one pass over the input for both).
+  const kernels = X.data instanceof Float32Array && !opts.plainLoops;
+  const rowSq = kernels ? rowSquares(X.data as Float32Array, n, d) : undefined;
+  if (rowSq ? !rowSq.every(Number.isFinite) : !allFinite(X.data)) {
     for (let i = 0; i < X.data.length; i++) {
       if (!Number.isFinite(X.data[i])) {
         throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
@@ -129,14 +133,13 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   const threads = opts.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new MtebError('E_BAD_VALUE', `threads must be a positive integer, got ${threads}`);
   // Float32 rows run on the k-means kernels (in this workspace's memory), float64 rows on the loops below.
-  const kernels = X.data instanceof Float32Array && !opts.plainLoops;
   const products = kernels ? resolveScoreProducts(opts.products) : undefined;
   const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads, products?.dsyrkLower);
 
   const ws = kernels ? acquireWorkspace(threads) : undefined;
   try {
     const steps: StepArithmetic = ws
-      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, products)
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, products, rowSq)
       : new PlainSteps(X, k, R, alloc, threads);
     steps.centers().set(initCenters);
     const counts = alloc(k);
