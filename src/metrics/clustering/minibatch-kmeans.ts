@@ -512,10 +512,14 @@ function kmeansPlusPlus(
     norms[i] = s;
   }
   const nLocal = 2 + Math.floor(Math.log(k));
-  // Float32 rows with a BLAS: every dot product of the rows in one DSYRK (gram.ts), each value certified against
-  // dot64's rounding. Otherwise the dot products run on dense64 (dot64's own order, so the same bits), all of a
-  // step's candidate centres in one pass over the rows.
-  const gram = f32 && dsyrkLower ? GramDots.build(x as Float32Array, sub, d, norms, dsyrkLower) : undefined;
+  // Float32 rows with a BLAS: every dot product of the rows in one DSYRK (gram-dots.ts), each value certified
+  // against dot64's rounding. Otherwise the dot products run on dense64 (dot64's own order, so the same bits), all
+  // of a step's candidate centres in one pass over the rows. The DSYRK computes m²/2 dots on one thread at about
+  // five times dense64's rate per thread, dense64 the (k − 1)·nLocal + 1 candidates' m dots each over `threads`:
+  // the Gram matrix pays when there are more candidates than m·threads/10 (k = 100 with batch 500, not k = 20).
+  const candidates = (k - 1) * nLocal + 1;
+  const useGram = f32 && dsyrkLower && candidates * 10 > m * threads;
+  const gram = useGram ? GramDots.build(x as Float32Array, sub, d, norms, dsyrkLower) : undefined;
   const ws = f32 && !gram ? acquireWorkspace(threads) : undefined;
   if (ws) {
     const rows = ws.setRows32(m, d, nLocal);

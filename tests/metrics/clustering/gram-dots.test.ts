@@ -124,20 +124,21 @@ describe('whole fits with a stand-in DSYRK', () => {
     },
     dsyrkLower,
   });
-  const X = embeddings(900, 129, 12, 4);
+  // k = 40: (k − 1)·nLocal + 1 = 196 candidates on a 300-row subsample, enough for the Gram matrix at 2 threads
+  const X = embeddings(900, 129, 40, 4);
 
   test('within the bound: the same fit (and k-means++ centres) as the WebAssembly products', () => {
-    const ref = fitMiniBatchKMeans(X, { nClusters: 12, batchSize: 100, seed: 42, threads: 1, products: 'off' });
+    const ref = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: 'off' });
     const dsyrk = standIn(1, 9);
-    const fit = fitMiniBatchKMeans(X, { nClusters: 12, batchSize: 100, seed: 42, threads: 2, products: products(dsyrk) });
+    const fit = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 2, products: products(dsyrk) });
     expect(dsyrk.calls).toBe(1);
     expect(fit.initIndices).toEqual(ref.initIndices);
     expectSameFit(fit, ref);
   });
 
-  test('far beyond the bound the k-means++ centres change: the comparison can fail', () => {
-    const ref = fitMiniBatchKMeans(X, { nClusters: 12, batchSize: 100, seed: 42, threads: 1, products: 'off' });
-    const fit = fitMiniBatchKMeans(X, { nClusters: 12, batchSize: 100, seed: 42, threads: 1, products: products(standIn(1e9, 9)) });
+  test('far beyond the bound (10^12 γ_d) the k-means++ centres change: the comparison can fail', () => {
+    const ref = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: 'off' });
+    const fit = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: products(standIn(1e12, 9)) });
     expect(fit.initIndices).not.toEqual(ref.initIndices);
   });
 });
