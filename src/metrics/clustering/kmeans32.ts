@@ -247,10 +247,10 @@ export class KMeans32 {
     else local(0, m);
   }
 
-  /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
+  /** Panels (WebAssembly products only), einsum norms and the per-centre error-bound terms of the current centres. */
   private prepare(): void {
     const { d, k } = this;
-    this.ws.kmeans.prep32(this.cAt, k, d, this.cpAt, this.cnAt, this.clAt);
+    this.ws.kmeans.prep32(this.cAt, k, d, this.cpAt, this.cnAt, this.clAt, this.products ? 0 : 1);
     const cnorm = this.f32(this.cnAt, k);
     const clen = new Float64Array(this.ws.buffer, this.clAt, k);
     const ta = new Float64Array(this.ws.buffer, this.taAt, k);

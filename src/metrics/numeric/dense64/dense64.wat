@@ -308,16 +308,17 @@
   ;; Centres live twice: row-major (K x d float32, for the update and the inertia) and in panels of 8 centres
   ;; (d x 8 float32 per panel, zero centres past K) for the labelling products.
 
-  ;; Packs C (K x d) into ceil(K / 8) panels at $Cp, and writes each centre's squared norm as numpy's einsum
+  ;; Packs C (K x d) into ceil(K / 8) panels at $Cp (when $panels is nonzero: the BLAS path needs none, its
+  ;; replay reads C), and writes each centre's squared norm as numpy's einsum
   ;; computes it in float32 (four lanes, blocks of four vectors last-first, then vectors, then
   ;; (l0 + l1) + (l2 + l3); see centerNorms in minibatch-kmeans.ts) to $cn, and a float64 norm (for error
   ;; bounds only) to $cl.
-  (func (export "prep32") (param $C i32) (param $K i32) (param $d i32) (param $Cp i32) (param $cn i32) (param $cl i32)
+  (func (export "prep32") (param $C i32) (param $K i32) (param $d i32) (param $Cp i32) (param $cn i32) (param $cl i32) (param $panels i32)
     (local $j i32) (local $f i32) (local $c i32) (local $acc v128) (local $v v128) (local $s f64) (local $u v128)
     (local $a0 f32) (local $a1 f32) (local $a2 f32) (local $a3 f32) (local $t f32) (local $np i32) (local $l i32)
     (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
     ;; panels: Cp[q][f][l] = C[8q + l][f]
-    (local.set $j (i32.const 0))
+    (local.set $j (select (i32.const 0) (i32.shl (local.get $np) (i32.const 3)) (local.get $panels)))
     (block $pd (loop $pl
       (br_if $pd (i32.ge_u (local.get $j) (i32.shl (local.get $np) (i32.const 3))))
       (local.set $f (i32.const 0))
@@ -563,6 +564,61 @@
       (br $ql)))
     (local.get $best))
 
+;; $replay reading the row-major centres C (K x d) instead of panels (the BLAS path builds no panels): the same
+  ;; chains, four centres at a time (two f64x2 lanes each; centres past K repeat the last one and are not read
+  ;; back), so the same label.
+  (func $replayRows (param $x i32) (param $C i32) (param $d i32) (param $K i32) (param $cn i32) (result i32)
+    (local $j i32) (local $rs i32) (local $last i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $f i32) (local $s v128) (local $a0 v128) (local $a1 v128)
+    (local $l i32) (local $jj i32) (local $best i32) (local $bs f32) (local $sc f32) (local $dot f32)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $K) (i32.const 1)))
+    (block $gd (loop $gl
+      (br_if $gd (i32.ge_u (local.get $j) (local.get $K)))
+      (local.set $c0 (i32.add (local.get $C) (i32.mul (local.get $j) (local.get $rs))))
+      (local.set $c1 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 1)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $K))) (local.get $rs))))
+      (local.set $c2 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 2)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 2)) (local.get $K))) (local.get $rs))))
+      (local.set $c3 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 3)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 3)) (local.get $K))) (local.get $rs))))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $f (i32.const 0))
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_u (local.get $f) (local.get $rs)))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $f))))))
+        (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a0)
+          (f64x2.mul (local.get $s) (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $c0) (local.get $f)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $c1) (local.get $f))))))))))
+        (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a1)
+          (f64x2.mul (local.get $s) (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $c2) (local.get $f)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $c3) (local.get $f))))))))))
+        (local.set $f (i32.add (local.get $f) (i32.const 4)))
+        (br $fl)))
+      ;; the 4 dots, in centre order
+      (local.set $l (i32.const 0))
+      (block $ld (loop $ll
+        (br_if $ld (i32.ge_u (local.get $l) (i32.const 4)))
+        (local.set $jj (i32.add (local.get $j) (local.get $l)))
+        (br_if $ld (i32.ge_u (local.get $jj) (local.get $K)))
+        (local.set $dot (f32.demote_f64
+          (if (result f64) (i32.lt_u (local.get $l) (i32.const 2))
+            (then (if (result f64) (local.get $l) (then (f64x2.extract_lane 1 (local.get $a0))) (else (f64x2.extract_lane 0 (local.get $a0)))))
+            (else (if (result f64) (i32.eq (local.get $l) (i32.const 3)) (then (f64x2.extract_lane 1 (local.get $a1))) (else (f64x2.extract_lane 0 (local.get $a1))))))))
+        (local.set $sc (f32.add (f32.load (i32.add (local.get $cn) (i32.shl (local.get $jj) (i32.const 2))))
+          (f32.mul (f32.const -2) (local.get $dot))))
+        (if (i32.or (i32.eqz (local.get $jj)) (f32.lt (local.get $sc) (local.get $bs))) (then
+          (local.set $bs (local.get $sc))
+          (local.set $best (local.get $jj))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $ll)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $gl)))
+    (local.get $best))
+
   ;; `_inertia_dense` for one row and its centre, in float32: squared differences in groups of four features
   ;; summed ((s0 + s1) + s2) + s3, groups added in order, then the remaining features one by one.
   (func $inertiaRow (param $x i32) (param $c i32) (param $d i32) (result f32)
@@ -595,7 +651,8 @@
   ;;   9 tol intercept (f64 per centre)   10 dots (float32 scratch, m4 x 8 * panels)   11 labels (i32)
   ;;   12 inertia terms (float32)   13 replayed-row count (i32, statistics)   14 row lengths (f64, by row number)
 ;;   15 nonzero: the dots were written by the caller (a BLAS SGEMM, rows m x K with a row stride of 8 * panels
-;;      floats, any summation order: kmeans32.ts widens the bounds for it) and are not computed here
+;;      floats, any summation order: kmeans32.ts widens the bounds for it) and are not computed here; the replay
+;;      then reads the row-major centres (no panels were built)
 ;;   byte 64: the largest tol slope, byte 72: the largest tol intercept (f64; a row whose runner-up is farther
 ;;   than its best's tolerance plus these is certain without the per-centre check)
   ;; A row's label is its first minimum approximate score unless some other centre's approximate score is within
@@ -682,7 +739,9 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $kl)))
         (if (local.get $amb) (then
-          (local.set $best (call $replay (local.get $x) (local.get $Cp) (local.get $d) (local.get $K) (local.get $cn)))
+          (local.set $best (if (result i32) (i32.load offset=60 (local.get $P))
+            (then (call $replayRows (local.get $x) (local.get $C) (local.get $d) (local.get $K) (local.get $cn)))
+            (else (call $replay (local.get $x) (local.get $Cp) (local.get $d) (local.get $K) (local.get $cn)))))
           (i32.atomic.rmw.add offset=52 (local.get $P) (i32.const 1)) (drop)))
         (i32.store (i32.add (local.get $lab) (i32.shl (local.get $i) (i32.const 2))) (local.get $best))
         (f32.store (i32.add (local.get $ine) (i32.shl (local.get $i) (i32.const 2)))

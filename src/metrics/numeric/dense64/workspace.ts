@@ -23,7 +23,8 @@ type Dots32 = (X: number, C: number, nc: number, d: number, out: number, m: numb
 type Gradient = (Xp: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
 /** The k-means kernels over float32 rows (dense64.wat, "k-means over float32 rows"); addresses are byte offsets. */
 export interface KMeans32Kernels {
-  prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number): void;
+  /** `panels`: 0 skips the centre panels (the BLAS path's kernels read the row-major centres). */
+  prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number, panels: number): void;
   update32(U: number, j0: number, j1: number): void;
   assign32(P: number, t0: number, t1: number): void;
   rowlen32(X: number, d: number, out: number, r0: number, r1: number): void;
