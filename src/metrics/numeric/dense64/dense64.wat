@@ -793,12 +793,15 @@
 
   ;; `_minibatch_update_dense` over float32 rows: for each centre j with members (rows idx[starts[j] ..
   ;; starts[j+1]) in batch order) new = ((old * w[j]) + x_1 + ... + x_n) * alpha[j], every step rounded to
-  ;; float32 (lanes are different features); a centre without members is copied. Centres [$j0, $j1) of the
-  ;; problem in the i32 parameter block at $U: 0 X, 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
+  ;; float32 (lanes are different features); a centre without members is copied. Each feature sees the same
+  ;; operations in the same order; the loops run member by member over the centre's row (in L1), so each member's
+  ;; row is read once, contiguously. Centres [$j0, $j1) of the problem in the i32 parameter block at $U: 0 X,
+  ;; 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
   (func (export "update32") (param $U i32) (param $j0 i32) (param $j1 i32)
     (local $X i32) (local $idx i32) (local $starts i32) (local $old i32) (local $new i32) (local $w i32) (local $alpha i32)
-    (local $d i32) (local $K i32) (local $j i32) (local $f i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32) (local $o i32)
-    (local $v v128) (local $vw v128) (local $va v128) (local $d4 i32) (local $sc f32)
+    (local $d i32) (local $j i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32)
+    (local $vw v128) (local $va v128) (local $sw f32) (local $sa f32)
+    (local $p i32) (local $q i32) (local $end i32) (local $end4 i32) (local $xr i32)
     (local.set $X (i32.load offset=0 (local.get $U)))
     (local.set $idx (i32.load offset=4 (local.get $U)))
     (local.set $starts (i32.load offset=8 (local.get $U)))
@@ -807,53 +810,71 @@
     (local.set $w (i32.load offset=20 (local.get $U)))
     (local.set $alpha (i32.load offset=24 (local.get $U)))
     (local.set $d (i32.load offset=28 (local.get $U)))
-    (local.set $K (local.get $j1))
-    (local.set $j (local.get $j0))
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
-    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (local.set $j (local.get $j0))
     (block $jd (loop $jl
-      (br_if $jd (i32.ge_u (local.get $j) (local.get $K)))
-      (local.set $o (i32.mul (local.get $j) (local.get $rs)))
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $j1)))
+      ;; $p: this centre's new row, $end4 / $end: where its whole vectors / values end
+      (local.set $p (i32.add (local.get $new) (i32.mul (local.get $j) (local.get $rs))))
+      (local.set $end (i32.add (local.get $p) (local.get $rs)))
+      (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
       (local.set $s (i32.load (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
       (local.set $e (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
       (if (i32.gt_u (local.get $e) (local.get $s))
         (then
-          (local.set $vw (v128.load32_splat (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))))
-          (local.set $va (v128.load32_splat (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2)))))
-          (local.set $f (i32.const 0))
-          (block $fd (loop $fl
-            (br_if $fd (i32.ge_u (local.get $f) (local.get $d4)))
-            (local.set $v (f32x4.mul (v128.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))) (local.get $vw)))
-            (local.set $t (local.get $s))
-            (block $md (loop $ml
-              (br_if $md (i32.ge_u (local.get $t) (local.get $e)))
-              (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add
-                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
-                (i32.shl (local.get $f) (i32.const 2))))))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br $ml)))
-            (v128.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
-              (f32x4.mul (local.get $v) (local.get $va)))
-            (local.set $f (i32.add (local.get $f) (i32.const 4)))
-            (br $fl)))
-          (block $fd2 (loop $fl2
-            (br_if $fd2 (i32.ge_u (local.get $f) (local.get $d)))
-            (local.set $sc (f32.mul (f32.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2)))))
-              (f32.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))))
-            (local.set $t (local.get $s))
-            (block $md2 (loop $ml2
-              (br_if $md2 (i32.ge_u (local.get $t) (local.get $e)))
-              (local.set $sc (f32.add (local.get $sc) (f32.load (i32.add
-                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
-                (i32.shl (local.get $f) (i32.const 2))))))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br $ml2)))
-            (f32.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
-              (f32.mul (local.get $sc) (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2))))))
-            (local.set $f (i32.add (local.get $f) (i32.const 1)))
-            (br $fl2))))
+          (local.set $sw (f32.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $sa (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $vw (f32x4.splat (local.get $sw)))
+          (local.set $va (f32x4.splat (local.get $sa)))
+          ;; new = old * w
+          (local.set $q (i32.add (local.get $old) (i32.mul (local.get $j) (local.get $rs))))
+          (local.set $xr (local.get $p))
+          (block $wd (loop $wl
+            (br_if $wd (i32.ge_u (local.get $xr) (local.get $end4)))
+            (v128.store (local.get $xr) (f32x4.mul (v128.load (local.get $q)) (local.get $vw)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $wl)))
+          (block $wd2 (loop $wl2
+            (br_if $wd2 (i32.ge_u (local.get $xr) (local.get $end)))
+            (f32.store (local.get $xr) (f32.mul (f32.load (local.get $q)) (local.get $sw)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br $wl2)))
+          ;; + each member's row, in batch order
+          (local.set $t (local.get $s))
+          (block $md (loop $ml
+            (br_if $md (i32.ge_u (local.get $t) (local.get $e)))
+            (local.set $q (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs))))
+            (local.set $xr (local.get $p))
+            (block $ad (loop $al
+              (br_if $ad (i32.ge_u (local.get $xr) (local.get $end4)))
+              (v128.store (local.get $xr) (f32x4.add (v128.load (local.get $xr)) (v128.load (local.get $q))))
+              (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+              (local.set $q (i32.add (local.get $q) (i32.const 16)))
+              (br $al)))
+            (block $ad2 (loop $al2
+              (br_if $ad2 (i32.ge_u (local.get $xr) (local.get $end)))
+              (f32.store (local.get $xr) (f32.add (f32.load (local.get $xr)) (f32.load (local.get $q))))
+              (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+              (local.set $q (i32.add (local.get $q) (i32.const 4)))
+              (br $al2)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $ml)))
+          ;; * alpha
+          (local.set $xr (local.get $p))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_u (local.get $xr) (local.get $end4)))
+            (v128.store (local.get $xr) (f32x4.mul (v128.load (local.get $xr)) (local.get $va)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+            (br $sl)))
+          (block $sd2 (loop $sl2
+            (br_if $sd2 (i32.ge_u (local.get $xr) (local.get $end)))
+            (f32.store (local.get $xr) (f32.mul (f32.load (local.get $xr)) (local.get $sa)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+            (br $sl2))))
         (else
-          (memory.copy (i32.add (local.get $new) (local.get $o)) (i32.add (local.get $old) (local.get $o)) (local.get $rs))))
+          (memory.copy (local.get $p) (i32.add (local.get $old) (i32.mul (local.get $j) (local.get $rs))) (local.get $rs))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jl))))
 )
