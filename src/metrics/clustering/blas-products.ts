@@ -2,7 +2,8 @@
  * Where k-means' approximate scores come from: the system BLAS's SGEMM when one loads (the same libraries and
  * MTEB_TS_BLAS choice as the exact search's BLAS engine), else dense64's own float32 SIMD products. Either way
  * the products only pre-select: kmeans32.ts bounds their error for any summation order and every close row is
- * replayed with the exact float32 chain, so labels, centres and inertia never depend on this choice.
+ * replayed with the exact float32 chain, so labels, centres and inertia never depend on this choice. The same
+ * library's DSYRK gives k-means++ its dot products (gram-dots.ts certifies each distance it derives).
  */
 import { createRequire } from 'node:module';
 import { MtebError } from '../../core/errors.js';
