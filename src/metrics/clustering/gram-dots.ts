@@ -40,11 +40,27 @@ export class GramDots {
    */
   static build(x: Float32Array, sub: readonly number[], d: number, norms: Float64Array, dsyrk: Dsyrk): GramDots | undefined {
     const m = sub.length;
-    if ((m * m + m * d) * 8 > MAX_BYTES) return undefined;
+    if (!GramDots.fits(m, d)) return undefined;
     const a = new Float64Array(m * d);
-    for (let i = 0; i < m; i++) a.set(x.subarray(sub[i] * d, sub[i] * d + d), i * d);
+    GramDots.widen(x, sub, d, a);
     const g = new Float64Array(m * m);
     dsyrk(m, d, a, g);
+    return GramDots.fromGram(x, sub, d, norms, g);
+  }
+
+  /** Whether an m-row subsample's Gram matrix and widened rows are worth allocating. */
+  static fits(m: number, d: number): boolean {
+    return (m * m + m * d) * 8 <= MAX_BYTES;
+  }
+
+  /** The DSYRK's input: rows `sub` of x widened to float64 (exactly) into `a`, m × d. */
+  static widen(x: Float32Array, sub: readonly number[], d: number, a: Float64Array): void {
+    for (let i = 0; i < sub.length; i++) a.set(x.subarray(sub[i] * d, sub[i] * d + d), i * d);
+  }
+
+  /** From a Gram matrix `g` (m × m, lower triangle) computed elsewhere (a DSYRK on a worker thread). */
+  static fromGram(x: Float32Array, sub: readonly number[], d: number, norms: Float64Array, g: Float64Array): GramDots {
+    const m = sub.length;
     const lens = new Float64Array(m);
     for (let i = 0; i < m; i++) lens[i] = Math.sqrt(norms[i]);
     const du = d * 2 ** -53;

@@ -11,6 +11,7 @@ import { dot64 } from '../../../src/metrics/clustering/dot64.js';
 import { resolveScoreProducts, type ScoreProducts } from '../../../src/metrics/clustering/blas-products.js';
 import { fitMiniBatchKMeans } from '../../../src/metrics/clustering/minibatch-kmeans.js';
 import { mulberry32 } from '../../../src/util/mulberry32.js';
+import { acquireWorkspace, releaseWorkspace } from '../../../src/metrics/numeric/dense64/workspace.js';
 import { embeddings, grid } from './kmeans-data.js';
 import { expectSameFit } from './same-fit.js';
 
@@ -140,5 +141,35 @@ describe('whole fits with a stand-in DSYRK', () => {
     const ref = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: 'off' });
     const fit = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: products(standIn(1e12, 9)) });
     expect(fit.initIndices).not.toEqual(ref.initIndices);
+  });
+
+  const system = resolveScoreProducts('auto');
+  if (!system?.threaded) console.warn('gram-dots.test.ts: no system BLAS runs on the worker threads: the worker DSYRK cases are skipped');
+  (system?.threaded ? test : test.skip)('the system DSYRK on a worker thread, beside the row lengths: the same fit, the workers stay usable', () => {
+    const ref = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: 'off' });
+    let calls = 0;
+    const counted: ScoreProducts = { ...system!, dsyrkLower: (...a) => (calls++, system!.dsyrkLower!(...a)) };
+    expectSameFit(fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 2, products: counted }), ref);
+    // the calling thread's DSYRK did not run: the worker's did
+    expect(calls).toBe(0);
+    const ws = acquireWorkspace(2);
+    try {
+      expect(ws.threadsUsable).toBe(true);
+    } finally {
+      releaseWorkspace(ws);
+    }
+  });
+
+  (system?.threaded ? test : test.skip)('a library the workers cannot load: the calling thread runs the DSYRK, same fit', () => {
+    const ref = fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 1, products: 'off' });
+    let calls = 0;
+    const fake: ScoreProducts = {
+      ...products(standIn(1, 3)),
+      dsyrkLower: (...a) => (calls++, standIn(1, 3)(...a)),
+      threaded: { koffi: system!.threaded!.koffi, library: '/nonexistent/libcblas-for-gram-test.so' },
+    };
+    // 5 threads: a workspace of its own (the failed one stays idle for this count only).
+    expectSameFit(fitMiniBatchKMeans(X, { nClusters: 40, batchSize: 100, seed: 42, threads: 5, products: fake }), ref);
+    expect(calls).toBe(1);
   });
 });
