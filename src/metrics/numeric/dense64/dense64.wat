@@ -403,15 +403,6 @@
       (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (f64.promote_f32 (f32.load (local.get $x))))))))
     (local.get $s))
 
-  ;; out[r] = the float64 length of float32 row r of X (rows [$r0, $r1), $d values each; error bounds only).
-  (func (export "rowlen32") (param $X i32) (param $d i32) (param $out i32) (param $r0 i32) (param $r1 i32)
-    (block $rd (loop $rl
-      (br_if $rd (i32.ge_u (local.get $r0) (local.get $r1)))
-      (f64.store (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 3)))
-        (f64.sqrt (call $sq64 (i32.add (local.get $X) (i32.mul (local.get $r0) (i32.shl (local.get $d) (i32.const 2)))) (local.get $d))))
-      (local.set $r0 (i32.add (local.get $r0) (i32.const 1)))
-      (br $rl))))
-
   ;; Approximate dot products, 4 rows x 8 centres (one panel): each lane one sequential float32 sum of rounded
   ;; float32 products over the $d features. Used only to find the rows whose label is certain (kmeans32.ts
   ;; bounds their error); every close row is decided by the exact replay below.

@@ -27,7 +27,6 @@ export interface KMeans32Kernels {
   prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number, panels: number): void;
   update32(U: number, j0: number, j1: number): void;
   assign32(P: number, t0: number, t1: number): void;
-  rowlen32(X: number, d: number, out: number, r0: number, r1: number): void;
 }
 
 // Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
@@ -162,7 +161,7 @@ export class Dense64Workspace {
     this.fwd32 = ex.forward32;
     this.dots = ex.dots32;
     this.grad = ex.gradient;
-    this.kmeans = { prep32: ex.prep32, update32: ex.update32, assign32: ex.assign32, rowlen32: ex.rowlen32 };
+    this.kmeans = { prep32: ex.prep32, update32: ex.update32, assign32: ex.assign32 };
     this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
   }
 
