@@ -1,6 +1,6 @@
 // Evaluator cores at real MTEB sizes against the Python reference (scikit-learn / numpy, what mteb runs) on the
 // same machine, in the same run: logistic regression (one classification experiment), MiniBatchKMeans (one
-// clustering set), bitext top-1 (cosine over all pairs). Seeded synthetic data; each side timed on the same
+// clustering set, and one level of mteb 2.x's fast protocol: 10 bootstrap rounds), bitext top-1 (cosine over all pairs). Seeded synthetic data; each side timed on the same
 // inputs. The Python side is optional (`--no-python`, or when /usr/bin/python3 lacks sklearn).
 // Run: node bin/run-ts.js bench/evaluators/run.ts [--quick] [--only classification,clustering,bitext]
 //      [--python /usr/bin/python3] [--rounds 5 (bitext)] [--threads N]   (JSON on stdout; progress on stderr)
@@ -142,6 +142,43 @@ try {
         const cpuS = (cpu.user + cpu.system) / 1e6;
         out.push({ evaluator: 'clustering (MiniBatchKMeans, batch 500)', shape: `${n} x ${dim}, k = ${k}`, threads: threads ?? 'all', products: products === 'blas' ? blas!.description : 'wasm', ours_s: ours, ours_cpu_s: cpuS, n_steps: r.nSteps, fit_sha256: fitHash(r), load_avg_1m: os.loadavg()[0], python_s: ref?.seconds ?? null, python_cpu_s: ref?.cpu_seconds ?? null, python_n_steps: ref?.n_steps ?? null, ratio: ref ? ours / Number(ref.seconds) : null, cpu_ratio: ref ? cpuS / Number(ref.cpu_seconds) : null });
       }
+    }
+    // mteb 2.x's fast protocol (fast-protocol.ts): per level, 10 bootstrap samples of 16,384 embedded documents
+    // drawn with replacement, each clustered by MiniBatchKMeans(batch 512, n_init 1, random_state 42); timed over
+    // the 10 rounds (gather + fit) on both sides, the same index lists.
+    const [fn, fdim, fk, fsample, frounds] = quick ? [3000, 128, 10, 2048, 3] : [20_000, 1024, 50, 16_384, 10];
+    process.stderr.write(`clustering, fast protocol: ${frounds} x ${fsample} of ${fn} x ${fdim}, k = ${fk} ...\n`);
+    const { X: F } = labelled(fn, fdim, fk, 5);
+    const pick = mulberry32(6);
+    const idx = Int32Array.from({ length: frounds * fsample }, () => Math.floor(pick() * fn));
+    const threads = arg('--threads') ? Number(arg('--threads')) : undefined;
+    const idxFile = path.join(dir, 'fast-idx.i32');
+    writeFileSync(idxFile, Buffer.from(idx.buffer));
+    const fref = reference({ kind: 'clustering-fast', data: save('fast', F), idx: idxFile, sample: fsample, rounds: frounds, k: fk }, threads ? { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) } : undefined);
+    const blas = resolveScoreProducts('auto');
+    const fitRound = (r: number, products: 'auto' | 'off') => {
+      const rows = idx.subarray(r * fsample, (r + 1) * fsample);
+      const data = new Float32Array(fsample * fdim);
+      rows.forEach((row, i) => data.set(F.data.subarray(row * fdim, row * fdim + fdim), i * fdim));
+      return fitMiniBatchKMeans({ rows: fsample, dim: fdim, data }, { nClusters: fk, batchSize: 512, seed: 42, threads, products });
+    };
+    for (const products of (arg('--products') ?? 'blas,wasm').split(',')) {
+      if (products === 'blas' && !blas) continue;
+      const p = products === 'blas' ? 'auto' : 'off';
+      fitMiniBatchKMeans({ rows: 2000, dim: fdim, data: F.data.subarray(0, 2000 * fdim) }, { nClusters: fk, batchSize: 512, seed: 42, threads, products: p });
+      const h = createHash('sha256');
+      const steps: number[] = [];
+      const cpu0 = process.cpuUsage();
+      const [, ours] = time(() => {
+        for (let r = 0; r < frounds; r++) {
+          const fit = fitRound(r, p);
+          steps.push(fit.nSteps);
+          h.update(fitHash(fit));
+        }
+      });
+      const cpu = process.cpuUsage(cpu0);
+      const cpuS = (cpu.user + cpu.system) / 1e6;
+      out.push({ evaluator: 'clustering, v2 fast protocol (MiniBatchKMeans, batch 512, n_init 1)', shape: `${frounds} rounds x ${fsample} sampled of ${fn} x ${fdim}, k = ${fk}`, threads: threads ?? 'all', products: products === 'blas' ? blas!.description : 'wasm', ours_s: ours, ours_cpu_s: cpuS, n_steps: steps, fit_sha256: h.digest('hex'), load_avg_1m: os.loadavg()[0], python_s: fref?.seconds ?? null, python_cpu_s: fref?.cpu_seconds ?? null, python_n_steps: fref?.n_steps ?? null, ratio: fref ? ours / Number(fref.seconds) : null, cpu_ratio: fref ? cpuS / Number(fref.cpu_seconds) : null });
     }
   }
   if (!only || only.includes('bitext')) {

@@ -16,18 +16,22 @@
  * flush-to-zero (see `prepare`), so the labels are still the exact chain's on every machine, kernel and thread
  * count: the BLAS only changes which rows are replayed.
  *
- * The rows are copied into the module's memory once when they fit (then a step copies nothing: the kernels read
- * rows through index lists), otherwise each call stages its rows.
+ * Without a BLAS the rows are copied into the module's memory once when they fit (then a step copies nothing: the
+ * kernels read rows through index lists), otherwise each call stages its rows. With a BLAS they are always staged:
+ * the SGEMM needs a batch's rows contiguous anyway (one gather per step either way), and a resident copy would
+ * first-touch the whole input's size of fresh memory (200 MB at 50,000 x 1,024; page faults cost more than the
+ * copy) before the first step; the update reuses the rows its step's labelling staged.
  */
 import type { Dense64Workspace } from '../numeric/dense64/workspace.js';
 import type { ScoreProducts } from './blas-products.js';
+import { rowSquares } from './row-squares.js';
 
 /** Rows per assign32 call (its products' scratch is rows x panels x 32 bytes). */
 const CHUNK = 4096;
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
 export class KMeans32 {
-  /** Rows are kept resident up to this many bytes; larger inputs are staged per call (tests lower it). */
+  /** Rows are kept resident up to this many bytes (WebAssembly products only); larger inputs are staged per call (tests lower it). */
   static residentMax = 1.5 * 1024 ** 3;
   private readonly base: number;
   private readonly resident: boolean;
@@ -50,6 +54,10 @@ export class KMeans32 {
   private readonly wAt: number;
   private readonly alphaAt: number;
   private readonly stageRows: number;
+  /** Each row's float64 length (error bounds only), by row number. */
+  private readonly rowLen: Float64Array;
+  /** Staged mode: the row numbers the staging area holds in order since the last `assign` (one chunk), else empty. */
+  private staged = new Int32Array(0);
   /** Rows decided by the exact replay so far (statistics). */
   replayed = 0;
   /** A chunk's rows gathered for the SGEMM when they are not contiguous in the memory (BLAS path only). */
@@ -66,9 +74,12 @@ export class KMeans32 {
     private readonly k: number,
     batch: number,
     private readonly products?: ScoreProducts,
+    /** Each row's squared length in float64 (rowSquares; computed here when not given): bounds only. */
+    rowSq?: Float64Array,
   ) {
+    this.rowLen = (rowSq ?? rowSquares(x, n, d)).map(Math.sqrt);
     const np = Math.ceil(k / 8);
-    this.resident = n * d * 4 <= KMeans32.residentMax;
+    this.resident = !products && n * d * 4 <= KMeans32.residentMax;
     this.stageRows = this.resident ? 0 : Math.max(CHUNK, batch);
     const xRows = this.resident ? n : this.stageRows;
     const idxRows = Math.max(CHUNK, batch) + 4;
@@ -108,7 +119,7 @@ export class KMeans32 {
       [P, xAt, xlenAt, idxAt, dotsAt, labAt, ineAt, cAt, cNewAt, cpAt, cnAt, clAt, taAt, tbAt, uIdxAt, startsAt, wAt, alphaAt].map((o) => o + b);
     if (this.resident) {
       this.f32(this.xAt, n * d).set(x.subarray(0, n * d));
-      ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, n);
+      new Float64Array(this.ws.buffer, this.xlenAt, n).set(this.rowLen);
     }
   }
 
@@ -156,13 +167,8 @@ export class KMeans32 {
       if (this.resident) {
         for (let r = 0; r < m; r++) idx[r] = rowsIdx[s0 + r];
       } else {
-        const rows = this.f32(this.xAt, m * d);
-        for (let r = 0; r < m; r++) {
-          const o = rowsIdx[s0 + r] * d;
-          rows.set(this.x.subarray(o, o + d), r * d);
-          idx[r] = r;
-        }
-        this.ws.kmeans.rowlen32(this.xAt, d, this.xlenAt, 0, m);
+        this.stage(rowsIdx, s0, m);
+        for (let r = 0; r < m; r++) idx[r] = r;
       }
       // The padding rows of the last tile read row idx[0]; only the first m rows are labelled.
       for (let r = m; r < m4; r++) idx[r] = idx[0];
@@ -176,6 +182,22 @@ export class KMeans32 {
       for (let r = 0; r < m; r++) inertia = Math.fround(inertia + terms[r]);
     }
     return inertia;
+  }
+
+  /** Copies rows rowsIdx[s0 .. s0 + m) into the staging area in order (runs of consecutive rows in one copy), and their lengths. */
+  private stage(rowsIdx: ArrayLike<number>, s0: number, m: number): void {
+    const d = this.d;
+    const rows = this.f32(this.xAt, m * d);
+    for (let r = 0; r < m; ) {
+      const first = rowsIdx[s0 + r];
+      let e = r + 1;
+      while (e < m && rowsIdx[s0 + e] === first + (e - r)) e++;
+      rows.set(this.x.subarray(first * d, (first + e - r) * d), r * d);
+      r = e;
+    }
+    const len = new Float64Array(this.ws.buffer, this.xlenAt, m);
+    for (let r = 0; r < m; r++) len[r] = this.rowLen[rowsIdx[s0 + r]];
+    this.staged = s0 === 0 && m === rowsIdx.length ? Int32Array.from({ length: m }, (_, r) => rowsIdx[r]) : new Int32Array(0);
   }
 
   /**
@@ -225,10 +247,10 @@ export class KMeans32 {
     else local(0, m);
   }
 
-  /** Panels, einsum norms and the per-centre error-bound terms of the current centres. */
+  /** Panels (WebAssembly products only), einsum norms and the per-centre error-bound terms of the current centres. */
   private prepare(): void {
     const { d, k } = this;
-    this.ws.kmeans.prep32(this.cAt, k, d, this.cpAt, this.cnAt, this.clAt);
+    this.ws.kmeans.prep32(this.cAt, k, d, this.cpAt, this.cnAt, this.clAt, this.products ? 0 : 1);
     const cnorm = this.f32(this.cnAt, k);
     const clen = new Float64Array(this.ws.buffer, this.clAt, k);
     const ta = new Float64Array(this.ws.buffer, this.taAt, k);
@@ -265,12 +287,16 @@ export class KMeans32 {
     if (this.resident) {
       for (let t = 0; t < b; t++) uidx[fill[labels[t]]++] = batch[t];
     } else {
-      // Staged: the batch's rows in batch order at the start of the staging area.
-      const rows = this.f32(this.xAt, b * d);
-      for (let t = 0; t < b; t++) {
-        rows.set(this.x.subarray(batch[t] * d, batch[t] * d + d), t * d);
-        uidx[fill[labels[t]]++] = t;
+      // Staged: the batch's rows in batch order at the start of the staging area (usually still there from this
+      // step's labelling).
+      let same = this.staged.length === b;
+      for (let t = 0; t < b && same; t++) same = this.staged[t] === batch[t];
+      if (!same) {
+        const rows = this.f32(this.xAt, b * d);
+        for (let t = 0; t < b; t++) rows.set(this.x.subarray(batch[t] * d, batch[t] * d + d), t * d);
+        this.staged = Int32Array.from(batch);
       }
+      for (let t = 0; t < b; t++) uidx[fill[labels[t]]++] = t;
     }
     const w = this.f32(this.wAt, k);
     const alpha = this.f32(this.alphaAt, k);
@@ -285,8 +311,9 @@ export class KMeans32 {
         alpha[j] = Math.fround(1 / counts[j]);
       }
     }
-    // Split over the threads by centre (each centre's values are written by one thread only).
+    // Split over the threads by centre (each centre's values are written by one thread only); the work passed is
+    // the values read and written (the batch's rows, the old and the new centres).
     this.i32(this.P + 96, 8).set([this.xAt, this.uIdxAt, this.startsAt, this.cAt, this.cNewAt, this.wAt, this.alphaAt, d]);
-    this.ws.update32(this.P + 96, k, b * d * 4);
+    this.ws.update32(this.P + 96, k, (b + 2 * k) * d);
   }
 }

@@ -8,13 +8,16 @@
  * Float32 rows run each step's labels, inertia and centre update on dense64's k-means kernels (kmeans32.ts) with
  * the bits of the loops below, which stay for float64 rows and as the kernels' test reference (`plainLoops`).
  */
-import { acquireWorkspace, defaultThreads, releaseWorkspace } from '../numeric/dense64/workspace.js';
+import { acquireWorkspace, defaultThreads, releaseWorkspace, type Dense64Workspace } from '../numeric/dense64/workspace.js';
 import { KMeans32 } from './kmeans32.js';
-import { resolveScoreProducts, type KMeansProductsOption } from './blas-products.js';
+import { resolveScoreProducts, type KMeansProductsOption, type ScoreProducts } from './blas-products.js';
 import { MtebError } from '../../core/errors.js';
 import { RandomState } from '../../rng/numpy-random-state.js';
 import { numpySum32, numpySum64 } from '../numeric/numpy-sum.js';
 import { numpyArgsort } from '../numeric/numpy-argsort.js';
+import { GramDots } from './gram-dots.js';
+import { dot64 } from './dot64.js';
+import { rowSquares } from './row-squares.js';
 
 /** Row-major dense data; a `Matrix` (Float32Array) is the usual input, Float64Array mirrors float64 numpy input. */
 export interface DenseRows {
@@ -86,12 +89,7 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   if (!Number.isInteger(k) || k < 1) throw new MtebError('E_BAD_VALUE', `n_clusters must be a positive integer, got ${k}`);
   if (n < k) throw new MtebError('E_BAD_VALUE', `n_samples=${n} should be >= n_clusters=${k}`);
   if (X.data.length !== n * d) throw new MtebError('E_INTERNAL', `data has ${X.data.length} values, expected ${n}x${d}`);
-  for (let i = 0; i < X.data.length; i++) {
-    // sklearn's input validation rejects non-finite values too
-    if (!Number.isFinite(X.data[i])) {
-      throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
-    }
-  }
+  const kernels = X.data instanceof Float32Array && !opts.plainLoops;
   const f32 = X.data instanceof Float32Array;
   const R: Round = f32 ? Math.fround : identity;
   const alloc = (len: number): Float32Array | Float64Array => (f32 ? new Float32Array(len) : new Float64Array(len));
@@ -111,7 +109,6 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
     initSize = 3 * k;
   }
   initSize = Math.min(initSize, n);
-  const tolScaled = opts.tol && opts.tol > 0 ? opts.tol * meanVariance(X) : 0;
 
   // Validation indices: drawn even for a single init, so they shift every later draw.
   for (let i = 0; i < initSize; i++) rs.randint(0, n);
@@ -124,13 +121,28 @@ export function fitMiniBatchKMeans(X: DenseRows, opts: MiniBatchKMeansOptions): 
   }
   const threads = opts.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new MtebError('E_BAD_VALUE', `threads must be a positive integer, got ${threads}`);
-  const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads);
-
   // Float32 rows run on the k-means kernels (in this workspace's memory), float64 rows on the loops below.
-  const ws = X.data instanceof Float32Array && !opts.plainLoops ? acquireWorkspace(threads) : undefined;
+  const products = kernels ? resolveScoreProducts(opts.products) : undefined;
+  const ws = kernels ? acquireWorkspace(threads) : undefined;
   try {
+    // sklearn's input validation rejects non-finite values too. The float32 kernels' path checks each row's sum
+    // of squares, which its error bounds need anyway (one pass over the input for both); with a BLAS whose
+    // DSYRK is worth it (gramMatrix), that pass runs beside k-means++'s Gram matrix on a worker thread.
+    let rowSq: Float64Array | undefined;
+    const gram = products?.dsyrkLower && useGram(k, sub.length, d, threads) ? gramMatrix(ws!, X.data as Float32Array, sub, d, products, () => (rowSq = rowSquares(X.data as Float32Array, n, d))) : undefined;
+    if (kernels && !rowSq) rowSq = rowSquares(X.data as Float32Array, n, d);
+    if (rowSq ? !rowSq.every(Number.isFinite) : !allFinite(X.data)) {
+      for (let i = 0; i < X.data.length; i++) {
+        if (!Number.isFinite(X.data[i])) {
+          throw new MtebError('E_EMBEDDING_NAN', `embedding row ${Math.floor(i / d)} has a non-finite value (${X.data[i]})`);
+        }
+      }
+    }
+    const tolScaled = opts.tol && opts.tol > 0 ? opts.tol * meanVariance(X) : 0;
+    const { centers: initCenters, indices: initIndices } = kmeansPlusPlus(X, sub, k, rs, variant, R, threads, gram, ws);
+
     const steps: StepArithmetic = ws
-      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, resolveScoreProducts(opts.products))
+      ? new KMeans32(ws, X.data as Float32Array, n, d, k, b, products, rowSq)
       : new PlainSteps(X, k, R, alloc, threads);
     steps.centers().set(initCenters);
     const counts = alloc(k);
@@ -411,23 +423,6 @@ function pickLabel(
     return best;
 }
 
-/** Float64 dot product of a[ao..ao+n) and b[bo..bo+n) with four independent accumulators (for speed). */
-function dot64(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let f = 0;
-  for (; f + 3 < n; f += 4) {
-    s0 += a[ao + f] * b[bo + f];
-    s1 += a[ao + f + 1] * b[bo + f + 1];
-    s2 += a[ao + f + 2] * b[bo + f + 2];
-    s3 += a[ao + f + 3] * b[bo + f + 3];
-  }
-  for (; f < n; f++) s0 += a[ao + f] * b[bo + f];
-  return s0 + s1 + (s2 + s3);
-}
-
 /** `_inertia_dense` with one thread: squared distances in groups of four features, summed in the data dtype. */
 function inertiaOf(X: DenseRows, rowsIdx: ArrayLike<number>, c: ArrayLike<number>, labels: Int32Array, R: Round): number {
   const d = X.dim;
@@ -506,6 +501,9 @@ function kmeansPlusPlus(
   variant: KMeansPlusPlusVariant,
   R: Round,
   threads: number,
+  gramValues?: Float64Array,
+  /** The caller's workspace (else one is taken from the pool for float32 rows). */
+  callerWs?: Dense64Workspace,
 ): { centers: Float64Array; indices: number[] } {
   const d = X.dim;
   const x = X.data;
@@ -519,9 +517,12 @@ function kmeansPlusPlus(
     norms[i] = s;
   }
   const nLocal = 2 + Math.floor(Math.log(k));
-  // Float32 rows: the dot products run on dense64 (dot64's own order, so the same bits), all of a step's
-  // candidate centres in one pass over the rows.
-  const ws = f32 ? acquireWorkspace(threads) : undefined;
+  // Float32 rows with a BLAS: every dot product of the rows from one DSYRK (gramMatrix), each value certified
+  // against dot64's rounding (gram-dots.ts). Otherwise the dot products run on dense64 (dot64's own order, so the
+  // same bits), all of a step's candidate centres in one pass over the rows.
+  const gram = f32 && gramValues ? GramDots.fromGram(x as Float32Array, sub, d, norms, gramValues) : undefined;
+  const ownWs = f32 && !gram && !callerWs ? acquireWorkspace(threads) : undefined;
+  const ws = f32 && !gram ? (callerWs ?? ownWs) : undefined;
   if (ws) {
     const rows = ws.setRows32(m, d, nLocal);
     for (let i = 0; i < m; i++) rows.set((x as Float32Array).subarray(sub[i] * d, sub[i] * d + d), i * d);
@@ -531,6 +532,10 @@ function kmeansPlusPlus(
     const dots = ws ? ws.dots32(ids) : null;
     return ids.map((ci, t) => {
       const out = alloc(m);
+      if (gram) {
+        gram.distances(ci, R, out);
+        return out;
+      }
       const co = sub[ci] * d;
       const cn = norms[ci];
       for (let i = 0; i < m; i++) {
@@ -599,9 +604,81 @@ function kmeansPlusPlus(
       put(c, bestId);
     }
   } finally {
-    if (ws) releaseWorkspace(ws);
+    if (ownWs) releaseWorkspace(ownWs);
   }
   return { centers, indices };
+}
+
+/**
+ * Whether every value is finite: v - v is 0 for a finite v and NaN for ±Infinity or NaN, so four independent
+ * sums of it stay 0 exactly when all are finite (no branch per value). Called on slices of 64 Ki values: V8
+ * optimises a function called many times from its first slices, a single long call only by on-stack
+ * replacement, 3-4× slower at 50 M values.
+ */
+function allFinite(x: Float32Array | Float64Array): boolean {
+  const slice = 65536;
+  for (let s = 0; s < x.length; s += slice) {
+    const end = Math.min(x.length, s + slice);
+    if (!(x instanceof Float32Array ? allFinite32(x.subarray(s, end)) : allFinite64(x.subarray(s, end)))) return false;
+  }
+  return true;
+}
+function allFinite32(x: Float32Array): boolean {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const n = x.length;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const v0 = x[i];
+    const v1 = x[i + 1];
+    const v2 = x[i + 2];
+    const v3 = x[i + 3];
+    a0 += v0 - v0;
+    a1 += v1 - v1;
+    a2 += v2 - v2;
+    a3 += v3 - v3;
+  }
+  for (; i < n; i++) a0 += x[i] - x[i];
+  return a0 + a1 + (a2 + a3) === 0;
+}
+function allFinite64(x: Float64Array): boolean {
+  let a0 = 0;
+  for (let i = 0; i < x.length; i++) a0 += x[i] - x[i];
+  return a0 === 0;
+}
+
+/**
+ * Whether k-means++ should take its dot products from the subsample's Gram matrix (gram-dots.ts). The DSYRK
+ * computes m²/2 dots at about five times dense64's rate per thread, dense64 the (k − 1)·nLocal + 1 candidates'
+ * m dots each over `threads`: the Gram matrix pays when there are more candidates than m·threads/10 (k = 100
+ * with batch 500, not k = 20).
+ */
+function useGram(k: number, m: number, d: number, threads: number): boolean {
+  const candidates = (k - 1) * (2 + Math.floor(Math.log(k))) + 1;
+  return candidates * 10 > m * threads && GramDots.fits(m, d);
+}
+
+/**
+ * The lower triangle of S·Sᵀ for the subsample S = rows `sub` (widened to float64 in the workspace's memory) by
+ * the BLAS's DSYRK: on a worker thread while this thread runs `beside`, when the library runs on the workers;
+ * else here, then `beside`. Returns a copy (the workspace's memory is reused by the steps).
+ */
+function gramMatrix(ws: Dense64Workspace, x: Float32Array, sub: number[], d: number, products: ScoreProducts, beside: () => void): Float64Array {
+  const m = sub.length;
+  const aBytes = Math.ceil((m * d * 8) / 64) * 64;
+  const base = ws.reserve(aBytes + m * m * 8);
+  const a = new Float64Array(ws.buffer, base, m * d);
+  const g = new Float64Array(ws.buffer, base + aBytes, m * m);
+  GramDots.widen(x, sub, d, a);
+  const local = () => products.dsyrkLower!(m, d, a, g);
+  if (products.threaded) ws.dsyrkBeside(products.threaded, m, d, base, base + aBytes, local, beside);
+  else {
+    local();
+    beside();
+  }
+  return g.slice();
 }
 
 /** numpy searchsorted(side='left'): first index with cum[i] >= v. */

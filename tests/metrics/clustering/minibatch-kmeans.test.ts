@@ -73,6 +73,17 @@ describe('miniBatchKMeans vs sklearn 1.2.1 MiniBatchKMeans(random_state=42, n_in
     const bad = { rows: 2, dim: 2, data: new Float32Array([0, 1, NaN, 2]) };
     expect(() => miniBatchKMeans(bad, { nClusters: 1 })).toThrow(/row 1 has a non-finite value/);
   });
+
+  test('a non-finite value anywhere is found (the check runs in slices of 65,536 values)', () => {
+    const rows = 300;
+    const dim = 1000; // 300,000 values: five slices
+    for (const [at, v] of [[0, Infinity], [65_535, NaN], [65_536, -Infinity], [299_999, NaN], [200_003, Infinity]] as const) {
+      for (const data of [new Float32Array(rows * dim).fill(0.5), new Float64Array(rows * dim).fill(0.5)]) {
+        data[at] = v;
+        expect(() => miniBatchKMeans({ rows, dim, data }, { nClusters: 2 })).toThrow(`embedding row ${Math.floor(at / dim)} has a non-finite value (${v})`);
+      }
+    }
+  });
 });
 
 describe('newer sklearn k-means++ variants (emulations from the shared reference vectors)', () => {

@@ -308,16 +308,17 @@
   ;; Centres live twice: row-major (K x d float32, for the update and the inertia) and in panels of 8 centres
   ;; (d x 8 float32 per panel, zero centres past K) for the labelling products.
 
-  ;; Packs C (K x d) into ceil(K / 8) panels at $Cp, and writes each centre's squared norm as numpy's einsum
+  ;; Packs C (K x d) into ceil(K / 8) panels at $Cp (when $panels is nonzero: the BLAS path needs none, its
+  ;; replay reads C), and writes each centre's squared norm as numpy's einsum
   ;; computes it in float32 (four lanes, blocks of four vectors last-first, then vectors, then
   ;; (l0 + l1) + (l2 + l3); see centerNorms in minibatch-kmeans.ts) to $cn, and a float64 norm (for error
   ;; bounds only) to $cl.
-  (func (export "prep32") (param $C i32) (param $K i32) (param $d i32) (param $Cp i32) (param $cn i32) (param $cl i32)
+  (func (export "prep32") (param $C i32) (param $K i32) (param $d i32) (param $Cp i32) (param $cn i32) (param $cl i32) (param $panels i32)
     (local $j i32) (local $f i32) (local $c i32) (local $acc v128) (local $v v128) (local $s f64) (local $u v128)
     (local $a0 f32) (local $a1 f32) (local $a2 f32) (local $a3 f32) (local $t f32) (local $np i32) (local $l i32)
     (local.set $np (i32.shr_u (i32.add (local.get $K) (i32.const 7)) (i32.const 3)))
     ;; panels: Cp[q][f][l] = C[8q + l][f]
-    (local.set $j (i32.const 0))
+    (local.set $j (select (i32.const 0) (i32.shl (local.get $np) (i32.const 3)) (local.get $panels)))
     (block $pd (loop $pl
       (br_if $pd (i32.ge_u (local.get $j) (i32.shl (local.get $np) (i32.const 3))))
       (local.set $f (i32.const 0))
@@ -401,15 +402,6 @@
     (if (i32.lt_u (local.get $f) (local.get $d)) (then
       (local.set $s (f64.add (local.get $s) (f64.mul (f64.promote_f32 (f32.load (local.get $x))) (f64.promote_f32 (f32.load (local.get $x))))))))
     (local.get $s))
-
-  ;; out[r] = the float64 length of float32 row r of X (rows [$r0, $r1), $d values each; error bounds only).
-  (func (export "rowlen32") (param $X i32) (param $d i32) (param $out i32) (param $r0 i32) (param $r1 i32)
-    (block $rd (loop $rl
-      (br_if $rd (i32.ge_u (local.get $r0) (local.get $r1)))
-      (f64.store (i32.add (local.get $out) (i32.shl (local.get $r0) (i32.const 3)))
-        (f64.sqrt (call $sq64 (i32.add (local.get $X) (i32.mul (local.get $r0) (i32.shl (local.get $d) (i32.const 2)))) (local.get $d))))
-      (local.set $r0 (i32.add (local.get $r0) (i32.const 1)))
-      (br $rl))))
 
   ;; Approximate dot products, 4 rows x 8 centres (one panel): each lane one sequential float32 sum of rounded
   ;; float32 products over the $d features. Used only to find the rows whose label is certain (kmeans32.ts
@@ -563,6 +555,61 @@
       (br $ql)))
     (local.get $best))
 
+;; $replay reading the row-major centres C (K x d) instead of panels (the BLAS path builds no panels): the same
+  ;; chains, four centres at a time (two f64x2 lanes each; centres past K repeat the last one and are not read
+  ;; back), so the same label.
+  (func $replayRows (param $x i32) (param $C i32) (param $d i32) (param $K i32) (param $cn i32) (result i32)
+    (local $j i32) (local $rs i32) (local $last i32) (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32)
+    (local $f i32) (local $s v128) (local $a0 v128) (local $a1 v128)
+    (local $l i32) (local $jj i32) (local $best i32) (local $bs f32) (local $sc f32) (local $dot f32)
+    (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $last (i32.sub (local.get $K) (i32.const 1)))
+    (block $gd (loop $gl
+      (br_if $gd (i32.ge_u (local.get $j) (local.get $K)))
+      (local.set $c0 (i32.add (local.get $C) (i32.mul (local.get $j) (local.get $rs))))
+      (local.set $c1 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 1)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 1)) (local.get $K))) (local.get $rs))))
+      (local.set $c2 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 2)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 2)) (local.get $K))) (local.get $rs))))
+      (local.set $c3 (i32.add (local.get $C) (i32.mul (select (i32.add (local.get $j) (i32.const 3)) (local.get $last)
+        (i32.lt_u (i32.add (local.get $j) (i32.const 3)) (local.get $K))) (local.get $rs))))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $f (i32.const 0))
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_u (local.get $f) (local.get $rs)))
+        (local.set $s (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $x) (local.get $f))))))
+        (local.set $a0 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a0)
+          (f64x2.mul (local.get $s) (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $c0) (local.get $f)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $c1) (local.get $f))))))))))
+        (local.set $a1 (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (local.get $a1)
+          (f64x2.mul (local.get $s) (f64x2.replace_lane 1
+            (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $c2) (local.get $f)))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $c3) (local.get $f))))))))))
+        (local.set $f (i32.add (local.get $f) (i32.const 4)))
+        (br $fl)))
+      ;; the 4 dots, in centre order
+      (local.set $l (i32.const 0))
+      (block $ld (loop $ll
+        (br_if $ld (i32.ge_u (local.get $l) (i32.const 4)))
+        (local.set $jj (i32.add (local.get $j) (local.get $l)))
+        (br_if $ld (i32.ge_u (local.get $jj) (local.get $K)))
+        (local.set $dot (f32.demote_f64
+          (if (result f64) (i32.lt_u (local.get $l) (i32.const 2))
+            (then (if (result f64) (local.get $l) (then (f64x2.extract_lane 1 (local.get $a0))) (else (f64x2.extract_lane 0 (local.get $a0)))))
+            (else (if (result f64) (i32.eq (local.get $l) (i32.const 3)) (then (f64x2.extract_lane 1 (local.get $a1))) (else (f64x2.extract_lane 0 (local.get $a1))))))))
+        (local.set $sc (f32.add (f32.load (i32.add (local.get $cn) (i32.shl (local.get $jj) (i32.const 2))))
+          (f32.mul (f32.const -2) (local.get $dot))))
+        (if (i32.or (i32.eqz (local.get $jj)) (f32.lt (local.get $sc) (local.get $bs))) (then
+          (local.set $bs (local.get $sc))
+          (local.set $best (local.get $jj))))
+        (local.set $l (i32.add (local.get $l) (i32.const 1)))
+        (br $ll)))
+      (local.set $j (i32.add (local.get $j) (i32.const 4)))
+      (br $gl)))
+    (local.get $best))
+
   ;; `_inertia_dense` for one row and its centre, in float32: squared differences in groups of four features
   ;; summed ((s0 + s1) + s2) + s3, groups added in order, then the remaining features one by one.
   (func $inertiaRow (param $x i32) (param $c i32) (param $d i32) (result f32)
@@ -595,7 +642,8 @@
   ;;   9 tol intercept (f64 per centre)   10 dots (float32 scratch, m4 x 8 * panels)   11 labels (i32)
   ;;   12 inertia terms (float32)   13 replayed-row count (i32, statistics)   14 row lengths (f64, by row number)
 ;;   15 nonzero: the dots were written by the caller (a BLAS SGEMM, rows m x K with a row stride of 8 * panels
-;;      floats, any summation order: kmeans32.ts widens the bounds for it) and are not computed here
+;;      floats, any summation order: kmeans32.ts widens the bounds for it) and are not computed here; the replay
+;;      then reads the row-major centres (no panels were built)
 ;;   byte 64: the largest tol slope, byte 72: the largest tol intercept (f64; a row whose runner-up is farther
 ;;   than its best's tolerance plus these is certain without the per-centre check)
   ;; A row's label is its first minimum approximate score unless some other centre's approximate score is within
@@ -606,7 +654,7 @@
     (local $rs i32) (local $np i32) (local $os i32) (local $t i32) (local $q i32) (local $i i32) (local $x i32)
     (local $x0 i32) (local $x1 i32) (local $x2 i32) (local $x3 i32) (local $r i32)
     (local $j i32) (local $best i32) (local $ab f64) (local $a f64) (local $xl f64) (local $tol f64) (local $amb i32)
-    (local $xls i32) (local $sec f64) (local $ma f64) (local $mb f64)
+    (local $xls i32) (local $sec f64) (local $ma f64) (local $mb f64) (local $pd i32) (local $pc i32) (local $nf f64)
     (local.set $X (i32.load offset=0 (local.get $P)))
     (local.set $idx (i32.load offset=4 (local.get $P)))
     (local.set $m (i32.load offset=8 (local.get $P)))
@@ -649,20 +697,31 @@
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
         (local.set $best (i32.const 0))
         (local.set $amb (i32.const 0))
-        (local.set $j (i32.const 0))
+        ;; the best and runner-up approximate scores ($approx inlined: row $i's dots at $pd, centre norms at $pc);
+        ;; (a - a) is NaN for an infinite or NaN score, so $nf is nonzero when one is: such rows go to the replay
+        (local.set $pd (i32.add (local.get $dots) (i32.mul (local.get $i) (local.get $os))))
+        (local.set $ab (f64.sub (f64.promote_f32 (f32.load (local.get $cn)))
+          (f64.mul (f64.const 2) (f64.promote_f32 (f32.load (local.get $pd))))))
+        (local.set $nf (f64.sub (local.get $ab) (local.get $ab)))
+        (local.set $pc (i32.add (local.get $cn) (i32.const 4)))
+        (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
+        (local.set $j (i32.const 1))
         (block $jd (loop $jl
           (br_if $jd (i32.ge_u (local.get $j) (local.get $K)))
-          (local.set $a (call $approx (local.get $dots) (local.get $os) (local.get $i) (local.get $cn) (local.get $j)))
-          ;; (a - a) is NaN for an infinite or NaN score: such rows go to the replay
-          (if (f64.ne (f64.sub (local.get $a) (local.get $a)) (f64.const 0)) (then (local.set $amb (i32.const 1))))
-          (if (i32.or (i32.eqz (local.get $j)) (f64.lt (local.get $a) (local.get $ab)))
+          (local.set $a (f64.sub (f64.promote_f32 (f32.load (local.get $pc)))
+            (f64.mul (f64.const 2) (f64.promote_f32 (f32.load (local.get $pd))))))
+          (local.set $nf (f64.add (local.get $nf) (f64.sub (local.get $a) (local.get $a))))
+          (if (f64.lt (local.get $a) (local.get $ab))
             (then
-              (if (local.get $j) (then (local.set $sec (local.get $ab))))
+              (local.set $sec (local.get $ab))
               (local.set $ab (local.get $a))
               (local.set $best (local.get $j)))
             (else (if (f64.lt (local.get $a) (local.get $sec)) (then (local.set $sec (local.get $a))))))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 4)))
+          (local.set $pd (i32.add (local.get $pd) (i32.const 4)))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $jl)))
+        (if (f64.ne (local.get $nf) (f64.const 0)) (then (local.set $amb (i32.const 1))))
         (local.set $tol (f64.add
           (f64.mul (local.get $xl) (f64.load (i32.add (local.get $ta) (i32.shl (local.get $best) (i32.const 3)))))
           (f64.load (i32.add (local.get $tb) (i32.shl (local.get $best) (i32.const 3))))))
@@ -682,7 +741,9 @@
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $kl)))
         (if (local.get $amb) (then
-          (local.set $best (call $replay (local.get $x) (local.get $Cp) (local.get $d) (local.get $K) (local.get $cn)))
+          (local.set $best (if (result i32) (i32.load offset=60 (local.get $P))
+            (then (call $replayRows (local.get $x) (local.get $C) (local.get $d) (local.get $K) (local.get $cn)))
+            (else (call $replay (local.get $x) (local.get $Cp) (local.get $d) (local.get $K) (local.get $cn)))))
           (i32.atomic.rmw.add offset=52 (local.get $P) (i32.const 1)) (drop)))
         (i32.store (i32.add (local.get $lab) (i32.shl (local.get $i) (i32.const 2))) (local.get $best))
         (f32.store (i32.add (local.get $ine) (i32.shl (local.get $i) (i32.const 2)))
@@ -734,12 +795,15 @@
 
   ;; `_minibatch_update_dense` over float32 rows: for each centre j with members (rows idx[starts[j] ..
   ;; starts[j+1]) in batch order) new = ((old * w[j]) + x_1 + ... + x_n) * alpha[j], every step rounded to
-  ;; float32 (lanes are different features); a centre without members is copied. Centres [$j0, $j1) of the
-  ;; problem in the i32 parameter block at $U: 0 X, 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
+  ;; float32 (lanes are different features); a centre without members is copied. Each feature sees the same
+  ;; operations in the same order; the loops run member by member over the centre's row (in L1), so each member's
+  ;; row is read once, contiguously. Centres [$j0, $j1) of the problem in the i32 parameter block at $U: 0 X,
+  ;; 1 idx, 2 starts, 3 old, 4 new, 5 w, 6 alpha, 7 d.
   (func (export "update32") (param $U i32) (param $j0 i32) (param $j1 i32)
     (local $X i32) (local $idx i32) (local $starts i32) (local $old i32) (local $new i32) (local $w i32) (local $alpha i32)
-    (local $d i32) (local $K i32) (local $j i32) (local $f i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32) (local $o i32)
-    (local $v v128) (local $vw v128) (local $va v128) (local $d4 i32) (local $sc f32)
+    (local $d i32) (local $j i32) (local $s i32) (local $e i32) (local $t i32) (local $rs i32)
+    (local $vw v128) (local $va v128) (local $sw f32) (local $sa f32)
+    (local $p i32) (local $q i32) (local $end i32) (local $end4 i32) (local $xr i32)
     (local.set $X (i32.load offset=0 (local.get $U)))
     (local.set $idx (i32.load offset=4 (local.get $U)))
     (local.set $starts (i32.load offset=8 (local.get $U)))
@@ -748,53 +812,71 @@
     (local.set $w (i32.load offset=20 (local.get $U)))
     (local.set $alpha (i32.load offset=24 (local.get $U)))
     (local.set $d (i32.load offset=28 (local.get $U)))
-    (local.set $K (local.get $j1))
-    (local.set $j (local.get $j0))
     (local.set $rs (i32.shl (local.get $d) (i32.const 2)))
-    (local.set $d4 (i32.and (local.get $d) (i32.const -4)))
+    (local.set $j (local.get $j0))
     (block $jd (loop $jl
-      (br_if $jd (i32.ge_u (local.get $j) (local.get $K)))
-      (local.set $o (i32.mul (local.get $j) (local.get $rs)))
+      (br_if $jd (i32.ge_u (local.get $j) (local.get $j1)))
+      ;; $p: this centre's new row, $end4 / $end: where its whole vectors / values end
+      (local.set $p (i32.add (local.get $new) (i32.mul (local.get $j) (local.get $rs))))
+      (local.set $end (i32.add (local.get $p) (local.get $rs)))
+      (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $d) (i32.const -4)) (i32.const 2))))
       (local.set $s (i32.load (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
       (local.set $e (i32.load offset=4 (i32.add (local.get $starts) (i32.shl (local.get $j) (i32.const 2)))))
       (if (i32.gt_u (local.get $e) (local.get $s))
         (then
-          (local.set $vw (v128.load32_splat (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))))
-          (local.set $va (v128.load32_splat (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2)))))
-          (local.set $f (i32.const 0))
-          (block $fd (loop $fl
-            (br_if $fd (i32.ge_u (local.get $f) (local.get $d4)))
-            (local.set $v (f32x4.mul (v128.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))) (local.get $vw)))
-            (local.set $t (local.get $s))
-            (block $md (loop $ml
-              (br_if $md (i32.ge_u (local.get $t) (local.get $e)))
-              (local.set $v (f32x4.add (local.get $v) (v128.load (i32.add
-                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
-                (i32.shl (local.get $f) (i32.const 2))))))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br $ml)))
-            (v128.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
-              (f32x4.mul (local.get $v) (local.get $va)))
-            (local.set $f (i32.add (local.get $f) (i32.const 4)))
-            (br $fl)))
-          (block $fd2 (loop $fl2
-            (br_if $fd2 (i32.ge_u (local.get $f) (local.get $d)))
-            (local.set $sc (f32.mul (f32.load (i32.add (local.get $old) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2)))))
-              (f32.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2))))))
-            (local.set $t (local.get $s))
-            (block $md2 (loop $ml2
-              (br_if $md2 (i32.ge_u (local.get $t) (local.get $e)))
-              (local.set $sc (f32.add (local.get $sc) (f32.load (i32.add
-                (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs)))
-                (i32.shl (local.get $f) (i32.const 2))))))
-              (local.set $t (i32.add (local.get $t) (i32.const 1)))
-              (br $ml2)))
-            (f32.store (i32.add (local.get $new) (i32.add (local.get $o) (i32.shl (local.get $f) (i32.const 2))))
-              (f32.mul (local.get $sc) (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2))))))
-            (local.set $f (i32.add (local.get $f) (i32.const 1)))
-            (br $fl2))))
+          (local.set $sw (f32.load (i32.add (local.get $w) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $sa (f32.load (i32.add (local.get $alpha) (i32.shl (local.get $j) (i32.const 2)))))
+          (local.set $vw (f32x4.splat (local.get $sw)))
+          (local.set $va (f32x4.splat (local.get $sa)))
+          ;; new = old * w
+          (local.set $q (i32.add (local.get $old) (i32.mul (local.get $j) (local.get $rs))))
+          (local.set $xr (local.get $p))
+          (block $wd (loop $wl
+            (br_if $wd (i32.ge_u (local.get $xr) (local.get $end4)))
+            (v128.store (local.get $xr) (f32x4.mul (v128.load (local.get $q)) (local.get $vw)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $wl)))
+          (block $wd2 (loop $wl2
+            (br_if $wd2 (i32.ge_u (local.get $xr) (local.get $end)))
+            (f32.store (local.get $xr) (f32.mul (f32.load (local.get $q)) (local.get $sw)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br $wl2)))
+          ;; + each member's row, in batch order
+          (local.set $t (local.get $s))
+          (block $md (loop $ml
+            (br_if $md (i32.ge_u (local.get $t) (local.get $e)))
+            (local.set $q (i32.add (local.get $X) (i32.mul (i32.load (i32.add (local.get $idx) (i32.shl (local.get $t) (i32.const 2)))) (local.get $rs))))
+            (local.set $xr (local.get $p))
+            (block $ad (loop $al
+              (br_if $ad (i32.ge_u (local.get $xr) (local.get $end4)))
+              (v128.store (local.get $xr) (f32x4.add (v128.load (local.get $xr)) (v128.load (local.get $q))))
+              (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+              (local.set $q (i32.add (local.get $q) (i32.const 16)))
+              (br $al)))
+            (block $ad2 (loop $al2
+              (br_if $ad2 (i32.ge_u (local.get $xr) (local.get $end)))
+              (f32.store (local.get $xr) (f32.add (f32.load (local.get $xr)) (f32.load (local.get $q))))
+              (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+              (local.set $q (i32.add (local.get $q) (i32.const 4)))
+              (br $al2)))
+            (local.set $t (i32.add (local.get $t) (i32.const 1)))
+            (br $ml)))
+          ;; * alpha
+          (local.set $xr (local.get $p))
+          (block $sd (loop $sl
+            (br_if $sd (i32.ge_u (local.get $xr) (local.get $end4)))
+            (v128.store (local.get $xr) (f32x4.mul (v128.load (local.get $xr)) (local.get $va)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 16)))
+            (br $sl)))
+          (block $sd2 (loop $sl2
+            (br_if $sd2 (i32.ge_u (local.get $xr) (local.get $end)))
+            (f32.store (local.get $xr) (f32.mul (f32.load (local.get $xr)) (local.get $sa)))
+            (local.set $xr (i32.add (local.get $xr) (i32.const 4)))
+            (br $sl2))))
         (else
-          (memory.copy (i32.add (local.get $new) (local.get $o)) (i32.add (local.get $old) (local.get $o)) (local.get $rs))))
+          (memory.copy (local.get $p) (i32.add (local.get $old) (i32.mul (local.get $j) (local.get $rs))) (local.get $rs))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $jl))))
 )

@@ -23,10 +23,10 @@ type Dots32 = (X: number, C: number, nc: number, d: number, out: number, m: numb
 type Gradient = (Xp: number, GPp: number, n: number, nt: number, G: number, c0: number, c1: number, blk: number) => void;
 /** The k-means kernels over float32 rows (dense64.wat, "k-means over float32 rows"); addresses are byte offsets. */
 export interface KMeans32Kernels {
-  prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number): void;
+  /** `panels`: 0 skips the centre panels (the BLAS path's kernels read the row-major centres). */
+  prep32(C: number, K: number, d: number, Cp: number, cnorm: number, clen: number, panels: number): void;
   update32(U: number, j0: number, j1: number): void;
   assign32(P: number, t0: number, t1: number): void;
-  rowlen32(X: number, d: number, out: number, r0: number, r1: number): void;
 }
 
 // Control words (int32 index) at the start of the memory; each thread's arguments at ARGS + 16 * thread.
@@ -45,6 +45,7 @@ const FN_DOTS32 = 4;
 const FN_ASSIGN32 = 5;
 const FN_UPDATE32 = 6;
 const FN_SGEMM = 7;
+const FN_DSYRK = 8;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -59,17 +60,27 @@ const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, index, blas } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
-// k-means' BLAS products (sgemm32): the CBLAS loaded through koffi on first use, pinned to one thread per call.
-let sgemm;
-function blasSgemm(A, B, C, n, k, ldc, r0, r1) {
-  if (!sgemm) {
-    const lib = require(blas.koffi).load(blas.library);
-    sgemm = lib.func('void cblas_sgemm(int order, int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)');
+// k-means' BLAS products (sgemm32, dsyrk64): the CBLAS loaded through koffi on first use, pinned to one thread per call.
+let lib;
+function blasLib() {
+  if (!lib) {
+    lib = require(blas.koffi).load(blas.library);
     try { lib.func('void openblas_set_num_threads(int n)')(1); } catch {}
   }
+  return lib;
+}
+let sgemm;
+function blasSgemm(A, B, C, n, k, ldc, r0, r1) {
+  sgemm ??= blasLib().func('void cblas_sgemm(int order, int transA, int transB, int M, int N, int K, float alpha, const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)');
   if (r1 <= r0) return;
   const f = (at, len) => new Float32Array(memory.buffer, at, len);
   sgemm(101, 111, 112, r1 - r0, n, k, 1, f(A + r0 * k * 4, (r1 - r0) * k), k, f(B, n * k), k, 0, f(C + r0 * ldc * 4, (r1 - r0 - 1) * ldc + n), ldc);
+}
+let dsyrk;
+function blasDsyrk(A, C, n, k, t0, t1) {
+  dsyrk ??= blasLib().func('void cblas_dsyrk(int order, int uplo, int trans, int N, int K, double alpha, const double *A, int lda, double beta, double *C, int ldc)');
+  if (t0 > 0 || t1 < 1) return;
+  dsyrk(101, 122, 111, n, k, 1, new Float64Array(memory.buffer, A, n * k), k, 0, new Float64Array(memory.buffer, C, n * n), n);
 }
 const ctl = new Int32Array(memory.buffer, 0, ${ARGS + 16 * MAX_THREADS});
 // The generation is read BEFORE signalling ready: the caller posts the first job only after every worker is
@@ -92,6 +103,7 @@ for (;;) {
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_SGEMM}) blasSgemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_DSYRK}) blasDsyrk(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
   } catch (e) {
@@ -149,7 +161,7 @@ export class Dense64Workspace {
     this.fwd32 = ex.forward32;
     this.dots = ex.dots32;
     this.grad = ex.gradient;
-    this.kmeans = { prep32: ex.prep32, update32: ex.update32, assign32: ex.assign32, rowlen32: ex.rowlen32 };
+    this.kmeans = { prep32: ex.prep32, update32: ex.update32, assign32: ex.assign32 };
     this.ctl = new Int32Array(this.memory.buffer, 0, ARGS + 16 * MAX_THREADS);
   }
 
@@ -270,6 +282,34 @@ export class Dense64Workspace {
     this.run(FN_SGEMM, m, m * n * k, (r0, r1) => [A, B, C, n, k, ldc, r0, r1], (a) => local(a[6], a[7]));
   }
 
+  /**
+   * The lower triangle of C (n × n float64 at byte C) = A·Aᵀ (A: n × k float64 at byte A) by the CBLAS `blas`'s
+   * DSYRK on a worker thread while the calling thread runs `beside` (k-means++: the Gram matrix while the input's
+   * row lengths are summed). With one thread, or when the worker fails, the calling thread runs `local` (the
+   * same DSYRK) too. For certified uses only (gram-dots.ts): a BLAS's bits may depend on where it runs.
+   */
+  dsyrkBeside(blas: { koffi: string; library: string }, n: number, k: number, A: number, C: number, local: () => void, beside: () => void): void {
+    if (this.workerBlas?.library !== blas.library || this.workerBlas.koffi !== blas.koffi) {
+      this.stopWorkers();
+      this.workerBlas = blas;
+    }
+    // Two tiles: tile 0 the DSYRK (a worker's when there is one), tile 1 the calling thread's `beside`.
+    const threads = Math.min(this.threads, 2);
+    const ran = [false, false];
+    const self = (a: number[]) => {
+      if (a[4] <= 0 && a[5] >= 1 && !ran[0]) {
+        ran[0] = true;
+        local();
+      }
+      if (a[5] >= 2 && !ran[1]) {
+        ran[1] = true;
+        beside();
+      }
+    };
+    // (a worker that fails leaves its tile to the calling thread: run's fallback calls self with it)
+    this.runOn(threads, FN_DSYRK, 2, PARALLEL_MIN, (t0, t1) => [A, C, n, k, t0, t1], self);
+  }
+
   /** Runs `assign32` (parameter block at byte `P`) over `tiles` row tiles, split over the threads. */
   assign32(P: number, tiles: number, work: number): void {
     this.run(FN_ASSIGN32, tiles, work, (t0, t1) => [P, t0, t1]);
@@ -345,8 +385,13 @@ export class Dense64Workspace {
 
   /** Splits `tiles` tiles into one run per thread (the calling thread takes the last) and runs `fn` on each. */
   private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
-    const parts = work >= PARALLEL_MIN && this.usable ? Math.min(this.threads, tiles) : 1;
-    if (parts > 1 && !this.startWorkers(parts - 1)) return this.run(fn, tiles, 0, args, self);
+    this.runOn(this.threads, fn, tiles, work, args, self);
+  }
+
+  /** `run` on at most `threads` threads. */
+  private runOn(threads: number, fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
+    const parts = work >= PARALLEL_MIN && this.usable ? Math.min(threads, tiles) : 1;
+    if (parts > 1 && !this.startWorkers(parts - 1)) return this.runOn(threads, fn, tiles, 0, args, self);
     const call = self ?? ((a: number[]) => this.call(fn, a));
     const bounds = (q: number) => Math.round((q * tiles) / parts);
     const ctl = this.ctl;
