@@ -95,8 +95,8 @@ async function exportEach(tasks: TaskSpec[], opts: ExportTextsOptions, progress:
           subset,
           source,
           embedder: rec,
-          embed: (texts, role, label) =>
-            embedTexts(rec, texts, { role, instruction: instructionFor(spec, role), batchSize: 4096, progress, label: `${spec.name} ${split}/${subset} ${label ?? role}` }),
+          embed: (texts, role, label, piece) =>
+            embedTexts(rec, texts, { role, instruction: instructionFor(spec, role), batchSize: 4096, progress: piece ?? progress, label: `${spec.name} ${split}/${subset} ${label ?? role}` }),
           limit: opts.limit,
           progress,
           // Scores on stand-in vectors mean nothing; their warnings neither.

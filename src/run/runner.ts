@@ -409,12 +409,12 @@ async function evaluateTask(
     for (const subset of hfSubsets(spec)) {
       if (only && !only.has(`${split}/${subset}`)) continue;
       opts.progress.phase?.(`${split}/${subset}: loading and scoring`);
-      const embed = (texts: string[], role: Role, label?: string) =>
+      const embed = (texts: string[], role: Role, label?: string, progress?: ProgressSink) =>
         embedTexts(opts.embedder, texts, {
           role,
           instruction: instructionFor(spec, role, opts.embedder),
           batchSize: opts.batchSize,
-          progress: opts.progress,
+          progress: progress ?? opts.progress,
           label: `${spec.name} ${split}/${subset} ${label ?? role}`,
         });
       const r = await adapter.evaluate({

@@ -12,8 +12,11 @@ export interface EvalContext<S = TaskSpec> {
   /** Resolved dataset (see src/data/). Typed loosely here so adapters stay independent of the source kind. */
   source: unknown;
   embedder: Embedder;
-  /** Embeds texts with the task's instruction for that role, deduplicated and batched, in input order. */
-  embed(texts: string[], role: Role, label?: string): Promise<Matrix>;
+  /**
+   * Embeds texts with the task's instruction for that role, deduplicated and batched, in input order. Progress goes
+   * to `progress` when given (a piece of a larger step: src/util/progress.ts sharedStep), else to the run's sink.
+   */
+  embed(texts: string[], role: Role, label?: string, progress?: ProgressSink): Promise<Matrix>;
   limit?: number;
   progress: ProgressSink;
   warn(message: string): void;

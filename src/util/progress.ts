@@ -24,6 +24,50 @@ export interface ProgressSink {
 
 export const silentProgress: ProgressSink = { start() {}, tick() {}, end() {} };
 
+/**
+ * One step fed by several calls that overlap (a corpus embedded in pieces, several in flight while the next are
+ * read): each piece's sink adds its own ticks to the step's count, so the step shows the whole range's count,
+ * rate and ETA instead of whichever piece started last (a sink holds one step at a time). A piece counts its
+ * `rows` when it ends (texts it deduplicated away included); `add` counts rows done elsewhere (embedded while the
+ * split loaded). The step starts with the first piece or `add` and ends with `end()`.
+ */
+export function sharedStep(sink: ProgressSink, label: string, total: number): { piece(rows: number): ProgressSink; add(rows: number): void; end(): void } {
+  let done = 0;
+  let open = false;
+  const begin = (): void => {
+    if (open) return;
+    open = true;
+    sink.start(label, total);
+  };
+  const add = (rows: number): void => {
+    begin();
+    done += rows;
+    sink.tick(Math.min(done, total));
+  };
+  return {
+    piece(rows: number): ProgressSink {
+      let last = 0;
+      return {
+        start: () => begin(),
+        tick: (d: number) => {
+          const step = d - last;
+          last = d;
+          if (step > 0) add(step);
+        },
+        end: () => {
+          if (rows > last) add(rows - last);
+          last = rows;
+        },
+      };
+    },
+    add,
+    end: () => {
+      if (open) sink.end();
+      open = false;
+    },
+  };
+}
+
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);

@@ -48,7 +48,7 @@ function context(log: number[]): EvalContext<RetrievalSpec> {
 describe('corpus embedding overlapped with the search', () => {
   test('same chunks, same rows, in order; the next chunk embeds while one is searched', async () => {
     const calls: number[] = [];
-    const provider = embeddedCorpus(context(calls), corpus(), undefined, [0, N], 'passage', () => 'corpus');
+    const provider = embeddedCorpus(context(calls), corpus(), undefined, [0, N], 'passage', 'corpus');
     const seen: { first: string; rows: number; callsBefore: number; callsAfter: number }[] = [];
     for await (const chunk of provider.chunks()) {
       for (let r = 0; r < chunk.ids.length; r++) {
@@ -75,7 +75,7 @@ describe('corpus embedding overlapped with the search', () => {
   test('a search that stops after the first chunk stops the reading', async () => {
     const calls: number[] = [];
     const c = corpus();
-    const provider = embeddedCorpus(context(calls), c, undefined, [0, N], 'passage', () => 'corpus');
+    const provider = embeddedCorpus(context(calls), c, undefined, [0, N], 'passage', 'corpus');
     for await (const chunk of provider.chunks()) {
       expect(chunk.ids.length).toBe(CORPUS_CHUNK_ROWS);
       break;
@@ -102,7 +102,7 @@ describe('corpus embedding overlapped with the search', () => {
   test('a piece that straddles the last cut is split; every row once, in order, in the chunks that ends say', async () => {
     const n = 57_321;
     const calls: number[] = [];
-    const provider = embeddedCorpus(context(calls), corpus(n), undefined, [0, n], 'passage', () => 'corpus');
+    const provider = embeddedCorpus(context(calls), corpus(n), undefined, [0, n], 'passage', 'corpus');
     const chunks: [string, number][] = [];
     let row = 0;
     for await (const chunk of provider.chunks()) {
@@ -132,7 +132,7 @@ describe('corpus embedding overlapped with the search', () => {
         });
       },
     } as unknown as EvalContext<RetrievalSpec>;
-    const it = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', () => 'corpus').chunks()[Symbol.asyncIterator]();
+    const it = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', 'corpus').chunks()[Symbol.asyncIterator]();
     const first = it.next();
     await sleep(20);
     expect(started.map((s) => s.first)).toEqual(Array.from({ length: 10 }, (_, i) => i * 500));
@@ -173,7 +173,7 @@ describe('corpus embedding overlapped with the search', () => {
         }
       },
     } as unknown as EvalContext<RetrievalSpec>;
-    const provider = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', () => 'corpus');
+    const provider = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', 'corpus');
     const err = await (async () => {
       for await (const _ of provider.chunks()) void _;
     })().catch((e: unknown) => e);

@@ -66,7 +66,7 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
       const backend = createSearchBackend(ctx.search ?? {});
       const n = data.corpus.size;
       try {
-        const res = await backend.search(qEmb, embeddedCorpus(ctx, data.corpus, undefined, [0, n], passageRole, (_, e) => `corpus ${e}/${n}`, early), k, { similarity });
+        const res = await backend.search(qEmb, embeddedCorpus(ctx, data.corpus, undefined, [0, n], passageRole, 'corpus', early), k, { similarity });
         run = runOf(q.ids, res);
         metadata = res.meta;
       } finally {

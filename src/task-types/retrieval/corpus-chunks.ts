@@ -63,7 +63,7 @@ export async function searchCorpusShare(
   try {
     for (const [i, c] of todo.entries()) {
       const [s, e] = ranges[i];
-      const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, (a) => `corpus chunk ${c + 1}/${nChunks} rows ${a - s}+`);
+      const corpus = embeddedCorpus(ctx, data.corpus, pieces, [s, e], role, `corpus chunk ${c + 1}/${nChunks}`);
       const res = await backend.search(qEmb, corpus, k, { similarity });
       const header = {
         chunk: c,

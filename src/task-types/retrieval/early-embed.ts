@@ -3,6 +3,7 @@ import type { CorpusDoc } from '../../core/datasets.js';
 import type { Matrix } from '../../core/matrix.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import { corpusText } from './corpus-text.js';
+import { silentProgress } from '../../util/progress.js';
 import { TEXT_READ_ROWS } from './embedded-corpus.js';
 
 /** Corpus rows embedded while the split loads: the first this many documents (or characters) in corpus order. */
@@ -81,7 +82,8 @@ export class EarlyEmbeddings {
       const start = b.start;
       b.start += texts.length;
       if (!b.texts.length) this.buffered = undefined;
-      const data = this.track(this.ctx.embed(texts, this.passageRole, `corpus ${start + texts.length} (while loading)`).then((m) => m.data));
+      // Silent: the queries' step may be showing; these rows count in the corpus's step when it takes them.
+      const data = this.track(this.ctx.embed(texts, this.passageRole, 'corpus (while loading)', silentProgress).then((m) => m.data));
       this.corpusInFlight++;
       data.then(
         () => {

@@ -1,3 +1,4 @@
+import { sharedStep } from '../../util/progress.js';
 import type { EvalContext } from '../adapter.js';
 import type { CorpusTextChunk, CorpusTexts } from '../../core/datasets.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
@@ -38,7 +39,8 @@ export function chunkEnds(start: number, end: number): number[] {
  * `shared`, when given, yields the corpus text in corpus order (`corpus.chunks(TEXT_READ_ROWS, ranges)`) for
  * several ranges: a shard searching several corpus chunks reads the corpus file once, each chunk's provider
  * taking the pieces of its own rows on its first pass, and never closing it. A later pass (HNSW's recall check
- * searches the corpus again) reads the range afresh. `label(textStart, textEnd)` names each embedding call.
+ * searches the corpus again) reads the range afresh. `label` names the range's progress step: one step over all
+ * its rows, whatever the pieces in flight (sharedStep), so its count, rate and ETA are the range's.
  */
 export function embeddedCorpus(
   ctx: EvalContext<RetrievalSpec | RerankingSpec>,
@@ -46,7 +48,7 @@ export function embeddedCorpus(
   shared: AsyncIterator<CorpusTextChunk> | undefined,
   range: [number, number],
   role: 'query' | 'passage',
-  label: (textStart: number, textEnd: number) => string,
+  label: string,
   /** Vectors embedded while the split loaded (early-embed.ts), taken where they are of exactly these rows' texts. */
   early?: { takeCorpus(start: number, texts: string[]): Promise<Float32Array> | undefined },
 ): CorpusProvider {
@@ -62,9 +64,12 @@ export function embeddedCorpus(
       const own = shared ? undefined : corpus.chunks(TEXT_READ_ROWS, [[start, end]]);
       const pieces = (shared ?? own)!;
       shared = undefined;
+      // Named as the run names every embedding step (src/run/runner.ts): task, split/subset, what.
+      const step = sharedStep(ctx.progress, `${ctx.spec.name} ${ctx.split}/${ctx.subset} ${label}`, end - start);
       try {
-        yield* embedRange(pieces);
+        yield* embedRange(pieces, step);
       } finally {
+        step.end();
         await own?.return(undefined);
       }
     },
@@ -74,8 +79,8 @@ export function embeddedCorpus(
   // embedded: while the search works on chunk i (on libuv's and worker threads), chunk i + 1 fills, so the
   // embedder never waits for the search (bench/pipeline/busy.ts). The search sees the same rows in the same
   // order, so its results are unchanged; two chunks of vectors are alive instead of one.
-  async function* embedRange(pieces: AsyncIterator<CorpusTextChunk>): AsyncIterable<CorpusChunk> {
-    const reader = blockReader(pieces);
+  async function* embedRange(pieces: AsyncIterator<CorpusTextChunk>, step: Step): AsyncIterable<CorpusChunk> {
+    const reader = blockReader(pieces, step);
     const fill = async (): Promise<CorpusChunk | null> => {
       let chunk: { start: number; ids: string[]; data: Float32Array } | null = null;
       for (;;) {
@@ -113,7 +118,7 @@ export function embeddedCorpus(
   // the slots an earlier block leaves idle, never more than its limit: src/run/embed-slots.ts) and never waits
   // for a block to be read. Calls never overlap (the next starts after the previous resolved), so the pieces are
   // read in order.
-  function blockReader(pieces: AsyncIterator<CorpusTextChunk>): { next(): Promise<EmbeddedBlock | null>; stop(): void; settle(): Promise<void> } {
+  function blockReader(pieces: AsyncIterator<CorpusTextChunk>, step: Step): { next(): Promise<EmbeddedBlock | null>; stop(): void; settle(): Promise<void> } {
     let at = start;
     let chunk = 0;
     /** The rest of a piece cut where a chunk ended. */
@@ -151,7 +156,9 @@ export function embeddedCorpus(
         if (!p) return;
         const texts = p.docs.map(corpusText);
         const chars = texts.reduce((a, t) => a + t.length, 0);
-        const data = early?.takeCorpus(p.start, texts) ?? ctx.embed(texts, role, label(p.start, p.start + texts.length)).then((m) => m.data);
+        const taken = early?.takeCorpus(p.start, texts);
+        taken?.then(() => step.add(texts.length), () => undefined);
+        const data = taken ?? ctx.embed(texts, role, label, step.piece(texts.length)).then((m) => m.data);
         // Awaited when handed out or by settle(); until then a failure must not count as unhandled.
         data.catch(() => undefined);
         started.push({ start: p.start, ids: p.ids, chunkEnd: ends[chunk], rows: texts.length, chars, data });
@@ -181,6 +188,8 @@ export function embeddedCorpus(
     };
   }
 }
+
+type Step = ReturnType<typeof sharedStep>;
 
 /** A block whose embedding has started: rows [start, start + rows) of the chunk ending at `chunkEnd`. */
 interface StartedBlock {
