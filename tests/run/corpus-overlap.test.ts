@@ -35,6 +35,9 @@ function context(log: number[]): EvalContext<RetrievalSpec> {
   return {
     embedder: { dimension: 2 },
     progress: silentProgress,
+    spec: { name: 'Overlap' },
+    split: 'test',
+    subset: 'default',
     async embed(texts: string[]) {
       log.push(Number(texts[0]));
       await sleep(1);
@@ -126,6 +129,9 @@ describe('corpus embedding overlapped with the search', () => {
     const ctx = {
       embedder: { dimension: 2 },
       progress: silentProgress,
+      spec: { name: 'Overlap' },
+      split: 'test',
+      subset: 'default',
       embed(texts: string[]) {
         return new Promise((resolve) => {
           started.push({ first: Number(texts[0]), release: () => resolve({ rows: texts.length, dim: 2, data: new Float32Array(texts.length * 2) }) });
@@ -160,6 +166,9 @@ describe('corpus embedding overlapped with the search', () => {
     const ctx = {
       embedder: { dimension: 2 },
       progress: silentProgress,
+      spec: { name: 'Overlap' },
+      split: 'test',
+      subset: 'default',
       async embed(texts: string[]) {
         const first = Number(texts[0]);
         calls.push(first);
