@@ -40,10 +40,21 @@ export async function embedTexts(
   let done = 0;
   const slots = embedSlots(embedder);
   const call = slots.nextCall();
+  // Set by the first failing batch: a batch still waiting for a slot then never starts (runBounded stops new
+  // tasks, but one already queued in the slots would otherwise get the failed batch's slot).
+  let failed = false;
   await runBounded(Math.ceil(unique.length / batch), slots.limit, async (b) => {
     const s = b * batch;
     const part = unique.slice(s, s + batch);
-    const m = await slots.run(call, b, () => embedder.embed(part, { role: opts.role, instruction: opts.instruction }));
+    const m = await slots.run(call, b, () =>
+      failed
+        ? Promise.resolve(undefined)
+        : embedder.embed(part, { role: opts.role, instruction: opts.instruction }).catch((e: unknown) => {
+            failed = true;
+            throw e;
+          }),
+    );
+    if (!m) return;
     uniq.data.set(m.data, s * dim);
     done += part.length;
     opts.progress.tick(done);
