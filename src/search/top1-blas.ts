@@ -28,7 +28,8 @@ import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../core/matrix.js';
 import { isMtebError } from '../core/errors.js';
 import { loadCblas, type Cblas } from './blas/cblas.js';
-import { engineErrorBound, rowSquares } from './canonical/canonical.js';
+import { engineErrorBound } from './canonical/canonical.js';
+import { rowSquares } from '../util/row-squares.js';
 
 /** Decisions from the scan: out[i] is the row, or -1 for the queries listed in `undecided`. */
 export interface ScanDecisions {

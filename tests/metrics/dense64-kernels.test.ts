@@ -5,6 +5,7 @@
  * the kernels' 4 x 4 tiles, and a whole fit must give bit-identical coefficients with 1, 2 and 3 threads and
  * with the reference objective.
  */
+import { dot64 } from '../../src/metrics/clustering/dot64.js';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import fs from 'node:fs';
 import { compileKernels } from '../../src/search/blas/build-kernels.js';
@@ -101,22 +102,6 @@ describe('dense64 products equal the sequential loops bit for bit', () => {
   });
 
   test("dots32 (k-means++ distances) equal dot64's four-accumulator order bit for bit", () => {
-    // minibatch-kmeans.ts dot64, as written there.
-    const dot64 = (a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number => {
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let f = 0;
-      for (; f + 3 < n; f += 4) {
-        s0 += a[ao + f] * b[bo + f];
-        s1 += a[ao + f + 1] * b[bo + f + 1];
-        s2 += a[ao + f + 2] * b[bo + f + 2];
-        s3 += a[ao + f + 3] * b[bo + f + 3];
-      }
-      for (; f < n; f++) s0 += a[ao + f] * b[bo + f];
-      return s0 + s1 + (s2 + s3);
-    };
     for (const [m, d] of [[5, 1], [6, 3], [7, 4], [9, 5], [11, 7], [3, 17], [1500, 513], [700, 1024]] as const) {
       const rows = Float32Array.from(values(m * d, m * 3 + d, 20));
       const ids = [0, m - 1, Math.floor(m / 2)];

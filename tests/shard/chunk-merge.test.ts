@@ -49,6 +49,17 @@ const tasks = () => resolveTasks(NAMES.map((n) => path.join(DEMO, n, 'task.json'
 const MODEL = 'test/near-ties';
 const quiet = { warn: () => {} };
 
+/** DemoRetrieval copied with 9,000 filler documents appended: over 2 MiB, so the fingerprint hashes the first and
+ * last MiB and the size, not the middle. */
+function bigDemoCorpus(): { corpus: string; own: () => ReturnType<typeof tasks> } {
+  const data = path.join(tmpOut(), 'DemoRetrieval');
+  cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
+  const corpus = path.join(data, 'corpus.jsonl');
+  const filler = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ _id: `f${i}`, title: '', text: `filler ${i} ${'x'.repeat(220)}` })).join('\n') + '\n';
+  appendFileSync(corpus, filler);
+  return { corpus, own: () => resolveTasks([path.join(data, 'task.json')]) };
+}
+
 /** Every file of the model's result folder, evaluation_time and the random per-scoring id blanked. */
 function files(out: string): Record<string, string> {
   const dir = path.join(out, 'test__near-ties', 'r1');
@@ -175,13 +186,7 @@ describe('sharded search + list merge equals one process, byte for byte', () => 
   }, 120_000);
 
   test('merge parses no corpus row of a split corpus (a big file garbled in the middle still merges)', async () => {
-    const data = path.join(tmpOut(), 'DemoRetrieval');
-    cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
-    const corpus = path.join(data, 'corpus.jsonl');
-    // Over 2 MiB: the fingerprint hashes the first and last MiB and the size, not the middle.
-    const filler = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ _id: `f${i}`, title: '', text: `filler ${i} ${'x'.repeat(220)}` })).join('\n') + '\n';
-    appendFileSync(corpus, filler);
-    const own = () => resolveTasks([path.join(data, 'task.json')]);
+    const { corpus, own } = bigDemoCorpus();
     const out = tmpOut();
     for (const index of [0, 1]) await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index, count: 2, chunkRows: 4000 } });
     const bytes = readFileSync(corpus);
@@ -194,12 +199,7 @@ describe('sharded search + list merge equals one process, byte for byte', () => 
   }, 120_000);
 
   test('merge refuses shards that read other corpus ids (data changed between the shards inside a big file, where the fingerprint cannot see)', async () => {
-    const data = path.join(tmpOut(), 'DemoRetrieval');
-    cpSync(path.join(DEMO, 'DemoRetrieval'), data, { recursive: true });
-    const corpus = path.join(data, 'corpus.jsonl');
-    const filler = Array.from({ length: 9000 }, (_, i) => JSON.stringify({ _id: `f${i}`, title: '', text: `filler ${i} ${'x'.repeat(220)}` })).join('\n') + '\n';
-    appendFileSync(corpus, filler);
-    const own = () => resolveTasks([path.join(data, 'task.json')]);
+    const { corpus, own } = bigDemoCorpus();
     const out = tmpOut();
     await runEvaluation({ tasks: own(), embedder: new NearTieEmbedder(), outputDir: out, shard: { index: 0, count: 2, chunkRows: 4000 } });
     // One id renamed in the middle of the file, same length: the size and the first/last MiB are unchanged.

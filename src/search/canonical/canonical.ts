@@ -23,6 +23,7 @@
  */
 import type { Similarity } from '../types.js';
 import { halfTable } from '../vectors.js';
+import { rowSquares } from '../../util/row-squares.js';
 
 /** Names this definition in result metadata (`search_scores`); a new definition gets a new name. */
 export const CANONICAL_SCORES = 'canonical-f64-v1';
@@ -109,26 +110,6 @@ export function maxRowNorm(data: Float32Array | Uint16Array, rows: number, dim: 
   return Math.sqrt(max) * (1 + 2 ** -20);
 }
 
-/** The float64 sum of squares of `data[o .. o + dim)` in four lanes (a bound's input, not a canonical value). */
-export function rowSquares(data: Float32Array, o: number, dim: number): number {
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let d = 0;
-  let i = 0;
-  for (; i + 4 <= dim; i += 4) {
-    const x0 = data[o + i];
-    const x1 = data[o + i + 1];
-    const x2 = data[o + i + 2];
-    const x3 = data[o + i + 3];
-    a += x0 * x0;
-    b += x1 * x1;
-    c += x2 * x2;
-    d += x3 * x3;
-  }
-  for (; i < dim; i++) a += data[o + i] * data[o + i];
-  return a + b + (c + d);
-}
 
 function halfRowSquares(data: Uint16Array, lut: Float64Array | Float32Array, o: number, dim: number): number {
   let a = 0;
