@@ -1,8 +1,8 @@
 /**
  * The PyTorch runners' sequence packing (issue 17): runners/tests/test_packing.py checks packed (no padding) against
  * padded embeddings on every tiny checkpoint in float32 on the CPU (<= 1e-5), plus the packer, the packed attention
- * and the double-buffering pipeline. It needs Debian's python3-torch (.ci/run installs it when it can); without
- * torch the suite skips with the reason printed.
+ * and the double-buffering pipeline. It needs Debian's python3-torch and python3-regex (the hf_torch runner's
+ * byte-level BPE; .ci/run installs both when it can); without either the suite skips with the reason printed.
  */
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
@@ -10,9 +10,12 @@ import { existsSync } from 'node:fs';
 
 // MTEB_TS_TEST_PYTHON: another interpreter (e.g. one without torch, to see the skip).
 const PY = process.env.MTEB_TS_TEST_PYTHON ?? '/usr/bin/python3';
-const probe = existsSync(PY) ? spawnSync(PY, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }) : null;
+// The runners' third-party imports (runners/requirements.txt): torch, and regex for hf_torch's byte-level BPE.
+const probe = existsSync(PY) ? spawnSync(PY, ['-c', 'import torch, regex; print(torch.__version__)'], { encoding: 'utf8' }) : null;
 const TORCH = probe?.status === 0 ? probe.stdout.trim() : null;
-const reason = !probe ? `${PY} not found` : `${PY} has no torch (apt-get install -y python3-torch)`;
+const reason = !probe
+  ? `${PY} not found`
+  : `${PY} cannot import torch and regex (apt-get install -y python3-torch python3-regex): ${probe.stderr.trim().split('\n').pop()}`;
 
 describe('runners: packed = padded embeddings (python unittest)', () => {
   if (!TORCH) console.warn(`SKIP runners/tests/test_packing.py: ${reason}`);
