@@ -1,10 +1,11 @@
 // Where bitext's time goes (issue 21): the GEMM scan (src/search/top1-blas.ts, as bitext runs it) against its
 // parts and against other ways of running the same products on the same inputs, interleaved round by round in
 // one process, wall and CPU seconds (all threads) per variant:
-//   scan            scanTop1 as shipped (query blocks × corpus tiles of ≤ 1 Mi scores, one 1-thread SGEMM per
-//                   core in flight, the main thread taking the norms and folding finished tiles)
-//   scan-4Mi        the same with tiles of ≤ 4 Mi scores (fewer tiles: fewer rows packed, less overlap)
-//   scan-512Ki      tiles of ≤ 512 Ki scores (more tiles)
+//   scan            scanTop1 as shipped (query blocks × corpus tiles of ≤ 4 Mi scores, at least one job per
+//                   stream, one 1-thread SGEMM per core in flight, the main thread taking the norms and folding
+//                   finished tiles)
+//   scan-before     the tiling before 2026-12-06 21:30 UTC: tiles of ≤ 1 Mi scores, at least two jobs per stream
+//   scan-16Mi       tiles of ≤ 16 Mi scores, at least one job per stream
 //   gemm-halves     the bare products only: two 1-thread SGEMMs (half the queries each) in flight at once
 //   gemm-2threads   the bare products as one SGEMM on OpenBLAS's own 2 threads (numpy's way), called synchronously
 //   norms           the main thread's row lengths of both sides alone (row-squares.ts)
@@ -29,8 +30,8 @@ const c = new Float32Array(n * n2);
 const h = Math.floor(n / 2);
 const variants: Record<string, () => unknown> = {
   scan: () => scanTop1(a, b, 'cosine'),
-  'scan-4Mi': () => scanTop1(a, b, 'cosine', { tileFloats: 1 << 22 }),
-  'scan-512Ki': () => scanTop1(a, b, 'cosine', { tileFloats: 1 << 19 }),
+  'scan-before': () => scanTop1(a, b, 'cosine', { tileFloats: 1 << 20, jobsPerStream: 2 }),
+  'scan-16Mi': () => scanTop1(a, b, 'cosine', { tileFloats: 1 << 24 }),
   'gemm-halves': () =>
     Promise.all([
       blas.sgemmABt(h, n2, dim, a.data.subarray(0, h * dim), b.data, c.subarray(0, h * n2)),
