@@ -41,10 +41,11 @@ export interface ScanDecisions {
 /**
  * Floats per score tile at most (16 MB). Few large GEMMs beat many cache-sized ones: each GEMM packs both its
  * operands again, and with several jobs per core the main thread's work (norms, scans) left one stream a job
- * behind the other at the end. Measured (bench/evaluators/bitext-parts.ts, 2026-12-06 21:29 UTC, load 2.5–3,
- * interleaved): one 2,500 × 1,250 tile per stream at 2,500² × 1,024 took 0.86× the wall of 4 MB tiles with two
- * jobs per stream (CPU equal), 5,000² × 768 0.98× wall / 0.96× CPU; 64 MB tiles were no faster (within the
- * ±4 % noise), and 16 MB keeps the tiles kept between calls at 48 MB.
+ * behind the other at the end. Measured (bench/evaluators/bitext-parts.ts, 2026-12-06 21:28–21:36 UTC, load
+ * 2.5–6, interleaved; docs/BENCHMARKS.md "Issue 21, last gaps"): against 4 MB tiles with two jobs per stream,
+ * 0.84× wall / 0.96× CPU at 2,500² × 1,024 (one 2,500 × 1,250 tile per stream), 0.94× / 0.96× at 5,000² × 768,
+ * 0.91× / 0.95× at 300 × 600,000 × 768; 64 MB tiles were no faster, and 16 MB keeps the tiles kept between
+ * calls at 48 MB.
  */
 const DEFAULT_TILE_FLOATS = 1 << 22;
 /** Products whose operands' norms multiply past this could overflow float32: such inputs are not scanned. */
