@@ -4,9 +4,14 @@
 // inputs. The Python side is optional (`--no-python`, or when /usr/bin/python3 lacks sklearn).
 // Run: node bin/run-ts.js bench/evaluators/run.ts [--quick] [--only classification,clustering,bitext]
 //      [--python /usr/bin/python3] [--rounds 5 (bitext)] [--bitext-refs mteb,numpy] [--threads N]
+//      [--classification-shapes banking77,massive,banking77-4096] [--sklearn 1.2|1.4]
 //      (JSON on stdout; progress on stderr)
-// --threads N: clustering and bitext on N threads on both sides (OPENBLAS_NUM_THREADS for Python); CPU seconds are
-// reported next to wall seconds, steadier than wall time on a loaded machine.
+// --threads N: classification, clustering and bitext on N threads on both sides (OPENBLAS_NUM_THREADS and
+// OMP_NUM_THREADS for Python, torch's threads for the mteb bitext reference); CPU seconds are reported next to
+// wall seconds, steadier than wall time on a loaded machine.
+// --bitext-refs: bitext's references — mteb 1.12's own protocol on torch, and/or the stricter one-GEMM numpy.
+// --sklearn: the logistic-regression objective ours solves (default: that of the scikit-learn the reference runs,
+// so that both sides solve the same problem).
 // --products blas,wasm (default both): clustering's approximate scores through the system BLAS's SGEMM and/or
 // dense64's own SIMD products (one row each); fit_sha256 hashes labels, centres, counts, inertia and steps, so
 // equal hashes across the two, OPENBLAS_CORETYPE settings and thread counts show the fit does not change.
