@@ -7,8 +7,9 @@
  * run on the caller's arrays in place (query blocks × corpus tiles, one single-threaded GEMM per core in
  * flight: the main thread's work here is small, so a second GEMM per core, as the BLAS engine runs, only
  * evicts the first one's packed panels — measured 2–6 % less CPU and wall at 2,500² × 1,024 and
- * 5,000² × 768, load ~11), and the main thread scans each finished tile while the next ones
- * run (top1-scan.wat: SIMD, four scores a step), keeping per query its best and second-best value. Cosine is
+ * 5,000² × 768, load ~11; and few large tiles, DEFAULT_TILE_FLOATS), and the main thread scans each finished
+ * tile while the other GEMMs run (top1-scan.wat: SIMD, four scores a step), keeping per query its best and
+ * second-best value. Cosine is
  * ranked as t_ij = sgemm(q_i, d_j) · r_j in float32, r_j = 1 / max(‖d_j‖, 1e-12) (float64 norm, rounded to
  * float32): dividing by the query's own norm changes no ranking.
  *
@@ -37,8 +38,16 @@ export interface ScanDecisions {
   undecided: number[];
 }
 
-/** Floats per score tile (4 MB: a tile is still in cache when the main thread scans it). */
-const DEFAULT_TILE_FLOATS = 1 << 20;
+/**
+ * Floats per score tile at most (16 MB). Few large GEMMs beat many cache-sized ones: each GEMM packs both its
+ * operands again, and with several jobs per core the main thread's work (norms, scans) left one stream a job
+ * behind the other at the end. Measured (bench/evaluators/bitext-parts.ts, 2026-12-06 21:28–21:36 UTC, load
+ * 2.5–6, interleaved; docs/BENCHMARKS.md "Issue 21, last gaps"): against 4 MB tiles with two jobs per stream,
+ * 0.84× wall / 0.96× CPU at 2,500² × 1,024 (one 2,500 × 1,250 tile per stream), 0.94× / 0.96× at 5,000² × 768,
+ * 0.91× / 0.95× at 300 × 600,000 × 768; 64 MB tiles were no faster, and 16 MB keeps the tiles kept between
+ * calls at 48 MB.
+ */
+const DEFAULT_TILE_FLOATS = 1 << 22;
 /** Products whose operands' norms multiply past this could overflow float32: such inputs are not scanned. */
 const NORM_PRODUCT_LIMIT = 1e37;
 
@@ -90,6 +99,8 @@ export interface ScanOptions {
   tileFloats?: number;
   /** GEMMs in flight (default: one per thread, as many as libuv's pool allows). */
   streams?: number;
+  /** Jobs per stream at least (default 1; 2 lets the scans overlap the GEMMs, measured slower). */
+  jobsPerStream?: number;
 }
 
 /**
@@ -110,18 +121,19 @@ export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 
   const N = corpus.rows;
   const dim = corpus.dim;
   const streams = blas.perCallThreads ? Math.max(1, Math.min(opts.streams ?? threads, poolThreads() - 1)) : 1;
+  const jobsPerStream = opts.jobsPerStream ?? 1;
 
   // Tiles: qBlocks query blocks × nTiles corpus tiles, near-equal, each ≤ TILE_FLOATS scores. Every GEMM packs
   // its two operands, so the choice reads the fewest rows in all (M·nTiles + N·qBlocks) among tilings with at
-  // least two jobs per stream (the scans then overlap the GEMMs) and, when there are few, a multiple of the
-  // streams (the last GEMMs end together instead of one core idling beside a lone last tile).
+  // least `jobsPerStream` jobs per stream and, when there are few, a multiple of the streams (the last GEMMs
+  // end together instead of one core idling beside a lone last tile).
   let qBlocks = 1;
   let nTiles = 1;
   let cost = Infinity;
   for (let qb = 1; qb <= Math.min(M, 256); qb++) {
     const qp = Math.ceil(M / qb);
     let nt = Math.min(N, Math.ceil(N / Math.max(1, Math.floor(TILE_FLOATS / qp))));
-    while (qb * nt < 2 * streams && nt < N) nt++;
+    while (qb * nt < jobsPerStream * streams && nt < N) nt++;
     while (qb * nt < 8 * streams && (qb * nt) % streams && nt < N) nt++;
     const c = M * nt + N * qb;
     if (c < cost) [qBlocks, nTiles, cost] = [qb, nt, c];
@@ -131,21 +143,23 @@ export async function scanTop1(queries: Matrix, corpus: Matrix, sim: 'cosine' | 
   const jobs: { q0: number; qn: number; c0: number; cn: number }[] = [];
   for (let q0 = 0; q0 < M; q0 += qPer) for (let c0 = 0; c0 < N; c0 += nPer) jobs.push({ q0, qn: Math.min(qPer, M - q0), c0, cn: Math.min(nPer, N - c0) });
 
-  // Memory: [scale f32 × N | best, second f32 × M | arg i32 × M | streams + 1 tiles]; grown only here.
+  // Memory: [scale f32 × N | best, second f32 × M | arg i32 × M | tiles: one per GEMM in flight, one more being
+  // scanned, no more than there are jobs]; grown only here.
   const scaleAt = 0;
   const bestAt = align(N * 4);
   const secondAt = bestAt + align(M * 4);
   const argAt = secondAt + align(M * 4);
   const tileBytes = align(qPer * nPer * 4);
   const tilesAt = argAt + align(M * 4);
-  if (tilesAt + (streams + 1) * tileBytes > MEMORY_LIMIT) return undefined;
+  const tiles = Math.min(jobs.length, streams + 1);
+  if (tilesAt + tiles * tileBytes > MEMORY_LIMIT) return undefined;
   const mem = acquireMemory();
-  reserve(mem.memory, tilesAt + (streams + 1) * tileBytes);
+  reserve(mem.memory, tilesAt + tiles * tileBytes);
   const buf = mem.memory.buffer;
   new Float32Array(buf, bestAt, M).fill(-Infinity);
   new Float32Array(buf, secondAt, M).fill(-Infinity);
   new Int32Array(buf, argAt, M).fill(-1);
-  const free = Array.from({ length: streams + 1 }, (_, s) => tilesAt + s * tileBytes);
+  const free = Array.from({ length: tiles }, (_, s) => tilesAt + s * tileBytes);
 
   const running = new Map<Promise<void>, { job: (typeof jobs)[number]; tile: number }>();
   const done: Promise<void>[] = [];

@@ -200,8 +200,9 @@ describe('the GEMM scan decides only what its bound proves', () => {
   ] as const)('%s, products moved by ±%s γ_d‖q‖‖d‖: every decided query is exact search\'s, on any tiling', async (fn, scale) => {
     const { a, b } = tieHeavy(150, 400, 24, 5);
     const want = await viaExactSearch(a, b, fn);
-    for (const [tileFloats, threads] of [[500, 1], [7000, 2], [undefined, 3]] as const) {
-      const scan = await scanTop1(a, b, fn, { blas: standInBlas(scale, undefined, { at: b.data.byteOffset }), tileFloats, threads });
+    // Small tiles, two jobs per stream (the old default), the default (one large tile per stream).
+    for (const [tileFloats, threads, jobsPerStream] of [[500, 1, 1], [7000, 2, 2], [undefined, 3, undefined]] as const) {
+      const scan = await scanTop1(a, b, fn, { blas: standInBlas(scale, undefined, { at: b.data.byteOffset }), tileFloats, threads, jobsPerStream });
       const decided = Array.from(scan!.out).map((j, i) => [i, j]).filter(([, j]) => j >= 0);
       expect(decided.length + scan!.undecided.length).toBe(150);
       expect(decided.length).toBeGreaterThan(50);
