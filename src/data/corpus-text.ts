@@ -95,6 +95,16 @@ export class CorpusText implements CorpusTexts {
     return c.done();
   }
 
+  /**
+   * A corpus whose text is never held (read back from `files` when embedded, as a streamed one): the first pass
+   * of a `--shard` run, which embeds only its own chunks' rows, takes most rows by id alone (`addNew`).
+   */
+  static textUnheld(files: readonly string[]): CorpusText {
+    const c = new CorpusText(files, 0);
+    c.docs = null;
+    return c;
+  }
+
   /** An in-memory corpus from (id, doc) pairs (later pairs of an id replace the text, order stays the first). */
   static fromDocs(entries: Iterable<[string, CorpusDoc]>): CorpusText {
     const c = new CorpusText();
@@ -112,15 +122,7 @@ export class CorpusText implements CorpusTexts {
   add(id: string, doc: CorpusDoc, row: number): 'new' | 'same' | 'changed' | 'deferred' {
     const p = this.position.get(id);
     if (p === undefined) {
-      const n = this.idList.length;
-      if (n === this.firstRow.length) {
-        const f = new Float64Array(n * 2);
-        f.set(this.firstRow);
-        this.firstRow = f;
-      }
-      this.position.set(id, n);
-      this.idList.push(id);
-      this.firstRow[n] = row;
+      const n = this.push(id, row);
       if (this.docs) {
         this.textBytes += 2 * (doc.title.length + doc.text.length);
         this.docs[n] = doc;
@@ -149,6 +151,32 @@ export class CorpusText implements CorpusTexts {
     this.count(same, id);
     this.current.set(p, doc);
     return same ? 'same' : 'changed';
+  }
+
+  /**
+   * The first pass of a corpus whose text is not held (textUnheld): a row by its id alone, where the id is new
+   * (true). A known id returns false and changes nothing: the caller parses the row and calls `add`, since a
+   * duplicate's text is compared with the one it replaces.
+   */
+  addNew(id: string, row: number): boolean {
+    if (this.docs) throw new MtebError('E_INTERNAL', 'CorpusText.addNew on a corpus that holds its text');
+    if (this.position.has(id)) return false;
+    this.push(id, row);
+    return true;
+  }
+
+  /** A new id at the next position, first met at global row `row`; its position. */
+  private push(id: string, row: number): number {
+    const n = this.idList.length;
+    if (n === this.firstRow.length) {
+      const f = new Float64Array(n * 2);
+      f.set(this.firstRow);
+      this.firstRow = f;
+    }
+    this.position.set(id, n);
+    this.idList.push(id);
+    this.firstRow[n] = row;
+    return n;
   }
 
   private count(same: boolean, id: string): void {

@@ -36,6 +36,13 @@ export interface RowReadOptions extends LineReadOptions {
   parse?: (index: number) => boolean;
 }
 
+/** One JSON line's row: E_PARSE naming file and line where it is not JSON or not an object. */
+export function parseJsonRow(text: string, file: string, line: number): Row {
+  const v = parseJson(text, { file, line });
+  if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
+  return v;
+}
+
 /** JSON lines, streamed; blank lines are skipped; each line must be an object. */
 async function* jsonLines(file: string, opts: RowReadOptions): AsyncGenerator<LocatedRow> {
   let index = 0;
@@ -45,9 +52,7 @@ async function* jsonLines(file: string, opts: RowReadOptions): AsyncGenerator<Lo
       yield { row: UNPARSED_ROW, file, index: index++, line };
       continue;
     }
-    const v = parseJson(text, { file, line });
-    if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
-    yield { row: v, file, index: index++, line };
+    yield { row: parseJsonRow(text, file, line), file, index: index++, line };
   }
 }
 
