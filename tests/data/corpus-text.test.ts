@@ -361,6 +361,8 @@ describe("a shard's first pass: rows taken by id, no text held (corpusTextUnheld
       expect([...ids.split.corpus.keys()]).toEqual(['d1', 'd2', 'd3', '7']);
       // Chunks without it read fine; the one holding it fails as the full pass did.
       expect((await streamed(ids.split.corpus, 2, [[0, 2]])).out.map(([id]) => id)).toEqual(['d1', 'd2']);
+      // Another shard's chunks on both sides of it (one read of the file, the row skipped unparsed): no error.
+      expect((await streamed(ids.split.corpus, 2, [[0, 2], [3, 4]])).out.map(([id]) => id)).toEqual(['d1', 'd2', '7']);
       const err = await rejected(streamed(ids.split.corpus, 2, [[2, 4]]));
       expect([err.code, err.message, err.location.file, err.location.line]).toEqual([fullErr.code, fullErr.message, fullErr.location.file, 3]);
     });

@@ -1,5 +1,5 @@
-import { forEachLineBytes, type LineReadOptions } from './lines.js';
-import { parseJsonRow, type LocatedRow } from './rows.js';
+import { bomAt, lineBatches, lineText, type LineReadOptions } from './lines.js';
+import { isBlankLine, parseJsonRow, type LocatedRow } from './rows.js';
 
 /**
  * The id of a corpus row (`_id`, else `id`, as corpus-text.ts corpusIdOf reads JSON.parse's object) straight from
@@ -51,24 +51,19 @@ export function scanJsonId(buf: Buffer, start: number, end: number): string | un
 /**
  * The rows of a JSON-lines file as the corpus loader's first pass wants them: `each(id, parse)` per row (blank
  * lines skipped and not counted, as readRows), `id` the scanned id or undefined where scanJsonId declined; `parse`
- * returns the row as readRows would (the same E_PARSE errors naming file and line). One synchronous callback per
- * row on the stream's chunks: no line is decoded to a string unless parsed.
+ * returns the row as readRows would (the same E_PARSE errors naming file and line). No line is decoded to a string
+ * unless it is parsed.
  */
-export function scanJsonlRows(file: string, opts: LineReadOptions, each: (id: string | undefined, parse: () => LocatedRow) => void): Promise<void> {
+export async function scanJsonlRows(file: string, opts: LineReadOptions, each: (id: string | undefined, parse: () => LocatedRow) => void): Promise<void> {
   let index = 0;
-  return forEachLineBytes(file, opts, (buf, start, end, line) => {
-    if (line === 1 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3; // BOM
-    const id = scanJsonId(buf, start, end);
-    if (id === undefined) {
-      const text = buf.toString('utf8', start, end);
-      if (!text.trim()) return;
+  for await (const batch of lineBatches(file, opts)) {
+    for (const l of batch) {
+      const id = scanJsonId(l.buf, bomAt(l) ? l.start + 3 : l.start, l.end);
+      if (id === undefined && isBlankLine(l)) continue;
       const at = index++;
-      each(undefined, () => ({ row: parseJsonRow(text, file, line), file, index: at, line }));
-      return;
+      each(id, () => ({ row: parseJsonRow(lineText(l), file, l.line), file, index: at, line: l.line }));
     }
-    const at = index++;
-    each(id, () => ({ row: parseJsonRow(buf.toString('utf8', start, end), file, line), file, index: at, line }));
-  });
+  }
 }
 
 const QUOTE = 0x22;

@@ -126,18 +126,34 @@ export class LineSplitter {
   }
 }
 
-/** Each line of a (possibly gzipped) file as bytes (LineSplitter), chunk by chunk; I/O errors typed as readLines'. */
-export async function forEachLineBytes(
-  file: string,
-  opts: LineReadOptions,
-  emit: (buf: Buffer, start: number, end: number, line: number) => void,
-): Promise<void> {
+/** A line as bytes: [start, end) of `buf`, its 1-based number. */
+export interface LineBytes {
+  buf: Buffer;
+  start: number;
+  end: number;
+  line: number;
+}
+
+/**
+ * The lines of a (possibly gzipped) file as bytes (LineSplitter), one array per chunk read: the readers iterate
+ * them synchronously (a generator step per line costs more than parsing a short corpus row). A leading BOM is left
+ * in line 1's bytes. I/O and decoding failures are typed (wrapIoError) and name the line being read.
+ */
+export async function* lineBatches(file: string, opts: LineReadOptions = {}): AsyncGenerator<LineBytes[]> {
   const split = new LineSplitter(file, opts.maxLineBytes ?? MAX_LINE_BYTES);
   const input = openStream(file);
-  const each = (buf: Buffer, start: number, end: number) => emit(buf, start, end, split.line);
+  let batch: LineBytes[] = [];
+  const collect = (buf: Buffer, start: number, end: number) => batch.push({ buf, start, end, line: split.line });
   try {
-    for await (const c of input) split.push(c as Buffer, each);
-    split.finish(each);
+    for await (const c of input) {
+      split.push(c as Buffer, collect);
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+    }
+    split.finish(collect);
+    if (batch.length) yield batch;
   } catch (e) {
     throw wrapIoError(e, file, e instanceof MtebError ? undefined : split.line > 0 ? split.line + 1 : undefined);
   } finally {
@@ -145,39 +161,22 @@ export async function forEachLineBytes(
   }
 }
 
+/** Line 1's bytes start with a UTF-8 BOM (dropped, as every reader drops it). */
+export function bomAt(l: LineBytes): boolean {
+  return l.line === 1 && l.buf[l.start] === 0xef && l.buf[l.start + 1] === 0xbb && l.buf[l.start + 2] === 0xbf;
+}
+
+/** A line's text (UTF-8, line 1's BOM dropped). */
+export function lineText(l: LineBytes): string {
+  return l.buf.toString('utf8', bomAt(l) ? l.start + 3 : l.start, l.end);
+}
+
 /**
  * Lines of a (possibly gzipped) text file with 1-based line numbers, streamed (LineSplitter's line ends); a
  * leading BOM is dropped. A line longer than `maxLineBytes` is an E_PARSE error naming the file and line.
  */
 export async function* readLines(file: string, opts: LineReadOptions = {}): AsyncGenerator<{ text: string; line: number }> {
-  const split = new LineSplitter(file, opts.maxLineBytes ?? MAX_LINE_BYTES);
-  const input = openStream(file);
-  let lines: { text: string; line: number }[] = [];
-  const collect = (buf: Buffer, start: number, end: number) => {
-    const text = buf.toString('utf8', start, end);
-    lines.push({ text: split.line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, line: split.line });
-  };
-  let line = 0; // the last line yielded, for the error's place
-  try {
-    for await (const c of input) {
-      split.push(c as Buffer, collect);
-      const ready = lines;
-      lines = [];
-      for (const l of ready) {
-        line = l.line;
-        yield l;
-      }
-    }
-    split.finish(collect);
-    for (const l of lines) {
-      line = l.line;
-      yield l;
-    }
-  } catch (e) {
-    throw wrapIoError(e, file, e instanceof MtebError ? undefined : line > 0 ? line + 1 : undefined);
-  } finally {
-    input.destroy();
-  }
+  for await (const batch of lineBatches(file, opts)) for (const l of batch) yield { text: lineText(l), line: l.line };
 }
 
 /** Whole (possibly gzipped) file as text, for small JSON documents. */
