@@ -3,8 +3,9 @@
 // after another in this process (their sum = the machine time a cluster spends), then merge; overhead =
 // (shards' sum + merge) / single - 1. The scores must
 // equal the single process's. "Fixed seconds a shard" = (shards' sum - single) / (n - 1): what each extra shard
-// costs beyond its share of the work, merge included (loading the task: every shard reads every corpus row for the ids and the
-// chunk boundaries; embedding the queries; its search's start-up). Process start-up (Node, modules) is not in it:
+// costs beyond its share of the work, merge included (loading the task: every shard scans every corpus row for the ids and
+// the chunk boundaries, by id alone since docs/BENCHMARKS.md part F, and reads its chunks' rows back; embedding the
+// queries; its search's start-up). Process start-up (Node, modules) is not in it:
 // the shards run in this process.
 // Embedders: `hash` (vectors from a text hash: embedding is free, fixed costs dominate, the worst case) and
 // `delay:MS` (the same vectors after MS ms a text, a model's cost; bench/shard/synthetic.ts). No cache: every

@@ -1,6 +1,6 @@
 import type { CorpusDoc, CorpusTexts, CorpusTextChunk } from '../core/datasets.js';
 import { MtebError } from '../core/errors.js';
-import { readRows, column, type LocatedRow } from './readers/rows.js';
+import { readRowBatches, column, type LocatedRow } from './readers/rows.js';
 import { str } from './split-rows.js';
 
 /**
@@ -95,6 +95,16 @@ export class CorpusText implements CorpusTexts {
     return c.done();
   }
 
+  /**
+   * A corpus whose text is never held (read back from `files` when embedded, as a streamed one): the first pass
+   * of a `--shard` run, which embeds only its own chunks' rows, takes most rows by id alone (`addNew`).
+   */
+  static textUnheld(files: readonly string[]): CorpusText {
+    const c = new CorpusText(files, 0);
+    c.docs = null;
+    return c;
+  }
+
   /** An in-memory corpus from (id, doc) pairs (later pairs of an id replace the text, order stays the first). */
   static fromDocs(entries: Iterable<[string, CorpusDoc]>): CorpusText {
     const c = new CorpusText();
@@ -112,15 +122,7 @@ export class CorpusText implements CorpusTexts {
   add(id: string, doc: CorpusDoc, row: number): 'new' | 'same' | 'changed' | 'deferred' {
     const p = this.position.get(id);
     if (p === undefined) {
-      const n = this.idList.length;
-      if (n === this.firstRow.length) {
-        const f = new Float64Array(n * 2);
-        f.set(this.firstRow);
-        this.firstRow = f;
-      }
-      this.position.set(id, n);
-      this.idList.push(id);
-      this.firstRow[n] = row;
+      const n = this.push(id, row);
       if (this.docs) {
         this.textBytes += 2 * (doc.title.length + doc.text.length);
         this.docs[n] = doc;
@@ -149,6 +151,32 @@ export class CorpusText implements CorpusTexts {
     this.count(same, id);
     this.current.set(p, doc);
     return same ? 'same' : 'changed';
+  }
+
+  /**
+   * The first pass of a corpus whose text is not held (textUnheld): a row by its id alone, where the id is new
+   * (true). A known id returns false and changes nothing: the caller parses the row and calls `add`, since a
+   * duplicate's text is compared with the one it replaces.
+   */
+  addNew(id: string, row: number): boolean {
+    if (this.docs) throw new MtebError('E_INTERNAL', 'CorpusText.addNew on a corpus that holds its text');
+    if (this.position.has(id)) return false;
+    this.push(id, row);
+    return true;
+  }
+
+  /** A new id at the next position, first met at global row `row`; its position. */
+  private push(id: string, row: number): number {
+    const n = this.idList.length;
+    if (n === this.firstRow.length) {
+      const f = new Float64Array(n * 2);
+      f.set(this.firstRow);
+      this.firstRow = f;
+    }
+    this.position.set(id, n);
+    this.idList.push(id);
+    this.firstRow[n] = row;
+    return n;
   }
 
   private count(same: boolean, id: string): void {
@@ -185,10 +213,11 @@ export class CorpusText implements CorpusTexts {
   async resolveDuplicates(): Promise<void> {
     if (!this.deferred.length) return;
     const want = [...new Set(this.deferred.map((d) => d.p))].filter((p) => !this.current.has(p)).sort((a, b) => a - b);
-    for await (const [p, doc] of this.stream(want, true)) {
-      this.firsts.set(p, doc);
-      this.current.set(p, doc);
-    }
+    for await (const docs of this.stream(() => want, true))
+      for (const [p, doc] of docs) {
+        this.firsts.set(p, doc);
+        this.current.set(p, doc);
+      }
     for (const d of this.deferred.splice(0)) {
       const same = sameDoc(this.current.get(d.p)!, d.doc);
       this.count(same, d.id);
@@ -271,18 +300,20 @@ export class CorpusText implements CorpusTexts {
     }
     let cur: CorpusTextChunk | null = null;
     let range = 0;
-    for await (const [p, doc] of this.stream(positions())) {
-      while (p >= rs[range][1]) range++;
-      if (cur && (cur.ids.length === rows || cur.start + cur.ids.length !== p)) {
-        yield cur;
-        cur = null;
-      }
-      cur ??= { start: p, ids: [], docs: [] };
-      cur.ids.push(this.idList[p]);
-      cur.docs.push(doc);
-      if (p + 1 === rs[range][1]) {
-        yield cur;
-        cur = null;
+    for await (const docs of this.stream(positions)) {
+      for (const [p, doc] of docs) {
+        while (p >= rs[range][1]) range++;
+        if (cur && (cur.ids.length === rows || cur.start + cur.ids.length !== p)) {
+          yield cur;
+          cur = null;
+        }
+        cur ??= { start: p, ids: [], docs: [] };
+        cur.ids.push(this.idList[p]);
+        cur.docs.push(doc);
+        if (p + 1 === rs[range][1]) {
+          yield cur;
+          cur = null;
+        }
       }
     }
     if (cur) yield cur;
@@ -296,34 +327,50 @@ export class CorpusText implements CorpusTexts {
       for (const p of ps) out.set(this.idList[p], this.docs[p]);
       return out;
     }
-    for await (const [p, doc] of this.stream(ps)) out.set(this.idList[p], doc);
+    for await (const docs of this.stream(() => ps)) for (const [p, doc] of docs) out.set(this.idList[p], doc);
     return out;
   }
 
-  /** Reads the file(s) once, yielding (position, doc) for each wanted position (ascending) at its first row (`raw`: that row's text, not the override). */
-  private async *stream(wanted: Iterable<number>, raw = false): AsyncGenerator<[number, CorpusDoc]> {
-    const it = wanted[Symbol.iterator]();
+  /**
+   * Reads the file(s) once, yielding (position, doc) pairs, a chunk read's at a time, for each wanted position
+   * (ascending; `wanted` gives them, twice: once to yield, once ahead to tell the reader which rows to parse) at its
+   * first row (`raw`: that row's text, not the override). Only the wanted rows are parsed (JSON lines; other formats
+   * parse every row): a shard reads back its own chunks' rows, and a malformed row elsewhere is its owner's to report.
+   */
+  private async *stream(wanted: () => Iterable<number>, raw = false): AsyncGenerator<[number, CorpusDoc][]> {
+    const it = wanted()[Symbol.iterator]();
     let next = it.next();
     if (next.done) return;
+    const ahead = wanted()[Symbol.iterator]();
+    let a = ahead.next();
+    /** Whether global row r is a wanted position's first row (asked in ascending r, as the reader reads). */
+    const isWanted = (r: number): boolean => {
+      while (!a.done && this.firstRow[a.value] < r) a = ahead.next();
+      return !a.done && this.firstRow[a.value] === r;
+    };
     let row = -1;
     let lastFile = '';
     for (const f of this.files) {
       lastFile = f;
       const base = row + 1;
-      // Rows before the next wanted one are only counted, not parsed (JSON lines; other formats parse them).
-      for await (const r of readRows(f, { parse: (i) => base + i >= this.firstRow[next.value as number] })) {
-        row++;
-        const p = next.value as number;
-        if (row < this.firstRow[p]) continue;
-        const id = corpusIdOf(r);
-        if (row > this.firstRow[p] || id !== this.idList[p])
-          throw new MtebError(
-            'E_PARSE',
-            `the corpus changed while it was read: row ${r.index} holds id ${JSON.stringify(id)}, expected ${JSON.stringify(this.idList[p])} (a file rewritten during the run?)`,
-            { file: r.file, line: r.line, field: '_id' },
-          );
-        yield [p, (raw ? undefined : this.overrides.get(p)) ?? corpusDocOf(r)];
-        next = it.next();
+      for await (const batch of readRowBatches(f, { parse: (i) => isWanted(base + i) })) {
+        const out: [number, CorpusDoc][] = [];
+        for (const r of batch) {
+          row++;
+          const p = next.value as number;
+          if (row < this.firstRow[p]) continue;
+          const id = corpusIdOf(r);
+          if (row > this.firstRow[p] || id !== this.idList[p])
+            throw new MtebError(
+              'E_PARSE',
+              `the corpus changed while it was read: row ${r.index} holds id ${JSON.stringify(id)}, expected ${JSON.stringify(this.idList[p])} (a file rewritten during the run?)`,
+              { file: r.file, line: r.line, field: '_id' },
+            );
+          out.push([p, (raw ? undefined : this.overrides.get(p)) ?? corpusDocOf(r)]);
+          next = it.next();
+          if (next.done) break;
+        }
+        if (out.length) yield out;
         if (next.done) return;
       }
     }

@@ -55,11 +55,12 @@ const FORMATS: Record<string, Record<string, string | Buffer>> = {
   },
 };
 
-async function load(dir: string, inMemoryBytes: number, limit?: number): Promise<{ split: RetrievalSplit; warnings: string[] }> {
+async function load(dir: string, inMemoryBytes: number, limit?: number, corpusTextUnheld?: boolean): Promise<{ split: RetrievalSplit; warnings: string[] }> {
   const warnings: string[] = [];
   const split = await loadRetrievalSplit(new FolderSource('local', 'x', dir), spec('Retrieval'), 'test', 'default', {
     corpusTextInMemoryBytes: inMemoryBytes,
     limit,
+    corpusTextUnheld,
     warn: (m) => warnings.push(m.replace(dir, '<dir>')),
   });
   return { split, warnings };
@@ -277,11 +278,12 @@ describe('duplicates compared without hashing the corpus (the text held, dropped
     ['d', { title: '', text: 'delta delta delta delta' }],
     ['e', { title: '', text: 'epsilon two' }],
   ];
-  // Thresholds: never held, dropped at row 2 / row 6 (after a's and b's changes), always held.
-  for (const bytes of [0, 20, 60, Infinity]) {
+  // Thresholds: never held, dropped at row 2 / row 6 (after a's and b's changes), always held; and a shard's
+  // first pass (rows taken by id, text never held: the duplicates are parsed and compared with the file's).
+  for (const bytes of [0, 20, 60, Infinity, 'unheld' as const]) {
     test(`held up to ${bytes} bytes: same texts, 5 changed duplicates, example "a"`, async () => {
       const dir = beir({ 'corpus.jsonl': jsonl(rows) });
-      const { split, warnings } = await load(dir, bytes);
+      const { split, warnings } = bytes === 'unheld' ? await load(dir, Infinity, undefined, true) : await load(dir, bytes);
       const c = split.corpus as CorpusText;
       expect(c.inMemory).toBe(bytes === Infinity);
       expect((await streamed(c, 2)).out).toEqual(want);
@@ -290,6 +292,79 @@ describe('duplicates compared without hashing the corpus (the text held, dropped
       if (!c.inMemory) expect(c.heldOverrides).toBe(2);
       if (!c.inMemory) expect(stringsIn(c).filter((s) => /a|e/.test(s) && /^(alpha|beta|gamma|delta|epsilon)/.test(s)).sort()).toEqual(['beta three', 'epsilon two']);
       expect(warnings.find((w) => w.includes('document id'))).toContain('5 document ids appear again with a different title or text; the last one is used (as in mteb), e.g. "a"');
+    });
+  }
+});
+
+describe("a shard's first pass: rows taken by id, no text held (corpusTextUnheld)", () => {
+  for (const [name, files] of Object.entries(FORMATS)) {
+    test(`${name}: the split of a full pass (ids, order, texts read back, warnings)`, async () => {
+      const dir = beir(files);
+      const full = await load(dir, Infinity);
+      const ids = await load(dir, Infinity, undefined, true);
+      // JSON lines take the scan and hold nothing; a .json document keeps the full pass (the option is ignored).
+      expect(ids.split.corpus.inMemory).toBe(!/jsonl/.test(name));
+      expect([...ids.split.corpus.keys()]).toEqual([...full.split.corpus.keys()]);
+      expect(await streamed(ids.split.corpus, 2)).toEqual(await streamed(full.split.corpus, 2));
+      expect(ids.warnings).toEqual(full.warnings);
+      expect(ids.split.qrels).toEqual(full.split.qrels);
+    });
+  }
+
+  test('ignored under --limit (those rows are chosen by id and parsed)', async () => {
+    const dir = beir(FORMATS.jsonl);
+    const full = await load(dir, Infinity, 1);
+    const ids = await load(dir, Infinity, 1, true);
+    expect(ids.split.corpus.inMemory).toBe(true);
+    expect([...ids.split.corpus]).toEqual([...full.split.corpus]);
+  });
+
+  test('BOM, CRLF, blank and whitespace-only lines, ids the scan declines: the same rows and row numbers', async () => {
+    const lines = [
+      '\ufeff{"_id":"a","text":"one"}',
+      '',
+      '  ',
+      '{"_id":{"x":1},"text":"object id"}',
+      '\u00a0',
+      '{"id":"c","title":null,"text":"three"}',
+      '{"_id":5,"text":"five"}',
+      '{"_id":"a","text":"one, again"}',
+      '{"_\\u0069d":"e","text":"escaped key"}',
+    ];
+    const dir = beir({ 'corpus.jsonl': lines.join('\r\n') });
+    writeFileSync(join(dir, 'qrels', 'test.tsv'), 'query-id\tcorpus-id\tscore\nq1\ta\t1\n');
+    const full = await load(dir, Infinity);
+    const ids = await load(dir, Infinity, undefined, true);
+    expect([...ids.split.corpus.keys()]).toEqual(['a', '[object Object]', 'c', '5', 'e']);
+    expect(await streamed(ids.split.corpus, 3)).toEqual(await streamed(full.split.corpus, 3));
+    expect(ids.warnings).toEqual(full.warnings);
+  });
+
+  // A row whose id the scan took but whose rest is malformed: a full pass refuses it at load; the shard's pass
+  // takes its id (the chunk boundaries and digest stay the same) and the read-back of its chunk, which embeds it,
+  // refuses it with the same error naming file and line. It is never embedded or scored.
+  const malformed: [string, string, RegExp][] = [
+    ['an invalid escape', '{"_id":"d3","text":"bad \\x escape"}', /invalid JSON/],
+    ['a trailing comma inside a nested value', '{"_id":"d3","meta":{"a":1,},"text":"third"}', /invalid JSON/],
+    ['title not a string', '{"_id":"d3","title":{"a":1},"text":"third"}', /expected a string/],
+    ['no text', '{"_id":"d3","title":"t"}', /missing column "text"/],
+    ['raw control character', '{"_id":"d3","text":"th\u0001ird"}', /invalid JSON/],
+  ];
+  for (const [what, bad, message] of malformed) {
+    test(`a malformed row (${what}) is reported by the read-back of its chunk, as the full pass reports it`, async () => {
+      const rows = [jsonl([{ _id: 'd1', text: 'one' }, { _id: 'd2', text: 'two' }]), bad + '\n', jsonl([{ _id: '7', text: 'seven' }])].join('');
+      const dir = beir({ 'corpus.jsonl': rows });
+      const fullErr = await rejected(load(dir, Infinity));
+      expect(fullErr.message).toMatch(message);
+      expect(fullErr.location).toMatchObject({ line: 3 });
+      const ids = await load(dir, Infinity, undefined, true);
+      expect([...ids.split.corpus.keys()]).toEqual(['d1', 'd2', 'd3', '7']);
+      // Chunks without it read fine; the one holding it fails as the full pass did.
+      expect((await streamed(ids.split.corpus, 2, [[0, 2]])).out.map(([id]) => id)).toEqual(['d1', 'd2']);
+      // Another shard's chunks on both sides of it (one read of the file, the row skipped unparsed): no error.
+      expect((await streamed(ids.split.corpus, 2, [[0, 2], [3, 4]])).out.map(([id]) => id)).toEqual(['d1', 'd2', '7']);
+      const err = await rejected(streamed(ids.split.corpus, 2, [[2, 4]]));
+      expect([err.code, err.message, err.location.file, err.location.line]).toEqual([fullErr.code, fullErr.message, fullErr.location.file, 3]);
     });
   }
 });

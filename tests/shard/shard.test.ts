@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { parsePythonJson } from '../../src/output/python-json.js';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runEvaluation } from '../../src/run/runner.js';
 import { mergeShards, planMerge } from '../../src/shard/merge.js';
@@ -68,5 +68,30 @@ describe('sharding', () => {
     expect(s0.inner.embedded + s1.inner.embedded).toBeGreaterThanOrEqual(300);
 
     for (const t of names) expect(read(out, t).scores).toEqual(read(plain, t).scores);
+  });
+
+  test("a malformed corpus row in a shard's chunk fails that shard (its first pass took only the row's id), never scored", async () => {
+    const dir = tmpOut();
+    const task = path.join(dir, 'DemoRetrieval');
+    cpSync(path.join(DEMO, 'DemoRetrieval'), task, { recursive: true });
+    const corpusFile = path.join(task, 'corpus.jsonl');
+    const lines = readFileSync(corpusFile, 'utf8').split('\n');
+    // Row 150 (chunk 1 of 3 at 100 rows): its id intact, its text an invalid JSON escape the id scan skips over.
+    lines[149] = '{"_id":"doc149","title":"","text":"bad \\x escape"}';
+    writeFileSync(corpusFile, lines.join('\n'));
+    const out = tmpOut();
+    const outcomes = [];
+    for (const index of [0, 1]) {
+      const r = await runEvaluation({ tasks: resolveTasks([path.join(task, 'task.json')]), embedder: new HashEmbedder(64), outputDir: out, shard: { index, count: 2, chunkRows: 100 } });
+      outcomes.push(r.outcomes.find((o) => o.task === 'DemoRetrieval')!);
+    }
+    // The shard owning chunk 1 reads its rows back to embed them and refuses the row, naming file and line; the other searched its chunks.
+    const failed = outcomes.filter((o) => o.status === 'failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ errorCode: 'E_PARSE' });
+    expect((failed[0] as { error: string }).error).toMatch(/corpus\.jsonl:150.*invalid JSON/);
+    expect(outcomes.filter((o) => o.status === 'deferred')).toHaveLength(1);
+    await expect(mergeShards({ tasks: resolveTasks([path.join(task, 'task.json')]), embedder: new HashEmbedder(64), outputDir: out, count: 2 })).rejects.toThrow(/cannot merge/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

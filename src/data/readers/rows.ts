@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { MtebError } from '../../core/errors.js';
 import { jsonErrorOffset, lineAt, parseJson } from '../../util/json-file.js';
-import { readLines, readText, type LineReadOptions } from './lines.js';
+import { bomAt, lineBatches, lineText, readText, type LineBytes, type LineReadOptions } from './lines.js';
 import { readParquetRows } from './parquet.js';
 import { readTsvRows } from './tsv.js';
 import type { LocatedRow, Row } from './row.js';
@@ -36,19 +36,47 @@ export interface RowReadOptions extends LineReadOptions {
   parse?: (index: number) => boolean;
 }
 
-/** JSON lines, streamed; blank lines are skipped; each line must be an object. */
-async function* jsonLines(file: string, opts: RowReadOptions): AsyncGenerator<LocatedRow> {
+/** One JSON line's row: E_PARSE naming file and line where it is not JSON or not an object. */
+export function parseJsonRow(text: string, file: string, line: number): Row {
+  const v = parseJson(text, { file, line });
+  if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
+  return v;
+}
+
+/**
+ * Whether a line is blank as the JSON-lines readers skip it (`text.trim()` empty), from its bytes: decoded only
+ * where it starts with a non-ASCII byte (Unicode spaces).
+ */
+export function isBlankLine(l: LineBytes): boolean {
+  let i = bomAt(l) ? l.start + 3 : l.start;
+  while (i < l.end && (l.buf[i] === 0x20 || (l.buf[i] >= 0x09 && l.buf[i] <= 0x0d))) i++;
+  if (i === l.end) return true;
+  return l.buf[i] < 0x80 ? false : !lineText(l).trim();
+}
+
+/** JSON lines, streamed, one array of rows per chunk read; blank lines are skipped; each line must be an object. */
+async function* jsonLineBatches(file: string, opts: RowReadOptions): AsyncGenerator<LocatedRow[]> {
   let index = 0;
-  for await (const { text, line } of readLines(file, opts)) {
-    if (!text.trim()) continue;
-    if (opts.parse && !opts.parse(index)) {
-      yield { row: UNPARSED_ROW, file, index: index++, line };
-      continue;
+  for await (const batch of lineBatches(file, opts)) {
+    const rows: LocatedRow[] = [];
+    for (const l of batch) {
+      if (isBlankLine(l)) continue;
+      const row = opts.parse && !opts.parse(index) ? UNPARSED_ROW : parseJsonRow(lineText(l), file, l.line);
+      rows.push({ row, file, index: index++, line: l.line });
     }
-    const v = parseJson(text, { file, line });
-    if (!isRow(v)) throw new MtebError('E_PARSE', `expected a JSON object per line, got ${Array.isArray(v) ? 'an array' : typeof v}`, { file, line });
-    yield { row: v, file, index: index++, line };
+    if (rows.length) yield rows;
   }
+}
+
+async function* jsonLines(file: string, opts: RowReadOptions): AsyncGenerator<LocatedRow> {
+  for await (const rows of jsonLineBatches(file, opts)) yield* rows;
+}
+
+/** Rows of one file a few at a time (JSON lines: a chunk read's rows; other formats one by one): readRows for hot loops. */
+export async function* readRowBatches(file: string, opts: RowReadOptions = {}): AsyncGenerator<LocatedRow[]> {
+  const ext = dataExtension(file);
+  if (ext === 'jsonl' || ext === 'jsonl.gz') yield* jsonLineBatches(file, opts);
+  else for await (const r of readRows(file, opts)) yield [r];
 }
 
 /**

@@ -93,7 +93,9 @@ export async function scoreRetrievalSplit(ctx: EvalContext<RetrievalSpec | Reran
 /** Loads one (split, subset) in the retrieval format, data warnings to the run's warnings. */
 export function loadRetrievalForContext(ctx: EvalContext<RetrievalSpec | RerankingSpec>, early?: EarlyEmbeddings): Promise<RetrievalSplit> {
   const [source, spec, split, subset, limit] = splitArgs(ctx);
-  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn, corpusUnread: corpusFromLists(ctx), early });
+  // A shard of several embeds only its chunks' rows (or none), read back from the file: its first pass takes ids.
+  const corpusTextUnheld = !!ctx.shard && ctx.shard.count > 1;
+  return loadRetrievalSplit(source, spec, split, subset, { ...limit, warn: ctx.warn, corpusUnread: corpusFromLists(ctx), corpusTextUnheld, early });
 }
 
 export const retrievalAdapter: TaskAdapter<RetrievalSpec> = {

@@ -4,6 +4,7 @@ import { MtebError } from '../../core/errors.js';
 import { findSplit, hasConfig, sourceLayout } from '../../data/layout.js';
 import { dataExtension } from '../../data/readers/rows.js';
 import { column } from '../../data/readers/rows.js';
+import { scanJsonlRows } from '../../data/readers/jsonl-ids.js';
 import type { DatasetSource } from '../../data/source.js';
 import { badValue, checkLimit, num, rowsOf, withTask, type LoadOptions } from '../../data/split-rows.js';
 
@@ -36,6 +37,15 @@ export interface RetrievalLoadOptions extends LoadOptions {
    * the MTEB_TS_CORPUS_TEXT_IN_MEMORY_BYTES environment variable.
    */
   corpusTextInMemoryBytes?: number;
+  /**
+   * Hold no corpus text and take each JSON-lines corpus row by its id alone where it can (`--shard` runs, which
+   * embed only their own chunks' rows and read those back from the file): CorpusText.textUnheld, rows scanned by
+   * src/data/readers/jsonl-ids.ts; a row whose id the scan cannot take, or whose id was seen before (duplicates
+   * compare texts), is parsed in full. The split is the same (ids, order, chunk boundaries, duplicate warning); a
+   * malformed row is reported by the pass that parses it, the read-back of its chunk. Ignored under --limit, with
+   * `early`, or where a corpus file is not JSON lines (those keep the full pass).
+   */
+  corpusTextUnheld?: boolean;
   /** Leave the corpus rows unread (CorpusText.unread): `merge` scoring a corpus from the shards' top-k lists. */
   corpusUnread?: boolean;
   /**
@@ -187,16 +197,23 @@ export function loadRetrievalSplit(
       if (queryIds) checkJudgedQueries(allQrels, queryIds, spacedQueries, qrelsFound.files.join(', '), opts.warn);
       return topRanked ? { corpus, queries, qrels, topRanked } : { corpus, queries, qrels };
     }
-    const corpus = new CorpusText(
-      corpusFound.files.map((f) => source.path(f)),
-      opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes(),
-    );
+    const corpusFiles = corpusFound.files.map((f) => source.path(f));
+    const unheld = opts.corpusTextUnheld && limit === Infinity && !opts.early && corpusFiles.every((f) => /^jsonl(\.gz)?$/.test(dataExtension(f) ?? ''));
+    const corpus = unheld ? CorpusText.textUnheld(corpusFiles) : new CorpusText(corpusFiles, opts.corpusTextInMemoryBytes ?? corpusTextInMemoryBytes());
     let row = -1;
     // New documents for the early embedding, handed over EARLY_HAND_ROWS at a time from position `earlyStart`.
     let early = topRanked ? undefined : opts.early;
     let earlyStart = 0;
     let earlyDocs: CorpusDoc[] = [];
-    for await (const r of rowsOf(source, corpusFound)) {
+    if (unheld) {
+      for (const f of corpusFiles)
+        await scanJsonlRows(f, {}, (id, parse) => {
+          row++;
+          if (id !== undefined && corpus.addNew(id, row)) return;
+          const r = parse();
+          corpus.add(corpusIdOf(r), corpusDocOf(r), row);
+        });
+    } else for await (const r of rowsOf(source, corpusFound)) {
       row++;
       const id = corpusIdOf(r);
       if (needed && !needed.has(id)) {
