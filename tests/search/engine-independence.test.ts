@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ExactSearch } from '../../src/search/exact.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
+import { rowNormBoundOf } from '../../src/search/row-norm-bound.js';
+import type { CorpusProvider } from '../../src/search/types.js';
 import { BlasEngine } from '../../src/search/blas/blas-engine.js';
 import { loadCblas, type Cblas } from '../../src/search/blas/cblas.js';
 import { canonicalScore, engineErrorBound } from '../../src/search/canonical/canonical.js';
@@ -254,6 +256,29 @@ describe('dot products whose error bound grows between chunks', () => {
       const s = new ExactSearch({ engine: new BlasEngine(orderedCblas(order), 2) });
       const got = await s.search(q, matrixCorpus(ids, cm, { chunkRows: 600 }), 40, { similarity: 'dot' });
       expect({ order, ...plain(got) }).toEqual({ order, ...ref });
+    }
+  });
+
+  test('dot: a row-norm bound on a provider\'s chunk objects is never trusted (a too-small one would lose documents)', async () => {
+    // matrixCorpus's chunks carry a bound taken from their rows (registered, row-norm-bound.ts); a provider's own
+    // number on the chunk object is ignored, so a lying one cannot shrink the engine's error bound. This data is
+    // sensitive: with a bound of 0 (δ = 0) the reverse-order engine's near-ties would drop canonical top documents.
+    const { q, c, ids } = nearTieData();
+    const K = 50;
+    const ref = canonicalTopK(q, c, ids, K, 'dot');
+    const honest = matrixCorpus(ids, c, { chunkRows: 1000 });
+    const lying: CorpusProvider = {
+      dim: c.dim,
+      size: c.rows,
+      async *chunks() {
+        for await (const chunk of honest.chunks()) yield { ...chunk, maxRowNorm: 0, rowNormBound: 0 };
+      },
+    };
+    for await (const chunk of honest.chunks()) expect(rowNormBoundOf(chunk)).toBeGreaterThan(0);
+    for await (const chunk of lying.chunks()) expect(rowNormBoundOf(chunk)).toBeUndefined();
+    for (const provider of [honest, lying]) {
+      const s = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2), queryBatch: 5 });
+      expect(plain(await s.search(q, provider, K, { similarity: 'dot' }))).toEqual(ref);
     }
   });
 });
