@@ -98,13 +98,6 @@ class ScorerPool {
   }
 }
 
-/**
- * Rows without candidates a streamed ring run copies through rather than starting a new run (streamPairs): a
- * TypedArray copy per run costs about as much as copying a few rows, and candidate rows are dense (k = 100 on
- * the issue's shape: ~64 % of rows), so runs of single rows made the ring's copies cost more than a whole copy.
- */
-const STREAM_GAP = 4;
-
 /** Rows a copy slice holds: ~512 KB, so the slice is still in L2 when its row norms are taken. */
 const sliceRows = (dim: number) => Math.max(1, Math.floor((512 * 1024) / (4 * Math.max(1, dim))));
 
@@ -586,27 +579,26 @@ export class CanonicalScorer {
     const cosine = this.cosine ? 1 : 0;
     while (p < total) {
       const p0 = p;
+      let slot = -1;
       let prev = -1;
-      // The ring holds runs of consecutive chunk rows, [runFrom, runTo) at slots from runSlot; a run continues
-      // through a gap of up to STREAM_GAP rows without candidates (copied along: one copy per run, not per row).
       let runFrom = 0;
       let runTo = 0;
       let runSlot = 0;
       for (; p < total; p++) {
         const row = local[3 * p] - held;
         if (row !== prev) {
+          if (slot + 1 === ringRows) break;
+          slot++;
           prev = row;
-          if (runTo > runFrom && row - runTo <= STREAM_GAP && runSlot + row - runFrom < ringRows) runTo = row + 1;
+          if (slot > 0 && row === runTo) runTo++;
           else {
-            const free = runSlot + runTo - runFrom;
-            if (free === ringRows) break;
             if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
             runFrom = row;
             runTo = row + 1;
-            runSlot = free;
+            runSlot = slot;
           }
         }
-        local[3 * p] = runSlot + row - runFrom;
+        local[3 * p] = slot;
       }
       if (runTo > runFrom) ring.set(tail.subarray(runFrom * dim, runTo * dim), runSlot * dim);
       shared.set(local.subarray(3 * p0, 3 * p), 3 * p0);
