@@ -212,7 +212,7 @@ describe('thread count', () => {
 });
 
 describe('coalescing chunks for rescoring', () => {
-  test('coalesced, per-chunk and gathered rescoring give identical runs; diagnostics say which happened', async () => {
+  test('coalesced, per-chunk and gathered rescoring give identical runs, cosine and dot; diagnostics say which happened', async () => {
     const { q, c, ids } = nearTieData(9, 3000, 12, 100);
     const ref = canonicalTopK(q, c, ids, 60, 'cosine');
     // [name, options, chunks coalesced, of which streamed (the last of each coalesced chunk but a lone one)]
@@ -226,6 +226,23 @@ describe('coalescing chunks for rescoring', () => {
       const got = await s.search(q, matrixCorpus(ids, c, { chunkRows: 250 }), 60, { similarity: 'cosine' });
       expect({ name, ...plain(got) }).toEqual({ name, ...ref });
       expect({ name, coalesced: got.diagnostics?.coalescedChunks, streamed: got.diagnostics?.streamedChunks }).toEqual({ name, coalesced, streamed });
+    }
+    // Dot products: matrixCorpus's chunks come with their row-norm bound, so the last chunk is streamed as for
+    // cosine; a provider without it (copies of the chunk objects) copies every chunk, taking the bound on the way.
+    const dotRef = canonicalTopK(q, c, ids, 60, 'dot');
+    const honest = matrixCorpus(ids, c, { chunkRows: 250 });
+    const unbounded: CorpusProvider = {
+      dim: c.dim,
+      size: c.rows,
+      async *chunks() {
+        for await (const chunk of honest.chunks()) yield { ...chunk };
+      },
+    };
+    for (const [name, provider, streamed] of [['bounds from matrixCorpus', honest, 1], ['no bounds', unbounded, 0]] as const) {
+      const d = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2) });
+      const got = await d.search(q, provider, 60, { similarity: 'dot' });
+      expect({ name, ...plain(got) }).toEqual({ name, ...dotRef });
+      expect({ name, coalesced: got.diagnostics?.coalescedChunks, streamed: got.diagnostics?.streamedChunks }).toEqual({ name, coalesced: 11, streamed });
     }
     // 12 queries x k 5 < 1,000 rows: rows are gathered per chunk (no resident copy, nothing coalesced).
     const s = new ExactSearch({ engine: 'js' });
