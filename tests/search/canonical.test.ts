@@ -130,10 +130,10 @@ describe('canonical scorer batches', () => {
   });
 });
 
-describe('canonical scorer: rows with one pair', () => {
-  test('a resident row scored for a single query (dot taken while reading the row, no widened copy) equals the JavaScript definition, every dim 1-17 and 260', async () => {
-    // Sparse candidates, as at k = 100 on a large chunk: most rows belong to one query only (scorePairs' fused
-    // path), some to two or three (the widened path), including the first and the last pair of the batch.
+describe('canonical scorer: rows with one or two pairs', () => {
+  test('a resident row scored for one or two queries (dots taken while reading the row, no widened copy) equals the JavaScript definition, every dim 1-17 and 260', async () => {
+    // Sparse candidates, as at k = 100 on a large chunk: most rows belong to one or two queries (scorePairs'
+    // fused paths), rows 0-2 to many (the widened path), including the first and the last pair of the batch.
     const r = rng(17);
     const s = new CanonicalScorer(1);
     for (const dim of [...Array.from({ length: 17 }, (_, i) => i + 1), 260]) {
