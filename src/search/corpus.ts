@@ -3,12 +3,15 @@ import type { Matrix } from '../core/matrix.js';
 import { MtebError } from '../core/errors.js';
 import type { CorpusChunk, CorpusProvider } from './types.js';
 import { toHalf } from './vectors.js';
+import { RowNormBound, trustRowNormBound } from './row-norm-bound.js';
 
 export const DEFAULT_CHUNK_ROWS = 50_000;
 
 /**
  * An in-memory corpus served as views (no copies) in chunks of `chunkRows` (mteb uses 50,000). With
  * `storage: 'float16'` the vectors are converted once and the float32 matrix can be dropped by the caller.
+ * The vectors must not change while the provider is in use: each float32 chunk's row-norm bound
+ * (row-norm-bound.ts) is taken when a dot-product search first asks for it and kept for later passes.
  */
 export function matrixCorpus(
   ids: string[],
@@ -21,13 +24,16 @@ export function matrixCorpus(
   const chunkRows = Math.max(1, opts.chunkRows ?? DEFAULT_CHUNK_ROWS);
   const dim = vectors.dim;
   const data: Float32Array | Uint16Array = opts.storage === 'float16' ? toHalf(vectors.data) : vectors.data;
+  const bounds: RowNormBound[] = [];
   return {
     dim,
     size: ids.length,
     async *chunks(): AsyncIterable<CorpusChunk> {
-      for (let s = 0; s < ids.length; s += chunkRows) {
+      for (let s = 0, c = 0; s < ids.length; s += chunkRows, c++) {
         const e = Math.min(ids.length, s + chunkRows);
-        yield { ids: ids.slice(s, e), dim, data: data.subarray(s * dim, e * dim) };
+        const chunk = { ids: ids.slice(s, e), dim, data: data.subarray(s * dim, e * dim) };
+        if (!(chunk.data instanceof Float32Array)) yield chunk;
+        else yield trustRowNormBound(chunk, () => (bounds[c] ??= new RowNormBound().add(chunk.data as Float32Array, e - s, dim)));
       }
     },
   };

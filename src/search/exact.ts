@@ -7,6 +7,7 @@ import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/c
 import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
 import { Pending } from './pending.js';
 import { CandidateOrder } from './canonical/order.js';
+import { rowNormBoundOf } from './row-norm-bound.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
@@ -99,14 +100,15 @@ export class ExactSearch implements SearchBackend {
     const scorer = acquireScorer(this.options.threads);
     // Whether a chunk appended to the coalesced chunk is streamed as its last: the corpus ends with it (when its
     // size is known), or a next chunk of its size would not fit the budget; only the speed depends on this guess.
-    // Cosine only: a dot product needs the chunk's row-norm bound before the engine runs, so streaming would
-    // read the chunk twice instead of copying it once with the bound taken on the way (measured, 2 x 50,000 x
-    // 1,024, 1,000 x 103 candidates, two runs: 134-199 against 119-147 ms of CPU; cosine 113 against 133).
+    // Cosine, or a dot product whose chunk came with its row-norm bound (row-norm-bound.ts): otherwise the bound
+    // is needed before the engine runs, so streaming would read the chunk twice instead of copying it once with
+    // the bound taken on the way (measured, 2 x 50,000 x 1,024, 1,000 x 103 candidates, two runs: 134-199
+    // against 119-147 ms of CPU; cosine 113 against 133).
     // And only with few candidates a row (queries x k under 4 x the chunk's rows): then the rows read back from the
     // resident copy are the kernel's cost; with many (mteb's k = 1,000 here: ~10 queries a row) the kernel is
     // arithmetic-bound, and streaming measured slower in every round (bench/search/rescore-results-round4.json).
-    const lastOfGroup = (rowsDone: number, bytes: number, rows: number) =>
-      sim === 'cosine' &&
+    const lastOfGroup = (rowsDone: number, bytes: number, rows: number, boundKnown: boolean) =>
+      (sim === 'cosine' || boundKnown) &&
       M * k < 4 * rows &&
       ((corpus.size !== undefined && rowsDone >= corpus.size) || scorer.residentBytes + 2 * bytes > budget);
     const order = new CandidateOrder();
@@ -167,24 +169,28 @@ export class ExactSearch implements SearchBackend {
         const tn = performance.now();
         let base = 0;
         let norm = 0;
+        // Dot products: the bound the chunk's producer took as the vectors arrived, if any; else a pass here.
+        const known = sim === 'dot' ? rowNormBoundOf(chunk) : undefined;
+        const norms = sim === 'dot' && known === undefined;
         if (!superIds.length) {
-          const copy = scorer.setChunk(data, dim, sim, residentOk);
-          if (sim === 'dot') norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
+          const copy = scorer.setChunk(data, dim, sim, residentOk, norms);
+          if (norms) norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superResident = scorer.residentRows > 0;
           superNorm = 0;
-        } else if (lastOfGroup(done + n, data.byteLength, n)) {
+        } else if (lastOfGroup(done + n, data.byteLength, n, known !== undefined)) {
           // The group ends with this chunk: its candidates are rescored straight from the provider's array (before
           // the next chunk is requested), which saves its copy and reading its rows back from memory.
-          ({ base, maxRowNorm: norm } = scorer.streamTail(data as Float32Array, sim === 'dot'));
+          ({ base, maxRowNorm: norm } = scorer.streamTail(data as Float32Array, norms));
           superStreamed = true;
           stats.coalesced++;
           stats.streamed++;
         } else {
-          const { base: b, copy } = scorer.appendResident(data as Float32Array);
+          const { base: b, copy } = scorer.appendResident(data as Float32Array, norms);
           base = b;
           norm = copy.maxRowNorm;
           stats.coalesced++;
         }
+        if (known !== undefined) norm = known;
         for (const id of ids) superIds.push(id);
         if (sim === 'dot') superNorm = norm > superNorm || norm !== norm ? norm : superNorm;
         const copied = performance.now() - tn;

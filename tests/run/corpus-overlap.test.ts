@@ -10,6 +10,8 @@ import type { RetrievalSpec } from '../../src/task-types/spec.js';
 import { CORPUS_CHUNK_ROWS, LAST_CHUNK_ROWS, chunkEnds, embeddedCorpus } from '../../src/task-types/retrieval/embedded-corpus.js';
 import { silentProgress } from '../../src/util/progress.js';
 import { MtebError } from '../../src/core/errors.js';
+import { rowNormBoundOf } from '../../src/search/row-norm-bound.js';
+import { maxRowNorm } from '../../src/search/canonical/canonical.js';
 
 const N = 2 * CORPUS_CHUNK_ROWS + 1234;
 
@@ -113,6 +115,9 @@ describe('corpus embedding overlapped with the search', () => {
         if (chunk.ids[r] !== `d${row}` || chunk.data[2 * r] !== row) throw new Error(`row ${row}: ${chunk.ids[r]} holds ${chunk.data[2 * r]}`);
       }
       chunks.push([chunk.ids[0], chunk.ids.length]);
+      // The dot-product row-norm bound, taken block by block as the vectors came, is the chunk's own rows' (a
+      // block cut at a chunk's end counts only in its chunk).
+      expect(rowNormBoundOf(chunk)).toBe(maxRowNorm(chunk.data, chunk.ids.length, 2));
     }
     expect(row).toBe(n);
     expect(chunks).toEqual([

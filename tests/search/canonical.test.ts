@@ -130,6 +130,37 @@ describe('canonical scorer batches', () => {
   });
 });
 
+describe('canonical scorer: rows with one or two pairs', () => {
+  test('a resident row scored for one or two queries (dots taken while reading the row, no widened copy) equals the JavaScript definition, every dim 1-17 and 260', async () => {
+    // Sparse candidates, as at k = 100 on a large chunk: most rows belong to one or two queries (scorePairs'
+    // fused paths), rows 0-2 to many (the widened path), including the first and the last pair of the batch.
+    const r = rng(17);
+    const s = new CanonicalScorer(1);
+    for (const dim of [...Array.from({ length: 17 }, (_, i) => i + 1), 260]) {
+      const n = 400;
+      const m = 12;
+      const data = Float32Array.from({ length: n * dim }, () => Math.fround(r() * 2 - 1));
+      data.fill(0, 5 * dim, 6 * dim); // a zero row
+      const queries = Float32Array.from({ length: m * dim }, () => Math.fround(r() * 2 - 1));
+      const counts = Int32Array.from({ length: m }, () => 20);
+      const starts = Int32Array.from({ length: m }, (_, i) => i * 20);
+      const rows = Int32Array.from({ length: m * 20 }, (_, p) => (p % 7 === 0 ? p % 3 : Math.floor(r() * n)));
+      rows[m * 20 - 1] = n - 1;
+      for (const similarity of ['cosine', 'dot'] as const) {
+        s.setChunk(data, dim, similarity, true);
+        const out = new Float32Array(m * 20).fill(NaN);
+        await s.scoreBatch(queries, m, rows, starts, counts, out);
+        for (let p = 0; p < m * 20; p++) {
+          const i = Math.floor(p / 20);
+          const want = canonicalScore(queries, data, dim, similarity, i * dim, rows[p] * dim);
+          if (!Object.is(out[p], want)) throw new Error(`dim ${dim} ${similarity} q${i} row ${rows[p]}: ${out[p]} != ${want}`);
+        }
+      }
+    }
+    await s.close();
+  });
+});
+
 describe('canonical scorer: row-norm bound', () => {
   test('maxRowNorm from a resident chunk (WebAssembly) equals the gathered (JavaScript) bound within 2^-40, NaN propagates', () => {
     const r = rng(5);

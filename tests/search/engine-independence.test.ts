@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { ExactSearch } from '../../src/search/exact.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
+import { rowNormBoundOf } from '../../src/search/row-norm-bound.js';
+import type { CorpusProvider } from '../../src/search/types.js';
 import { BlasEngine } from '../../src/search/blas/blas-engine.js';
 import { loadCblas, type Cblas } from '../../src/search/blas/cblas.js';
 import { canonicalScore, engineErrorBound } from '../../src/search/canonical/canonical.js';
@@ -210,7 +212,7 @@ describe('thread count', () => {
 });
 
 describe('coalescing chunks for rescoring', () => {
-  test('coalesced, per-chunk and gathered rescoring give identical runs; diagnostics say which happened', async () => {
+  test('coalesced, per-chunk and gathered rescoring give identical runs, cosine and dot; diagnostics say which happened', async () => {
     const { q, c, ids } = nearTieData(9, 3000, 12, 100);
     const ref = canonicalTopK(q, c, ids, 60, 'cosine');
     // [name, options, chunks coalesced, of which streamed (the last of each coalesced chunk but a lone one)]
@@ -224,6 +226,23 @@ describe('coalescing chunks for rescoring', () => {
       const got = await s.search(q, matrixCorpus(ids, c, { chunkRows: 250 }), 60, { similarity: 'cosine' });
       expect({ name, ...plain(got) }).toEqual({ name, ...ref });
       expect({ name, coalesced: got.diagnostics?.coalescedChunks, streamed: got.diagnostics?.streamedChunks }).toEqual({ name, coalesced, streamed });
+    }
+    // Dot products: matrixCorpus's chunks come with their row-norm bound, so the last chunk is streamed as for
+    // cosine; a provider without it (copies of the chunk objects) copies every chunk, taking the bound on the way.
+    const dotRef = canonicalTopK(q, c, ids, 60, 'dot');
+    const honest = matrixCorpus(ids, c, { chunkRows: 250 });
+    const unbounded: CorpusProvider = {
+      dim: c.dim,
+      size: c.rows,
+      async *chunks() {
+        for await (const chunk of honest.chunks()) yield { ...chunk };
+      },
+    };
+    for (const [name, provider, streamed] of [['bounds from matrixCorpus', honest, 1], ['no bounds', unbounded, 0]] as const) {
+      const d = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2) });
+      const got = await d.search(q, provider, 60, { similarity: 'dot' });
+      expect({ name, ...plain(got) }).toEqual({ name, ...dotRef });
+      expect({ name, coalesced: got.diagnostics?.coalescedChunks, streamed: got.diagnostics?.streamedChunks }).toEqual({ name, coalesced: 11, streamed });
     }
     // 12 queries x k 5 < 1,000 rows: rows are gathered per chunk (no resident copy, nothing coalesced).
     const s = new ExactSearch({ engine: 'js' });
@@ -254,6 +273,29 @@ describe('dot products whose error bound grows between chunks', () => {
       const s = new ExactSearch({ engine: new BlasEngine(orderedCblas(order), 2) });
       const got = await s.search(q, matrixCorpus(ids, cm, { chunkRows: 600 }), 40, { similarity: 'dot' });
       expect({ order, ...plain(got) }).toEqual({ order, ...ref });
+    }
+  });
+
+  test('dot: a row-norm bound on a provider\'s chunk objects is never trusted (a too-small one would lose documents)', async () => {
+    // matrixCorpus's chunks carry a bound taken from their rows (registered, row-norm-bound.ts); a provider's own
+    // number on the chunk object is ignored, so a lying one cannot shrink the engine's error bound. This data is
+    // sensitive: with a bound of 0 (δ = 0) the reverse-order engine's near-ties would drop canonical top documents.
+    const { q, c, ids } = nearTieData();
+    const K = 50;
+    const ref = canonicalTopK(q, c, ids, K, 'dot');
+    const honest = matrixCorpus(ids, c, { chunkRows: 1000 });
+    const lying: CorpusProvider = {
+      dim: c.dim,
+      size: c.rows,
+      async *chunks() {
+        for await (const chunk of honest.chunks()) yield { ...chunk, maxRowNorm: 0, rowNormBound: 0 };
+      },
+    };
+    for await (const chunk of honest.chunks()) expect(rowNormBoundOf(chunk)).toBeGreaterThan(0);
+    for await (const chunk of lying.chunks()) expect(rowNormBoundOf(chunk)).toBeUndefined();
+    for (const provider of [honest, lying]) {
+      const s = new ExactSearch({ engine: new BlasEngine(orderedCblas('reverse'), 2), queryBatch: 5 });
+      expect(plain(await s.search(q, provider, K, { similarity: 'dot' }))).toEqual(ref);
     }
   });
 });

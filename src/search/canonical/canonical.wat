@@ -185,7 +185,8 @@
   ;; $pairs (12 bytes each); qnorms f64 per slot at $qn; the f32 score of a pair goes to $out + at * 4. Two
   ;; consecutive pairs of the same row are scored together: one pass over the widened row feeds both queries'
   ;; accumulators (eight independent f64x2 sums instead of four, and half the row loads), while each pair's own
-  ;; arithmetic, in its own order, stays scoreRows' exactly.
+  ;; arithmetic, in its own order, stays scoreRows' exactly. A row with one or two pairs (most rows at k = 100 on
+  ;; a large chunk) is not widened: its dot products are taken in the pass that takes its sum of squares.
   (func (export "scorePairs") (param $qs i32) (param $rows i32) (param $pairs i32) (param $count i32) (param $dim i32)
     (param $qn i32) (param $cosine i32) (param $out i32) (param $scratch i32)
     (local $p i32) (local $pp i32) (local $row i32) (local $prev i32) (local $j i32) (local $lim i32) (local $sp i32) (local $dp i32)
@@ -193,7 +194,7 @@
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128)
     (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128) (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128)
     (local $t0 f64) (local $t1 f64) (local $t2 f64) (local $t3 f64) (local $t4 f64) (local $t5 f64) (local $t6 f64) (local $t7 f64)
-    (local $x f64) (local $den f64)
+    (local $x f64) (local $den f64) (local $fused i32)
     (local.set $lim (i32.and (local.get $dim) (i32.const -8)))
     (local.set $qstride (i32.shl (local.get $dim) (i32.const 2)))
     (local.set $prev (i32.const -1))
@@ -203,6 +204,7 @@
         (local.set $pp (i32.add (local.get $pairs) (i32.mul (local.get $p) (i32.const 12))))
         (local.set $row (i32.load (local.get $pp)))
         (local.set $slot (i32.load offset=4 (local.get $pp)))
+        (local.set $fused (i32.const 0))
         (if (i32.ne (local.get $row) (local.get $prev))
           (then
             (local.set $prev (local.get $row))
@@ -213,6 +215,82 @@
             (local.set $b2 (v128.const f64x2 0 0))
             (local.set $b3 (v128.const f64x2 0 0))
             (local.set $j (i32.const 0))
+            ;; A row with a single pair (the next pair's row differs) is not widened into the scratch: its one
+            ;; dot product ($fused = 1) is taken in the same pass as its sum of squares, each lane in the same order as the
+            ;; widened path (the scratch holds the same promoted values), so the same bits without the 8 KB
+            ;; store and reload. Its dim mod 8 tail is still widened to the scratch's start for $finish.
+            (local.set $fused (i32.or (i32.ge_u (i32.add (local.get $p) (i32.const 1)) (local.get $count))
+                                      (i32.ne (i32.load offset=12 (local.get $pp)) (local.get $row))))
+            ;; exactly two pairs: both dot products in the same pass ($fused = 2)
+            (if (i32.eqz (local.get $fused))
+              (then
+                (if (i32.or (i32.ge_u (i32.add (local.get $p) (i32.const 2)) (local.get $count))
+                            (i32.ne (i32.load offset=24 (local.get $pp)) (local.get $row)))
+                  (then (local.set $fused (i32.const 2))))))
+            (if (i32.eq (local.get $fused) (i32.const 2))
+              (then
+                (local.set $qp (i32.add (local.get $qs) (i32.mul (local.get $slot) (local.get $qstride))))
+                (local.set $slot2 (i32.load offset=16 (local.get $pp)))
+                (local.set $qp2 (i32.add (local.get $qs) (i32.mul (local.get $slot2) (local.get $qstride))))
+                (local.set $a0 (v128.const f64x2 0 0))
+                (local.set $a1 (v128.const f64x2 0 0))
+                (local.set $a2 (v128.const f64x2 0 0))
+                (local.set $a3 (v128.const f64x2 0 0))
+                (local.set $c0 (v128.const f64x2 0 0))
+                (local.set $c1 (v128.const f64x2 0 0))
+                (local.set $c2 (v128.const f64x2 0 0))
+                (local.set $c3 (v128.const f64x2 0 0))
+                (block $f2done
+                  (loop $f2l
+                    (br_if $f2done (i32.ge_u (local.get $j) (local.get $lim)))
+                    (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $dp))))
+                    (local.set $d1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $dp))))
+                    (local.set $d2 (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $dp))))
+                    (local.set $d3 (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $dp))))
+                    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $qp))) (local.get $d0))))
+                    (local.set $c0 (f64x2.add (local.get $c0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $qp2))) (local.get $d0))))
+                    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $qp))) (local.get $d1))))
+                    (local.set $c1 (f64x2.add (local.get $c1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $qp2))) (local.get $d1))))
+                    (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $qp))) (local.get $d2))))
+                    (local.set $c2 (f64x2.add (local.get $c2) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $qp2))) (local.get $d2))))
+                    (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $qp))) (local.get $d3))))
+                    (local.set $c3 (f64x2.add (local.get $c3) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $qp2))) (local.get $d3))))
+                    (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $d0) (local.get $d0))))
+                    (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $d1) (local.get $d1))))
+                    (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $d2) (local.get $d2))))
+                    (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $d3) (local.get $d3))))
+                    (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                    (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
+                    (local.set $qp2 (i32.add (local.get $qp2) (i32.const 32)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                    (br $f2l)))))
+            (if (i32.eq (local.get $fused) (i32.const 1))
+              (then
+                (local.set $qp (i32.add (local.get $qs) (i32.mul (local.get $slot) (local.get $qstride))))
+                (local.set $a0 (v128.const f64x2 0 0))
+                (local.set $a1 (v128.const f64x2 0 0))
+                (local.set $a2 (v128.const f64x2 0 0))
+                (local.set $a3 (v128.const f64x2 0 0))
+                (block $fdone
+                  (loop $fl
+                    (br_if $fdone (i32.ge_u (local.get $j) (local.get $lim)))
+                    (local.set $d0 (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $dp))))
+                    (local.set $d1 (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $dp))))
+                    (local.set $d2 (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $dp))))
+                    (local.set $d3 (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $dp))))
+                    (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=0 (local.get $qp))) (local.get $d0))))
+                    (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=8 (local.get $qp))) (local.get $d1))))
+                    (local.set $a2 (f64x2.add (local.get $a2) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=16 (local.get $qp))) (local.get $d2))))
+                    (local.set $a3 (f64x2.add (local.get $a3) (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero offset=24 (local.get $qp))) (local.get $d3))))
+                    (local.set $b0 (f64x2.add (local.get $b0) (f64x2.mul (local.get $d0) (local.get $d0))))
+                    (local.set $b1 (f64x2.add (local.get $b1) (f64x2.mul (local.get $d1) (local.get $d1))))
+                    (local.set $b2 (f64x2.add (local.get $b2) (f64x2.mul (local.get $d2) (local.get $d2))))
+                    (local.set $b3 (f64x2.add (local.get $b3) (f64x2.mul (local.get $d3) (local.get $d3))))
+                    (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
+                    (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
+                    (local.set $j (i32.add (local.get $j) (i32.const 8)))
+                    (br $fl))))
+              (else (if (i32.eqz (local.get $fused)) (then
             (block $wdone
               (loop $wl
                 (br_if $wdone (i32.ge_u (local.get $j) (local.get $lim)))
@@ -231,7 +309,7 @@
                 (local.set $dp (i32.add (local.get $dp) (i32.const 32)))
                 (local.set $sp (i32.add (local.get $sp) (i32.const 64)))
                 (local.set $j (i32.add (local.get $j) (i32.const 8)))
-                (br $wl)))
+                (br $wl)))))))
             (local.set $t0 (f64x2.extract_lane 0 (local.get $b0)))
             (local.set $t1 (f64x2.extract_lane 1 (local.get $b0)))
             (local.set $t2 (f64x2.extract_lane 0 (local.get $b1)))
@@ -297,6 +375,18 @@
                 (local.set $dp (i32.add (local.get $dp) (i32.const 4)))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))))
             (local.set $den (f64.max (f64.sqrt (f64.add (f64.add (f64.add (local.get $t0) (local.get $t4)) (f64.add (local.get $t2) (local.get $t6))) (f64.add (f64.add (local.get $t1) (local.get $t5)) (f64.add (local.get $t3) (local.get $t7))))) (f64.const 1e-12)))))
+        (if (local.get $fused)
+          (then
+            ;; its dot products are done up to lim ($qp, $qp2 stand there); the tail, widened at the scratch, is $finish's
+            (local.set $sp (local.get $scratch))
+            (local.set $j (local.get $lim))
+            (if (i32.eq (local.get $fused) (i32.const 2))
+              (then
+                (call $finish (local.get $c0) (local.get $c1) (local.get $c2) (local.get $c3) (local.get $qp2) (local.get $sp) (local.get $j)
+                  (local.get $dim) (local.get $cosine) (f64.load (i32.add (local.get $qn) (i32.shl (local.get $slot2) (i32.const 3))))
+                  (local.get $den) (i32.add (local.get $out) (i32.shl (i32.load offset=20 (local.get $pp)) (i32.const 2))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1))))))
+          (else
         (local.set $qp (i32.add (local.get $qs) (i32.mul (local.get $slot) (local.get $qstride))))
         (local.set $sp (local.get $scratch))
         (local.set $a0 (v128.const f64x2 0 0))
@@ -353,7 +443,7 @@
                 (local.set $qp (i32.add (local.get $qp) (i32.const 32)))
                 (local.set $sp (i32.add (local.get $sp) (i32.const 64)))
                 (local.set $j (i32.add (local.get $j) (i32.const 8)))
-                (br $vl)))))
+                (br $vl)))))))
         (call $finish (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $qp) (local.get $sp) (local.get $j)
           (local.get $dim) (local.get $cosine) (f64.load (i32.add (local.get $qn) (i32.shl (local.get $slot) (i32.const 3))))
           (local.get $den) (i32.add (local.get $out) (i32.shl (i32.load offset=8 (local.get $pp)) (i32.const 2))))

@@ -217,9 +217,9 @@ export class CanonicalScorer {
   /**
    * Appends a float32 chunk to the resident copy (after setChunk(..., resident = true)); returns the row number
    * its first row gets. Exact search coalesces the provider's chunks this way, so a query's candidates are
-   * rescored once per coalesced chunk instead of once per provider chunk (`copy`: as setChunk's).
+   * rescored once per coalesced chunk instead of once per provider chunk (`copy` and `norms`: as setChunk's).
    */
-  appendResident(data: Float32Array): { base: number; copy: ResidentCopy } {
+  appendResident(data: Float32Array, norms = !this.cosine): { base: number; copy: ResidentCopy } {
     if (!this.resident) throw new Error('appendResident needs a resident chunk');
     if (this.tail) throw new Error('appendResident after streamTail: the streamed chunk must stay last');
     const base = this.rowsHeld;
@@ -227,7 +227,7 @@ export class CanonicalScorer {
     this.batchAt = align(at + data.byteLength);
     this.reserve(this.batchAt);
     this.rowsHeld += this.dim ? data.length / this.dim : 0;
-    const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, !this.cosine);
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, norms);
     return { base, copy: copy.finish() };
   }
 
@@ -274,11 +274,12 @@ export class CanonicalScorer {
   /**
    * The chunk whose rows later calls read (as stored: float32, or fp16 bit patterns). `resident`: copy a
    * float32 chunk into the scorer's memory once instead of gathering candidate rows per call (the returned
-   * ResidentCopy; for dot products it also holds the chunk's row-norm bound, taken during the copy).
+   * ResidentCopy; with `norms`, by default for dot products, it also holds the chunk's row-norm bound, taken
+   * during the copy: a search that has the bound already from the chunk's producer passes false).
    */
-  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false): ResidentCopy | undefined {
+  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false, norms = similarity === 'dot'): ResidentCopy | undefined {
     if (!this.begin(data, dim, similarity, resident)) return undefined;
-    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, !this.cosine);
+    const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, norms);
     return copy.finish();
   }
 

@@ -4,6 +4,7 @@ import type { CorpusTextChunk, CorpusTexts } from '../../core/datasets.js';
 import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import type { CorpusProvider, CorpusChunk } from '../../search/types.js';
 import { corpusText } from './corpus-text.js';
+import { RowNormBound, trustRowNormBound } from '../../search/row-norm-bound.js';
 
 /** Rows of vectors the search receives at once (mteb's corpus chunk). */
 export const CORPUS_CHUNK_ROWS = 50_000;
@@ -82,14 +83,17 @@ export function embeddedCorpus(
   async function* embedRange(pieces: AsyncIterator<CorpusTextChunk>, step: Step): AsyncIterable<CorpusChunk> {
     const reader = blockReader(pieces, step);
     const fill = async (): Promise<CorpusChunk | null> => {
-      let chunk: { start: number; ids: string[]; data: Float32Array } | null = null;
+      let chunk: { start: number; ids: string[]; data: Float32Array; bound: RowNormBound } | null = null;
       for (;;) {
         const block = await reader.next();
         if (!block) return null;
-        chunk ??= { start: block.start, ids: [], data: new Float32Array((block.chunkEnd - block.start) * dim) };
+        chunk ??= { start: block.start, ids: [], data: new Float32Array((block.chunkEnd - block.start) * dim), bound: new RowNormBound() };
         chunk.data.set(block.data, (block.start - chunk.start) * dim);
+        // The dot-product search's row-norm bound, taken as each block arrives (still in cache; the embedding
+        // costs far more), so the search does not read the chunk once more before its engine runs.
+        chunk.bound.add(block.data, block.ids.length, dim);
         for (const id of block.ids) chunk.ids.push(id);
-        if (block.start + block.ids.length === block.chunkEnd) return { ids: chunk.ids, dim, data: chunk.data };
+        if (block.start + block.ids.length === block.chunkEnd) return trustRowNormBound({ ids: chunk.ids, dim, data: chunk.data }, chunk.bound);
       }
     };
     let ahead: Promise<CorpusChunk | null> | undefined = fill();
