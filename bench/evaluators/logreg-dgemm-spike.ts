@@ -1,0 +1,340 @@
+// Spike (issue 21): can the multinomial logistic-regression objective run its two products (X·W, Xᵀ·G) on the
+// system DGEMM and still have machine-independent bits? Design measured here: a product entry is DEFINED as the
+// fixed-order value (dense64's sequential sum) rounded to a grid of spacing 2^(e(m) − G), m = ‖x‖‖w‖ the
+// entry's norm product and e(m) its binary exponent. DGEMM gives v; any summation order, blocking or FMA is
+// within γ_d Σ|x_j w_j| ≤ γ_d m of the real value, and so is the fixed-order value, so the fixed-order value lies
+// in [v − 2γ_d m, v + 2γ_d m]; when both ends round to the same grid point that point is the answer (rounding is
+// monotone), otherwise dense64's sum for that one entry is computed ("fallback").
+//
+// Measures, per shape (seeded data as bench/evaluators/run.ts): time per objective evaluation's products, dense64
+// vs DGEMM vs certified DGEMM, interleaved round by round; the fallback fraction per grid G at a fit's final W;
+// a check that the certified grid values equal the rounded dense64 values entry for entry; and (--fit) a whole
+// fit on the grid objective vs the default fit (iterations, objective, test predictions).
+//
+// Run: node bin/run-ts.js bench/evaluators/logreg-dgemm-spike.ts [--shapes banking77,massive,banking77-4096]
+//      [--rounds 5] [--grids 30,34,38,42] [--fit-grid 34] [--no-fit] [--blas-threads 2] [--sabotage] [--json out.json]
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fitLogisticRegression, predict, type LogisticRegressionModel } from '../../src/metrics/classification/logistic-regression.js';
+import { minimizeLbfgsb } from '../../src/metrics/classification/lbfgsb.js';
+import { numpySum64 } from '../../src/metrics/numeric/numpy-sum.js';
+import { acquireWorkspace, releaseWorkspace, type Dense64Workspace } from '../../src/metrics/numeric/dense64/workspace.js';
+import { loadCblas } from '../../src/search/blas/cblas.js';
+import { mulberry32 } from '../../src/util/mulberry32.js';
+
+const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const rounds = Number(arg('--rounds') ?? 5);
+const grids = (arg('--grids') ?? '30,34,38,42').split(',').map(Number);
+const fitGrid = Number(arg('--fit-grid') ?? 34);
+const doFit = !process.argv.includes('--no-fit');
+const blasThreads = Number(arg('--blas-threads') ?? 2);
+// --sabotage: no bound at all (DGEMM's value trusted), to show that the entry-for-entry check below can fail.
+const boundFactor = process.argv.includes('--sabotage') ? 0 : 1;
+const SHAPES: Record<string, [number, number, number, number]> = {
+  quick: [1000, 300, 256, 20],
+  banking77: [10_000, 3_000, 1024, 77],
+  massive: [11_514, 2_974, 1024, 60],
+  'banking77-4096': [10_000, 3_000, 4096, 77],
+};
+const picked = (arg('--shapes') ?? 'banking77,massive,banking77-4096').split(',');
+
+/** As bench/evaluators/run.ts: rows around class centres, seed 1. */
+function labelled(n: number, dim: number, classes: number, seed: number) {
+  const rnd = mulberry32(seed);
+  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5));
+  const data = new Float32Array(n * dim);
+  const y: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(rnd() * classes);
+    y.push(c);
+    for (let j = 0; j < dim; j++) data[i * dim + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
+  }
+  return { data, y };
+}
+
+// ---- the system DGEMM (same library the BLAS search engine loads) ----
+const blas = loadCblas();
+const koffi: any = createRequire(import.meta.url)('koffi');
+const lib = koffi.load(blas.library);
+const dgemmFn = lib.func(
+  'void cblas_dgemm(int order, int transA, int transB, int M, int N, int K, double alpha, const double *A, int lda, const double *B, int ldb, double beta, double *C, int ldc)',
+);
+try {
+  lib.func('void openblas_set_num_threads(int n)')(blasThreads);
+} catch {
+  /* not OpenBLAS: its own threads */
+}
+/** C (n × K) = X (n × p) · W (p × K), all row-major. */
+const dgemmForward = (X: Float64Array, n: number, p: number, W: Float64Array, K: number, C: Float64Array) =>
+  dgemmFn(101, 111, 111, n, K, p, 1, X, p, W, K, 0, C, K);
+/** C (p × K) = Xᵀ · G (G n × K). */
+const dgemmGradient = (X: Float64Array, n: number, p: number, G: Float64Array, K: number, C: Float64Array) =>
+  dgemmFn(101, 112, 111, p, K, n, 1, X, p, G, K, 0, C, K);
+
+// ---- grid rounding with a certificate ----
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+/** 2^(floor(log2 m) − G) from m's exponent bits (m normal, > 0): exact and the same on every machine. */
+function spacing(m: number, G: number): number {
+  f64[0] = m;
+  const e = ((u32[1] >>> 20) & 0x7ff) - 1023;
+  return 2 ** (e - G);
+}
+const onGrid = (v: number, s: number) => Math.round(v / s) * s + 0; // + 0: −0 → +0
+
+interface Certified {
+  fallbacks: number;
+  entries: number;
+}
+/**
+ * out[r*K + k] = grid value of the fixed-order dot of row-vector r (of A) with column k (of B) given DGEMM's v in
+ * out. na[r], nb[k]: the operands' norms (float64, sequential), d: dot length. fixed(r, k): the fixed-order value.
+ */
+function certify(out: Float64Array, R: number, K: number, na: Float64Array, nb: Float64Array, d: number, G: number, fixed: (r: number, k: number) => number, stats: Certified): void {
+  const du = d * 2 ** -53;
+  // 2γ_d (both values' distance to the real one), 1 % for the norms' and the interval ends' own roundings.
+  const slope = boundFactor * 1.01 * 2 * (du / (1 - du));
+  for (let r = 0; r < R; r++) {
+    const a = na[r];
+    for (let k = 0; k < K; k++) {
+      const m = a * nb[k];
+      const o = r * K + k;
+      const v = out[o];
+      stats.entries++;
+      if (!(m > 2 ** -900) || !(m < 2 ** 900)) {
+        // zero norms (every product 0: the sum is ±0 → 0), or a range where underflow/overflow voids the bound
+        out[o] = m === 0 ? 0 : onGrid(fixed(r, k), m > 0 && m < Infinity ? spacing(m, G) : 1);
+        if (m !== 0) stats.fallbacks++;
+        continue;
+      }
+      const s = spacing(m, G);
+      const e = slope * m;
+      const lo = onGrid(v - e, s);
+      if (lo === onGrid(v + e, s)) {
+        out[o] = lo; // NaN v fails the comparison above
+      } else {
+        stats.fallbacks++;
+        out[o] = onGrid(fixed(r, k), s);
+      }
+    }
+  }
+}
+
+function rowNorms(X: Float64Array, n: number, p: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < p; j++) s += X[i * p + j] * X[i * p + j];
+    out[i] = Math.sqrt(s);
+  }
+  return out;
+}
+/** Norms of the K columns of an R × K row-major matrix. */
+function colNorms(A: Float64Array, R: number, K: number): Float64Array {
+  const out = new Float64Array(K);
+  for (let r = 0; r < R; r++) for (let k = 0; k < K; k++) out[k] += A[r * K + k] * A[r * K + k];
+  for (let k = 0; k < K; k++) out[k] = Math.sqrt(out[k]);
+  return out;
+}
+
+type Products = { forward(w: Float64Array): Float64Array; gradient(gp: Float64Array): Float64Array };
+
+/** dense64 (the default), DGEMM alone (not machine-independent), or DGEMM + certified grid G. */
+function products(kind: 'dense64' | 'dgemm' | 'grid', ws: Dense64Workspace, X: Float64Array, n: number, p: number, K: number, G = 34, stats?: Certified): Products {
+  if (kind === 'dense64') return { forward: (w) => ws.forward(w), gradient: (gp) => ws.gradient(gp) };
+  const xRow = rowNorms(X, n, p);
+  const xCol = colNorms(X, n, p);
+  return {
+    forward(w) {
+      const out = new Float64Array(n * K);
+      dgemmForward(X, n, p, w, K, out);
+      if (kind === 'grid') {
+        certify(out, n, K, xRow, colNorms(w, p, K), p, G, (i, k) => {
+          let s = 0;
+          for (let j = 0; j < p; j++) s += X[i * p + j] * w[j * K + k];
+          return s;
+        }, stats!);
+      }
+      return out;
+    },
+    gradient(gp) {
+      const out = new Float64Array(p * K);
+      dgemmGradient(X, n, p, gp, K, out);
+      if (kind === 'grid') {
+        certify(out, p, K, xCol, colNorms(gp, n, K), n, G, (j, k) => {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += X[i * p + j] * gp[i * K + k];
+          return s;
+        }, stats!);
+      }
+      return out;
+    },
+  };
+}
+
+/** logistic-regression.ts's multinomialObjective (sklearn 1.2 scaling) with the products swapped in. */
+function objective(prod: Products, n: number, p: number, K: number, y: Int32Array, l2: number) {
+  const gp = new Float64Array(n * K);
+  const lossArr = new Float64Array(n);
+  const probs = new Float64Array(K);
+  const bsum = new Float64Array(K);
+  return (w: Float64Array, grad: Float64Array): number => {
+    const bOff = p * K;
+    const raw = prod.forward(w);
+    for (let i = 0; i < n; i++) {
+      const r = i * K;
+      for (let k = 0; k < K; k++) raw[r + k] += w[bOff + k];
+      let mx = raw[r];
+      for (let k = 1; k < K; k++) if (raw[r + k] > mx) mx = raw[r + k];
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        probs[k] = Math.exp(raw[r + k] - mx);
+        sum += probs[k];
+      }
+      lossArr[i] = Math.log(sum) + mx - raw[r + y[i]];
+      for (let k = 0; k < K; k++) gp[r + k] = probs[k] / sum - (k === y[i] ? 1 : 0);
+    }
+    let loss = numpySum64(lossArr);
+    let ww = 0;
+    for (let q = 0; q < bOff; q++) ww += w[q] * w[q];
+    loss += 0.5 * l2 * ww;
+    bsum.fill(0);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) bsum[k] += gp[i * K + k];
+    const g = prod.gradient(gp);
+    for (let k = 0; k < K; k++) grad[bOff + k] = bsum[k];
+    for (let q = 0; q < bOff; q++) grad[q] = g[q] + l2 * w[q];
+    return loss;
+  };
+}
+
+function timed<T>(f: () => T): [T, number, number] {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = f();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return [r, wall, (c.user + c.system) / 1e6];
+}
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+
+const results: Record<string, unknown>[] = [];
+for (const name of picked) {
+  const [n, nt, p, K] = SHAPES[name];
+  process.stderr.write(`${name}: ${n}+${nt} x ${p}, ${K} labels\n`);
+  const { data, y } = labelled(n + nt, p, K, 1);
+  const train = { rows: n, dim: p, data: data.subarray(0, n * p) };
+  const test = { rows: nt, dim: p, data: data.subarray(n * p) };
+  const yTrain = Int32Array.from(y.slice(0, n)); // labels 0..K-1 are already sorted class indices
+  const X = Float64Array.from(train.data);
+  const ws = acquireWorkspace();
+  const setX = () => ws.setProblem(n, p, K).set(X);
+  fitLogisticRegression({ rows: 500, dim: p, data: train.data.subarray(0, 500 * p) }, y.slice(0, 500), { sklearn: '1.2', maxIter: 3 });
+
+  // 1. The default fit (fixed-order dense64 products): reference W, iterations, predictions.
+  const [[model, pred], defWall, defCpu] = timed(() => {
+    const m = fitLogisticRegression(train, y.slice(0, n), { sklearn: '1.2' });
+    return [m, predict(m, test)] as const;
+  });
+  const w = new Float64Array(K * (p + 1));
+  for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) w[j * K + k] = model.coef[k][j];
+  for (let k = 0; k < K; k++) w[p * K + k] = model.intercept[k];
+  // G at the final W, as the objective computes it
+  setX();
+  let gpFinal = new Float64Array(0);
+  {
+    const capture: Products = {
+      forward: (ww) => ws.forward(ww),
+      gradient: (gp) => {
+        gpFinal = gp.slice();
+        return ws.gradient(gp);
+      },
+    };
+    objective(capture, n, p, K, yTrain, 1)(w, new Float64Array(w.length));
+  }
+
+  // 2. Fallback fraction per grid at the final W, and the certified values against rounded dense64 values.
+  const fixedF = ws.forward(w);
+  const fixedG = ws.gradient(gpFinal);
+  const xRow = rowNorms(X, n, p);
+  const xCol = colNorms(X, n, p);
+  const perGrid: Record<string, unknown>[] = [];
+  for (const G of grids) {
+    const fStats = { fallbacks: 0, entries: 0 };
+    const gStats = { fallbacks: 0, entries: 0 };
+    const prod = products('grid', ws, X, n, p, K, G, fStats);
+    const pf = prod.forward(w);
+    const prodG = products('grid', ws, X, n, p, K, G, gStats);
+    const pg = prodG.gradient(gpFinal);
+    let mismatch = 0;
+    const wn = colNorms(w, p, K);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) if (pf[i * K + k] !== onGrid(fixedF[i * K + k], spacing(xRow[i] * wn[k], G))) mismatch++;
+    const gn = colNorms(gpFinal, n, K);
+    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) if (pg[j * K + k] !== onGrid(fixedG[j * K + k], spacing(xCol[j] * gn[k], G))) mismatch++;
+    perGrid.push({ G, forward_fallback_fraction: fStats.fallbacks / fStats.entries, gradient_fallback_fraction: gStats.fallbacks / gStats.entries, mismatches_vs_rounded_dense64: mismatch });
+    process.stderr.write(`  grid 2^-${G}: fallbacks forward ${(fStats.fallbacks / fStats.entries * 100).toFixed(3)} %, gradient ${(gStats.fallbacks / gStats.entries * 100).toFixed(3)} %, mismatches ${mismatch}\n`);
+  }
+
+  // 3. Time per objective evaluation's products, interleaved round by round, rotating the order.
+  const kinds = ['dense64', 'dgemm', 'grid'] as const;
+  const times: Record<string, { wall: number[]; cpu: number[] }> = {};
+  for (const k of kinds) times[k] = { wall: [], cpu: [] };
+  const stats = { fallbacks: 0, entries: 0 };
+  const prods = { dense64: products('dense64', ws, X, n, p, K), dgemm: products('dgemm', ws, X, n, p, K), grid: products('grid', ws, X, n, p, K, fitGrid, stats) };
+  for (let r = 0; r < rounds; r++) {
+    for (let q = 0; q < kinds.length; q++) {
+      const kind = kinds[(q + r) % kinds.length];
+      const [, wall, cpu] = timed(() => {
+        prods[kind].forward(w);
+        prods[kind].gradient(gpFinal);
+      });
+      if (r > 0) {
+        times[kind].wall.push(wall);
+        times[kind].cpu.push(cpu);
+      }
+    }
+  }
+  const perEval = Object.fromEntries(kinds.map((k) => [k, { wall_median_s: median(times[k].wall), cpu_median_s: median(times[k].cpu), wall_s: times[k].wall, cpu_s: times[k].cpu }]));
+  process.stderr.write(`  per evaluation (forward + gradient), medians wall/CPU: ${kinds.map((k) => `${k} ${median(times[k].wall).toFixed(3)}/${median(times[k].cpu).toFixed(3)} s`).join(', ')}\n`);
+
+  // 4. A whole fit on the grid objective (sklearn 1.2 options), predictions through the default predict.
+  let gridFit: Record<string, unknown> | null = null;
+  if (doFit) {
+    const fitStats = { fallbacks: 0, entries: 0 };
+    const gridProd = products('grid', ws, X, n, p, K, fitGrid, fitStats);
+    const [[res, gPred], gWall, gCpu] = timed(() => {
+      const res = minimizeLbfgsb(objective(gridProd, n, p, K, yTrain, 1), new Float64Array(K * (p + 1)), { maxiter: 100, gtol: 1e-4, maxls: 20, ftol: 2.2204460492503131e-9 });
+      const m: LogisticRegressionModel = {
+        classes: model.classes,
+        coef: Array.from({ length: K }, (_, k) => Float64Array.from({ length: p }, (_, j) => res.x[j * K + k])),
+        intercept: Float64Array.from({ length: K }, (_, k) => res.x[p * K + k]),
+        nIter: Math.min(res.nit, 100),
+        converged: res.status === 0,
+        objective: res.f,
+        message: res.message,
+      };
+      return [res, predict(m, test)] as const;
+    });
+    let diff = 0;
+    for (let i = 0; i < nt; i++) if (gPred[i] !== pred[i]) diff++;
+    gridFit = { G: fitGrid, wall_s: gWall, cpu_s: gCpu, n_iter: res.nit, objective: res.f, predictions_differing_from_default: diff, fallback_fraction: fitStats.fallbacks / fitStats.entries };
+    process.stderr.write(`  grid fit: ${gWall.toFixed(2)} s wall / ${gCpu.toFixed(2)} s CPU, ${res.nit} iterations, f ${res.f}, ${diff} predictions differ, fallbacks ${(fitStats.fallbacks / fitStats.entries * 100).toFixed(3)} %\n`);
+  }
+  releaseWorkspace(ws);
+  const row = {
+    shape: `${name}: ${n} train + ${nt} test x ${p}, ${K} labels`,
+    blas: blas.description,
+    blas_threads: blasThreads,
+    load_avg_1m: os.loadavg()[0],
+    default_fit: { wall_s: defWall, cpu_s: defCpu, n_iter: model.nIter, objective: model.objective },
+    per_grid_at_final_w: perGrid,
+    per_evaluation_products: perEval,
+    grid_fit: gridFit,
+  };
+  process.stderr.write(`  default fit: ${defWall.toFixed(2)} s wall / ${defCpu.toFixed(2)} s CPU, ${model.nIter} iterations, f ${model.objective}; load ${os.loadavg()[0].toFixed(1)}\n`);
+  results.push(row);
+}
+const out = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, rounds, results };
+const file = arg('--json');
+if (file) writeFileSync(file, JSON.stringify(out, null, 1) + '\n');
+else process.stdout.write(JSON.stringify(out, null, 1) + '\n');
