@@ -1,7 +1,7 @@
 // Spike (issue 21): can the multinomial logistic-regression objective run its two products (X·W, Xᵀ·G) on the
 // system DGEMM and still have machine-independent bits? Design measured here: a product entry is DEFINED as the
-// fixed-order value (dense64's sequential sum) rounded to a grid of spacing 2^(e(m) − G), m = ‖x‖‖w‖ the
-// entry's norm product and e(m) its binary exponent. DGEMM gives v; any summation order, blocking or FMA is
+// fixed-order value (dense64's sequential sum) rounded to a grid of spacing 2^(e(‖x‖) + e(‖w‖) − G), e(·) the
+// binary exponent of the entry's operand norms (so the spacing is ~2^-G ‖x‖‖w‖). DGEMM gives v; any summation order, blocking or FMA is
 // within γ_d Σ|x_j w_j| ≤ γ_d m of the real value, and so is the fixed-order value, so the fixed-order value lies
 // in [v − 2γ_d m, v + 2γ_d m]; when both ends round to the same grid point that point is the answer (rounding is
 // monotone), otherwise dense64's sum for that one entry is computed ("fallback").
@@ -76,22 +76,33 @@ const dgemmGradient = (X: Float64Array, n: number, p: number, G: Float64Array, K
 // ---- grid rounding with a certificate ----
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
-/** 2^(floor(log2 m) − G) from m's exponent bits (m normal, > 0): exact and the same on every machine. */
-function spacing(m: number, G: number): number {
-  f64[0] = m;
-  const e = ((u32[1] >>> 20) & 0x7ff) - 1023;
-  return 2 ** (e - G);
+/** floor(log2 x) from the exponent bits (x normal, > 0): exact, the same on every machine. */
+function expo(x: number): number {
+  f64[0] = x;
+  return ((u32[1] >>> 20) & 0x7ff) - 1023;
 }
-const onGrid = (v: number, s: number) => Math.round(v / s) * s + 0; // + 0: −0 → +0
+/** Norms in this range: no product or sum of an entry can underflow to where the bound fails, or overflow. */
+const inRange = (x: number) => x > 2 ** -400 && x < 2 ** 400;
+/**
+ * THE DEFINITION: the entry whose fixed-order value is f and whose operands have norms a, b is
+ * round(f / s) · s with s = 2^(expo(a) + expo(b) − G) (a power of two: the scalings are exact; Math.round is
+ * monotone, ties up); +0 for −0. Out of range norms (or NaN): f itself.
+ */
+function gridValue(f: number, a: number, b: number, G: number): number {
+  if (a === 0 || b === 0) return 0;
+  if (!inRange(a) || !inRange(b)) return f;
+  const inv = 2 ** (G - expo(a) - expo(b));
+  return Math.round(f * inv) / inv + 0;
+}
 
 interface Certified {
   fallbacks: number;
   entries: number;
 }
 /**
- * out[r*K + k] = grid value of the fixed-order dot of row-vector r (of A) with column k (of B), given DGEMM's v in
- * out. na[r], nb[k]: the operands' norms (float64, sequential), d: the dot's length. fixedRow(r, ks, acc): the
- * fixed-order values of row r with the columns ks into acc (one pass over the row for all of them).
+ * out[r*K + k] = gridValue(fixed-order dot of row-vector r (of A) with column k (of B)), given DGEMM's v in out.
+ * na[r], nb[k]: the operands' norms (float64, sequential), d: the dot's length. fixedRow(r, ks, count, acc): the
+ * fixed-order values of row r with the columns ks[0..count) into acc (one pass over the row for all of them).
  */
 function certify(
   out: Float64Array,
@@ -105,41 +116,46 @@ function certify(
   stats: Certified,
 ): void {
   const du = d * 2 ** -53;
-  // 2γ_d (both values' distance to the real one), 1 % for the norms' and the interval ends' own roundings.
+  // |v − f| ≤ 2γ_d Σ|a_j b_j| ≤ 2γ_d ‖a‖‖b‖ (any order, blocking, FMA); 1 % more for the norms' own error; the
+  // interval ends q ± eps are computed (rounded), so a few ulps of q more.
   const slope = boundFactor * 1.01 * 2 * (du / (1 - du));
+  const margin = boundFactor * 2 ** (G - 48); // 4 ulps of |q| < 2^(G+2), in grid units
   const ks = new Int32Array(K);
   const acc = new Float64Array(K);
+  const invB = new Float64Array(K);
+  const okB = new Uint8Array(K);
+  for (let k = 0; k < K; k++) {
+    okB[k] = inRange(nb[k]) ? 1 : 0;
+    invB[k] = okB[k] ? 2 ** -expo(nb[k]) : 0;
+  }
   stats.entries += R * K;
   for (let r = 0; r < R; r++) {
     const a = na[r];
+    const okA = inRange(a);
+    const invA = okA ? 2 ** (G - expo(a)) : 0;
+    const ea = slope * a;
     let count = 0;
     for (let k = 0; k < K; k++) {
-      const m = a * nb[k];
       const o = r * K + k;
-      const v = out[o];
-      if (m === 0) {
-        out[o] = 0; // every product is ±0: the sum is ±0, defined as +0
-        continue;
-      }
-      if (m > 2 ** -900 && m < 2 ** 900) {
-        // outside this range underflow/overflow would void the bound: always the fixed-order value
-        const s = spacing(m, G);
-        const e = slope * m;
-        const lo = onGrid(v - e, s);
-        if (lo === onGrid(v + e, s)) {
-          out[o] = lo; // a NaN v fails the comparison: recomputed
+      if (okA && okB[k]) {
+        const inv = invA * invB[k];
+        const q = out[o] * inv;
+        const eps = ea * nb[k] * inv + margin;
+        const lo = Math.round(q - eps);
+        if (lo === Math.round(q + eps)) {
+          out[o] = lo / inv + 0; // a NaN v fails the comparison: recomputed
           continue;
         }
+      } else if (a === 0 || nb[k] === 0) {
+        out[o] = 0;
+        continue;
       }
       ks[count++] = k;
     }
     if (count === 0) continue;
     stats.fallbacks += count;
     fixedRow(r, ks, count, acc);
-    for (let c = 0; c < count; c++) {
-      const m = a * nb[ks[c]];
-      out[r * K + ks[c]] = m < Infinity ? onGrid(acc[c], spacing(m, G)) : acc[c];
-    }
+    for (let c = 0; c < count; c++) out[r * K + ks[c]] = gridValue(acc[c], a, nb[ks[c]], G);
   }
 }
 
@@ -299,9 +315,9 @@ for (const name of picked) {
     const pg = prodG.gradient(gpFinal);
     let mismatch = 0;
     const wn = colNorms(w, p, K);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) if (pf[i * K + k] !== onGrid(fixedF[i * K + k], spacing(xRow[i] * wn[k], G))) mismatch++;
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) if (!Object.is(pf[i * K + k], gridValue(fixedF[i * K + k], xRow[i], wn[k], G))) mismatch++;
     const gn = colNorms(gpFinal, n, K);
-    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) if (pg[j * K + k] !== onGrid(fixedG[j * K + k], spacing(xCol[j] * gn[k], G))) mismatch++;
+    for (let j = 0; j < p; j++) for (let k = 0; k < K; k++) if (!Object.is(pg[j * K + k], gridValue(fixedG[j * K + k], xCol[j], gn[k], G))) mismatch++;
     perGrid.push({ G, forward_fallback_fraction: fStats.fallbacks / fStats.entries, gradient_fallback_fraction: gStats.fallbacks / gStats.entries, mismatches_vs_rounded_dense64: mismatch });
     process.stderr.write(`  grid 2^-${G}: fallbacks forward ${(fStats.fallbacks / fStats.entries * 100).toFixed(3)} %, gradient ${(gStats.fallbacks / gStats.entries * 100).toFixed(3)} %, mismatches ${mismatch}\n`);
   }
