@@ -101,8 +101,8 @@ interface Certified {
 }
 /**
  * out[r*K + k] = gridValue(fixed-order dot of row-vector r (of A) with column k (of B)), given DGEMM's v in out.
- * na[r], nb[k]: the operands' norms (float64, sequential), d: the dot's length. fixedRow(r, ks, count, acc): the
- * fixed-order values of row r with the columns ks[0..count) into acc (one pass over the row for all of them).
+ * na[r], nb[k]: the operands' norms (float64, sequential), d: the dot's length. fixedMany(rs, ks, count, acc): the
+ * fixed-order values of the entries (rs[c], ks[c]), c < count, into acc (listed in row order).
  */
 function certify(
   out: Float64Array,
@@ -112,7 +112,7 @@ function certify(
   nb: Float64Array,
   d: number,
   G: number,
-  fixedRow: (r: number, ks: Int32Array, count: number, acc: Float64Array) => void,
+  fixedMany: (rs: Int32Array, ks: Int32Array, count: number, acc: Float64Array) => void,
   stats: Certified,
 ): void {
   const du = d * 2 ** -53;
@@ -120,8 +120,9 @@ function certify(
   // interval ends q ± eps are computed (rounded), so a few ulps of q more.
   const slope = boundFactor * 1.01 * 2 * (du / (1 - du));
   const margin = boundFactor * 2 ** (G - 48); // 4 ulps of |q| < 2^(G+2), in grid units
-  const ks = new Int32Array(K);
-  const acc = new Float64Array(K);
+  let rs = new Int32Array(1024);
+  let ks = new Int32Array(1024);
+  let count = 0;
   const invB = new Float64Array(K);
   const okB = new Uint8Array(K);
   for (let k = 0; k < K; k++) {
@@ -134,7 +135,6 @@ function certify(
     const okA = inRange(a);
     const invA = okA ? 2 ** (G - expo(a)) : 0;
     const ea = slope * a;
-    let count = 0;
     for (let k = 0; k < K; k++) {
       const o = r * K + k;
       if (okA && okB[k]) {
@@ -150,13 +150,23 @@ function certify(
         out[o] = 0;
         continue;
       }
+      if (count === rs.length) {
+        const r2 = new Int32Array(2 * count);
+        r2.set(rs);
+        rs = r2;
+        const k2 = new Int32Array(2 * count);
+        k2.set(ks);
+        ks = k2;
+      }
+      rs[count] = r;
       ks[count++] = k;
     }
-    if (count === 0) continue;
-    stats.fallbacks += count;
-    fixedRow(r, ks, count, acc);
-    for (let c = 0; c < count; c++) out[r * K + ks[c]] = gridValue(acc[c], a, nb[ks[c]], G);
   }
+  if (count === 0) return;
+  stats.fallbacks += count;
+  const acc = new Float64Array(count);
+  fixedMany(rs, ks, count, acc);
+  for (let c = 0; c < count; c++) out[rs[c] * K + ks[c]] = gridValue(acc[c], na[rs[c]], nb[ks[c]], G);
 }
 
 function rowNorms(X: Float64Array, n: number, p: number): Float64Array {
@@ -183,19 +193,23 @@ function products(kind: 'dense64' | 'dgemm' | 'grid', ws: Dense64Workspace, X: F
   if (kind === 'dense64') return { forward: (w) => ws.forward(w), gradient: (gp) => ws.gradient(gp) };
   const xRow = rowNorms(X, n, p);
   const xCol = colNorms(X, n, p);
-  const XT = new Float64Array(n * p); // columns of X contiguous for the gradient's fallbacks (once per fit)
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) XT[j * n + i] = X[i * p + j];
   return {
     forward(w) {
       const out = new Float64Array(n * K);
       dgemmForward(X, n, p, w, K, out);
       if (kind === 'grid') {
-        certify(out, n, K, xRow, colNorms(w, p, K), p, G, (i, ks, count, acc) => {
-          acc.fill(0, 0, count);
-          for (let j = 0; j < p; j++) {
-            const x = X[i * p + j];
-            const wo = j * K;
-            for (let c = 0; c < count; c++) acc[c] += x * w[wo + ks[c]];
+        certify(out, n, K, xRow, colNorms(w, p, K), p, G, (rs, ks, count, acc) => {
+          // one pass over row i for all of its entries (the list is in row order)
+          for (let c0 = 0; c0 < count; ) {
+            const i = rs[c0];
+            let c1 = c0;
+            while (c1 < count && rs[c1] === i) c1++;
+            for (let j = 0; j < p; j++) {
+              const x = X[i * p + j];
+              const wo = j * K;
+              for (let c = c0; c < c1; c++) acc[c] += x * w[wo + ks[c]];
+            }
+            c0 = c1;
           }
         }, stats!);
       }
@@ -205,13 +219,12 @@ function products(kind: 'dense64' | 'dgemm' | 'grid', ws: Dense64Workspace, X: F
       const out = new Float64Array(p * K);
       dgemmGradient(X, n, p, gp, K, out);
       if (kind === 'grid') {
-        certify(out, p, K, xCol, colNorms(gp, n, K), n, G, (j, ks, count, acc) => {
-          acc.fill(0, 0, count);
-          const xo = j * n;
+        certify(out, p, K, xCol, colNorms(gp, n, K), n, G, (js, ks, count, acc) => {
+          // one pass over the rows i for every entry (j, k): each still sums in increasing i
           for (let i = 0; i < n; i++) {
-            const x = XT[xo + i];
+            const xo = i * p;
             const go = i * K;
-            for (let c = 0; c < count; c++) acc[c] += x * gp[go + ks[c]];
+            for (let c = 0; c < count; c++) acc[c] += X[xo + js[c]] * gp[go + ks[c]];
           }
         }, stats!);
       }
