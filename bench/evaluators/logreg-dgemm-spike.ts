@@ -193,6 +193,8 @@ function products(kind: 'dense64' | 'dgemm' | 'grid', ws: Dense64Workspace, X: F
   if (kind === 'dense64') return { forward: (w) => ws.forward(w), gradient: (gp) => ws.gradient(gp) };
   const xRow = rowNorms(X, n, p);
   const xCol = colNorms(X, n, p);
+  const XT = new Float64Array(kind === 'grid' ? n * p : 0);
+  for (let i = 0; i < XT.length / p; i++) for (let j = 0; j < p; j++) XT[j * n + i] = X[i * p + j];
   return {
     forward(w) {
       const out = new Float64Array(n * K);
@@ -220,11 +222,16 @@ function products(kind: 'dense64' | 'dgemm' | 'grid', ws: Dense64Workspace, X: F
       dgemmGradient(X, n, p, gp, K, out);
       if (kind === 'grid') {
         certify(out, p, K, xCol, colNorms(gp, n, K), n, G, (js, ks, count, acc) => {
-          // one pass over the rows i for every entry (j, k): each still sums in increasing i
-          for (let i = 0; i < n; i++) {
-            const xo = i * p;
-            const go = i * K;
-            for (let c = 0; c < count; c++) acc[c] += X[xo + js[c]] * gp[go + ks[c]];
+          // columns of X (XT, once per fit) and of G (GT, here) contiguous: each entry is two streams, summed
+          // in increasing i (rows of X 8 KB apart would touch all of X for a few hundred entries)
+          const GT = new Float64Array(K * n);
+          for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) GT[k * n + i] = gp[i * K + k];
+          for (let c = 0; c < count; c++) {
+            const xo = js[c] * n;
+            const go = ks[c] * n;
+            let sum = 0;
+            for (let i = 0; i < n; i++) sum += XT[xo + i] * GT[go + i];
+            acc[c] = sum;
           }
         }, stats!);
       }
