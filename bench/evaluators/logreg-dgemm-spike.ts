@@ -12,9 +12,11 @@
 // fit on the grid objective vs the default fit (iterations, objective, test predictions).
 //
 // Run: node bin/run-ts.js bench/evaluators/logreg-dgemm-spike.ts [--shapes banking77,massive,banking77-4096]
-//      [--rounds 5] [--grids 30,34,38,42] [--fit-grid 34] [--time-grids 30,34] [--no-fit] [--blas-threads 2] [--sabotage] [--json out.json]
+//      [--rounds 5] [--grids 30,34,38,42] [--fit-grid 34] [--time-grids 30,34] [--no-fit] [--blas-threads 2] [--sabotage] [--reference] [--json out.json]
 import { createRequire } from 'node:module';
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import os from 'node:os';
 import { fitLogisticRegression, predict, type LogisticRegressionModel } from '../../src/metrics/classification/logistic-regression.js';
 import { minimizeLbfgsb } from '../../src/metrics/classification/lbfgsb.js';
@@ -38,6 +40,24 @@ const SHAPES: Record<string, [number, number, number, number]> = {
   massive: [11_514, 2_974, 1024, 60],
   'banking77-4096': [10_000, 3_000, 4096, 77],
 };
+// --reference: scikit-learn 1.2.1 on the same data (bench/evaluators/reference.py, a fresh process, fit + predict).
+const python = process.argv.includes('--reference') ? (arg('--python') ?? '/usr/bin/python3') : null;
+function sklearnReference(train: Float32Array, test: Float32Array, p: number, y: number[]): Record<string, unknown> | null {
+  if (!python) return null;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'logreg-spike-'));
+  try {
+    const save = (name: string, m: Float32Array) => {
+      const file = path.join(dir, `${name}.f32`);
+      writeFileSync(file, Buffer.from(m.buffer, m.byteOffset, m.byteLength));
+      return { file, rows: m.length / p, dim: p };
+    };
+    const meta = path.join(dir, 'case.json');
+    writeFileSync(meta, JSON.stringify({ kind: 'classification', train: save('train', train), test: save('test', test), y }));
+    return JSON.parse(execFileSync(python, ['bench/evaluators/reference.py', meta], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const picked = (arg('--shapes') ?? 'banking77,massive,banking77-4096').split(',');
 
 /** As bench/evaluators/run.ts: rows around class centres, seed 1. */
@@ -397,6 +417,12 @@ for (const name of picked) {
     process.stderr.write(`  grid fit: ${gWall.toFixed(2)} s wall / ${gCpu.toFixed(2)} s CPU, ${res.nit} iterations, f ${res.f}, ${diff} predictions differ, fallbacks ${(fitStats.fallbacks / fitStats.entries * 100).toFixed(3)} %\n`);
   }
   releaseWorkspace(ws);
+  const ref = sklearnReference(train.data, test.data, p, y.slice(0, n));
+  const refPred = ref?.all_predictions as number[] | undefined;
+  const sklearn = ref
+    ? { wall_s: ref.seconds, cpu_s: ref.cpu_seconds, n_iter: ref.n_iter, predictions_equal_default: refPred!.every((v, i) => v === pred[i]) }
+    : null;
+  if (sklearn) process.stderr.write(`  scikit-learn: ${Number(ref!.seconds).toFixed(2)} s wall / ${Number(ref!.cpu_seconds).toFixed(2)} s CPU, ${ref!.n_iter} iterations, predictions equal ours: ${sklearn.predictions_equal_default}\n`);
   const row = {
     shape: `${name}: ${n} train + ${nt} test x ${p}, ${K} labels`,
     blas: blas.description,
@@ -406,6 +432,7 @@ for (const name of picked) {
     per_grid_at_final_w: perGrid,
     per_evaluation_products: perEval,
     grid_fit: gridFit,
+    sklearn,
   };
   process.stderr.write(`  default fit: ${defWall.toFixed(2)} s wall / ${defCpu.toFixed(2)} s CPU, ${model.nIter} iterations, f ${model.objective}; load ${os.loadavg()[0].toFixed(1)}\n`);
   results.push(row);
