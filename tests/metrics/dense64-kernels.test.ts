@@ -87,6 +87,25 @@ describe('dense64 products equal the sequential loops bit for bit', () => {
     });
   }
 
+  test('stale memory (NaN everywhere) never reaches a result: every padding is zeroed before use', () => {
+    // The panels live in the shared memory and are rewritten in place (no fresh zeroed arrays): rows past n,
+    // features past p and outputs past K must be zeroed each time, or NaN x 0 poisons the sums.
+    for (const [n, p, K] of [[5, 6, 5], [301, 101, 77]] as const) {
+      const X = values(n * p, n + 3, 40);
+      const w = values(p * K, K + 5);
+      const gp = values(n * K, n + K + 1, 60);
+      const f = refForward(X, n, p, w, K);
+      const g = refGradient(X, n, p, gp, K);
+      for (const ws of workspaces) {
+        ws.setProblem(n + 40, p + 9, K + 7);
+        new Uint8Array(ws.buffer, 2048).fill(0xff); // all-ones float64s are NaN
+        ws.setProblem(n, p, K).set(X);
+        expect(sameBits(ws.forward(w), f)).toBe(true);
+        expect(sameBits(ws.gradient(gp), g)).toBe(true);
+      }
+    }
+  });
+
   test('float32 rows (k-means labelling): widened exactly, centres given centre-major', () => {
     for (const [n, p, K] of [[9, 13, 7], [517, 130, 100]] as const) {
       const X32 = Float32Array.from(values(n * p, p + 5, 30));

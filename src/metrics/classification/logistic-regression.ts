@@ -115,15 +115,21 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
  * (tests/metrics/dense64-kernels.test.ts keeps those loops and checks the bits), on any thread count.
  */
 export function multinomialObjective(ws: Dense64Workspace, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
-  const gp = new Float64Array(n * K);
   const lossArr = new Float64Array(n);
   const probs = new Float64Array(K);
   const bsum = new Float64Array(K);
   return (w: Float64Array, grad: Float64Array): number => {
     const bOff = p * K;
-    const raw = ws.forward(w);
+    // Scores and the gradient's input G live in the workspace's memory (no n x K copies): row i of the scores
+    // at i * stride, G[i, k] in the gradient's panel layout.
+    const { scores: raw, stride } = ws.forwardInPlace(w);
+    const { panels: gp, n4 } = ws.gradientInput();
+    // One pass per row: scores + intercepts, log-sum-exp, loss, G (divided by n for '1.4') and the intercept
+    // sums. Each value takes the same operations in the same order as separate passes would (G's division
+    // applies to the stored difference; bsum adds G's rows in increasing order).
+    bsum.fill(0);
     for (let i = 0; i < n; i++) {
-      const r = i * K;
+      const r = i * stride;
       for (let k = 0; k < K; k++) raw[r + k] += w[bOff + k];
       let mx = raw[r];
       for (let k = 1; k < K; k++) if (raw[r + k] > mx) mx = raw[r + k];
@@ -132,20 +138,21 @@ export function multinomialObjective(ws: Dense64Workspace, n: number, p: number,
         probs[k] = Math.exp(raw[r + k] - mx);
         sum += probs[k];
       }
-      lossArr[i] = Math.log(sum) + mx - raw[r + y[i]];
-      for (let k = 0; k < K; k++) gp[r + k] = probs[k] / sum - (k === y[i] ? 1 : 0);
+      const yk = y[i];
+      lossArr[i] = Math.log(sum) + mx - raw[r + yk];
+      for (let k = 0; k < K; k++) {
+        let v = probs[k] / sum - (k === yk ? 1 : 0);
+        if (scaleByN) v /= n;
+        gp[((k >> 2) * n4 + i) * 4 + (k & 3)] = v;
+        bsum[k] += v;
+      }
     }
     let loss = numpySum64(lossArr);
-    if (scaleByN) {
-      loss /= n;
-      for (let i = 0; i < n * K; i++) gp[i] /= n;
-    }
+    if (scaleByN) loss /= n;
     let ww = 0;
     for (let q = 0; q < bOff; q++) ww += w[q] * w[q];
     loss += 0.5 * l2 * ww;
-    bsum.fill(0);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) bsum[k] += gp[i * K + k];
-    const g = ws.gradient(gp);
+    const g = ws.gradientOfInput();
     for (let k = 0; k < K; k++) grad[bOff + k] = bsum[k];
     for (let q = 0; q < bOff; q++) grad[q] = g[q] + l2 * w[q];
     return loss;

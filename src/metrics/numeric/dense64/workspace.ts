@@ -326,25 +326,36 @@ export class Dense64Workspace {
    * k-means centres). Returns a float64 array n x K (a copy).
    */
   forward(w: ArrayLike<number>, outputsMajor = false): Float64Array {
+    const { n, K } = this.layout();
+    const { scores, stride } = this.forwardInPlace(w, outputsMajor);
+    const res = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) res.set(scores.subarray(i * stride, i * stride + K), i * K);
+    return res;
+  }
+
+  /**
+   * `forward` without the copy: score (i, k) is at `scores[i * stride + k]`, a view of the memory (the caller may
+   * change it) valid until this workspace's next product or layout call. Saves the objective an n x K copy per
+   * evaluation.
+   */
+  forwardInPlace(w: ArrayLike<number>, outputsMajor = false): { scores: Float64Array; stride: number } {
     const { bytes, n, p, K, nt, wp, out, x } = this.layout();
-    const panels = new Float64Array(nt * p * 4);
+    // W's panels are written straight into the memory (no staging copy). The columns past K are zeroed as the
+    // fresh array used to have them (their outputs are dropped, so stale values there could not reach a result).
+    const panels = new Float64Array(this.memory.buffer, wp, nt * p * 4);
     for (let t = 0; t < nt; t++) {
       for (let c = 0; c < 4; c++) {
         const k = 4 * t + c;
-        if (k >= K) continue;
-        if (outputsMajor) for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[k * p + j];
-        else for (let j = 0; j < p; j++) panels[(t * p + j) * 4 + c] = w[j * K + k];
+        const base = t * p * 4 + c;
+        if (k >= K) for (let j = 0; j < p; j++) panels[base + j * 4] = 0;
+        else if (outputsMajor) for (let j = 0; j < p; j++) panels[base + j * 4] = w[k * p + j];
+        else for (let j = 0; j < p; j++) panels[base + j * 4] = w[j * K + k];
       }
     }
-    new Float64Array(this.memory.buffer, wp, panels.length).set(panels);
     const tiles = Math.ceil(n / 4);
     const fn = bytes === 8 ? FN_FORWARD : FN_FORWARD32;
     this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, nt, out, r0, r1, 0]);
-    const padded = new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4).slice();
-    const res = new Float64Array(n * K);
-    const stride = nt * 4;
-    for (let i = 0; i < n; i++) res.set(padded.subarray(i * stride, i * stride + K), i * K);
-    return res;
+    return { scores: new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4), stride: nt * 4 };
   }
 
   /**
@@ -352,34 +363,56 @@ export class Dense64Workspace {
    * feature j < p. Returns a float64 array p x K (a copy).
    */
   gradient(gp: Float64Array): Float64Array {
-    const lay = this.layout();
-    const { bytes, n, p, K, nt, gpp, g, x, xp } = lay;
-    if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: gradient needs float64 rows (setProblem)');
-    const n4 = Math.ceil(n / 4) * 4;
-    if (!lay.packed) {
-      // X is the same for every gradient of a fit: packed once (zero rows and features pad the panels).
-      const rows = new Float64Array(this.memory.buffer, x, n * p).slice();
-      const panels = new Float64Array(Math.ceil(p / 4) * n4 * 4);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < p; j++) panels[((j >> 2) * n4 + i) * 4 + (j & 3)] = rows[i * p + j];
-      }
-      new Float64Array(this.memory.buffer, xp, panels.length).set(panels);
-      lay.packed = true;
-    }
-    const panels = new Float64Array(nt * n4 * 4);
+    const { n, K } = this.layout();
+    const { panels, n4 } = this.gradientInput();
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < K; k++) panels[((k >> 2) * n4 + i) * 4 + (k & 3)] = gp[i * K + k];
     }
-    new Float64Array(this.memory.buffer, gpp, panels.length).set(panels);
+    return this.gradientOfInput();
+  }
+
+  /**
+   * `gradient`'s input written in place: the caller stores gp[i, k] (every i < n, k < K) at
+   * `panels[((k >> 2) * n4 + i) * 4 + (k & 3)]`, then calls `gradientOfInput`. The padding (rows past n, columns
+   * past K: dropped outputs, zeroed as before) is zeroed here. Saves the objective an n x K array and its packing pass per evaluation.
+   */
+  gradientInput(): { panels: Float64Array; n4: number } {
+    const { bytes, n, K, nt, gpp } = this.layout();
+    if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: gradient needs float64 rows (setProblem)');
+    const n4 = Math.ceil(n / 4) * 4;
+    const panels = new Float64Array(this.memory.buffer, gpp, nt * n4 * 4);
+    for (let t = 0; t < nt; t++) panels.fill(0, (t * n4 + n) * 4, (t + 1) * n4 * 4);
+    if (K < nt * 4) {
+      const t = nt - 1;
+      for (let i = 0; i < n; i++) for (let c = K - 4 * t; c < 4; c++) panels[(t * n4 + i) * 4 + c] = 0;
+    }
+    return { panels, n4 };
+  }
+
+  /** Runs the gradient product on the panels `gradientInput` handed out; returns p x K (a copy). */
+  gradientOfInput(): Float64Array {
+    const lay = this.layout();
+    const { n, p, K, nt, gpp, g, x, xp } = lay;
+    const n4 = Math.ceil(n / 4) * 4;
+    if (!lay.packed) {
+      // X is the same for every gradient of a fit: packed once, straight from its rows into the memory (the two
+      // regions do not overlap); the rows past n and features past p are zeroed (the memory holds old values).
+      const rows = new Float64Array(this.memory.buffer, x, n * p);
+      const p4 = Math.ceil(p / 4) * 4;
+      const xpanels = new Float64Array(this.memory.buffer, xp, p4 * n4);
+      for (let i = 0; i < n4; i++) {
+        for (let j = 0; j < p4; j++) xpanels[((j >> 2) * n4 + i) * 4 + (j & 3)] = i < n && j < p ? rows[i * p + j] : 0;
+      }
+      lay.packed = true;
+    }
     const colTiles = Math.ceil(p / 4);
     const G = new Float64Array(this.memory.buffer, g, colTiles * 4 * nt * 4);
     G.fill(0);
     // Rows past n are zero in X and in the panels: their terms (+0) change no sum, so blocks run over n4 rows.
     this.run(FN_GRADIENT, colTiles, n * p * K, (c0, c1) => [xp, gpp, n4, nt, g, c0, c1, GRADIENT_BLOCK]);
-    const padded = G.slice();
     const res = new Float64Array(p * K);
     const stride = nt * 4;
-    for (let j = 0; j < p; j++) res.set(padded.subarray(j * stride, j * stride + K), j * K);
+    for (let j = 0; j < p; j++) res.set(G.subarray(j * stride, j * stride + K), j * K);
     return res;
   }
 
