@@ -23,7 +23,7 @@ import { minimizeLbfgsb } from '../../src/metrics/classification/lbfgsb.js';
 import { numpySum64 } from '../../src/metrics/numeric/numpy-sum.js';
 import { acquireWorkspace, releaseWorkspace, type Dense64Workspace } from '../../src/metrics/numeric/dense64/workspace.js';
 import { loadCblas } from '../../src/search/blas/cblas.js';
-import { mulberry32 } from '../../src/util/mulberry32.js';
+import { labelled } from './labelled.js';
 
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const rounds = Number(arg('--rounds') ?? 5);
@@ -60,19 +60,6 @@ function sklearnReference(train: Float32Array, test: Float32Array, p: number, y:
 }
 const picked = (arg('--shapes') ?? 'banking77,massive,banking77-4096').split(',');
 
-/** As bench/evaluators/run.ts: rows around class centres, seed 1. */
-function labelled(n: number, dim: number, classes: number, seed: number) {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5));
-  const data = new Float32Array(n * dim);
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(rnd() * classes);
-    y.push(c);
-    for (let j = 0; j < dim; j++) data[i * dim + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
-  }
-  return { data, y };
-}
 
 // ---- the system DGEMM (same library the BLAS search engine loads) ----
 const blas = loadCblas();

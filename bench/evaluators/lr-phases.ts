@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { mulberry32 } from '../../src/util/mulberry32.js';
+import { labelled } from './labelled.js';
 
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const rounds = Number(arg('--rounds') ?? 3);
@@ -31,18 +31,6 @@ const SHAPES: Record<string, [number, number, number, number]> = {
 const shapeName = arg('--shape') ?? 'banking77';
 const [n, nt, dim, classes] = SHAPES[shapeName];
 
-function labelled(rows: number, d: number, k: number, seed: number) {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: k }, () => Float32Array.from({ length: d }, () => rnd() - 0.5));
-  const data = new Float32Array(rows * d);
-  const y: number[] = [];
-  for (let i = 0; i < rows; i++) {
-    const c = Math.floor(rnd() * k);
-    y.push(c);
-    for (let j = 0; j < d; j++) data[i * d + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
-  }
-  return { data, y };
-}
 const { data, y } = labelled(n + nt, dim, classes, 1);
 const train = { rows: n, dim, data: data.subarray(0, n * dim) };
 const test = { rows: nt, dim, data: data.subarray(n * dim) };

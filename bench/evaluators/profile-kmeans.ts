@@ -15,21 +15,15 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fitMiniBatchKMeans } from '../../src/metrics/clustering/minibatch-kmeans.js';
-import { mulberry32 } from '../../src/util/mulberry32.js';
+import { labelled } from './labelled.js';
 
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const [n, dim, k] = [50_000, Number(arg('--dim') ?? 1024), 100];
 const threads = arg('--threads') ? Number(arg('--threads')) : undefined;
 const products = (arg('--products') ?? 'auto') as 'auto' | 'off';
 const reps = Number(arg('--reps') ?? 1);
-// run.ts's labelled(n, dim, k, 2)
-const rnd = mulberry32(2);
-const centres = Array.from({ length: k }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5));
-const data = new Float32Array(n * dim);
-for (let i = 0; i < n; i++) {
-  const c = Math.floor(rnd() * k);
-  for (let j = 0; j < dim; j++) data[i * dim + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
-}
+// run.ts's clustering rows
+const { data } = labelled(n, dim, k, 2);
 const save = arg('--save');
 if (save) {
   mkdirSync(save, { recursive: true });

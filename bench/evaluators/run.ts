@@ -27,6 +27,7 @@ import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../src/metric
 import { resolveScoreProducts } from '../../src/metrics/clustering/blas-products.js';
 import { nearestNeighbours } from '../../src/metrics/bitext/evaluate.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
+import { labelled as labelledRows } from './labelled.js';
 
 const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const quick = process.argv.includes('--quick');
@@ -39,17 +40,9 @@ interface Mat {
   dim: number;
   data: Float32Array;
 }
-/** Rows around `labels.length` class centres (so the problems are learnable, as embeddings are). */
+/** bench/evaluators/labelled.ts as a Matrix. */
 function labelled(n: number, dim: number, classes: number, seed: number): { X: Mat; y: number[] } {
-  const rnd = mulberry32(seed);
-  const centres = Array.from({ length: classes }, () => Float32Array.from({ length: dim }, () => rnd() - 0.5));
-  const data = new Float32Array(n * dim);
-  const y: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(rnd() * classes);
-    y.push(c);
-    for (let j = 0; j < dim; j++) data[i * dim + j] = centres[c][j] * 0.4 + (rnd() - 0.5);
-  }
+  const { data, y } = labelledRows(n, dim, classes, seed);
   return { X: { rows: n, dim, data }, y };
 }
 function save(name: string, m: Mat): { file: string; rows: number; dim: number } {
