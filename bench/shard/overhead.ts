@@ -10,7 +10,10 @@
 // Embedders: `hash` (vectors from a text hash: embedding is free, fixed costs dominate, the worst case) and
 // `delay:MS` (the same vectors after MS ms a text, a model's cost; bench/shard/synthetic.ts). No cache: every
 // shard embeds the queries itself (a real `--shard` run shares them through its cache).
-// Run: node bin/run-ts.js bench/shard/overhead.ts [--quick] [--rounds N] [--config docs,shards,chunkRows,embedder ...]
+// --cache: as real runs do (the CLI caches by default, and `--shard` requires a cache), every run embeds through an
+// embedding cache in a fresh folder per round: one for the single process, one shared by that round's shards (so
+// the queries are embedded once, by the first shard, and read back by the others and by merge).
+// Run: node bin/run-ts.js bench/shard/overhead.ts [--quick] [--rounds N] [--cache] [--config docs,shards,chunkRows,embedder ...]
 // (JSON on stdout; progress on stderr). Rounds interleave single and sharded; medians.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -21,12 +24,14 @@ import { resolveTasks } from '../../src/registry/index.js';
 import { parsePythonJson } from '../../src/output/python-json.js';
 import { DEFAULT_CHUNK_ROWS } from '../../src/shard/select-tasks.js';
 import type { Embedder } from '../../src/core/embedder.js';
+import { EmbeddingCache } from '../../src/cache/embedding-cache.js';
 import { DelayedEmbedder, SyntheticEmbedder, syntheticTask } from './synthetic.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const opt = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
 const rounds = Number(opt('--rounds', '1'));
+const withCache = args.includes('--cache');
 const M = Number(opt('--queries', quick ? '50' : '200'));
 const D = 256;
 
@@ -80,7 +85,9 @@ async function measure(c: Config, scratch: string) {
   const merge = { wall: [] as number[], cpu: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     const out = path.join(scratch, `single-${round}`);
-    const s = await timed(() => runEvaluation({ tasks: tasks(), embedder: embedderOf(c.embedder), outputDir: out }));
+    // A fresh cache folder per run (single) and per round (shards + merge): nothing is reused across rounds.
+    const cached = (e: Embedder, dir: string) => (withCache ? new EmbeddingCache(path.join(scratch, dir)).wrap(e) : e);
+    const s = await timed(() => runEvaluation({ tasks: tasks(), embedder: cached(embedderOf(c.embedder), `cache-single-${round}`), outputDir: out }));
     if (s.value.outcomes.some((o) => o.status === 'failed')) throw new Error(JSON.stringify(s.value.outcomes));
     single.wall.push(s.wall);
     single.cpu.push(s.cpu);
@@ -88,20 +95,21 @@ async function measure(c: Config, scratch: string) {
     const each: number[] = [];
     let cpu = 0;
     for (let i = 0; i < c.shards; i++) {
-      const t = await timed(() => runEvaluation({ tasks: tasks(), embedder: embedderOf(c.embedder), outputDir: sout, shard: { index: i, count: c.shards, chunkRows: c.chunkRows } }));
+      const t = await timed(() => runEvaluation({ tasks: tasks(), embedder: cached(embedderOf(c.embedder), `cache-sharded-${round}`), outputDir: sout, shard: { index: i, count: c.shards, chunkRows: c.chunkRows } }));
       each.push(t.wall);
       cpu += t.cpu;
     }
     sharded.wall.push(each.reduce((a, b) => a + b, 0));
     sharded.cpu.push(cpu);
     sharded.each.push(each);
-    const m = await timed(() => mergeShards({ tasks: tasks(), embedder: embedderOf(c.embedder), outputDir: sout, count: c.shards }));
+    const m = await timed(() => mergeShards({ tasks: tasks(), embedder: cached(embedderOf(c.embedder), `cache-sharded-${round}`), outputDir: sout, count: c.shards }));
     if (m.value.outcomes.some((o) => o.status === 'failed')) throw new Error(JSON.stringify(m.value.outcomes));
     merge.wall.push(m.wall);
     merge.cpu.push(m.cpu);
     if (readMain(sout) !== readMain(out)) throw new Error(`sharded scores differ from the single process (${JSON.stringify(c)})`);
     rmSync(out, { recursive: true, force: true });
     rmSync(sout, { recursive: true, force: true });
+    for (const dir of [`cache-single-${round}`, `cache-sharded-${round}`]) rmSync(path.join(scratch, dir), { recursive: true, force: true });
     log(
       `${JSON.stringify(c)} round ${round + 1}: single ${s.wall.toFixed(2)} s; shards ${each.map((w) => w.toFixed(2)).join(' + ')} = ${sharded.wall.at(-1)!.toFixed(2)} s; merge ${m.wall.toFixed(2)} s`,
     );
@@ -132,7 +140,7 @@ try {
   await measure({ docs: 2_000, shards: 2, chunkRows: 1_000, embedder: 'hash' }, scratch);
   const results = [];
   for (const c of configs.length ? configs : DEFAULTS) results.push(await measure(c, scratch));
-  process.stdout.write(JSON.stringify({ machine: `${os.cpus().length} x ${os.cpus()[0]?.model}`, loadavg: [loadBefore, os.loadavg()[0]], dim: D, rounds, results }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ machine: `${os.cpus().length} x ${os.cpus()[0]?.model}`, loadavg: [loadBefore, os.loadavg()[0]], dim: D, rounds, cache: withCache, results }, null, 2) + '\n');
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
