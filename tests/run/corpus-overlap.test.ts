@@ -33,21 +33,19 @@ function corpus(size = N): CorpusTexts & { read: number } {
 }
 
 /** ctx.embed answers [row, -row] per text and logs the first row of every call. */
+/** A retrieval task's context (2-dimensional vectors, no progress output) whose embedding is `embed`. */
+function contextWith(embed: (texts: string[]) => Promise<unknown>): EvalContext<RetrievalSpec> {
+  return { embedder: { dimension: 2 }, progress: silentProgress, spec: { name: 'Overlap' }, split: 'test', subset: 'default', embed } as unknown as EvalContext<RetrievalSpec>;
+}
+
 function context(log: number[]): EvalContext<RetrievalSpec> {
-  return {
-    embedder: { dimension: 2 },
-    progress: silentProgress,
-    spec: { name: 'Overlap' },
-    split: 'test',
-    subset: 'default',
-    async embed(texts: string[]) {
-      log.push(Number(texts[0]));
-      await sleep(1);
-      const data = new Float32Array(texts.length * 2);
-      texts.forEach((t, i) => data.set([Number(t), -Number(t)], 2 * i));
-      return { rows: texts.length, dim: 2, data };
-    },
-  } as unknown as EvalContext<RetrievalSpec>;
+  return contextWith(async (texts) => {
+    log.push(Number(texts[0]));
+    await sleep(1);
+    const data = new Float32Array(texts.length * 2);
+    texts.forEach((t, i) => data.set([Number(t), -Number(t)], 2 * i));
+    return { rows: texts.length, dim: 2, data };
+  });
 }
 
 describe('corpus embedding overlapped with the search', () => {
@@ -131,18 +129,11 @@ describe('corpus embedding overlapped with the search', () => {
 
   test('read-ahead is bounded: 5,000 rows of pieces started before the first one is back, one more per piece handed out', async () => {
     const started: { first: number; release: () => void }[] = [];
-    const ctx = {
-      embedder: { dimension: 2 },
-      progress: silentProgress,
-      spec: { name: 'Overlap' },
-      split: 'test',
-      subset: 'default',
-      embed(texts: string[]) {
-        return new Promise((resolve) => {
-          started.push({ first: Number(texts[0]), release: () => resolve({ rows: texts.length, dim: 2, data: new Float32Array(texts.length * 2) }) });
-        });
-      },
-    } as unknown as EvalContext<RetrievalSpec>;
+    const ctx = contextWith((texts: string[]) => {
+      return new Promise((resolve) => {
+        started.push({ first: Number(texts[0]), release: () => resolve({ rows: texts.length, dim: 2, data: new Float32Array(texts.length * 2) }) });
+      });
+    });
     const it = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', 'corpus').chunks()[Symbol.asyncIterator]();
     const first = it.next();
     await sleep(20);
@@ -168,25 +159,18 @@ describe('corpus embedding overlapped with the search', () => {
   test('a failing piece: its own error comes out, after the pieces in flight finished; no piece starts after', async () => {
     const calls: number[] = [];
     let running = 0;
-    const ctx = {
-      embedder: { dimension: 2 },
-      progress: silentProgress,
-      spec: { name: 'Overlap' },
-      split: 'test',
-      subset: 'default',
-      async embed(texts: string[]) {
-        const first = Number(texts[0]);
-        calls.push(first);
-        running++;
-        try {
-          await sleep(first === 3000 ? 1 : 5);
-          if (first === 3000) throw new MtebError('E_NETWORK', 'HTTP 400 from http://fake/v1/embeddings', { field: 'openai' });
-          return { rows: texts.length, dim: 2, data: new Float32Array(texts.length * 2) };
-        } finally {
-          running--;
-        }
-      },
-    } as unknown as EvalContext<RetrievalSpec>;
+    const ctx = contextWith(async (texts: string[]) => {
+      const first = Number(texts[0]);
+      calls.push(first);
+      running++;
+      try {
+        await sleep(first === 3000 ? 1 : 5);
+        if (first === 3000) throw new MtebError('E_NETWORK', 'HTTP 400 from http://fake/v1/embeddings', { field: 'openai' });
+        return { rows: texts.length, dim: 2, data: new Float32Array(texts.length * 2) };
+      } finally {
+        running--;
+      }
+    });
     const provider = embeddedCorpus(ctx, corpus(), undefined, [0, N], 'passage', 'corpus');
     const err = await (async () => {
       for await (const _ of provider.chunks()) void _;
