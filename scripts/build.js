@@ -49,8 +49,9 @@ function copy(rel) {
 }
 
 // 1. Non-TypeScript files src/ loads relative to its own modules (new URL('./x.wasm', import.meta.url)):
-//    the compiled WASM kernels. Their .wat sources are not needed at run time.
-for (const f of walk(join(root, 'src'))) if (/\.(wasm|json)$/.test(f)) copy(f);
+//    the compiled WASM kernels and our prebuilt native kernels (<name>.linux-x64.so, scripts/build-native.js).
+//    Their .wat / .c sources are not needed at run time.
+for (const f of walk(join(root, 'src'))) if (/\.(wasm|json)$/.test(f) || f.endsWith('.linux-x64.so')) copy(f);
 
 // 2. The task registry (tasks/<type>/<id>.json, tasks/benchmarks.json): read at run time from TASKS_DIR.
 for (const f of walk(join(root, 'tasks'))) if (f.endsWith('.json')) copy(f);

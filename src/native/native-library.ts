@@ -1,0 +1,70 @@
+/**
+ * Our own native kernels (C in src/**\/native/*.c, prebuilt for linux-x64 by scripts/build-native.js and shipped
+ * next to their source as <name>.linux-x64.so), opened through koffi. They are ACCELERATORS ONLY: each one
+ * computes bit for bit what the WebAssembly kernel beside it computes (same operations, same order, float64
+ * multiply and add rounded separately where that matters), so a machine without them (another OS or CPU, no
+ * koffi, MTEB_TS_NATIVE=0) gets the same results, slower. Tests compare the two paths bit for bit.
+ *
+ * Every library exports `const char *mteb_native_source_hash(void)`, the SHA-256 of the C source it was built
+ * from (scripts/build-native.js passes it in): a library whose hash is not its source's current one is stale and
+ * is not used (a test fails on it too, so a stale binary cannot land).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { requireOptional } from './optional-module.js';
+
+/** The platform tag of the prebuilt libraries; undefined where none is shipped. */
+export function nativePlatform(): string | undefined {
+  return process.platform === 'linux' && process.arch === 'x64' ? 'linux-x64' : undefined;
+}
+
+/** False when the user turned the native kernels off (MTEB_TS_NATIVE=0|off|false): the WebAssembly ones run. */
+export function nativeAllowed(): boolean {
+  const v = (process.env.MTEB_TS_NATIVE ?? '').trim().toLowerCase();
+  return !(v === '0' || v === 'off' || v === 'false' || v === 'no');
+}
+
+export interface NativeLibrary {
+  /** koffi's library object: `lib.func(signature)` binds a function. */
+  readonly lib: any;
+  /** koffi itself (for koffi.as / pointer helpers). */
+  readonly koffi: any;
+  readonly path: string;
+}
+
+const opened = new Map<string, NativeLibrary | null>();
+
+/** SHA-256 (hex) of a C source file: what its library must report. */
+export function sourceHash(cSource: URL | string): string {
+  return createHash('sha256').update(fs.readFileSync(cSource)).digest('hex');
+}
+
+/**
+ * Opens `<base>.<platform>.so` built from `<base>.c` (both given as URLs next to the calling module, e.g.
+ * new URL('./dense64', import.meta.url)); undefined where native kernels are off, not shipped for this platform,
+ * koffi is missing, the file does not load, or it is stale. Never throws: the caller falls back to WebAssembly.
+ * The source hash is checked only where the .c file is present (a source checkout); a packed install ships the
+ * .so without its source, built and checked when the package was packed.
+ */
+export function openNativeLibrary(base: URL): NativeLibrary | undefined {
+  const platform = nativePlatform();
+  if (!platform || !nativeAllowed()) return undefined;
+  const soPath = fileURLToPath(`${base.href}.${platform}.so`);
+  const cached = opened.get(soPath);
+  if (cached !== undefined) return cached ?? undefined;
+  let result: NativeLibrary | null = null;
+  try {
+    if (fs.existsSync(soPath)) {
+      const koffi: any = requireOptional('koffi', 'native kernels');
+      const lib = koffi.load(soPath);
+      const hash = lib.func('const char *mteb_native_source_hash(void)')();
+      const cPath = fileURLToPath(`${base.href}.c`);
+      if (!fs.existsSync(cPath) || hash === sourceHash(cPath)) result = { lib, koffi, path: soPath };
+    }
+  } catch {
+    result = null;
+  }
+  opened.set(soPath, result);
+  return result ?? undefined;
+}
