@@ -5,12 +5,17 @@
  * CPU. The objective functions that call these are synchronous (the L-BFGS-B port calls them in a loop), so
  * the threads are driven synchronously too: the calling thread posts a generation number in the shared memory,
  * does its own part, and waits on `Atomics.wait` for the others.
+ *
+ * Where dense64-native.c's kernels load (native-kernels.ts: linux-x64 with AVX2 or AVX-512, MTEB_TS_NATIVE not 0),
+ * `forward` and `gradient` run on them instead, on the same memory and the same split: they compute the same bits
+ * as the wasm ones, so a thread that cannot load them (or a machine without them) changes no result.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MtebError } from '../../../core/errors.js';
+import { dense64Native, FORWARD_SIGNATURE, GRADIENT_SIGNATURE, type Dense64Native } from './native-kernels.js';
 
 let compiled: WebAssembly.Module | undefined;
 function wasmModule(): WebAssembly.Module {
@@ -58,8 +63,19 @@ const align = (x: number) => Math.ceil(x / 64) * 64;
 
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, index, blas } = workerData;
+const { module, memory, index, blas, native } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+// forward / gradient on dense64-native.c when the calling thread uses it (same bits as ex's: on a load failure
+// this thread simply keeps the wasm kernels).
+let nat;
+if (native) {
+  try {
+    const lib = require(native.koffi).load(native.library);
+    nat = { forward: lib.func(${JSON.stringify(FORWARD_SIGNATURE)}), gradient: lib.func(${JSON.stringify(GRADIENT_SIGNATURE)}) };
+  } catch {}
+}
+// The wasm kernels' arguments are i32 byte offsets (unsigned there); the native ones take them as uint32.
+const u = (v) => v >>> 0;
 // k-means' BLAS products (sgemm32, dsyrk64): the CBLAS loaded through koffi on first use, pinned to one thread per call.
 let lib;
 function blasLib() {
@@ -97,7 +113,9 @@ for (;;) {
   const a = ctl;
   try {
     if (a[o + 15] === 1) {
-      if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      if (fn === ${FN_FORWARD} && nat) nat.forward(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]));
+      else if (fn === ${FN_GRADIENT} && nat) nat.gradient(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]));
+      else if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
@@ -138,8 +156,18 @@ interface Layout {
   end: number;
 }
 
+export interface Dense64Options {
+  /**
+   * The native kernels' path: undefined = the best this CPU has, 0 = the WebAssembly kernels only, 1 = AVX2,
+   * 2 = AVX-512 (capped at what the CPU has). Every choice gives the same bits; tests compare them.
+   */
+  nativeLevel?: number;
+}
+
 export class Dense64Workspace {
   private readonly memory: WebAssembly.Memory;
+  /** forward / gradient's native kernels and the path they run (undefined: the wasm ones). */
+  private readonly native?: { kernels: Dense64Native; level: number };
   private readonly fwd: Forward;
   private readonly fwd32: Forward;
   private readonly dots: Dots32;
@@ -154,7 +182,9 @@ export class Dense64Workspace {
   private usable = true;
   private lay?: Layout;
 
-  constructor(readonly threads = defaultThreads()) {
+  constructor(readonly threads = defaultThreads(), options: Dense64Options = {}) {
+    const kernels = options.nativeLevel === 0 ? undefined : dense64Native();
+    if (kernels) this.native = { kernels, level: Math.min(kernels.level, options.nativeLevel ?? kernels.level) };
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
     const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 } & KMeans32Kernels;
     this.fwd = ex.forward;
@@ -251,6 +281,11 @@ export class Dense64Workspace {
     this.lay = undefined;
     this.rowsAt = undefined;
     return base;
+  }
+
+  /** Which kernels run forward and gradient: 'avx512', 'avx2' or 'wasm'. */
+  get kernels(): 'avx512' | 'avx2' | 'wasm' {
+    return !this.native ? 'wasm' : this.native.level >= 2 ? 'avx512' : 'avx2';
   }
 
   /** False once a worker failed or stalled: from then on everything runs on the calling thread (same bits). */
@@ -466,7 +501,11 @@ export class Dense64Workspace {
   }
 
   private call(fn: number, a: number[]): void {
-    if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    const nat = this.native;
+    if (nat && (fn === FN_FORWARD || fn === FN_GRADIENT)) {
+      const kernel = fn === FN_FORWARD ? nat.kernels.forward : nat.kernels.gradient;
+      kernel(nat.level, new Uint8Array(this.memory.buffer), ...a.slice(0, 8).map((v) => v >>> 0));
+    } else if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_ASSIGN32) this.kmeans.assign32(a[0], a[1], a[2]);
@@ -483,7 +522,7 @@ export class Dense64Workspace {
     Atomics.store(ctl, FN, 0);
     try {
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas, native: this.native && { koffi: this.native.kernels.koffi, library: this.native.kernels.library, level: this.native.level } } });
         worker.on('error', () => (this.usable = false));
         worker.unref();
         this.workers.push(worker);
@@ -520,19 +559,26 @@ export class Dense64Workspace {
   }
 }
 
-/** One idle workspace per thread count is kept: its memory pages and threads are reused by the next fit. */
-const idle = new Map<number, Dense64Workspace>();
+/**
+ * One idle workspace per thread count and kernel choice is kept: its memory pages and threads are reused by the
+ * next fit (keyed by the choice too, so a later MTEB_TS_NATIVE=0 gets a wasm-only workspace).
+ */
+const idle = new Map<string, Dense64Workspace>();
+const idleKey = (threads: number, kernels: string) => `${threads}:${kernels}`;
 
 export function acquireWorkspace(threads = defaultThreads()): Dense64Workspace {
-  const w = idle.get(threads);
+  const n = dense64Native();
+  const key = idleKey(threads, !n ? 'wasm' : n.level >= 2 ? 'avx512' : 'avx2');
+  const w = idle.get(key);
   if (w) {
-    idle.delete(threads);
+    idle.delete(key);
     return w;
   }
   return new Dense64Workspace(threads);
 }
 
 export function releaseWorkspace(w: Dense64Workspace): void {
-  if (idle.has(w.threads)) w.close();
-  else idle.set(w.threads, w);
+  const key = idleKey(w.threads, w.kernels);
+  if (idle.has(key)) w.close();
+  else idle.set(key, w);
 }
