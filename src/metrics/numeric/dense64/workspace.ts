@@ -51,6 +51,7 @@ const FN_ASSIGN32 = 5;
 const FN_UPDATE32 = 6;
 const FN_SGEMM = 7;
 const FN_DSYRK = 8;
+const FN_ROWS = 9;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -61,10 +62,30 @@ const STALL_MS = 120_000;
 const PAGE = 65536;
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
+/**
+ * Row kernels: plain-JavaScript functions `(buffer, params, i0, i1) => void` over rows [i0, i1) of a problem in
+ * the shared memory, registered once by their source (a string, because each worker compiles it too: a JS
+ * function that is the same source gives the same bits in every isolate, Math.exp and Math.log included). The
+ * objective's per-row work (softmax, loss, gradient input) runs on them split over the threads like the products.
+ */
+const rowKernelSources: string[] = [];
+type RowKernel = (buffer: ArrayBufferLike, params: number[], i0: number, i1: number) => void;
+const rowKernelFns: RowKernel[] = [];
+
+/** Registers a row kernel's source (an arrow or function expression); returns its id for `runRows`. */
+export function registerRowKernel(source: string): number {
+  const at = rowKernelSources.indexOf(source);
+  if (at >= 0) return at;
+  rowKernelSources.push(source);
+  rowKernelFns.push(new Function(`return (${source});`)() as RowKernel);
+  return rowKernelSources.length - 1;
+}
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, index, blas, native } = workerData;
+const { module, memory, index, blas, native, rowKernels } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const rows = rowKernels.map((src) => new Function('return (' + src + ');')());
 // forward / gradient on dense64-native.c when the calling thread uses it (same bits as ex's: on a load failure
 // this thread simply keeps the wasm kernels).
 let nat;
@@ -121,6 +142,7 @@ for (;;) {
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_SGEMM}) blasSgemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_ROWS}) rows[a[o]](memory.buffer, Array.from(a.subarray(o + 3, o + 15)), a[o + 1], a[o + 2]);
       else if (fn === ${FN_DSYRK}) blasDsyrk(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
@@ -152,6 +174,10 @@ interface Layout {
   g: number;
   /** X in column panels (n4 x 4 per 4 features) for the gradient, packed on its first call. */
   xp: number;
+  /** The row kernels' per-problem arrays: n int32 labels, n float64 per-row results, K float64 per-output values. */
+  labels: number;
+  rowValues: number;
+  outputValues: number;
   packed: boolean;
   end: number;
 }
@@ -179,6 +205,8 @@ export class Dense64Workspace {
   private workers: Worker[] = [];
   /** The CBLAS the running workers call for sgemm32 (workers are restarted for another one). */
   private workerBlas?: { koffi: string; library: string };
+  /** How many row kernels the running workers compiled (they are restarted to learn a later one). */
+  private workerRowKernels = 0;
   private usable = true;
   private lay?: Layout;
 
@@ -220,13 +248,16 @@ export class Dense64Workspace {
     const gpp = align(out + n4 * nt * 32);
     const g = bytes === 8 ? align(gpp + nt * n4 * 32) : gpp;
     const xp = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
-    const end = bytes === 8 ? align(xp + p4 * n4 * 8) : gpp;
+    const labels = bytes === 8 ? align(xp + p4 * n4 * 8) : gpp;
+    const rowValues = bytes === 8 ? align(labels + n * 4) : gpp;
+    const outputValues = bytes === 8 ? align(rowValues + n * 8) : gpp;
+    const end = bytes === 8 ? align(outputValues + K * 8) : gpp;
     if (end > 4 * 1024 ** 3 - PAGE) {
       throw new MtebError('E_BAD_VALUE', `a ${n} x ${p} problem with ${K} outputs needs ${end} bytes, over WebAssembly's 4 GiB`);
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, xp, packed: false, end };
+    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, xp, labels, rowValues, outputValues, packed: false, end };
     this.rowsAt = undefined;
     // The caller writes the n rows; the rows up to the multiple of 4 the tiles read and the padding are zeroed
     // (their products are +0 and change no sum).
@@ -451,6 +482,32 @@ export class Dense64Workspace {
     return res;
   }
 
+  /**
+   * The row kernels' arrays of the current (float64) problem, views valid until the next layout call: `labels`
+   * (n int32), `rowValues` (n float64), `outputValues` (K float64), and their byte offsets for the kernels.
+   */
+  rowArrays(): { labels: Int32Array; rowValues: Float64Array; outputValues: Float64Array; at: { labels: number; rowValues: number; outputValues: number } } {
+    const { bytes, n, K, labels, rowValues, outputValues } = this.layout();
+    if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: row arrays need float64 rows (setProblem)');
+    const buf = this.memory.buffer;
+    return {
+      labels: new Int32Array(buf, labels, n),
+      rowValues: new Float64Array(buf, rowValues, n),
+      outputValues: new Float64Array(buf, outputValues, K),
+      at: { labels, rowValues, outputValues },
+    };
+  }
+
+  /**
+   * Runs row kernel `id` (registerRowKernel) over rows [0, rows), split over the threads by row; `params` (at
+   * most 12 int32 values, e.g. byte offsets, which the kernel reads as unsigned) go to every part. `work`: the
+   * estimated operations, below PARALLEL_MIN it stays on this thread.
+   */
+  runRows(id: number, rows: number, work: number, params: number[]): void {
+    if (params.length > 12 || !(id >= 0 && id < rowKernelSources.length)) throw new MtebError('E_INTERNAL', `dense64: bad row kernel call ${id}`);
+    this.run(FN_ROWS, rows, work, (i0, i1) => [id, i0, i1, ...params]);
+  }
+
   /** Splits `tiles` tiles into one run per thread (the calling thread takes the last) and runs `fn` on each. */
   private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
     this.runOn(this.threads, fn, tiles, work, args, self);
@@ -459,6 +516,7 @@ export class Dense64Workspace {
   /** `run` on at most `threads` threads. */
   private runOn(threads: number, fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
     const parts = work >= PARALLEL_MIN && this.usable ? Math.min(threads, tiles) : 1;
+    if (fn === FN_ROWS && this.workerRowKernels < rowKernelSources.length) this.stopWorkers();
     if (parts > 1 && !this.startWorkers(parts - 1)) return this.runOn(threads, fn, tiles, 0, args, self);
     const call = self ?? ((a: number[]) => this.call(fn, a));
     const bounds = (q: number) => Math.round((q * tiles) / parts);
@@ -505,7 +563,8 @@ export class Dense64Workspace {
     if (nat && (fn === FN_FORWARD || fn === FN_GRADIENT)) {
       const kernel = fn === FN_FORWARD ? nat.kernels.forward : nat.kernels.gradient;
       kernel(nat.level, new Uint8Array(this.memory.buffer), ...a.slice(0, 8).map((v) => v >>> 0));
-    } else if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    } else if (fn === FN_ROWS) rowKernelFns[a[0]](this.memory.buffer, a.slice(3), a[1], a[2]);
+    else if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_ASSIGN32) this.kmeans.assign32(a[0], a[1], a[2]);
@@ -520,9 +579,10 @@ export class Dense64Workspace {
     const ctl = this.ctl;
     Atomics.store(ctl, READY, 0);
     Atomics.store(ctl, FN, 0);
+    this.workerRowKernels = rowKernelSources.length;
     try {
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas, native: this.native && { koffi: this.native.kernels.koffi, library: this.native.kernels.library, level: this.native.level } } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas, rowKernels: rowKernelSources, native: this.native && { koffi: this.native.kernels.koffi, library: this.native.kernels.library, level: this.native.level } } });
         worker.on('error', () => (this.usable = false));
         worker.unref();
         this.workers.push(worker);
