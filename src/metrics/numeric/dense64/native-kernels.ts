@@ -10,7 +10,7 @@ import { openNativeLibrary, type NativeLibrary } from '../../../native/native-li
 type Kernel = (level: number, mem: Uint8Array, ...args: number[]) => void;
 
 export interface Dense64Native {
-  /** The best path this CPU has: 2 AVX-512, 1 AVX2. */
+  /** The best path this CPU has: 2 AVX-512 (over the workspace's 8-wide layouts), 1 AVX2 (the wasm's layouts). */
   readonly level: number;
   /** What a worker thread needs to load the same library itself. */
   readonly library: string;
@@ -23,7 +23,7 @@ export interface Dense64Native {
 export const FORWARD_SIGNATURE =
   'void dense64_forward(int level, uint8_t *mem, uint32_t X, uint32_t rs, uint32_t Wp, uint32_t p, uint32_t nt, uint32_t out, uint32_t r0, uint32_t r1)';
 export const GRADIENT_SIGNATURE =
-  'void dense64_gradient(int level, uint8_t *mem, uint32_t Xp, uint32_t GPp, uint32_t n, uint32_t nt, uint32_t G, uint32_t c0, uint32_t c1, uint32_t blk)';
+  'void dense64_gradient(int level, uint8_t *mem, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5, uint32_t a6, uint32_t a7, uint32_t a8)';
 
 const bound = new WeakMap<NativeLibrary, Dense64Native | null>();
 

@@ -87,7 +87,7 @@ const { module, memory, index, blas, native, rowKernels } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const rows = rowKernels.map((src) => new Function('return (' + src + ');')());
 // forward / gradient on dense64-native.c when the calling thread uses it (same bits as ex's: on a load failure
-// this thread simply keeps the wasm kernels).
+// the calling thread then redoes this thread's part: level 2's layouts are not the wasm kernels').
 let nat;
 if (native) {
   try {
@@ -134,9 +134,11 @@ for (;;) {
   const a = ctl;
   try {
     if (a[o + 15] === 1) {
-      if (fn === ${FN_FORWARD} && nat) nat.forward(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]));
-      else if (fn === ${FN_GRADIENT} && nat) nat.gradient(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]));
-      else if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      if ((fn === ${FN_FORWARD} || fn === ${FN_GRADIENT}) && native) {
+        if (!nat) throw new Error('dense64 native kernels did not load in this worker');
+        const k = fn === ${FN_FORWARD} ? nat.forward : nat.gradient;
+        k(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]), ...(fn === ${FN_GRADIENT} ? [u(a[o + 8])] : []));
+      } else if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
@@ -194,6 +196,8 @@ export class Dense64Workspace {
   private readonly memory: WebAssembly.Memory;
   /** forward / gradient's native kernels and the path they run (undefined: the wasm ones). */
   private readonly native?: { kernels: Dense64Native; level: number };
+  /** The AVX-512 path's layouts (8-wide W and X panels, class-major G) are in use for float64 problems. */
+  private readonly wide: boolean;
   private readonly fwd: Forward;
   private readonly fwd32: Forward;
   private readonly dots: Dots32;
@@ -213,6 +217,7 @@ export class Dense64Workspace {
   constructor(readonly threads = defaultThreads(), options: Dense64Options = {}) {
     const kernels = options.nativeLevel === 0 ? undefined : dense64Native();
     if (kernels) this.native = { kernels, level: Math.min(kernels.level, options.nativeLevel ?? kernels.level) };
+    this.wide = (this.native?.level ?? 0) >= 2;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
     const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 } & KMeans32Kernels;
     this.fwd = ex.forward;
@@ -241,14 +246,16 @@ export class Dense64Workspace {
   private place(n: number, p: number, K: number, bytes: 8 | 4): number {
     const n4 = Math.ceil(n / 4) * 4;
     const nt = Math.ceil(K / 4);
-    const p4 = Math.ceil(p / 4) * 4;
+    // sized for the AVX-512 path's 8-wide panels too (W, X's column panels) and its class-major G (K x p8)
+    const k8 = Math.ceil(K / 8) * 8;
+    const p8 = Math.ceil(p / 8) * 8;
     const x = align(CONTROL_BYTES);
     const wp = align(x + (n4 * p + 4) * bytes);
-    const out = align(wp + nt * p * 32);
-    const gpp = align(out + n4 * nt * 32);
+    const out = align(wp + k8 * p * 8);
+    const gpp = align(out + n4 * k8 * 8);
     const g = bytes === 8 ? align(gpp + nt * n4 * 32) : gpp;
-    const xp = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
-    const labels = bytes === 8 ? align(xp + p4 * n4 * 8) : gpp;
+    const xp = bytes === 8 ? align(g + p8 * k8 * 8) : gpp;
+    const labels = bytes === 8 ? align(xp + p8 * n4 * 8) : gpp;
     const rowValues = bytes === 8 ? align(labels + n * 4) : gpp;
     const outputValues = bytes === 8 ? align(rowValues + n * 8) : gpp;
     const end = bytes === 8 ? align(outputValues + K * 8) : gpp;
@@ -405,23 +412,26 @@ export class Dense64Workspace {
    * evaluation.
    */
   forwardInPlace(w: ArrayLike<number>, outputsMajor = false): { scores: Float64Array; stride: number } {
-    const { bytes, n, p, K, nt, wp, out, x } = this.layout();
-    // W's panels are written straight into the memory (no staging copy). The columns past K are zeroed as the
-    // fresh array used to have them (their outputs are dropped, so stale values there could not reach a result).
-    const panels = new Float64Array(this.memory.buffer, wp, nt * p * 4);
-    for (let t = 0; t < nt; t++) {
-      for (let c = 0; c < 4; c++) {
-        const k = 4 * t + c;
-        const base = t * p * 4 + c;
-        if (k >= K) for (let j = 0; j < p; j++) panels[base + j * 4] = 0;
-        else if (outputsMajor) for (let j = 0; j < p; j++) panels[base + j * 4] = w[k * p + j];
-        else for (let j = 0; j < p; j++) panels[base + j * 4] = w[j * K + k];
+    const { bytes, n, p, K, wp, out, x } = this.layout();
+    // W's panels (pw = 4 columns, 8 on the AVX-512 path) are written straight into the memory (no staging copy).
+    // The columns past K are zeroed as the fresh array used to have them (their outputs are dropped, so stale
+    // values there could not reach a result).
+    const pw = bytes === 8 && this.wide ? 8 : 4;
+    const np = Math.ceil(K / pw);
+    const panels = new Float64Array(this.memory.buffer, wp, np * p * pw);
+    for (let t = 0; t < np; t++) {
+      for (let c = 0; c < pw; c++) {
+        const k = pw * t + c;
+        const base = t * p * pw + c;
+        if (k >= K) for (let j = 0; j < p; j++) panels[base + j * pw] = 0;
+        else if (outputsMajor) for (let j = 0; j < p; j++) panels[base + j * pw] = w[k * p + j];
+        else for (let j = 0; j < p; j++) panels[base + j * pw] = w[j * K + k];
       }
     }
     const tiles = Math.ceil(n / 4);
     const fn = bytes === 8 ? FN_FORWARD : FN_FORWARD32;
-    this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, nt, out, r0, r1, 0]);
-    return { scores: new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4), stride: nt * 4 };
+    this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, np, out, r0, r1, 0]);
+    return { scores: new Float64Array(this.memory.buffer, out, tiles * 4 * np * pw), stride: np * pw };
   }
 
   /**
@@ -460,16 +470,28 @@ export class Dense64Workspace {
     const lay = this.layout();
     const { n, p, K, nt, gpp, g, x, xp } = lay;
     const n4 = Math.ceil(n / 4) * 4;
+    // Column panels of X: 4 features wide (8 on the AVX-512 path, whose G is class-major: K rows of p8).
+    const wide = this.wide;
+    const fw = wide ? 8 : 4;
+    const shift = wide ? 3 : 2;
+    const pw = Math.ceil(p / fw) * fw;
     if (!lay.packed) {
       // X is the same for every gradient of a fit: packed once, straight from its rows into the memory (the two
       // regions do not overlap); the rows past n and features past p are zeroed (the memory holds old values).
       const rows = new Float64Array(this.memory.buffer, x, n * p);
-      const p4 = Math.ceil(p / 4) * 4;
-      const xpanels = new Float64Array(this.memory.buffer, xp, p4 * n4);
+      const xpanels = new Float64Array(this.memory.buffer, xp, pw * n4);
       for (let i = 0; i < n4; i++) {
-        for (let j = 0; j < p4; j++) xpanels[((j >> 2) * n4 + i) * 4 + (j & 3)] = i < n && j < p ? rows[i * p + j] : 0;
+        for (let j = 0; j < pw; j++) xpanels[((j >> shift) * n4 + i) * fw + (j & (fw - 1))] = i < n && j < p ? rows[i * p + j] : 0;
       }
       lay.packed = true;
+    }
+    if (wide) {
+      const G = new Float64Array(this.memory.buffer, g, K * pw);
+      G.fill(0);
+      this.run(FN_GRADIENT, pw / 8, n * p * K, (c0, c1) => [xp, gpp, n4, K, g, pw, c0, c1, GRADIENT_BLOCK]);
+      const res = new Float64Array(p * K);
+      for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) res[j * K + k] = G[k * pw + j];
+      return res;
     }
     const colTiles = Math.ceil(p / 4);
     const G = new Float64Array(this.memory.buffer, g, colTiles * 4 * nt * 4);
@@ -562,7 +584,9 @@ export class Dense64Workspace {
     const nat = this.native;
     if (nat && (fn === FN_FORWARD || fn === FN_GRADIENT)) {
       const kernel = fn === FN_FORWARD ? nat.kernels.forward : nat.kernels.gradient;
-      kernel(nat.level, new Uint8Array(this.memory.buffer), ...a.slice(0, 8).map((v) => v >>> 0));
+      // forward takes 8 arguments, gradient 9 (the AVX2 path's gradient ignores the last)
+      const count = fn === FN_FORWARD ? 8 : 9;
+      kernel(nat.level, new Uint8Array(this.memory.buffer), ...Array.from({ length: count }, (_, i) => (a[i] ?? 0) >>> 0));
     } else if (fn === FN_ROWS) rowKernelFns[a[0]](this.memory.buffer, a.slice(3), a[1], a[2]);
     else if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
