@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { openNativeLibrary, nativeAllowed, nativePlatform, sourceHash } from '../../../src/native/native-library.js';
 import { dense64Native } from '../../../src/metrics/numeric/dense64/native-kernels.js';
-import { Dense64Workspace } from '../../../src/metrics/numeric/dense64/workspace.js';
+import { Dense64Workspace, registerRowKernel } from '../../../src/metrics/numeric/dense64/workspace.js';
 
 const base = new URL('../../../src/metrics/numeric/dense64/dense64-native', import.meta.url);
 const native = dense64Native();
@@ -114,5 +114,42 @@ describe('native forward / gradient equal the WebAssembly kernels bit for bit', 
     X2[p + 17] += 1e-3;
     natives[0].setProblem(n, p, K).set(X2);
     expect(bitsOf(natives[0].forward(w)).equals(bitsOf(f))).toBe(false);
+  });
+});
+
+describe('a worker whose part fails', () => {
+  test('its part is redone on the calling thread (same bits), and the workspace goes on alone', () => {
+    // A worker that cannot load the native kernels throws for its part (the AVX-512 layouts are not the wasm
+    // kernels'): the same path as this row kernel, which throws everywhere but on the test's own thread (a
+    // worker's globalThis is its own).
+    const g = globalThis as { dense64TestThread?: boolean };
+    g.dense64TestThread = true;
+    const id = registerRowKernel(`(buffer, a, i0, i1) => {
+      if (!globalThis.dense64TestThread) throw new Error('not the calling thread');
+      const out = new Float64Array(buffer, a[0] >>> 0, a[1]);
+      for (let i = i0; i < i1; i++) out[i] = i * 0.5;
+    }`);
+    const ws = new Dense64Workspace(2);
+    try {
+      const [n, p, K] = [300, 130, 60];
+      const X = values(n * p, 1, 0);
+      const w = values(p * K, 2, 0);
+      const gp = values(n * K, 3, 0);
+      wasm.setProblem(n, p, K).set(X);
+      const f = wasm.forward(w);
+      const grad = wasm.gradient(gp);
+      ws.setProblem(n, p, K).set(X);
+      expect(bitsOf(ws.forward(w)).equals(bitsOf(f))).toBe(true); // threads still in use here
+      expect(ws.threadsUsable).toBe(true);
+      const rows = ws.rowArrays();
+      ws.runRows(id, n, 1 << 22, [rows.at.rowValues, n]);
+      expect(Array.from(rows.rowValues)).toEqual(Array.from({ length: n }, (_, i) => i * 0.5));
+      expect(ws.threadsUsable).toBe(false);
+      expect(bitsOf(ws.forward(w)).equals(bitsOf(f))).toBe(true);
+      expect(bitsOf(ws.gradient(gp)).equals(bitsOf(grad))).toBe(true);
+    } finally {
+      ws.close();
+      delete g.dense64TestThread;
+    }
   });
 });
