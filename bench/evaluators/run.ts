@@ -26,7 +26,7 @@ import { fitLogisticRegression, predict } from '../../src/metrics/classification
 import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../src/metrics/clustering/minibatch-kmeans.js';
 import { resolveScoreProducts } from '../../src/metrics/clustering/blas-products.js';
 import { nearestNeighbours } from '../../src/metrics/bitext/evaluate.js';
-import { dense64Native } from '../../src/metrics/numeric/dense64/native-kernels.js';
+import { dense64Native, kernelsName } from '../../src/metrics/numeric/dense64/native-kernels.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 import { labelled as labelledRows } from './labelled.js';
 
@@ -157,10 +157,7 @@ try {
         threads: threads ?? 'all',
         objective: `sklearn ${flavour}`,
         // which kernels ran the fit's products: dense64-native.c's AVX-512 / AVX2 path, or the wasm (MTEB_TS_NATIVE=0)
-        dense64_kernels: (() => {
-          const k = dense64Native();
-          return !k ? 'wasm' : k.level >= 2 ? 'avx512' : 'avx2';
-        })(),
+        dense64_kernels: kernelsName(dense64Native()?.level),
         python_sklearn: sklearnVersion,
         ours_s: ours,
         ours_cpu_s: cpuS,

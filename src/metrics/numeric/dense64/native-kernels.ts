@@ -25,6 +25,11 @@ export const FORWARD_SIGNATURE =
 export const GRADIENT_SIGNATURE =
   'void dense64_gradient(int level, uint8_t *mem, uint32_t a0, uint32_t a1, uint32_t a2, uint32_t a3, uint32_t a4, uint32_t a5, uint32_t a6, uint32_t a7, uint32_t a8)';
 
+/** The name of the kernels a path runs: 'avx512' (level 2), 'avx2' (level 1) or 'wasm' (none). */
+export function kernelsName(level: number | undefined): 'avx512' | 'avx2' | 'wasm' {
+  return !level ? 'wasm' : level >= 2 ? 'avx512' : 'avx2';
+}
+
 const bound = new WeakMap<NativeLibrary, Dense64Native | null>();
 
 /** The native kernels, or undefined (see above). Never throws. */

@@ -15,7 +15,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MtebError } from '../../../core/errors.js';
-import { dense64Native, FORWARD_SIGNATURE, GRADIENT_SIGNATURE, type Dense64Native } from './native-kernels.js';
+import { dense64Native, FORWARD_SIGNATURE, GRADIENT_SIGNATURE, kernelsName, type Dense64Native } from './native-kernels.js';
 
 let compiled: WebAssembly.Module | undefined;
 function wasmModule(): WebAssembly.Module {
@@ -86,8 +86,8 @@ const { workerData } = require('node:worker_threads');
 const { module, memory, index, blas, native, rowKernels } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const rows = rowKernels.map((src) => new Function('return (' + src + ');')());
-// forward / gradient on dense64-native.c when the calling thread uses it (same bits as ex's: on a load failure
-// the calling thread then redoes this thread's part: level 2's layouts are not the wasm kernels').
+// forward / gradient run on dense64-native.c when the calling thread's workspace does. If the library does not load
+// here, those parts throw (the calling thread redoes them): the AVX-512 path's layouts are not the wasm kernels'.
 let nat;
 if (native) {
   try {
@@ -323,7 +323,7 @@ export class Dense64Workspace {
 
   /** Which kernels run forward and gradient: 'avx512', 'avx2' or 'wasm'. */
   get kernels(): 'avx512' | 'avx2' | 'wasm' {
-    return !this.native ? 'wasm' : this.native.level >= 2 ? 'avx512' : 'avx2';
+    return kernelsName(this.native?.level);
   }
 
   /** False once a worker failed or stalled: from then on everything runs on the calling thread (same bits). */
@@ -651,8 +651,7 @@ const idle = new Map<string, Dense64Workspace>();
 const idleKey = (threads: number, kernels: string) => `${threads}:${kernels}`;
 
 export function acquireWorkspace(threads = defaultThreads()): Dense64Workspace {
-  const n = dense64Native();
-  const key = idleKey(threads, !n ? 'wasm' : n.level >= 2 ? 'avx512' : 'avx2');
+  const key = idleKey(threads, kernelsName(dense64Native()?.level));
   const w = idle.get(key);
   if (w) {
     idle.delete(key);
