@@ -26,6 +26,7 @@ import { fitLogisticRegression, predict } from '../../src/metrics/classification
 import { fitMiniBatchKMeans, type MiniBatchKMeansResult } from '../../src/metrics/clustering/minibatch-kmeans.js';
 import { resolveScoreProducts } from '../../src/metrics/clustering/blas-products.js';
 import { nearestNeighbours } from '../../src/metrics/bitext/evaluate.js';
+import { dense64Native, kernelsName } from '../../src/metrics/numeric/dense64/native-kernels.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 import { labelled as labelledRows } from './labelled.js';
 
@@ -155,6 +156,8 @@ try {
         shape: `${name}: ${n} train + ${nt} test x ${dim}, ${classes} labels`,
         threads: threads ?? 'all',
         objective: `sklearn ${flavour}`,
+        // which kernels ran the fit's products: dense64-native.c's AVX-512 / AVX2 path, or the wasm (MTEB_TS_NATIVE=0)
+        dense64_kernels: kernelsName(dense64Native()?.level),
         python_sklearn: sklearnVersion,
         ours_s: ours,
         ours_cpu_s: cpuS,

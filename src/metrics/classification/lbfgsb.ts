@@ -267,28 +267,68 @@ interface Memory {
   theta: number;
 }
 
-/** z = x + H(-g) by the two-loop recursion with H0 = I/theta. */
-function quasiNewtonPoint(x: Float64Array, g: Float64Array, mem: Memory, z: Float64Array): void {
+/**
+ * z = x + H(-g) by the two-loop recursion with H0 = I/theta; q: scratch of x's length.
+ *
+ * Each update of q is fused with the dot product that reads it next (and the first with q = -g, the last with
+ * the scaling, the final one with z = x + q): every element gets the same operations in the same order as the
+ * separate passes (q[i] - a * y[i], then the dot's sequential sum over the updated q), so the bits are the
+ * same, with half the passes over the memory (the vectors are 8 bytes x the parameters each, far bigger than
+ * the caches at MTEB sizes, so the recursion is bound by memory traffic).
+ */
+function quasiNewtonPoint(x: Float64Array, g: Float64Array, mem: Memory, z: Float64Array, q: Float64Array): void {
   const n = x.length;
   const k = mem.s.length;
-  const q = new Float64Array(n);
-  for (let i = 0; i < n; i++) q[i] = -g[i];
   const alpha = new Float64Array(k);
-  for (let j = k - 1; j >= 0; j--) {
-    const a = dot(mem.s[j], q) / mem.sy[j];
-    alpha[j] = a;
-    const yj = mem.y[j];
-    for (let i = 0; i < n; i++) q[i] -= a * yj[i];
+  // q = -g, and dot(s[k-1], q)
+  let next = mem.s[k - 1];
+  let acc = 0;
+  for (let i = 0; i < n; i++) {
+    const v = -g[i];
+    q[i] = v;
+    acc += next[i] * v;
   }
   const inv = 1 / mem.theta;
-  for (let i = 0; i < n; i++) q[i] *= inv;
+  for (let j = k - 1; j >= 0; j--) {
+    const a = acc / mem.sy[j];
+    alpha[j] = a;
+    const yj = mem.y[j];
+    acc = 0;
+    if (j > 0) {
+      // q -= a y[j], and dot(s[j-1], q)
+      next = mem.s[j - 1];
+      for (let i = 0; i < n; i++) {
+        const v = q[i] - a * yj[i];
+        q[i] = v;
+        acc += next[i] * v;
+      }
+    } else {
+      // q -= a y[0], q *= 1/theta, and dot(y[0], q)
+      for (let i = 0; i < n; i++) {
+        const v = (q[i] - a * yj[i]) * inv;
+        q[i] = v;
+        acc += yj[i] * v;
+      }
+    }
+  }
   for (let j = 0; j < k; j++) {
-    const b = dot(mem.y[j], q) / mem.sy[j];
+    const b = acc / mem.sy[j];
     const sj = mem.s[j];
     const c = alpha[j] - b;
-    for (let i = 0; i < n; i++) q[i] += c * sj[i];
+    acc = 0;
+    if (j < k - 1) {
+      // q += c s[j], and dot(y[j+1], q)
+      next = mem.y[j + 1];
+      for (let i = 0; i < n; i++) {
+        const v = q[i] + c * sj[i];
+        q[i] = v;
+        acc += next[i] * v;
+      }
+    } else {
+      // q += c s[k-1], and z = x + q
+      for (let i = 0; i < n; i++) z[i] = x[i] + (q[i] + c * sj[i]);
+    }
   }
-  for (let i = 0; i < n; i++) z[i] = x[i] + q[i];
 }
 
 export function minimizeLbfgsb(fun: ObjectiveWithGradient, x0: ArrayLike<number>, opts: LbfgsbOptions): LbfgsbResult {
@@ -312,12 +352,13 @@ export function minimizeLbfgsb(fun: ObjectiveWithGradient, x0: ArrayLike<number>
 
   const z = new Float64Array(n);
   const d = new Float64Array(n);
+  const q = new Float64Array(n);
   for (;;) {
     // Search direction: Cauchy point x - g with an empty memory (theta = 1), else the L-BFGS step.
     if (mem.s.length === 0) {
       for (let i = 0; i < n; i++) z[i] = x[i] + -g[i];
     } else {
-      quasiNewtonPoint(x, g, mem, z);
+      quasiNewtonPoint(x, g, mem, z, q);
     }
     for (let i = 0; i < n; i++) d[i] = z[i] - x[i];
 

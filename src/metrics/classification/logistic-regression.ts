@@ -13,6 +13,7 @@ import { minimizeLbfgsb } from './lbfgsb.js';
 import { numpySum64 } from '../numeric/numpy-sum.js';
 import { encodeLabels, uniqueLabels, type Label } from './labels.js';
 import { acquireWorkspace, releaseWorkspace, type Dense64Workspace } from '../numeric/dense64/workspace.js';
+import { SOFTMAX_ROWS, SOFTMAX_WORK_PER_OUTPUT } from './softmax-rows.js';
 
 export type SklearnFlavour = '1.2' | '1.4';
 
@@ -115,8 +116,6 @@ export function binaryObjective(X: Float64Array, n: number, p: number, t: Float6
  * (tests/metrics/dense64-kernels.test.ts keeps those loops and checks the bits), on any thread count.
  */
 export function multinomialObjective(ws: Dense64Workspace, n: number, p: number, K: number, y: Int32Array, l2: number, scaleByN: boolean) {
-  const lossArr = new Float64Array(n);
-  const probs = new Float64Array(K);
   const bsum = new Float64Array(K);
   return (w: Float64Array, grad: Float64Array): number => {
     const bOff = p * K;
@@ -124,30 +123,22 @@ export function multinomialObjective(ws: Dense64Workspace, n: number, p: number,
     // at i * stride, G[i, k] in the gradient's panel layout.
     const { scores: raw, stride } = ws.forwardInPlace(w);
     const { panels: gp, n4 } = ws.gradientInput();
-    // One pass per row: scores + intercepts, log-sum-exp, loss, G (divided by n for '1.4') and the intercept
-    // sums. Each value takes the same operations in the same order as separate passes would (G's division
-    // applies to the stored difference; bsum adds G's rows in increasing order).
-    bsum.fill(0);
-    for (let i = 0; i < n; i++) {
-      const r = i * stride;
-      for (let k = 0; k < K; k++) raw[r + k] += w[bOff + k];
-      let mx = raw[r];
-      for (let k = 1; k < K; k++) if (raw[r + k] > mx) mx = raw[r + k];
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        probs[k] = Math.exp(raw[r + k] - mx);
-        sum += probs[k];
-      }
-      const yk = y[i];
-      lossArr[i] = Math.log(sum) + mx - raw[r + yk];
-      for (let k = 0; k < K; k++) {
-        let v = probs[k] / sum - (k === yk ? 1 : 0);
-        if (scaleByN) v /= n;
-        gp[((k >> 2) * n4 + i) * 4 + (k & 3)] = v;
-        bsum[k] += v;
-      }
+    // Per row, split over the threads (softmax-rows.ts): scores + intercepts, log-sum-exp, loss, G (divided by n
+    // for '1.4'). Labels and intercepts are copied into the workspace's memory for the workers each time (the
+    // layout may have been reused since the last evaluation).
+    const rows = ws.rowArrays();
+    rows.labels.set(y);
+    rows.outputValues.set(w.subarray(bOff, bOff + K));
+    ws.runRows(SOFTMAX_ROWS, n, n * K * SOFTMAX_WORK_PER_OUTPUT, [raw.byteOffset, stride, gp.byteOffset, n4, K, rows.at.labels, rows.at.rowValues, rows.at.outputValues, scaleByN ? 1 : 0, n]);
+    // The sums across rows, here in row order: each intercept's sum of G's column (as the one-pass loop added
+    // them), then the loss.
+    for (let k = 0; k < K; k++) {
+      const base = (k >> 2) * n4 * 4 + (k & 3);
+      let s = 0;
+      for (let i = 0; i < n; i++) s += gp[base + i * 4];
+      bsum[k] = s;
     }
-    let loss = numpySum64(lossArr);
+    let loss = numpySum64(rows.rowValues);
     if (scaleByN) loss /= n;
     let ww = 0;
     for (let q = 0; q < bOff; q++) ww += w[q] * w[q];

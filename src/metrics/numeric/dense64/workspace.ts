@@ -5,12 +5,17 @@
  * CPU. The objective functions that call these are synchronous (the L-BFGS-B port calls them in a loop), so
  * the threads are driven synchronously too: the calling thread posts a generation number in the shared memory,
  * does its own part, and waits on `Atomics.wait` for the others.
+ *
+ * Where dense64-native.c's kernels load (native-kernels.ts: linux-x64 with AVX2 or AVX-512, MTEB_TS_NATIVE not 0),
+ * `forward` and `gradient` run on them instead, on the same memory and the same split: they compute the same bits
+ * as the wasm ones, so a thread that cannot load them (or a machine without them) changes no result.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MtebError } from '../../../core/errors.js';
+import { dense64Native, FORWARD_SIGNATURE, GRADIENT_SIGNATURE, kernelsName, type Dense64Native } from './native-kernels.js';
 
 let compiled: WebAssembly.Module | undefined;
 function wasmModule(): WebAssembly.Module {
@@ -46,6 +51,7 @@ const FN_ASSIGN32 = 5;
 const FN_UPDATE32 = 6;
 const FN_SGEMM = 7;
 const FN_DSYRK = 8;
+const FN_ROWS = 9;
 const FN_EXIT = -1;
 /** Rows per gradient block: the block of X (rows x 4 columns) and of the packed G panels stay in L1/L2. */
 const GRADIENT_BLOCK = 256;
@@ -56,10 +62,41 @@ const STALL_MS = 120_000;
 const PAGE = 65536;
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
+/**
+ * Row kernels: plain-JavaScript functions `(buffer, params, i0, i1) => void` over rows [i0, i1) of a problem in
+ * the shared memory, registered once by their source (a string, because each worker compiles it too: a JS
+ * function that is the same source gives the same bits in every isolate, Math.exp and Math.log included). The
+ * objective's per-row work (softmax, loss, gradient input) runs on them split over the threads like the products.
+ */
+const rowKernelSources: string[] = [];
+type RowKernel = (buffer: ArrayBufferLike, params: number[], i0: number, i1: number) => void;
+const rowKernelFns: RowKernel[] = [];
+
+/** Registers a row kernel's source (an arrow or function expression); returns its id for `runRows`. */
+export function registerRowKernel(source: string): number {
+  const at = rowKernelSources.indexOf(source);
+  if (at >= 0) return at;
+  rowKernelSources.push(source);
+  rowKernelFns.push(new Function(`return (${source});`)() as RowKernel);
+  return rowKernelSources.length - 1;
+}
+
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
-const { module, memory, index, blas } = workerData;
+const { module, memory, index, blas, native, rowKernels } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const rows = rowKernels.map((src) => new Function('return (' + src + ');')());
+// forward / gradient run on dense64-native.c when the calling thread's workspace does. If the library does not load
+// here, those parts throw (the calling thread redoes them): the AVX-512 path's layouts are not the wasm kernels'.
+let nat;
+if (native) {
+  try {
+    const lib = require(native.koffi).load(native.library);
+    nat = { forward: lib.func(${JSON.stringify(FORWARD_SIGNATURE)}), gradient: lib.func(${JSON.stringify(GRADIENT_SIGNATURE)}) };
+  } catch {}
+}
+// The wasm kernels' arguments are i32 byte offsets (unsigned there); the native ones take them as uint32.
+const u = (v) => v >>> 0;
 // k-means' BLAS products (sgemm32, dsyrk64): the CBLAS loaded through koffi on first use, pinned to one thread per call.
 let lib;
 function blasLib() {
@@ -97,12 +134,17 @@ for (;;) {
   const a = ctl;
   try {
     if (a[o + 15] === 1) {
-      if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      if ((fn === ${FN_FORWARD} || fn === ${FN_GRADIENT}) && native) {
+        if (!nat) throw new Error('dense64 native kernels did not load in this worker');
+        const k = fn === ${FN_FORWARD} ? nat.forward : nat.gradient;
+        k(native.level, new Uint8Array(memory.buffer), u(a[o]), u(a[o + 1]), u(a[o + 2]), u(a[o + 3]), u(a[o + 4]), u(a[o + 5]), u(a[o + 6]), u(a[o + 7]), ...(fn === ${FN_GRADIENT} ? [u(a[o + 8])] : []));
+      } else if (fn === ${FN_FORWARD}) ex.forward(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_FORWARD32}) ex.forward32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_DOTS32}) ex.dots32(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
       else if (fn === ${FN_ASSIGN32}) ex.assign32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_UPDATE32}) ex.update32(a[o], a[o + 1], a[o + 2]);
       else if (fn === ${FN_SGEMM}) blasSgemm(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
+      else if (fn === ${FN_ROWS}) rows[a[o]](memory.buffer, Array.from(a.subarray(o + 3, o + 15)), a[o + 1], a[o + 2]);
       else if (fn === ${FN_DSYRK}) blasDsyrk(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5]);
       else ex.gradient(a[o], a[o + 1], a[o + 2], a[o + 3], a[o + 4], a[o + 5], a[o + 6], a[o + 7]);
     }
@@ -134,12 +176,28 @@ interface Layout {
   g: number;
   /** X in column panels (n4 x 4 per 4 features) for the gradient, packed on its first call. */
   xp: number;
+  /** The row kernels' per-problem arrays: n int32 labels, n float64 per-row results, K float64 per-output values. */
+  labels: number;
+  rowValues: number;
+  outputValues: number;
   packed: boolean;
   end: number;
 }
 
+export interface Dense64Options {
+  /**
+   * The native kernels' path: undefined = the best this CPU has, 0 = the WebAssembly kernels only, 1 = AVX2,
+   * 2 = AVX-512 (capped at what the CPU has). Every choice gives the same bits; tests compare them.
+   */
+  nativeLevel?: number;
+}
+
 export class Dense64Workspace {
   private readonly memory: WebAssembly.Memory;
+  /** forward / gradient's native kernels and the path they run (undefined: the wasm ones). */
+  private readonly native?: { kernels: Dense64Native; level: number };
+  /** The AVX-512 path's layouts (8-wide W and X panels, class-major G) are in use for float64 problems. */
+  private readonly wide: boolean;
   private readonly fwd: Forward;
   private readonly fwd32: Forward;
   private readonly dots: Dots32;
@@ -151,10 +209,15 @@ export class Dense64Workspace {
   private workers: Worker[] = [];
   /** The CBLAS the running workers call for sgemm32 (workers are restarted for another one). */
   private workerBlas?: { koffi: string; library: string };
+  /** How many row kernels the running workers compiled (they are restarted to learn a later one). */
+  private workerRowKernels = 0;
   private usable = true;
   private lay?: Layout;
 
-  constructor(readonly threads = defaultThreads()) {
+  constructor(readonly threads = defaultThreads(), options: Dense64Options = {}) {
+    const kernels = options.nativeLevel === 0 ? undefined : dense64Native();
+    if (kernels) this.native = { kernels, level: Math.min(kernels.level, options.nativeLevel ?? kernels.level) };
+    this.wide = (this.native?.level ?? 0) >= 2;
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(CONTROL_BYTES / PAGE), maximum: 65536, shared: true });
     const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as unknown as { forward: Forward; forward32: Forward; gradient: Gradient; dots32: Dots32 } & KMeans32Kernels;
     this.fwd = ex.forward;
@@ -183,20 +246,25 @@ export class Dense64Workspace {
   private place(n: number, p: number, K: number, bytes: 8 | 4): number {
     const n4 = Math.ceil(n / 4) * 4;
     const nt = Math.ceil(K / 4);
-    const p4 = Math.ceil(p / 4) * 4;
+    // sized for the AVX-512 path's 8-wide panels too (W, X's column panels) and its class-major G (K x p8)
+    const k8 = Math.ceil(K / 8) * 8;
+    const p8 = Math.ceil(p / 8) * 8;
     const x = align(CONTROL_BYTES);
     const wp = align(x + (n4 * p + 4) * bytes);
-    const out = align(wp + nt * p * 32);
-    const gpp = align(out + n4 * nt * 32);
+    const out = align(wp + k8 * p * 8);
+    const gpp = align(out + n4 * k8 * 8);
     const g = bytes === 8 ? align(gpp + nt * n4 * 32) : gpp;
-    const xp = bytes === 8 ? align(g + p4 * nt * 32) : gpp;
-    const end = bytes === 8 ? align(xp + p4 * n4 * 8) : gpp;
+    const xp = bytes === 8 ? align(g + p8 * k8 * 8) : gpp;
+    const labels = bytes === 8 ? align(xp + p8 * n4 * 8) : gpp;
+    const rowValues = bytes === 8 ? align(labels + n * 4) : gpp;
+    const outputValues = bytes === 8 ? align(rowValues + n * 8) : gpp;
+    const end = bytes === 8 ? align(outputValues + K * 8) : gpp;
     if (end > 4 * 1024 ** 3 - PAGE) {
       throw new MtebError('E_BAD_VALUE', `a ${n} x ${p} problem with ${K} outputs needs ${end} bytes, over WebAssembly's 4 GiB`);
     }
     const have = this.memory.buffer.byteLength;
     if (end > have) this.memory.grow(Math.ceil((end - have) / PAGE));
-    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, xp, packed: false, end };
+    this.lay = { bytes, n, p, K, nt, x, wp, out, gpp, g, xp, labels, rowValues, outputValues, packed: false, end };
     this.rowsAt = undefined;
     // The caller writes the n rows; the rows up to the multiple of 4 the tiles read and the padding are zeroed
     // (their products are +0 and change no sum).
@@ -251,6 +319,11 @@ export class Dense64Workspace {
     this.lay = undefined;
     this.rowsAt = undefined;
     return base;
+  }
+
+  /** Which kernels run forward and gradient: 'avx512', 'avx2' or 'wasm'. */
+  get kernels(): 'avx512' | 'avx2' | 'wasm' {
+    return kernelsName(this.native?.level);
   }
 
   /** False once a worker failed or stalled: from then on everything runs on the calling thread (same bits). */
@@ -339,23 +412,26 @@ export class Dense64Workspace {
    * evaluation.
    */
   forwardInPlace(w: ArrayLike<number>, outputsMajor = false): { scores: Float64Array; stride: number } {
-    const { bytes, n, p, K, nt, wp, out, x } = this.layout();
-    // W's panels are written straight into the memory (no staging copy). The columns past K are zeroed as the
-    // fresh array used to have them (their outputs are dropped, so stale values there could not reach a result).
-    const panels = new Float64Array(this.memory.buffer, wp, nt * p * 4);
-    for (let t = 0; t < nt; t++) {
-      for (let c = 0; c < 4; c++) {
-        const k = 4 * t + c;
-        const base = t * p * 4 + c;
-        if (k >= K) for (let j = 0; j < p; j++) panels[base + j * 4] = 0;
-        else if (outputsMajor) for (let j = 0; j < p; j++) panels[base + j * 4] = w[k * p + j];
-        else for (let j = 0; j < p; j++) panels[base + j * 4] = w[j * K + k];
+    const { bytes, n, p, K, wp, out, x } = this.layout();
+    // W's panels (pw = 4 columns, 8 on the AVX-512 path) are written straight into the memory (no staging copy).
+    // The columns past K are zeroed as the fresh array used to have them (their outputs are dropped, so stale
+    // values there could not reach a result).
+    const pw = bytes === 8 && this.wide ? 8 : 4;
+    const np = Math.ceil(K / pw);
+    const panels = new Float64Array(this.memory.buffer, wp, np * p * pw);
+    for (let t = 0; t < np; t++) {
+      for (let c = 0; c < pw; c++) {
+        const k = pw * t + c;
+        const base = t * p * pw + c;
+        if (k >= K) for (let j = 0; j < p; j++) panels[base + j * pw] = 0;
+        else if (outputsMajor) for (let j = 0; j < p; j++) panels[base + j * pw] = w[k * p + j];
+        else for (let j = 0; j < p; j++) panels[base + j * pw] = w[j * K + k];
       }
     }
     const tiles = Math.ceil(n / 4);
     const fn = bytes === 8 ? FN_FORWARD : FN_FORWARD32;
-    this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, nt, out, r0, r1, 0]);
-    return { scores: new Float64Array(this.memory.buffer, out, tiles * 4 * nt * 4), stride: nt * 4 };
+    this.run(fn, tiles, n * p * K, (r0, r1) => [x, p * bytes, wp, p, np, out, r0, r1, 0]);
+    return { scores: new Float64Array(this.memory.buffer, out, tiles * 4 * np * pw), stride: np * pw };
   }
 
   /**
@@ -394,16 +470,28 @@ export class Dense64Workspace {
     const lay = this.layout();
     const { n, p, K, nt, gpp, g, x, xp } = lay;
     const n4 = Math.ceil(n / 4) * 4;
+    // Column panels of X: 4 features wide (8 on the AVX-512 path, whose G is class-major: K rows of p8).
+    const wide = this.wide;
+    const fw = wide ? 8 : 4;
+    const shift = wide ? 3 : 2;
+    const pw = Math.ceil(p / fw) * fw;
     if (!lay.packed) {
       // X is the same for every gradient of a fit: packed once, straight from its rows into the memory (the two
       // regions do not overlap); the rows past n and features past p are zeroed (the memory holds old values).
       const rows = new Float64Array(this.memory.buffer, x, n * p);
-      const p4 = Math.ceil(p / 4) * 4;
-      const xpanels = new Float64Array(this.memory.buffer, xp, p4 * n4);
+      const xpanels = new Float64Array(this.memory.buffer, xp, pw * n4);
       for (let i = 0; i < n4; i++) {
-        for (let j = 0; j < p4; j++) xpanels[((j >> 2) * n4 + i) * 4 + (j & 3)] = i < n && j < p ? rows[i * p + j] : 0;
+        for (let j = 0; j < pw; j++) xpanels[((j >> shift) * n4 + i) * fw + (j & (fw - 1))] = i < n && j < p ? rows[i * p + j] : 0;
       }
       lay.packed = true;
+    }
+    if (wide) {
+      const G = new Float64Array(this.memory.buffer, g, K * pw);
+      G.fill(0);
+      this.run(FN_GRADIENT, pw / 8, n * p * K, (c0, c1) => [xp, gpp, n4, K, g, pw, c0, c1, GRADIENT_BLOCK]);
+      const res = new Float64Array(p * K);
+      for (let k = 0; k < K; k++) for (let j = 0; j < p; j++) res[j * K + k] = G[k * pw + j];
+      return res;
     }
     const colTiles = Math.ceil(p / 4);
     const G = new Float64Array(this.memory.buffer, g, colTiles * 4 * nt * 4);
@@ -416,6 +504,32 @@ export class Dense64Workspace {
     return res;
   }
 
+  /**
+   * The row kernels' arrays of the current (float64) problem, views valid until the next layout call: `labels`
+   * (n int32), `rowValues` (n float64), `outputValues` (K float64), and their byte offsets for the kernels.
+   */
+  rowArrays(): { labels: Int32Array; rowValues: Float64Array; outputValues: Float64Array; at: { labels: number; rowValues: number; outputValues: number } } {
+    const { bytes, n, K, labels, rowValues, outputValues } = this.layout();
+    if (bytes !== 8) throw new MtebError('E_INTERNAL', 'dense64: row arrays need float64 rows (setProblem)');
+    const buf = this.memory.buffer;
+    return {
+      labels: new Int32Array(buf, labels, n),
+      rowValues: new Float64Array(buf, rowValues, n),
+      outputValues: new Float64Array(buf, outputValues, K),
+      at: { labels, rowValues, outputValues },
+    };
+  }
+
+  /**
+   * Runs row kernel `id` (registerRowKernel) over rows [0, rows), split over the threads by row; `params` (at
+   * most 12 int32 values, e.g. byte offsets, which the kernel reads as unsigned) go to every part. `work`: the
+   * estimated operations, below PARALLEL_MIN it stays on this thread.
+   */
+  runRows(id: number, rows: number, work: number, params: number[]): void {
+    if (params.length > 12 || !(id >= 0 && id < rowKernelSources.length)) throw new MtebError('E_INTERNAL', `dense64: bad row kernel call ${id}`);
+    this.run(FN_ROWS, rows, work, (i0, i1) => [id, i0, i1, ...params]);
+  }
+
   /** Splits `tiles` tiles into one run per thread (the calling thread takes the last) and runs `fn` on each. */
   private run(fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
     this.runOn(this.threads, fn, tiles, work, args, self);
@@ -424,6 +538,7 @@ export class Dense64Workspace {
   /** `run` on at most `threads` threads. */
   private runOn(threads: number, fn: number, tiles: number, work: number, args: (t0: number, t1: number) => number[], self?: (a: number[]) => void): void {
     const parts = work >= PARALLEL_MIN && this.usable ? Math.min(threads, tiles) : 1;
+    if (fn === FN_ROWS && this.workerRowKernels < rowKernelSources.length) this.stopWorkers();
     if (parts > 1 && !this.startWorkers(parts - 1)) return this.runOn(threads, fn, tiles, 0, args, self);
     const call = self ?? ((a: number[]) => this.call(fn, a));
     const bounds = (q: number) => Math.round((q * tiles) / parts);
@@ -466,7 +581,14 @@ export class Dense64Workspace {
   }
 
   private call(fn: number, a: number[]): void {
-    if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
+    const nat = this.native;
+    if (nat && (fn === FN_FORWARD || fn === FN_GRADIENT)) {
+      const kernel = fn === FN_FORWARD ? nat.kernels.forward : nat.kernels.gradient;
+      // forward takes 8 arguments, gradient 9 (the AVX2 path's gradient ignores the last)
+      const count = fn === FN_FORWARD ? 8 : 9;
+      kernel(nat.level, new Uint8Array(this.memory.buffer), ...Array.from({ length: count }, (_, i) => (a[i] ?? 0) >>> 0));
+    } else if (fn === FN_ROWS) rowKernelFns[a[0]](this.memory.buffer, a.slice(3), a[1], a[2]);
+    else if (fn === FN_FORWARD) this.fwd(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_FORWARD32) this.fwd32(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_DOTS32) this.dots(a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]);
     else if (fn === FN_ASSIGN32) this.kmeans.assign32(a[0], a[1], a[2]);
@@ -481,9 +603,10 @@ export class Dense64Workspace {
     const ctl = this.ctl;
     Atomics.store(ctl, READY, 0);
     Atomics.store(ctl, FN, 0);
+    this.workerRowKernels = rowKernelSources.length;
     try {
       for (let w = 0; w < count; w++) {
-        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas } });
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module: wasmModule(), memory: this.memory, index: w, blas: this.workerBlas, rowKernels: rowKernelSources, native: this.native && { koffi: this.native.kernels.koffi, library: this.native.kernels.library, level: this.native.level } } });
         worker.on('error', () => (this.usable = false));
         worker.unref();
         this.workers.push(worker);
@@ -520,19 +643,25 @@ export class Dense64Workspace {
   }
 }
 
-/** One idle workspace per thread count is kept: its memory pages and threads are reused by the next fit. */
-const idle = new Map<number, Dense64Workspace>();
+/**
+ * One idle workspace per thread count and kernel choice is kept: its memory pages and threads are reused by the
+ * next fit (keyed by the choice too, so a later MTEB_TS_NATIVE=0 gets a wasm-only workspace).
+ */
+const idle = new Map<string, Dense64Workspace>();
+const idleKey = (threads: number, kernels: string) => `${threads}:${kernels}`;
 
 export function acquireWorkspace(threads = defaultThreads()): Dense64Workspace {
-  const w = idle.get(threads);
+  const key = idleKey(threads, kernelsName(dense64Native()?.level));
+  const w = idle.get(key);
   if (w) {
-    idle.delete(threads);
+    idle.delete(key);
     return w;
   }
   return new Dense64Workspace(threads);
 }
 
 export function releaseWorkspace(w: Dense64Workspace): void {
-  if (idle.has(w.threads)) w.close();
-  else idle.set(w.threads, w);
+  const key = idleKey(w.threads, w.kernels);
+  if (idle.has(key)) w.close();
+  else idle.set(key, w);
 }
