@@ -3,11 +3,12 @@ import { MtebError } from '../core/errors.js';
 import { RankedList } from './ranked-list.js';
 import type { CorpusProvider, SearchBackend, SearchOptions, SearchResult } from './types.js';
 import { createScoreEngine, type ScoreEngine, type EngineName } from './score-engine.js';
-import { CANONICAL_SCORES, canonicalNorm, engineErrorBound } from './canonical/canonical.js';
+import { CANONICAL_SCORES, canonicalNorm, engineErrorBound, maxRowNorm } from './canonical/canonical.js';
 import { acquireScorer, releaseScorer, RESIDENT_LIMIT } from './canonical/scorer.js';
 import { Pending } from './pending.js';
 import { CandidateOrder } from './canonical/order.js';
 import { rowNormBoundOf } from './row-norm-bound.js';
+import { isStable } from './stable-chunk.js';
 
 /**
  * Candidates the engine returns past k (+ excluded ids + 1): room for the documents whose engine score lies
@@ -163,8 +164,11 @@ export class ExactSearch implements SearchBackend {
         if (n === 0) continue;
         const ids = chunk.ids;
         const data = chunk.data;
+        // With the native kernel, a chunk whose producer never reuses its array (stable-chunk.ts) is rescored where
+        // it is: no copy, and it joins the coalesced chunk whatever the candidates a row.
+        const inPlace = scorer.native !== undefined && data instanceof Float32Array && isStable(chunk);
         // Every query rescores at least k rows: past the chunk's own size, a copy of it beats gathering rows.
-        const residentOk = data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT;
+        const residentOk = inPlace || (data instanceof Float32Array && M * k > n && data.byteLength <= RESIDENT_LIMIT);
         if (superIds.length && (!residentOk || !superResident || superStreamed || scorer.residentBytes + data.byteLength > budget)) await flush();
         const tn = performance.now();
         let base = 0;
@@ -172,12 +176,13 @@ export class ExactSearch implements SearchBackend {
         // Dot products: the bound the chunk's producer took as the vectors arrived, if any; else a pass here.
         const known = sim === 'dot' ? rowNormBoundOf(chunk) : undefined;
         const norms = sim === 'dot' && known === undefined;
+        if (inPlace && norms) norm = maxRowNorm(data, n, dim);
         if (!superIds.length) {
-          const copy = scorer.setChunk(data, dim, sim, residentOk, norms);
-          if (norms) norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
+          const copy = scorer.setChunk(data, dim, sim, residentOk, norms && !inPlace, inPlace);
+          if (norms && !inPlace) norm = copy ? copy.maxRowNorm : scorer.maxRowNorm();
           superResident = scorer.residentRows > 0;
           superNorm = 0;
-        } else if (lastOfGroup(done + n, data.byteLength, n, known !== undefined)) {
+        } else if (!inPlace && lastOfGroup(done + n, data.byteLength, n, known !== undefined)) {
           // The group ends with this chunk: its candidates are rescored straight from the provider's array (before
           // the next chunk is requested), which saves its copy and reading its rows back from memory.
           ({ base, maxRowNorm: norm } = scorer.streamTail(data as Float32Array, norms));
@@ -185,9 +190,9 @@ export class ExactSearch implements SearchBackend {
           stats.coalesced++;
           stats.streamed++;
         } else {
-          const { base: b, copy } = scorer.appendResident(data as Float32Array, norms);
+          const { base: b, copy } = scorer.appendResident(data as Float32Array, norms && !inPlace, inPlace);
           base = b;
-          norm = copy.maxRowNorm;
+          if (copy) norm = copy.maxRowNorm;
           stats.coalesced++;
         }
         if (known !== undefined) norm = known;

@@ -5,6 +5,7 @@ import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import type { CorpusProvider, CorpusChunk } from '../../search/types.js';
 import { corpusText } from './corpus-text.js';
 import { RowNormBound, trustRowNormBound } from '../../search/row-norm-bound.js';
+import { markStable } from '../../search/stable-chunk.js';
 
 /** Rows of vectors the search receives at once (mteb's corpus chunk). */
 export const CORPUS_CHUNK_ROWS = 50_000;
@@ -93,7 +94,8 @@ export function embeddedCorpus(
         // costs far more), so the search does not read the chunk once more before its engine runs.
         chunk.bound.add(block.data, block.ids.length, dim);
         for (const id of block.ids) chunk.ids.push(id);
-        if (block.start + block.ids.length === block.chunkEnd) return trustRowNormBound({ ids: chunk.ids, dim, data: chunk.data }, chunk.bound);
+        // Each chunk's array is its own, never refilled: stable (the search may read it after asking for the next).
+        if (block.start + block.ids.length === block.chunkEnd) return markStable(trustRowNormBound({ ids: chunk.ids, dim, data: chunk.data }, chunk.bound));
       }
     };
     let ahead: Promise<CorpusChunk | null> | undefined = fill();

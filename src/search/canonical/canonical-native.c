@@ -1,0 +1,197 @@
+/*
+ * Native canonical scores: an accelerator that computes bit for bit what canonical.wat (and canonicalScore in
+ * canonical.ts, the definition) computes, read straight from the corpus chunks' own arrays (no copy into
+ * WebAssembly memory). Built by `node scripts/build-native.js src/search/canonical/canonical-native.c`; opened by
+ * native-scorer.ts, which falls back to canonical.wasm wherever this library is absent, stale or turned off.
+ *
+ * The definition (canonical.ts): products of float32 values in float64, EXACT (24 + 24 significant bits fit in 53,
+ * and no float32 product can overflow or underflow float64), so a fused multiply-add rounds exactly as the
+ * separate multiply and add of the WebAssembly kernel do; lane L (0..7) sums the products of the elements
+ * i = L (mod 8) in increasing i; dot = ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)); the last dim mod 8
+ * elements go to lanes 0, 1, ...; cosine = f32(dot / (qnorm * max(sqrt(dot(d, d)), 1e-12))), dot = f32(dot), NaN
+ * -> -1. The eight lanes are one AVX-512 register (lane L = element L of each 8-element block) or two AVX2 ones;
+ * only independent pairs are interleaved, never the additions of one lane. Everything outside the vector loops is
+ * plain C: -ffp-contract=off (build-native.js) keeps each written operation one IEEE operation, and the SSE
+ * control word is set to round-to-nearest without flush-to-zero for each call (another library in the process
+ * could have changed it).
+ *
+ * The vector kernels are written once, below, and compiled twice by including this file into itself, once per
+ * instruction set (#pragma GCC target); mteb_canonical_level() says which ones this CPU runs.
+ */
+#ifndef CANONICAL_ISA
+#include <immintrin.h>
+#include <stddef.h>
+#include <stdint.h>
+
+__attribute__((visibility("default"))) const char *mteb_native_source_hash(void) { return MTEB_NATIVE_SOURCE_HASH; }
+
+/* The eight lanes in the definition's combine order. */
+static inline double combine8(const double *s) {
+  return ((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7]));
+}
+
+/* max(sqrt(ss), 1e-12) with f64.max's NaN propagation (sqrtsd: no libm, no errno). */
+static inline double norm_of(double ss) {
+  double r = _mm_cvtsd_f64(_mm_sqrt_sd(_mm_setzero_pd(), _mm_set_sd(ss)));
+  return (r != r || r > 1e-12) ? r : 1e-12;
+}
+
+static inline float finish(double dot, int cosine, double qnorm, double den) {
+  if (cosine) dot = dot / (qnorm * den);
+  float r = (float)dot;
+  return r != r ? -1.0f : r;
+}
+
+/* Round to nearest, no flush-to-zero / denormals-are-zero, all exceptions masked: IEEE-754 as WebAssembly has. */
+#define IEEE_CSR 0x1F80u
+
+#define CANONICAL_ISA 512
+#pragma GCC push_options
+#pragma GCC target("avx512f")
+#include "canonical-native.c" /* this file, again */
+#pragma GCC pop_options
+#undef CANONICAL_ISA
+
+#define CANONICAL_ISA 2
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+#include "canonical-native.c" /* this file, again */
+#pragma GCC pop_options
+#undef CANONICAL_ISA
+
+/* 2: the AVX-512 kernels run here, 1: the AVX2 ones, 0: neither (the caller uses WebAssembly). */
+__attribute__((visibility("default"))) int32_t mteb_canonical_level(void) {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f")) return 2;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 1;
+  return 0;
+}
+
+#else /* one instruction set's kernels */
+
+#if CANONICAL_ISA == 512
+#define ISA(name) name##_avx512
+#define V ISA(vec)
+typedef __m512d V;
+static inline __attribute__((always_inline)) V ISA(vzero)(void) { return _mm512_setzero_pd(); }
+static inline __attribute__((always_inline)) V ISA(vwiden)(const float *p) { return _mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+static inline __attribute__((always_inline)) V ISA(vload)(const double *p) { return _mm512_loadu_pd(p); }
+static inline __attribute__((always_inline)) void ISA(vstore)(double *p, V v) { _mm512_storeu_pd(p, v); }
+static inline __attribute__((always_inline)) V ISA(vfma)(V a, V b, V c) { return _mm512_fmadd_pd(a, b, c); }
+#else
+#define ISA(name) name##_avx2
+#define V ISA(vec)
+typedef struct { __m256d lo, hi; } V; /* lanes 0-3, lanes 4-7 */
+static inline __attribute__((always_inline)) V ISA(vzero)(void) { V v = { _mm256_setzero_pd(), _mm256_setzero_pd() }; return v; }
+static inline __attribute__((always_inline)) V ISA(vwiden)(const float *p) {
+  V v = { _mm256_cvtps_pd(_mm_loadu_ps(p)), _mm256_cvtps_pd(_mm_loadu_ps(p + 4)) };
+  return v;
+}
+static inline __attribute__((always_inline)) V ISA(vload)(const double *p) { V v = { _mm256_loadu_pd(p), _mm256_loadu_pd(p + 4) }; return v; }
+static inline __attribute__((always_inline)) void ISA(vstore)(double *p, V v) { _mm256_storeu_pd(p, v.lo); _mm256_storeu_pd(p + 4, v.hi); }
+static inline __attribute__((always_inline)) V ISA(vfma)(V a, V b, V c) {
+  V v = { _mm256_fmadd_pd(a.lo, b.lo, c.lo), _mm256_fmadd_pd(a.hi, b.hi, c.hi) };
+  return v;
+}
+#endif
+
+/*
+ * One row d with nq (0-4) queries: with `sq` its sum of squares, with `keep` the row widened into `scratch`, and
+ * the nq dot products; 8 lane sums each into lanes[0..7] (sum of squares), lanes[8 + 8c ..] (query c), tails
+ * included. With `from_scratch` the row is read back widened from scratch instead of from d. The flags are
+ * constants at every call, so each use compiles to its own loop.
+ */
+static inline __attribute__((always_inline)) void ISA(row_pass)(const float *d, const double *wide, const float *const *q, int nq,
+                                                                int sq, int keep, int from_scratch, double *scratch, int32_t dim,
+                                                                double *lanes) {
+  const int32_t n8 = dim & ~7;
+  V s = ISA(vzero)(), a0 = ISA(vzero)(), a1 = ISA(vzero)(), a2 = ISA(vzero)(), a3 = ISA(vzero)();
+  for (int32_t j = 0; j < n8; j += 8) {
+    V x = from_scratch ? ISA(vload)(wide + j) : ISA(vwiden)(d + j);
+    if (keep) ISA(vstore)(scratch + j, x);
+    if (sq) s = ISA(vfma)(x, x, s);
+    if (nq > 0) a0 = ISA(vfma)(ISA(vwiden)(q[0] + j), x, a0);
+    if (nq > 1) a1 = ISA(vfma)(ISA(vwiden)(q[1] + j), x, a1);
+    if (nq > 2) a2 = ISA(vfma)(ISA(vwiden)(q[2] + j), x, a2);
+    if (nq > 3) a3 = ISA(vfma)(ISA(vwiden)(q[3] + j), x, a3);
+  }
+  ISA(vstore)(lanes, s);
+  ISA(vstore)(lanes + 8, a0);
+  ISA(vstore)(lanes + 16, a1);
+  ISA(vstore)(lanes + 24, a2);
+  ISA(vstore)(lanes + 32, a3);
+  /* dim mod 8 elements to lanes 0, 1, ...: a product then a sum, as the definition writes it (same bits as fma) */
+  for (int32_t j = n8; j < dim; j++) {
+    const double x = from_scratch ? wide[j] : (double)d[j];
+    const int l = j - n8;
+    if (keep) scratch[j] = x;
+    if (sq) lanes[l] = lanes[l] + x * x;
+    for (int c = 0; c < nq; c++) lanes[8 + 8 * c + l] = lanes[8 + 8 * c + l] + (double)q[c][j] * x;
+  }
+}
+
+/*
+ * Scores pairs [from, to) of `pairs` (int32 triples: row, query, position; sorted by row): row r lives in segment
+ * s with seg_base[s] <= r < seg_base[s + 1] at segs[s] + (r - seg_base[s]) * dim; query i at queries + i * dim,
+ * its norm qnorms[i]; the score goes to out[position]. A row with one or two pairs is read once for its sum of
+ * squares and dot products together; a row with more is widened once into scratch (dim doubles, this call's
+ * own) and its queries are scored four at a time against it: four independent accumulators hide the latency of
+ * each lane's chain of additions.
+ */
+__attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(const float *const *segs, const int32_t *seg_base, int32_t nseg,
+                                                                          const float *queries, const double *qnorms, const int32_t *pairs,
+                                                                          int32_t from, int32_t to, int32_t dim, int32_t cosine, float *out,
+                                                                          double *scratch) {
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr(IEEE_CSR);
+  double lanes[40];
+  int32_t seg = 0;
+  int32_t p = from;
+  while (p < to) {
+    const int32_t row = pairs[3 * p];
+    while (seg + 1 < nseg && row >= seg_base[seg + 1]) seg++;
+    const float *d = segs[seg] + (size_t)(row - seg_base[seg]) * (size_t)dim;
+    int32_t e = p + 1;
+    while (e < to && pairs[3 * e] == row) e++;
+    const int32_t c = e - p;
+    double den = 1;
+    if (c <= 2) {
+      const float *q[2] = { queries + (size_t)pairs[3 * p + 1] * dim, c == 2 ? queries + (size_t)pairs[3 * p + 4] * dim : 0 };
+      if (cosine) {
+        if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes);
+        else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes);
+        den = norm_of(combine8(lanes));
+      } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes);
+      else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes);
+      for (int32_t k = 0; k < c; k++) {
+        const int32_t *pp = pairs + 3 * (p + k);
+        out[pp[2]] = finish(combine8(lanes + 8 + 8 * k), cosine, qnorms[pp[1]], den);
+      }
+    } else {
+      if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes);
+      else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes);
+      if (cosine) den = norm_of(combine8(lanes));
+      for (int32_t b = p; b < e; b += 4) {
+        const int32_t nq = e - b < 4 ? e - b : 4;
+        const float *q[4] = { 0, 0, 0, 0 };
+        for (int32_t k = 0; k < nq; k++) q[k] = queries + (size_t)pairs[3 * (b + k) + 1] * dim;
+        switch (nq) {
+          case 4: ISA(row_pass)(0, scratch, q, 4, 0, 0, 1, 0, dim, lanes); break;
+          case 3: ISA(row_pass)(0, scratch, q, 3, 0, 0, 1, 0, dim, lanes); break;
+          case 2: ISA(row_pass)(0, scratch, q, 2, 0, 0, 1, 0, dim, lanes); break;
+          default: ISA(row_pass)(0, scratch, q, 1, 0, 0, 1, 0, dim, lanes); break;
+        }
+        for (int32_t k = 0; k < nq; k++) {
+          const int32_t *pp = pairs + 3 * (b + k);
+          out[pp[2]] = finish(combine8(lanes + 8 + 8 * k), cosine, qnorms[pp[1]], den);
+        }
+      }
+    }
+    p = e;
+  }
+  _mm_setcsr(csr);
+}
+
+#undef V
+#undef ISA
+#endif
