@@ -44,6 +44,9 @@ static inline float finish(double dot, int cosine, double qnorm, double den) {
 
 /* Round to nearest, no flush-to-zero / denormals-are-zero, all exceptions masked: IEEE-754 as WebAssembly has. */
 #define IEEE_CSR 0x1F80u
+#ifndef PREFETCH_ROWS
+#define PREFETCH_ROWS 2
+#endif
 
 #define CANONICAL_ISA 512
 #pragma GCC push_options
@@ -103,10 +106,12 @@ static inline __attribute__((always_inline)) V ISA(vfma)(V a, V b, V c) {
  */
 static inline __attribute__((always_inline)) void ISA(row_pass)(const float *d, const double *wide, const float *const *q, int nq,
                                                                 int sq, int keep, int from_scratch, double *scratch, int32_t dim,
-                                                                double *lanes) {
+                                                                double *lanes, const char *pf) {
   const int32_t n8 = dim & ~7;
   V s = ISA(vzero)(), a0 = ISA(vzero)(), a1 = ISA(vzero)(), a2 = ISA(vzero)(), a3 = ISA(vzero)();
   for (int32_t j = 0; j < n8; j += 8) {
+    /* one cache line of a row scored later per 64 bytes of this one: the row arrives while this one is scored */
+    if (pf && !(j & 15)) __builtin_prefetch(pf + 4 * (size_t)j, 0, 3);
     V x = from_scratch ? ISA(vload)(wide + j) : ISA(vwiden)(d + j);
     if (keep) ISA(vstore)(scratch + j, x);
     if (sq) s = ISA(vfma)(x, x, s);
@@ -131,12 +136,13 @@ static inline __attribute__((always_inline)) void ISA(row_pass)(const float *d, 
 }
 
 /*
- * Scores pairs [from, to) of `pairs` (int32 triples: row, query, position; sorted by row): row r lives in segment
- * s with seg_base[s] <= r < seg_base[s + 1] at segs[s] + (r - seg_base[s]) * dim; query i at queries + i * dim,
- * its norm qnorms[i]; the score goes to out[position]. A row with one or two pairs is read once for its sum of
- * squares and dot products together; a row with more is widened once into scratch (dim doubles, this call's
- * own) and its queries are scored four at a time against it: four independent accumulators hide the latency of
- * each lane's chain of additions.
+ * Scores pairs [from, to) of `pairs` (int32 triples: row, query, position; a row's pairs consecutive, rows
+ * ascending within runs): row r lives in segment s with seg_base[s] <= r < seg_base[s + 1] at segs[s] +
+ * (r - seg_base[s]) * dim; query i at queries + i * dim, its norm qnorms[i]; the score goes to out[position]. A
+ * row with one or two pairs is read once for its sum of squares and dot products together; a row with more is
+ * widened once into scratch (dim doubles, this call's own) and its queries are scored four at a time against it:
+ * four independent accumulators hide the latency of each lane's chain of additions. The next row is prefetched
+ * while this one is scored (rows are scattered: the hardware prefetcher cannot guess the next one).
  */
 __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(const float *const *segs, const int32_t *seg_base, int32_t nseg,
                                                                           const float *queries, const double *qnorms, const int32_t *pairs,
@@ -149,37 +155,53 @@ __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(cons
   int32_t p = from;
   while (p < to) {
     const int32_t row = pairs[3 * p];
+    if (row < seg_base[seg]) seg = 0;
     while (seg + 1 < nseg && row >= seg_base[seg + 1]) seg++;
     const float *d = segs[seg] + (size_t)(row - seg_base[seg]) * (size_t)dim;
     int32_t e = p + 1;
     while (e < to && pairs[3 * e] == row) e++;
     const int32_t c = e - p;
+    /* the row PREFETCH_ROWS distinct rows ahead */
+    const char *pf = 0;
+    {
+      int32_t f = e, ahead = PREFETCH_ROWS;
+      while (f < to) {
+        const int32_t rf = pairs[3 * f];
+        if (--ahead == 0) {
+          int32_t ns = rf < seg_base[seg] ? 0 : seg;
+          while (ns + 1 < nseg && rf >= seg_base[ns + 1]) ns++;
+          pf = (const char *)(segs[ns] + (size_t)(rf - seg_base[ns]) * (size_t)dim);
+          break;
+        }
+        while (f < to && pairs[3 * f] == rf) f++;
+      }
+    }
     double den = 1;
     if (c <= 2) {
       const float *q[2] = { queries + (size_t)pairs[3 * p + 1] * dim, c == 2 ? queries + (size_t)pairs[3 * p + 4] * dim : 0 };
       if (cosine) {
-        if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes);
-        else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes);
+        if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes, pf);
+        else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes, pf);
         den = norm_of(combine8(lanes));
-      } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes);
-      else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes);
+      } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes, pf);
+      else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes, pf);
       for (int32_t k = 0; k < c; k++) {
         const int32_t *pp = pairs + 3 * (p + k);
         out[pp[2]] = finish(combine8(lanes + 8 + 8 * k), cosine, qnorms[pp[1]], den);
       }
     } else {
-      if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes);
-      else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes);
+      if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes, pf);
+      else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes, pf);
       if (cosine) den = norm_of(combine8(lanes));
       for (int32_t b = p; b < e; b += 4) {
         const int32_t nq = e - b < 4 ? e - b : 4;
         const float *q[4] = { 0, 0, 0, 0 };
         for (int32_t k = 0; k < nq; k++) q[k] = queries + (size_t)pairs[3 * (b + k) + 1] * dim;
         switch (nq) {
-          case 4: ISA(row_pass)(0, scratch, q, 4, 0, 0, 1, 0, dim, lanes); break;
-          case 3: ISA(row_pass)(0, scratch, q, 3, 0, 0, 1, 0, dim, lanes); break;
-          case 2: ISA(row_pass)(0, scratch, q, 2, 0, 0, 1, 0, dim, lanes); break;
-          default: ISA(row_pass)(0, scratch, q, 1, 0, 0, 1, 0, dim, lanes); break;
+          case 4: ISA(row_pass)(0, scratch, q, 4, 0, 0, 1, 0, dim, lanes, 0); break;
+          case 3: ISA(row_pass)(0, scratch, q, 3, 0, 0, 1, 0, dim, lanes, 0); break;
+          case 2: ISA(row_pass)(0, scratch, q, 2, 0, 0, 1, 0, dim, lanes, 0); break;
+          default: ISA(row_pass)(0, scratch, q, 1, 0, 0, 1, 0, dim, lanes, 0); break;
         }
         for (int32_t k = 0; k < nq; k++) {
           const int32_t *pp = pairs + 3 * (b + k);

@@ -711,7 +711,7 @@ function pairsByRow(m: number, rows: Int32Array, starts: Int32Array, counts: Int
 }
 
 /**
- * Scorers are kept between searches (one idle one per process): its memory then holds the resident chunk's
+ * Scorers are kept between searches (one idle one per process and kind): its memory then holds the resident chunk's
  * pages already (first touch of 200 MB costs ~0.2 s) and its worker threads are started.
  */
 const idle: CanonicalScorer[] = [];
@@ -722,6 +722,8 @@ export function acquireScorer(threads = os.availableParallelism(), native = nati
 }
 
 export async function releaseScorer(s: CanonicalScorer): Promise<void> {
-  if (idle.length === 0) idle.push(s);
+  // One of each kind: a process that alternates native and WebAssembly searches (a bench, MTEB_TS_NATIVE toggled)
+  // keeps both warm.
+  if (!idle.some((x) => x.threads === s.threads && x.native === s.native)) idle.push(s);
   else await s.close();
 }
