@@ -42,6 +42,21 @@ static inline float finish(double dot, int cosine, double qnorm, double den) {
   return r != r ? -1.0f : r;
 }
 
+/* The n-th distinct row (n >= 1) of the pairs from f on (rows of a segment list, see score_pairs), or 0. */
+static inline const char *row_ahead(const float *const *segs, const int32_t *seg_base, int32_t nseg, const int32_t *pairs,
+                                    int32_t f, int32_t to, int n, int32_t dim) {
+  while (f < to) {
+    const int32_t r = pairs[3 * f];
+    if (--n == 0) {
+      int32_t s = 0;
+      while (s + 1 < nseg && r >= seg_base[s + 1]) s++;
+      return (const char *)(segs[s] + (size_t)(r - seg_base[s]) * (size_t)dim);
+    }
+    while (f < to && pairs[3 * f] == r) f++;
+  }
+  return 0;
+}
+
 /* Round to nearest, no flush-to-zero / denormals-are-zero, all exceptions masked: IEEE-754 as WebAssembly has. */
 #define IEEE_CSR 0x1F80u
 #ifndef PREFETCH_ROWS
@@ -136,13 +151,68 @@ static inline __attribute__((always_inline)) void ISA(row_pass)(const float *d, 
 }
 
 /*
+ * Two rows with one or two pairs each (nA, nB queries), read in one loop: twice the independent chains of one
+ * row's pass, so the additions' latency is hidden where a lone row with one pair waits on it. Lanes as row_pass's
+ * (lanesA / lanesB: sum of squares, then a lane set per query), each with the same additions in the same order.
+ */
+static inline __attribute__((always_inline)) void ISA(two_rows)(const float *dA, const float *const *qA, int nA, const float *dB,
+                                                                const float *const *qB, int nB, int sq, int32_t dim, double *lanesA,
+                                                                double *lanesB, const char *pfA, const char *pfB) {
+  const int32_t n8 = dim & ~7;
+  V sA = ISA(vzero)(), a0 = ISA(vzero)(), a1 = ISA(vzero)(), sB = ISA(vzero)(), b0 = ISA(vzero)(), b1 = ISA(vzero)();
+  for (int32_t j = 0; j < n8; j += 8) {
+    if (!(j & 15)) {
+      if (pfA) __builtin_prefetch(pfA + 4 * (size_t)j, 0, 3);
+      if (pfB) __builtin_prefetch(pfB + 4 * (size_t)j, 0, 3);
+    }
+    V x = ISA(vwiden)(dA + j);
+    V y = ISA(vwiden)(dB + j);
+    if (sq) {
+      sA = ISA(vfma)(x, x, sA);
+      sB = ISA(vfma)(y, y, sB);
+    }
+    a0 = ISA(vfma)(ISA(vwiden)(qA[0] + j), x, a0);
+    b0 = ISA(vfma)(ISA(vwiden)(qB[0] + j), y, b0);
+    if (nA > 1) a1 = ISA(vfma)(ISA(vwiden)(qA[1] + j), x, a1);
+    if (nB > 1) b1 = ISA(vfma)(ISA(vwiden)(qB[1] + j), y, b1);
+  }
+  ISA(vstore)(lanesA, sA);
+  ISA(vstore)(lanesA + 8, a0);
+  ISA(vstore)(lanesA + 16, a1);
+  ISA(vstore)(lanesB, sB);
+  ISA(vstore)(lanesB + 8, b0);
+  ISA(vstore)(lanesB + 16, b1);
+  for (int32_t j = n8; j < dim; j++) {
+    const double x = (double)dA[j], y = (double)dB[j];
+    const int l = j - n8;
+    if (sq) {
+      lanesA[l] = lanesA[l] + x * x;
+      lanesB[l] = lanesB[l] + y * y;
+    }
+    for (int c = 0; c < nA; c++) lanesA[8 + 8 * c + l] = lanesA[8 + 8 * c + l] + (double)qA[c][j] * x;
+    for (int c = 0; c < nB; c++) lanesB[8 + 8 * c + l] = lanesB[8 + 8 * c + l] + (double)qB[c][j] * y;
+  }
+}
+
+/* The scores of a row's c (1-2) pairs at pairs[3p ..] from its lanes (row_pass / two_rows layout). */
+static inline __attribute__((always_inline)) void ISA(finish_row)(const double *lanes, const int32_t *pairs, int32_t p, int32_t c, int cosine,
+                                                                  const double *qnorms, float *out) {
+  const double den = cosine ? norm_of(combine8(lanes)) : 1;
+  for (int32_t k = 0; k < c; k++) {
+    const int32_t *pp = pairs + 3 * (p + k);
+    out[pp[2]] = finish(combine8(lanes + 8 + 8 * k), cosine, qnorms[pp[1]], den);
+  }
+}
+
+/*
  * Scores pairs [from, to) of `pairs` (int32 triples: row, query, position; a row's pairs consecutive, rows
  * ascending within runs): row r lives in segment s with seg_base[s] <= r < seg_base[s + 1] at segs[s] +
  * (r - seg_base[s]) * dim; query i at queries + i * dim, its norm qnorms[i]; the score goes to out[position]. A
  * row with one or two pairs is read once for its sum of squares and dot products together; a row with more is
  * widened once into scratch (dim doubles, this call's own) and its queries are scored four at a time against it:
- * four independent accumulators hide the latency of each lane's chain of additions. The next row is prefetched
- * while this one is scored (rows are scattered: the hardware prefetcher cannot guess the next one).
+ * four independent accumulators hide the latency of each lane's chain of additions; two consecutive rows with one
+ * or two pairs each are read in one loop (two_rows). Rows two ahead are prefetched while these are scored (rows
+ * are scattered: the hardware prefetcher cannot guess the next one).
  */
 __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(const float *const *segs, const int32_t *seg_base, int32_t nseg,
                                                                           const float *queries, const double *qnorms, const int32_t *pairs,
@@ -150,7 +220,7 @@ __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(cons
                                                                           double *scratch) {
   const unsigned csr = _mm_getcsr();
   _mm_setcsr(IEEE_CSR);
-  double lanes[40];
+  double lanes[40], lanesB[24];
   int32_t seg = 0;
   int32_t p = from;
   while (p < to) {
@@ -161,34 +231,46 @@ __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(cons
     int32_t e = p + 1;
     while (e < to && pairs[3 * e] == row) e++;
     const int32_t c = e - p;
-    /* the row PREFETCH_ROWS distinct rows ahead */
-    const char *pf = 0;
-    {
-      int32_t f = e, ahead = PREFETCH_ROWS;
-      while (f < to) {
-        const int32_t rf = pairs[3 * f];
-        if (--ahead == 0) {
-          int32_t ns = rf < seg_base[seg] ? 0 : seg;
-          while (ns + 1 < nseg && rf >= seg_base[ns + 1]) ns++;
-          pf = (const char *)(segs[ns] + (size_t)(rf - seg_base[ns]) * (size_t)dim);
-          break;
+    if (c <= 2 && e < to) {
+      /* the next row: two rows in one loop when it has one or two pairs too */
+      const int32_t rowB = pairs[3 * e];
+      int32_t eB = e + 1;
+      while (eB < to && pairs[3 * eB] == rowB) eB++;
+      const int32_t cB = eB - e;
+      if (cB <= 2) {
+        int32_t sB = seg;
+        while (sB + 1 < nseg && rowB >= seg_base[sB + 1]) sB++;
+        const float *dB = segs[sB] + (size_t)(rowB - seg_base[sB]) * (size_t)dim;
+        const char *pfA = row_ahead(segs, seg_base, nseg, pairs, eB, to, 2 * PREFETCH_ROWS - 1, dim);
+        const char *pfB = row_ahead(segs, seg_base, nseg, pairs, eB, to, 2 * PREFETCH_ROWS, dim);
+        const float *qA[2] = { queries + (size_t)pairs[3 * p + 1] * dim, c == 2 ? queries + (size_t)pairs[3 * p + 4] * dim : 0 };
+        const float *qB[2] = { queries + (size_t)pairs[3 * e + 1] * dim, cB == 2 ? queries + (size_t)pairs[3 * e + 4] * dim : 0 };
+#define TWO(NA, NB, SQ) ISA(two_rows)(d, qA, NA, dB, qB, NB, SQ, dim, lanes, lanesB, pfA, pfB)
+        if (cosine) {
+          if (c == 1) { if (cB == 1) TWO(1, 1, 1); else TWO(1, 2, 1); }
+          else { if (cB == 1) TWO(2, 1, 1); else TWO(2, 2, 1); }
+        } else {
+          if (c == 1) { if (cB == 1) TWO(1, 1, 0); else TWO(1, 2, 0); }
+          else { if (cB == 1) TWO(2, 1, 0); else TWO(2, 2, 0); }
         }
-        while (f < to && pairs[3 * f] == rf) f++;
+#undef TWO
+        ISA(finish_row)(lanes, pairs, p, c, cosine, qnorms, out);
+        ISA(finish_row)(lanesB, pairs, e, cB, cosine, qnorms, out);
+        p = eB;
+        continue;
       }
     }
+    /* one row alone; the row PREFETCH_ROWS distinct rows ahead is prefetched */
+    const char *pf = row_ahead(segs, seg_base, nseg, pairs, e, to, PREFETCH_ROWS, dim);
     double den = 1;
     if (c <= 2) {
       const float *q[2] = { queries + (size_t)pairs[3 * p + 1] * dim, c == 2 ? queries + (size_t)pairs[3 * p + 4] * dim : 0 };
       if (cosine) {
         if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes, pf);
         else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes, pf);
-        den = norm_of(combine8(lanes));
       } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes, pf);
       else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes, pf);
-      for (int32_t k = 0; k < c; k++) {
-        const int32_t *pp = pairs + 3 * (p + k);
-        out[pp[2]] = finish(combine8(lanes + 8 + 8 * k), cosine, qnorms[pp[1]], den);
-      }
+      ISA(finish_row)(lanes, pairs, p, c, cosine, qnorms, out);
     } else {
       if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes, pf);
       else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes, pf);
