@@ -121,12 +121,16 @@ static inline __attribute__((always_inline)) V ISA(vfma)(V a, V b, V c) {
  */
 static inline __attribute__((always_inline)) void ISA(row_pass)(const float *d, const double *wide, const float *const *q, int nq,
                                                                 int sq, int keep, int from_scratch, double *scratch, int32_t dim,
-                                                                double *lanes, const char *pf) {
+                                                                double *lanes, const char *pf, const float *const *pq) {
   const int32_t n8 = dim & ~7;
   V s = ISA(vzero)(), a0 = ISA(vzero)(), a1 = ISA(vzero)(), a2 = ISA(vzero)(), a3 = ISA(vzero)();
   for (int32_t j = 0; j < n8; j += 8) {
     /* one cache line of a row scored later per 64 bytes of this one: the row arrives while this one is scored */
     if (pf && !(j & 15)) __builtin_prefetch(pf + 4 * (size_t)j, 0, 3);
+    /* likewise the next queries (each is one 4 KB page at 1,024 dims: the hardware prefetcher starts over on each) */
+    if (pq && !(j & 15))
+      for (int c = 0; c < 4; c++)
+        if (pq[c]) __builtin_prefetch(pq[c] + j, 0, 3);
     V x = from_scratch ? ISA(vload)(wide + j) : ISA(vwiden)(d + j);
     if (keep) ISA(vstore)(scratch + j, x);
     if (sq) s = ISA(vfma)(x, x, s);
@@ -266,24 +270,26 @@ __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(cons
     if (c <= 2) {
       const float *q[2] = { queries + (size_t)pairs[3 * p + 1] * dim, c == 2 ? queries + (size_t)pairs[3 * p + 4] * dim : 0 };
       if (cosine) {
-        if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes, pf);
-        else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes, pf);
-      } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes, pf);
-      else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes, pf);
+        if (c == 1) ISA(row_pass)(d, 0, q, 1, 1, 0, 0, 0, dim, lanes, pf, 0);
+        else ISA(row_pass)(d, 0, q, 2, 1, 0, 0, 0, dim, lanes, pf, 0);
+      } else if (c == 1) ISA(row_pass)(d, 0, q, 1, 0, 0, 0, 0, dim, lanes, pf, 0);
+      else ISA(row_pass)(d, 0, q, 2, 0, 0, 0, 0, dim, lanes, pf, 0);
       ISA(finish_row)(lanes, pairs, p, c, cosine, qnorms, out);
     } else {
-      if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes, pf);
-      else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes, pf);
+      if (cosine) ISA(row_pass)(d, 0, 0, 0, 1, 1, 0, scratch, dim, lanes, pf, 0);
+      else ISA(row_pass)(d, 0, 0, 0, 0, 1, 0, scratch, dim, lanes, pf, 0);
       if (cosine) den = norm_of(combine8(lanes));
       for (int32_t b = p; b < e; b += 4) {
         const int32_t nq = e - b < 4 ? e - b : 4;
-        const float *q[4] = { 0, 0, 0, 0 };
+        const float *q[4] = { 0, 0, 0, 0 }, *pq[4] = { 0, 0, 0, 0 };
         for (int32_t k = 0; k < nq; k++) q[k] = queries + (size_t)pairs[3 * (b + k) + 1] * dim;
+        /* the queries of the next four pairs (this row's or the next row's) */
+        for (int32_t k = 0; k < 4 && b + nq + k < to; k++) pq[k] = queries + (size_t)pairs[3 * (b + nq + k) + 1] * dim;
         switch (nq) {
-          case 4: ISA(row_pass)(0, scratch, q, 4, 0, 0, 1, 0, dim, lanes, 0); break;
-          case 3: ISA(row_pass)(0, scratch, q, 3, 0, 0, 1, 0, dim, lanes, 0); break;
-          case 2: ISA(row_pass)(0, scratch, q, 2, 0, 0, 1, 0, dim, lanes, 0); break;
-          default: ISA(row_pass)(0, scratch, q, 1, 0, 0, 1, 0, dim, lanes, 0); break;
+          case 4: ISA(row_pass)(0, scratch, q, 4, 0, 0, 1, 0, dim, lanes, 0, pq); break;
+          case 3: ISA(row_pass)(0, scratch, q, 3, 0, 0, 1, 0, dim, lanes, 0, pq); break;
+          case 2: ISA(row_pass)(0, scratch, q, 2, 0, 0, 1, 0, dim, lanes, 0, pq); break;
+          default: ISA(row_pass)(0, scratch, q, 1, 0, 0, 1, 0, dim, lanes, 0, pq); break;
         }
         for (int32_t k = 0; k < nq; k++) {
           const int32_t *pp = pairs + 3 * (b + k);
