@@ -41,12 +41,15 @@ const SIGNATURE = (isa: NativeIsa) =>
   'const double *qnorms, const int32_t *pairs, int32_t from, int32_t to, int32_t dim, int32_t cosine, float *out, double *scratch)';
 
 const kernels = new Map<NativeIsa, NativeKernel | null>();
+/** mteb_canonical_level() of the library (asked once: it does not change while the process runs). */
+let level: number | undefined;
 
 /** The instruction sets this CPU runs the native kernel with, best first (none when it is unavailable). */
 export function nativeIsas(): NativeIsa[] {
+  // Asked on every call: MTEB_TS_NATIVE=0 set later in the process (tests, benches) turns the kernel off.
   const lib = openNativeLibrary(new URL('./canonical-native', import.meta.url));
   if (!lib) return [];
-  const level = lib.lib.func('int32_t mteb_canonical_level(void)')() as number;
+  level ??= lib.lib.func('int32_t mteb_canonical_level(void)')() as number;
   return level >= 2 ? ['avx512', 'avx2'] : level >= 1 ? ['avx2'] : [];
 }
 
