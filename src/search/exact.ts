@@ -89,7 +89,10 @@ export class ExactSearch implements SearchBackend {
     if (sim === 'dot') for (let i = 0; i < M; i++) qNorms[i] = canonicalNorm(queries.data, dim, i * dim);
     const stats = { rescored: 0, rescans: 0, rescoreSeconds: 0, coalesced: 0, streamed: 0, copy: 0, kernel: 0, order: 0, upkeep: 0 };
     const t0 = performance.now();
-    const pending = Array.from({ length: M }, () => new Pending());
+    // Room for two chunks' proposals from the start: growing 64 → 4,096 one doubling at a time, with a copy each,
+    // took ~18 ms of a 1,000-query top-1,000 search (CPU profile).
+    const room = Math.min(2 * (k + maxExcl + 1 + candidateMargin(k)), Math.max(64, corpus.size ?? Infinity));
+    const pending = Array.from({ length: M }, () => new Pending(room));
     let scratch = new Float64Array(0);
     // The coalesced chunk: its ids (row r of the scorer's resident copy is superIds[r]) and its row-norm bound.
     let superIds: string[] = [];
