@@ -219,6 +219,7 @@ export class CanonicalScorer {
   maxRowNorm(first = 0, rows = this.residentRows): number {
     const { data, dim } = this;
     if (!this.resident) return maxRowNorm(data, dim ? data.length / dim : 0, dim);
+    if (this.segments.some((s) => s.data)) throw new Error('maxRowNorm() reads the resident copy: a chunk held in place has none');
     return Math.sqrt(this.maxSumSq(this.chunkAt + first * dim * 4, rows, dim)) * (1 + 2 ** -20);
   }
 
