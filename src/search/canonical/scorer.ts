@@ -21,6 +21,8 @@ import type { Similarity } from '../types.js';
 import { halfTable } from '../vectors.js';
 import { canonicalNorm, maxRowNorm } from './canonical.js';
 import { nativeKernel, type NativeKernel } from './native-kernel.js';
+import { nativeBatch } from './native-batch.js';
+import { pairsByRow, rowBuckets } from './pairs-by-row.js';
 
 type ScoreRows = (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
 type MaxSumSq = (rows: number, n: number, dim: number) => number;
@@ -186,8 +188,8 @@ export class CanonicalScorer {
    */
   private segments: { base: number; rows: number; at: number; data?: Float32Array }[] = [];
   private copiedRows = 0;
-  /** The native kernel's scratch rows (one per thread). */
-  private scratch: Float64Array[] = [];
+  /** The native kernel's scratch rows (one per thread), kept between batches. */
+  private readonly scratch: Float64Array[] = [];
   private readonly half = halfTable();
   private idxAt = 0;
   private outAt = 0;
@@ -401,7 +403,14 @@ export class CanonicalScorer {
       if (counts[i]) withRows++;
     }
     if (total === 0) return;
-    if (this.resident && this.native) return this.nativeBatch(this.native, queries, m, rows, starts, counts, out, total);
+    if (this.resident && this.native) {
+      // The resident set as segments: copies in this memory, arrays held in place, a streamed chunk last.
+      const mem = this.memory.buffer;
+      const segments = this.segments.map((s) => ({ base: s.base, data: s.data ?? new Float32Array(mem, s.at, s.rows * this.dim) }));
+      if (this.tail) segments.push({ base: this.rowsHeld, data: this.tail });
+      const parts = total * this.dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
+      return nativeBatch(this.native, segments, this.rowsHeld + this.tailRows, this.dim, this.cosine, queries, m, rows, starts, counts, out, total, parts, this.scratch);
+    }
     if (this.resident) return this.scorePairsBatch(queries, m, rows, starts, counts, out, total, withRows);
     // [queries f64 (those with rows) | row numbers | scores | gathered rows]
     const qAt = this.batchAt;
@@ -628,87 +637,10 @@ export class CanonicalScorer {
     }
   }
 
-  /**
-   * The resident path of scoreBatch on the native kernel: the pairs sorted by row as scorePairsBatch sorts them,
-   * read from the segments where they are (copies in this memory, arrays held in place, a streamed chunk), the
-   * queries from the caller's array; runs of rows on koffi's worker threads and this one.
-   */
-  private async nativeBatch(
-    native: NativeKernel,
-    queries: Float32Array,
-    m: number,
-    rows: Int32Array,
-    starts: Int32Array,
-    counts: Int32Array,
-    out: Float32Array,
-    total: number,
-  ): Promise<void> {
-    const dim = this.dim;
-    const held = this.rowsHeld;
-    const pairs = pairsByRow(m, rows, starts, counts, rowBuckets(m, rows, starts, counts, held + this.tailRows), total);
-    const qnorms = new Float64Array(m);
-    for (let i = 0; i < m; i++) if (counts[i]) qnorms[i] = canonicalNorm(queries, dim, i * dim);
-    const mem = this.memory.buffer;
-    const segs = this.segments.map((s) => s.data ?? new Float32Array(mem, s.at, s.rows * dim));
-    const bases = this.segments.map((s) => s.base);
-    if (this.tail) {
-      segs.push(this.tail);
-      bases.push(held);
-    }
-    const segBase = Int32Array.from(bases);
-    const parts = total * dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
-    while (this.scratch.length < parts) this.scratch.push(new Float64Array(0));
-    const running: Promise<void>[] = [];
-    let from = 0;
-    for (let t = 0; t < parts && from < total; t++) {
-      let to = t === parts - 1 ? total : Math.min(total, Math.round(((t + 1) * total) / parts));
-      while (to < total && to > from && pairs[3 * to] === pairs[3 * (to - 1)]) to++;
-      if (this.scratch[t].length < dim) this.scratch[t] = new Float64Array(dim);
-      const call = { segs, segBase, queries, qnorms, pairs, from, to, dim, cosine: this.cosine, out, scratch: this.scratch[t] };
-      if (t < parts - 1) running.push(native.scorePairsAsync(call));
-      else native.scorePairs(call);
-      from = to;
-    }
-    await Promise.all(running);
-  }
-
   async close(): Promise<void> {
     await this.pool?.close();
     this.pool = undefined;
   }
-}
-
-/** Counting sort of a batch's (row, query) pairs by row: bucket[r] = pairs with a row below r (n rows). */
-function rowBuckets(m: number, rows: Int32Array, starts: Int32Array, counts: Int32Array, n: number): Int32Array {
-  const bucket = new Int32Array(n + 1);
-  for (let i = 0; i < m; i++) {
-    const s0 = starts[i];
-    const e = s0 + counts[i];
-    for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
-  }
-  for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
-  return bucket;
-}
-
-/**
- * The pairs as (row, slot, position) triples sorted by row (`bucket` from rowBuckets, used up); a query's slot is
- * slotOf[i], or i itself.
- */
-function pairsByRow(m: number, rows: Int32Array, starts: Int32Array, counts: Int32Array, bucket: Int32Array, total: number, slotOf?: Int32Array): Int32Array {
-  const local = new Int32Array(total * 3);
-  for (let i = 0; i < m; i++) {
-    const s0 = starts[i];
-    const e = s0 + counts[i];
-    const sl = slotOf ? slotOf[i] : i;
-    for (let pos = s0; pos < e; pos++) {
-      const row = rows[pos];
-      const p = 3 * bucket[row]++;
-      local[p] = row;
-      local[p + 1] = sl;
-      local[p + 2] = pos;
-    }
-  }
-  return local;
 }
 
 /**
