@@ -36,7 +36,8 @@ export function chunkEnds(start: number, end: number): number[] {
 /**
  * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds two chunks of
  * vectors (the one searched, the next one embedding) plus the text read ahead and the per-query top-k lists,
- * never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
+ * never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB). (Exact search with the native kernel also
+ * keeps the chunks of its current coalesced group, up to its coalescing budget, where it used to copy them.)
  *
  * `shared`, when given, yields the corpus text in corpus order (`corpus.chunks(TEXT_READ_ROWS, ranges)`) for
  * several ranges: a shard searching several corpus chunks reads the corpus file once, each chunk's provider
