@@ -164,6 +164,10 @@ export class ExactSearch implements SearchBackend {
       for await (const chunk of corpus.chunks()) {
         if (chunk.dim !== dim) throw new MtebError('E_EMBEDDING_DIM', `corpus chunk has dimension ${chunk.dim}, expected ${dim}`);
         const n = chunk.ids.length;
+        // Every reader of the chunk (engine, scorer, native kernel) trusts n x dim values to be there.
+        if (chunk.data.length !== n * dim) {
+          throw new MtebError('E_EMBEDDING_MISSING', `corpus chunk has ${n} ids but ${chunk.data.length} values (${n} x ${dim} expected)`);
+        }
         if (n === 0) continue;
         const ids = chunk.ids;
         const data = chunk.data;

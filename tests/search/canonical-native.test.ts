@@ -166,6 +166,38 @@ function reusingProvider(ids: string[], c: Matrix, chunkRows: number): CorpusPro
   };
 }
 
+describe('what the native kernel is given is checked first (it has no bounds checks)', () => {
+  test('a candidate row outside the rows held, or too few query values: a typed error, no crash', async () => {
+    if (!nativeIsas().length) return;
+    const dim = 16;
+    const data = floatMatrix(10, dim, 1).data;
+    const s = new CanonicalScorer(1, nativeKernel());
+    s.setChunk(data, dim, 'cosine', true, false, true);
+    const q = floatMatrix(2, dim, 2).data;
+    const out = new Float32Array(2);
+    await expect(s.scoreBatch(q, 2, Int32Array.of(3, 10), Int32Array.of(0, 1), Int32Array.of(1, 1), out)).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    await expect(s.scoreBatch(q.subarray(0, dim), 2, Int32Array.of(3, 4), Int32Array.of(0, 1), Int32Array.of(1, 1), out)).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    await s.scoreBatch(q, 2, Int32Array.of(3, 9), Int32Array.of(0, 1), Int32Array.of(1, 1), out);
+    expect(out[1]).toBe(canonicalScore(q, data, dim, 'cosine', dim, 9 * dim));
+  });
+
+  test('exact search rejects a chunk with fewer values than ids x dim (typed error)', async () => {
+    const dim = 8;
+    const c = floatMatrix(40, dim, 3);
+    const ids = Array.from({ length: 40 }, (_, j) => `d${j}`);
+    const short: CorpusProvider = {
+      dim,
+      size: 40,
+      async *chunks() {
+        yield { ids, dim, data: c.data.subarray(0, 39 * dim) };
+      },
+    };
+    const s = new ExactSearch({ engine: 'js' });
+    await expect(s.search(floatMatrix(3, dim, 4), short, 5, { similarity: 'cosine' })).rejects.toMatchObject({ code: 'E_EMBEDDING_MISSING' });
+    await s.close();
+  });
+});
+
 describe('exact search with the native kernel on and off', () => {
   const bits = (r: { ids: string[][]; scores: Float32Array[] }) => ({ ids: r.ids, scores: r.scores.map((s) => Buffer.from(Float32Array.from(s).buffer).toString('hex')) });
 

@@ -6,6 +6,7 @@
  * changes only the speed (measured: two threads halve the step when the second core is free, BENCHMARKS.md
  * round 9).
  */
+import { MtebError } from '../../core/errors.js';
 import { canonicalNorm } from './canonical.js';
 import type { NativeKernel } from './native-kernel.js';
 import { pairsByRow, rowBuckets } from './pairs-by-row.js';
@@ -36,6 +37,19 @@ export async function nativeBatch(
   parts: number,
   scratch: Float64Array[],
 ): Promise<void> {
+  // The native kernel reads without bounds checks: what it is given must be there (a wrong row would be a
+  // crash, not an exception).
+  const bad = (why: string) => new MtebError('E_INTERNAL', `native rescoring: ${why}`);
+  if (queries.length < m * dim) throw bad(`${m} queries need ${m * dim} values, got ${queries.length}`);
+  if (n > 0 && segments[0]?.base !== 0) throw bad('no segment holds row 0');
+  for (let s = 0; s < segments.length; s++) {
+    const end = s + 1 < segments.length ? segments[s + 1].base : n;
+    if (segments[s].data.length < (end - segments[s].base) * dim) throw bad(`segment ${s} is shorter than its rows`);
+  }
+  for (let i = 0; i < m; i++) {
+    if (starts[i] + counts[i] > Math.min(rows.length, out.length)) throw bad(`query ${i}'s candidates run past the arrays`);
+    for (let p = starts[i], e = starts[i] + counts[i]; p < e; p++) if (!(rows[p] >= 0 && rows[p] < n)) throw bad(`row ${rows[p]} outside the ${n} held`);
+  }
   const pairs = pairsByRow(m, rows, starts, counts, rowBuckets(m, rows, starts, counts, n), total);
   // Read from the caller's (unshared) array: float32 → float64 is exact, so the norms are the wasm path's bits.
   const qnorms = new Float64Array(m);
