@@ -51,9 +51,9 @@ export async function nativeBatch(
     for (let p = starts[i], e = starts[i] + counts[i]; p < e; p++) if (!(rows[p] >= 0 && rows[p] < n)) throw bad(`row ${rows[p]} outside the ${n} held`);
   }
   const pairs = pairsByRow(m, rows, starts, counts, rowBuckets(m, rows, starts, counts, n), total);
-  // Read from the caller's (unshared) array: float32 → float64 is exact, so the norms are the wasm path's bits.
+  // Cosine only (a dot product divides by nothing): the canonical norms, the wasm path's bits.
   const qnorms = new Float64Array(m);
-  for (let i = 0; i < m; i++) if (counts[i]) qnorms[i] = canonicalNorm(queries, dim, i * dim);
+  if (cosine) for (let i = 0; i < m; i++) if (counts[i]) qnorms[i] = canonicalNorm(queries, dim, i * dim);
   const segs = segments.map((s) => s.data);
   const segBase = Int32Array.from(segments, (s) => s.base);
   const running: Promise<void>[] = [];
