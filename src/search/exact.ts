@@ -137,11 +137,14 @@ export class ExactSearch implements SearchBackend {
         await scorer.scoreBatch(queries.data.subarray(qs * dim, (qs + m) * dim), m, rows, starts, counts, canon);
         stats.kernel += performance.now() - tk;
         stats.rescored += total;
+        // The queries' entering scores share one buffer (views of it): one allocation instead of one per query.
+        const scoreBuf = new Float32Array(total);
+        let used = 0;
         for (let i = 0; i < m; i++) {
           const p = pending[qs + i];
           const { pos, n } = order.order(canon, p.vals, starts[i], counts[i], k);
           const ids = new Array<string>(n);
-          const scores = new Float32Array(n);
+          const scores = scoreBuf.subarray(used, (used += n));
           const r0 = starts[i];
           for (let c = 0; c < n; c++) {
             const at = r0 + pos[c];
