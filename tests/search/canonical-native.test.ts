@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { describe, test, expect, afterEach } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
-import { canonicalScore } from '../../src/search/canonical/canonical.js';
+import { canonicalNorm, canonicalScore } from '../../src/search/canonical/canonical.js';
 import { CanonicalScorer } from '../../src/search/canonical/scorer.js';
 import { nativeIsas, nativeKernel } from '../../src/search/canonical/native-kernel.js';
 import { nativePlatform, openNativeLibrary, sourceHash } from '../../src/native/native-library.js';
@@ -117,6 +117,18 @@ describe('the native canonical kernel', () => {
       }
     }
     expect(checked).toBeGreaterThan(20000);
+  });
+
+  test('query norms: every instruction set gives canonicalNorm bit for bit (dims 1-17, 1,023-1,025, specials)', () => {
+    for (const isa of nativeIsas()) {
+      for (const dim of [...Array.from({ length: 17 }, (_, i) => i + 1), 1023, 1024, 1025]) {
+        const m = 9;
+        const q = awkward(m, dim, 77 + dim);
+        const out = new Float64Array(m);
+        nativeKernel(isa)!.norms(q, m, dim, out);
+        for (let i = 0; i < m; i++) expect(Object.is(out[i], canonicalNorm(q, dim, i * dim))).toBe(true);
+      }
+    }
   });
 
   test('a batch large enough for several threads (1,024 dims, 6,000 pairs) splits between rows and gives the same bits', async () => {

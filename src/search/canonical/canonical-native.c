@@ -302,6 +302,18 @@ __attribute__((visibility("default"))) void ISA(mteb_canonical_score_pairs)(cons
   _mm_setcsr(csr);
 }
 
+/* out[i] = norm(query i) = max(sqrt(dot64(q, q)), 1e-12), canonicalNorm's bits (cosine's query norms). */
+__attribute__((visibility("default"))) void ISA(mteb_canonical_norms)(const float *queries, int32_t m, int32_t dim, double *out) {
+  const unsigned csr = _mm_getcsr();
+  _mm_setcsr(IEEE_CSR);
+  double lanes[40];
+  for (int32_t i = 0; i < m; i++) {
+    ISA(row_pass)(queries + (size_t)i * dim, 0, 0, 0, 1, 0, 0, 0, dim, lanes, 0, 0);
+    out[i] = norm_of(combine8(lanes));
+  }
+  _mm_setcsr(csr);
+}
+
 #undef V
 #undef ISA
 #endif

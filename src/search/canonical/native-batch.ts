@@ -7,7 +7,6 @@
  * round 9).
  */
 import { MtebError } from '../../core/errors.js';
-import { canonicalNorm } from './canonical.js';
 import type { NativeKernel } from './native-kernel.js';
 import { pairsByRow, rowBuckets } from './pairs-by-row.js';
 
@@ -51,9 +50,10 @@ export async function nativeBatch(
     for (let p = starts[i], e = starts[i] + counts[i]; p < e; p++) if (!(rows[p] >= 0 && rows[p] < n)) throw bad(`row ${rows[p]} outside the ${n} held`);
   }
   const pairs = pairsByRow(m, rows, starts, counts, rowBuckets(m, rows, starts, counts, n), total);
-  // Cosine only (a dot product divides by nothing): the canonical norms, the wasm path's bits.
+  // Cosine only (a dot product divides by nothing): canonicalNorm's bits, natively (1,000 x 1,024: ~1.4 ms in
+  // JavaScript).
   const qnorms = new Float64Array(m);
-  if (cosine) for (let i = 0; i < m; i++) if (counts[i]) qnorms[i] = canonicalNorm(queries, dim, i * dim);
+  if (cosine) native.norms(queries, m, dim, qnorms);
   const segs = segments.map((s) => s.data);
   const segBase = Int32Array.from(segments, (s) => s.base);
   const running: Promise<void>[] = [];

@@ -5,6 +5,7 @@
  * koffi missing, MTEB_TS_NATIVE=0, a stale build) or the CPU has neither: the scorer then runs canonical.wasm.
  */
 import { promisify } from 'node:util';
+import { MtebError } from '../../core/errors.js';
 import { openNativeLibrary } from '../../native/native-library.js';
 
 export type NativeIsa = 'avx512' | 'avx2';
@@ -34,6 +35,8 @@ export interface NativeKernel {
   scorePairs(c: PairsCall): void;
   /** Scores on one of koffi's worker threads (the arrays must stay alive and unchanged until it settles). */
   scorePairsAsync(c: PairsCall): Promise<void>;
+  /** out[i] = canonicalNorm of query i (rows of `dim` values), the same bits. */
+  norms(queries: Float32Array, m: number, dim: number, out: Float64Array): void;
 }
 
 const SIGNATURE = (isa: NativeIsa) =>
@@ -60,7 +63,9 @@ export function nativeKernel(isa: NativeIsa | undefined = nativeIsas()[0]): Nati
   if (cached !== undefined) return cached ?? undefined;
   let kernel: NativeKernel | null = null;
   try {
-    const fn = openNativeLibrary(new URL('./canonical-native', import.meta.url))!.lib.func(SIGNATURE(isa));
+    const lib = openNativeLibrary(new URL('./canonical-native', import.meta.url))!.lib;
+    const fn = lib.func(SIGNATURE(isa));
+    const norms = lib.func(`void mteb_canonical_norms_${isa}(const float *queries, int32_t m, int32_t dim, double *out)`);
     const call = promisify(fn.async) as (...a: unknown[]) => Promise<void>;
     const args = (c: PairsCall) =>
       [c.segs, c.segBase, c.segs.length, c.queries, c.qnorms, c.pairs, c.from, c.to, c.dim, c.cosine ? 1 : 0, c.out, c.scratch] as const;
@@ -68,6 +73,10 @@ export function nativeKernel(isa: NativeIsa | undefined = nativeIsas()[0]): Nati
       isa,
       scorePairs: (c) => void fn(...args(c)),
       scorePairsAsync: (c) => call(...args(c)),
+      norms: (queries, m, dim, out) => {
+        if (queries.length < m * dim || out.length < m) throw new MtebError('E_INTERNAL', `native norms: ${m} x ${dim} values do not fit the arrays`);
+        norms(queries, m, dim, out);
+      },
     };
   } catch {
     kernel = null;
