@@ -6,6 +6,8 @@
 //   [--compare path/to/exact.ts]: also times that ExactSearch (e.g. an earlier commit's src exported with
 //   `git archive <commit> src | tar -x -C .scratch/before`), interleaved round by round with this one on the same
 //   engine and data, so a shared machine's load hits both alike; its results must be identical.
+//   [--native-compare]: also runs this ExactSearch with the native canonical kernel off (MTEB_TS_NATIVE=0) in every
+//   round, right after the run with it on (as the environment has it), same engine and data; identical results required.
 // Process CPU seconds (all threads) are recorded next to wall time: less sensitive to other jobs' load; so is the
 // machine's load average (1 minute) at the start, at every round and at the end.
 import os from 'node:os';
@@ -15,6 +17,7 @@ import { ExactSearch } from '../../src/search/exact.js';
 import { createScoreEngine } from '../../src/search/score-engine.js';
 import { matrixCorpus } from '../../src/search/corpus.js';
 import { rowNormBoundOf } from '../../src/search/row-norm-bound.js';
+import { nativeKernel } from '../../src/search/canonical/native-kernel.js';
 import type { Matrix } from '../../src/core/matrix.js';
 import { mulberry32 } from '../../src/util/mulberry32.js';
 
@@ -77,6 +80,18 @@ async function bare(q: Matrix, k: number, similarity: 'cosine' | 'dot'): Promise
 }
 
 const compare = arg('--compare', '');
+const nativeCompare = process.argv.includes('--native-compare');
+const nativeEnv = process.env.MTEB_TS_NATIVE;
+/** Runs `f` with the native kernel off (MTEB_TS_NATIVE=0), then restores the environment. */
+async function wasmOnly<T>(f: () => Promise<T>): Promise<T> {
+  process.env.MTEB_TS_NATIVE = '0';
+  try {
+    return await f();
+  } finally {
+    if (nativeEnv === undefined) delete process.env.MTEB_TS_NATIVE;
+    else process.env.MTEB_TS_NATIVE = nativeEnv;
+  }
+}
 type Search = { search: ExactSearch['search'] };
 const Before = compare ? ((await import(path.resolve(compare))).ExactSearch as new (o: object) => Search) : undefined;
 
@@ -95,7 +110,7 @@ const results: Record<string, unknown>[] = [];
 for (const k of ks) {
   for (const similarity of sims) {
     for (const [qname, q] of Object.entries(queries).filter(([name]) => qsets.includes(name))) {
-      type Round = { load: number; bare: number; bare_cpu: number; search: number; search_cpu: number; rescore: number; parts: Record<string, number>; rescored: number; rescans: number; streamed: number; before?: { search: number; search_cpu: number; rescore: number } };
+      type Round = { load: number; bare: number; bare_cpu: number; search: number; search_cpu: number; rescore: number; parts: Record<string, number>; rescored: number; rescans: number; streamed: number; before?: { search: number; search_cpu: number; rescore: number }; wasm?: { search: number; search_cpu: number; rescore: number; parts: Record<string, number> } };
       const rows: Round[] = [];
       for (let r = 0; r < rounds; r++) {
         const c0 = process.cpuUsage();
@@ -115,6 +130,12 @@ for (const k of ks) {
           rescans: now.d.fullRowRescans!,
           streamed: now.d.streamedChunks ?? 0,
         };
+        if (nativeCompare) {
+          const w = await wasmOnly(() => timed(new ExactSearch({ engine }), q, k, similarity));
+          if (w.digest !== now.digest) throw new Error(`k=${k} ${similarity} ${qname}: results differ with MTEB_TS_NATIVE=0`);
+          const ws = w.d.seconds!;
+          round.wasm = { search: w.wall, search_cpu: w.cpu, rescore: ws.rescore, parts: { copy: ws.rescoreCopy, kernel: ws.rescoreKernel, order: ws.rescoreOrder, pending_upkeep: ws.pendingUpkeep } };
+        }
         if (Before) {
           const was = await timed(new Before({ engine }), q, k, similarity);
           if (was.digest !== now.digest) throw new Error(`k=${k} ${similarity} ${qname}: results differ from ${compare}`);
@@ -145,15 +166,27 @@ for (const k of ks) {
               },
             }
           : {}),
+        ...(nativeCompare
+          ? {
+              wasm: {
+                search_s: med(rows.map((x) => x.wasm!.search)),
+                search_cpu_s: med(rows.map((x) => x.wasm!.search_cpu)),
+                rescore_s: med(rows.map((x) => x.wasm!.rescore)),
+                rescore_share_of_search: med(rows.map((x) => x.wasm!.rescore / x.wasm!.search)),
+                parts_s: Object.fromEntries(Object.keys(rows[0].wasm!.parts).map((p) => [p, med(rows.map((x) => x.wasm!.parts[p]))])),
+                rescore_ratio_native_over_wasm: med(rows.map((x) => x.rescore / x.wasm!.rescore)),
+              },
+            }
+          : {}),
         rescored_per_query: rows[0].rescored / M,
         full_row_rescans: rows[0].rescans,
         streamed_chunks: rows[0].streamed,
         rounds: rows,
       };
-      log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans; parts ${JSON.stringify(row.parts_s)}${row.before ? `; before: search ${row.before.search_s.toFixed(2)} s, rescore ${row.before.rescore_s.toFixed(3)} s (${(100 * row.before.rescore_share_of_search).toFixed(1)} %)` : ''}`);
+      log(`k=${k} ${similarity} ${qname}: search ${row.search_s.toFixed(2)} s, bare engine ${row.bare_engine_s.toFixed(2)} s, rescore ${row.rescore_s.toFixed(3)} s (${(100 * row.rescore_share_of_search).toFixed(1)} %), ${row.rescored_per_query.toFixed(0)} rescored/query, ${row.full_row_rescans} rescans; parts ${JSON.stringify(row.parts_s)}${row.wasm ? `; MTEB_TS_NATIVE=0: search ${row.wasm.search_s.toFixed(2)} s, rescore ${row.wasm.rescore_s.toFixed(3)} s (${(100 * row.wasm.rescore_share_of_search).toFixed(1)} %) ${JSON.stringify(row.wasm.parts_s)}` : ''}${row.before ? `; before: search ${row.before.search_s.toFixed(2)} s, rescore ${row.before.rescore_s.toFixed(3)} s (${(100 * row.before.rescore_share_of_search).toFixed(1)} %)` : ''}`);
       results.push(row);
     }
   }
 }
 await engine.close();
-process.stdout.write(JSON.stringify({ date: new Date().toISOString(), load_average: { start: loadStart, end: os.loadavg() }, machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, shape: { M, N, D }, row_norm_bounds_outside_search_s: boundSeconds, ...(compare ? { compared_with: compare } : {}), results }, null, 2) + '\n');
+process.stdout.write(JSON.stringify({ date: new Date().toISOString(), load_average: { start: loadStart, end: os.loadavg() }, machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version }, engine: engine.description ?? engine.name, native_kernel: nativeKernel()?.isa ?? 'off', shape: { M, N, D }, row_norm_bounds_outside_search_s: boundSeconds, ...(compare ? { compared_with: compare } : {}), results }, null, 2) + '\n');

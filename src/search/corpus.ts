@@ -4,6 +4,7 @@ import { MtebError } from '../core/errors.js';
 import type { CorpusChunk, CorpusProvider } from './types.js';
 import { toHalf } from './vectors.js';
 import { RowNormBound, trustRowNormBound } from './row-norm-bound.js';
+import { markStable } from './stable-chunk.js';
 
 export const DEFAULT_CHUNK_ROWS = 50_000;
 
@@ -31,7 +32,8 @@ export function matrixCorpus(
     async *chunks(): AsyncIterable<CorpusChunk> {
       for (let s = 0, c = 0; s < ids.length; s += chunkRows, c++) {
         const e = Math.min(ids.length, s + chunkRows);
-        const chunk = { ids: ids.slice(s, e), dim, data: data.subarray(s * dim, e * dim) };
+        // Views of vectors that must not change while the provider is in use: stable (stable-chunk.ts).
+        const chunk = markStable({ ids: ids.slice(s, e), dim, data: data.subarray(s * dim, e * dim) });
         if (!(chunk.data instanceof Float32Array)) yield chunk;
         else yield trustRowNormBound(chunk, () => (bounds[c] ??= new RowNormBound().add(chunk.data as Float32Array, e - s, dim)));
       }
@@ -76,7 +78,9 @@ export async function npyCorpus(file: string, ids: string[], opts: { chunkRows?:
             got += bytesRead;
           }
           const len = (e - s) * dim;
-          yield { ids: ids.slice(s, e), dim, data: bytesPer === 2 ? new Uint16Array(buf, 0, len) : new Float32Array(buf, 0, len) };
+          const chunk = { ids: ids.slice(s, e), dim, data: bytesPer === 2 ? new Uint16Array(buf, 0, len) : new Float32Array(buf, 0, len) };
+          // A buffer of its own per chunk (reuseBuffer: false) is never refilled: stable (stable-chunk.ts).
+          yield reuse ? chunk : markStable(chunk);
         }
       } finally {
         await h.close();

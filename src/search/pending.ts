@@ -7,13 +7,19 @@
  * canonical score). `cut` is the larger of the two lines; engines may skip everything below it.
  */
 export class Pending {
-  rows = new Int32Array(64);
-  vals = new Float32Array(64);
+  rows: Int32Array;
+  vals: Float32Array;
   n = 0;
   /** Engine scores below this cannot enter (see `line`). */
   cut = -Infinity;
   /** The k-th largest engine score held when last pruned (−Infinity before k are held). */
   ek = -Infinity;
+
+  /** `capacity`: entries held before the arrays first grow (a search passes what two chunks' proposals need). */
+  constructor(capacity = 64) {
+    this.rows = new Int32Array(capacity);
+    this.vals = new Float32Array(capacity);
+  }
 
   add(row: number, val: number): void {
     if (val < this.cut) return;

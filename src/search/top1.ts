@@ -230,7 +230,8 @@ async function rescoreCanonically(
   const scores = new Float32Array(total);
   const scorer = acquireScorer(threads);
   try {
-    scorer.setChunk(corpus.data, dim, sim, false);
+    // The corpus matrix stays unchanged during this call: the native kernel reads it in place (no gathering).
+    scorer.setChunk(corpus.data, dim, sim, false, false, true);
     await scorer.scoreBatch(q, m, rows, starts, counts, scores);
   } finally {
     await releaseScorer(scorer);

@@ -15,6 +15,8 @@ export interface CorpusChunk {
 /**
  * Yields the corpus chunk by chunk, so search memory is bounded by the chunk size, not the corpus. A chunk's
  * `data` is only valid until the next chunk is requested (providers may reuse one buffer): copy what you keep.
+ * (This repository's providers that never reuse a buffer register their chunks in stable-chunk.ts; exact search
+ * then reads them in place instead of copying them.)
  */
 export interface CorpusProvider {
   readonly dim: number;

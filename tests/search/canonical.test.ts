@@ -201,7 +201,8 @@ describe('canonical scorer: row-norm bound', () => {
     const lazy = new CanonicalScorer(1);
     const half = data.subarray(0, 150 * dim);
     const first = lazy.setChunk(half, dim, 'dot', true)!;
-    const { base, copy } = lazy.appendResident(data.subarray(150 * dim));
+    const { base, copy: appended } = lazy.appendResident(data.subarray(150 * dim));
+    const copy = appended!; // copied, not held in place
     expect(base).toBe(150);
     expect(first.done && copy.done).toBe(true);
     expect(Math.max(first.maxRowNorm, copy.maxRowNorm)).toBe(whole);

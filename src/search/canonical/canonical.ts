@@ -18,8 +18,10 @@
  * similarity except when that lies within ~1e-16 (relative) of a rounding boundary, and every implementation
  * of the definition above gives the same bits. canonical.wasm computes it with SIMD (WebAssembly has no fused
  * multiply-add; its float64 arithmetic is IEEE-754 round-to-nearest on every platform), driven by scorer.ts
- * (on worker threads for large batches); `canonicalScore` below is the plain-JavaScript statement of the same
- * arithmetic that the tests compare it with bit for bit.
+ * (on worker threads for large batches); canonical-native.c computes the same bits with AVX-512 / AVX2 where
+ * it loads (native-kernel.ts: its fused multiply-adds round as a multiply and an add do, the products being
+ * exact); `canonicalScore` below is the plain-JavaScript statement of the same arithmetic that the tests compare
+ * both with bit for bit.
  */
 import type { Similarity } from '../types.js';
 import { halfTable } from '../vectors.js';

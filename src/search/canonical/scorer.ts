@@ -3,6 +3,9 @@
  *
  * The module's memory is shared, laid out as
  *   [one query, float64 | row numbers | scores | gathered rows | resident chunk | batch: queries f64, rows, scores]
+ * Where the native kernel loads (native-kernel.ts: the same bits on AVX-512 / AVX2), it scores every resident
+ * set instead, and a chunk whose array stays valid for the whole search (`inPlace`) is read where it is, never
+ * copied: the resident set is then a list of segments, copies in this memory and the callers' own arrays.
  * `setChunk` copies a float32 chunk in once ("resident") when the candidates of all queries add up to more
  * rows than the chunk has; otherwise candidate rows are gathered per call (fp16 rows widened exactly on the
  * way). `scoreBatch` scores many queries' candidates at once, split across worker threads that instantiate the
@@ -17,6 +20,9 @@ import { MtebError } from '../../core/errors.js';
 import type { Similarity } from '../types.js';
 import { halfTable } from '../vectors.js';
 import { canonicalNorm, maxRowNorm } from './canonical.js';
+import { nativeKernel, type NativeKernel } from './native-kernel.js';
+import { nativeBatch } from './native-batch.js';
+import { pairsByRow, rowBuckets } from './pairs-by-row.js';
 
 type ScoreRows = (q: number, rows: number, idx: number, count: number, dim: number, qnorm: number, cosine: number, out: number) => void;
 type MaxSumSq = (rows: number, n: number, dim: number) => number;
@@ -176,6 +182,14 @@ export class CanonicalScorer {
    */
   private tail?: Float32Array;
   private tailRows = 0;
+  /**
+   * Where the resident rows live, in row order: rows [base, base + rows) at byte `at` of this memory (copies,
+   * consecutive from chunkAt) or in `data` (read in place: native kernel only).
+   */
+  private segments: { base: number; rows: number; at: number; data?: Float32Array }[] = [];
+  private copiedRows = 0;
+  /** The native kernel's scratch rows (one per thread), kept between batches. */
+  private readonly scratch: Float64Array[] = [];
   private readonly half = halfTable();
   private idxAt = 0;
   private outAt = 0;
@@ -183,8 +197,14 @@ export class CanonicalScorer {
   private chunkAt = 0;
   private batchAt = 0;
 
-  /** `threads`: threads a large batch is spread over, the calling one included (default: all cores). */
-  constructor(readonly threads = os.availableParallelism()) {
+  /**
+   * `threads`: threads a large batch is spread over, the calling one included (default: all cores); `native`: the
+   * native kernel that scores resident sets (default: the best this machine loads; undefined: WebAssembly only).
+   */
+  constructor(
+    readonly threads = os.availableParallelism(),
+    readonly native: NativeKernel | undefined = nativeKernel(),
+  ) {
     this.memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true });
     const ex = new WebAssembly.Instance(wasmModule(), { env: { memory: this.memory } }).exports as Record<string, (...a: number[]) => number>;
     const i32 = (x: number) => x | 0;
@@ -201,6 +221,7 @@ export class CanonicalScorer {
   maxRowNorm(first = 0, rows = this.residentRows): number {
     const { data, dim } = this;
     if (!this.resident) return maxRowNorm(data, dim ? data.length / dim : 0, dim);
+    if (this.segments.some((s) => s.data)) throw new Error('maxRowNorm() reads the resident copy: a chunk held in place has none');
     return Math.sqrt(this.maxSumSq(this.chunkAt + first * dim * 4, rows, dim)) * (1 + 2 ** -20);
   }
 
@@ -219,14 +240,21 @@ export class CanonicalScorer {
    * its first row gets. Exact search coalesces the provider's chunks this way, so a query's candidates are
    * rescored once per coalesced chunk instead of once per provider chunk (`copy` and `norms`: as setChunk's).
    */
-  appendResident(data: Float32Array, norms = !this.cosine): { base: number; copy: ResidentCopy } {
+  appendResident(data: Float32Array, norms = !this.cosine, inPlace = false): { base: number; copy?: ResidentCopy } {
     if (!this.resident) throw new Error('appendResident needs a resident chunk');
     if (this.tail) throw new Error('appendResident after streamTail: the streamed chunk must stay last');
     const base = this.rowsHeld;
-    const at = this.chunkAt + base * this.dim * 4;
+    const rows = this.dim ? data.length / this.dim : 0;
+    this.rowsHeld += rows;
+    if (inPlace && this.native) {
+      this.segments.push({ base, rows, at: 0, data });
+      return { base };
+    }
+    const at = this.chunkAt + this.copiedRows * this.dim * 4;
     this.batchAt = align(at + data.byteLength);
     this.reserve(this.batchAt);
-    this.rowsHeld += this.dim ? data.length / this.dim : 0;
+    this.copiedRows += rows;
+    this.segments.push({ base, rows, at });
     const copy = new ResidentCopy(this.memory, this.maxSumSq, data, at, this.dim, norms);
     return { base, copy: copy.finish() };
   }
@@ -275,16 +303,27 @@ export class CanonicalScorer {
    * The chunk whose rows later calls read (as stored: float32, or fp16 bit patterns). `resident`: copy a
    * float32 chunk into the scorer's memory once instead of gathering candidate rows per call (the returned
    * ResidentCopy; with `norms`, by default for dot products, it also holds the chunk's row-norm bound, taken
-   * during the copy: a search that has the bound already from the chunk's producer passes false).
+   * during the copy: a search that has the bound already from the chunk's producer passes false). `inPlace`: the
+   * caller keeps a float32 `data` valid and unchanged until the next setChunk, so with the native kernel it is
+   * resident where it is (no copy, no bound: undefined is returned).
    */
-  setChunk(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident = false, norms = similarity === 'dot'): ResidentCopy | undefined {
-    if (!this.begin(data, dim, similarity, resident)) return undefined;
+  setChunk(
+    data: Float32Array | Uint16Array,
+    dim: number,
+    similarity: Similarity,
+    resident = false,
+    norms = similarity === 'dot',
+    inPlace = false,
+  ): ResidentCopy | undefined {
+    const here = inPlace && this.native !== undefined && data instanceof Float32Array;
+    if (!this.begin(data, dim, similarity, resident || here, here)) return undefined;
+    if (here) return undefined;
     const copy = new ResidentCopy(this.memory, this.maxSumSq, data as Float32Array, this.chunkAt, dim, norms);
     return copy.finish();
   }
 
   /** Sets the chunk's fields and memory layout (no copy); whether it is resident. */
-  private begin(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident: boolean): boolean {
+  private begin(data: Float32Array | Uint16Array, dim: number, similarity: Similarity, resident: boolean, inPlace = false): boolean {
     this.data = data;
     this.cosine = similarity === 'cosine';
     this.dim = dim;
@@ -293,11 +332,13 @@ export class CanonicalScorer {
     this.outAt = align(this.idxAt + this.cap * 4);
     this.bufAt = align(this.outAt + this.cap * 4);
     this.chunkAt = align(this.bufAt + this.cap * dim * 4);
-    this.resident = resident && data instanceof Float32Array && data.byteLength <= RESIDENT_LIMIT;
+    this.resident = resident && data instanceof Float32Array && (inPlace || data.byteLength <= RESIDENT_LIMIT);
     this.rowsHeld = this.resident && dim ? data.length / dim : 0;
+    this.copiedRows = this.resident && !inPlace ? this.rowsHeld : 0;
+    this.segments = !this.resident ? [] : [{ base: 0, rows: this.rowsHeld, at: this.chunkAt, data: inPlace ? (data as Float32Array) : undefined }];
     this.tail = undefined;
     this.tailRows = 0;
-    this.batchAt = align(this.chunkAt + (this.resident ? data.byteLength : 0));
+    this.batchAt = align(this.chunkAt + this.copiedRows * dim * 4);
     this.reserve(this.batchAt);
     return this.resident;
   }
@@ -312,7 +353,7 @@ export class CanonicalScorer {
 
   /** out[i] = canonical score of chunk row rows[i] against the `setQuery` query, i < count (this thread). */
   score(rows: ArrayLike<number>, count: number, out: Float32Array | Float64Array): void {
-    if (this.tail) throw new Error('score() does not read a streamed chunk: use scoreBatch');
+    if (this.tail || this.segments.some((s) => s.data)) throw new Error('score() reads no streamed chunk or chunk held in place: use scoreBatch');
     const { dim, cap } = this;
     const mem = this.memory.buffer;
     const idx = new Int32Array(mem, this.idxAt, cap);
@@ -362,6 +403,14 @@ export class CanonicalScorer {
       if (counts[i]) withRows++;
     }
     if (total === 0) return;
+    if (this.resident && this.native) {
+      // The resident set as segments: copies in this memory, arrays held in place, a streamed chunk last.
+      const mem = this.memory.buffer;
+      const segments = this.segments.map((s) => ({ base: s.base, data: s.data ?? new Float32Array(mem, s.at, s.rows * this.dim) }));
+      if (this.tail) segments.push({ base: this.rowsHeld, data: this.tail });
+      const parts = total * this.dim >= PARALLEL_MIN ? Math.max(1, this.threads) : 1;
+      return nativeBatch(this.native, segments, this.rowsHeld + this.tailRows, this.dim, this.cosine, queries, m, rows, starts, counts, out, total, parts, this.scratch);
+    }
     if (this.resident) return this.scorePairsBatch(queries, m, rows, starts, counts, out, total, withRows);
     // [queries f64 (those with rows) | row numbers | scores | gathered rows]
     const qAt = this.batchAt;
@@ -456,14 +505,8 @@ export class CanonicalScorer {
     let span = 0;
     for (let i = 0; i < m; i++) if (counts[i] && starts[i] + counts[i] > span) span = starts[i] + counts[i];
     // Counting sort of the pairs by row, built in an ordinary array and copied into the shared memory at once
-    // (element access to shared memory is slower). bucket[r]: pairs with a row below r.
-    const bucket = new Int32Array(n + 1);
-    for (let i = 0; i < m; i++) {
-      const s0 = starts[i];
-      const e = s0 + counts[i];
-      for (let pos = s0; pos < e; pos++) bucket[rows[pos] + 1]++;
-    }
-    for (let r = 0; r < n; r++) bucket[r + 1] += bucket[r];
+    // (element access to shared memory is slower).
+    const bucket = rowBuckets(m, rows, starts, counts, n);
     // Pairs [0, split) read resident rows, [split, cut) are streamed by this thread, and [cut, total) read the
     // streamed chunk's rows [rowCut, tailRows) after they are copied to their resident place.
     const split = this.tail ? bucket[held] : total;
@@ -495,19 +538,7 @@ export class CanonicalScorer {
       qn[slot] = canonicalNorm(queries, dim, i * dim);
       slotOf[i] = slot++;
     }
-    const local = new Int32Array(total * 3);
-    for (let i = 0; i < m; i++) {
-      const s0 = starts[i];
-      const e = s0 + counts[i];
-      const sl = slotOf[i];
-      for (let pos = s0; pos < e; pos++) {
-        const row = rows[pos];
-        const p = 3 * bucket[row]++;
-        local[p] = row;
-        local[p + 1] = sl;
-        local[p + 2] = pos;
-      }
-    }
+    const local = pairsByRow(m, rows, starts, counts, bucket, total, slotOf);
     const shared = new Int32Array(mem, pairsAt, total * 3);
     shared.set(local.subarray(0, split * 3));
     shared.set(local.subarray(cut * 3), cut * 3);
@@ -613,17 +644,19 @@ export class CanonicalScorer {
 }
 
 /**
- * Scorers are kept between searches (one idle one per process): its memory then holds the resident chunk's
+ * Scorers are kept between searches (one idle one per process and kind): its memory then holds the resident chunk's
  * pages already (first touch of 200 MB costs ~0.2 s) and its worker threads are started.
  */
 const idle: CanonicalScorer[] = [];
 
-export function acquireScorer(threads = os.availableParallelism()): CanonicalScorer {
-  const i = idle.findIndex((s) => s.threads === threads);
-  return i >= 0 ? idle.splice(i, 1)[0] : new CanonicalScorer(threads);
+export function acquireScorer(threads = os.availableParallelism(), native = nativeKernel()): CanonicalScorer {
+  const i = idle.findIndex((s) => s.threads === threads && s.native === native);
+  return i >= 0 ? idle.splice(i, 1)[0] : new CanonicalScorer(threads, native);
 }
 
 export async function releaseScorer(s: CanonicalScorer): Promise<void> {
-  if (idle.length === 0) idle.push(s);
+  // One of each kind: a process that alternates native and WebAssembly searches (a bench, MTEB_TS_NATIVE toggled)
+  // keeps both warm.
+  if (!idle.some((x) => x.threads === s.threads && x.native === s.native)) idle.push(s);
   else await s.close();
 }

@@ -5,6 +5,7 @@ import type { RerankingSpec, RetrievalSpec } from '../spec.js';
 import type { CorpusProvider, CorpusChunk } from '../../search/types.js';
 import { corpusText } from './corpus-text.js';
 import { RowNormBound, trustRowNormBound } from '../../search/row-norm-bound.js';
+import { markStable } from '../../search/stable-chunk.js';
 
 /** Rows of vectors the search receives at once (mteb's corpus chunk). */
 export const CORPUS_CHUNK_ROWS = 50_000;
@@ -35,7 +36,8 @@ export function chunkEnds(start: number, end: number): number[] {
 /**
  * Corpus rows [start, end) embedded chunk by chunk as the search consumes them, so memory holds two chunks of
  * vectors (the one searched, the next one embedding) plus the text read ahead and the per-query top-k lists,
- * never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB).
+ * never the whole corpus (MSMARCO: 8.8M x 4096 floats would be 144 GB). (Exact search with the native kernel also
+ * keeps the chunks of its current coalesced group, up to its coalescing budget, where it used to copy them.)
  *
  * `shared`, when given, yields the corpus text in corpus order (`corpus.chunks(TEXT_READ_ROWS, ranges)`) for
  * several ranges: a shard searching several corpus chunks reads the corpus file once, each chunk's provider
@@ -93,7 +95,8 @@ export function embeddedCorpus(
         // costs far more), so the search does not read the chunk once more before its engine runs.
         chunk.bound.add(block.data, block.ids.length, dim);
         for (const id of block.ids) chunk.ids.push(id);
-        if (block.start + block.ids.length === block.chunkEnd) return trustRowNormBound({ ids: chunk.ids, dim, data: chunk.data }, chunk.bound);
+        // Each chunk's array is its own, never refilled: stable (the search may read it after asking for the next).
+        if (block.start + block.ids.length === block.chunkEnd) return markStable(trustRowNormBound({ ids: chunk.ids, dim, data: chunk.data }, chunk.bound));
       }
     };
     let ahead: Promise<CorpusChunk | null> | undefined = fill();
