@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds one of our native kernel libraries: `node scripts/build-native.js src/<...>/native/<name>.c` writes
+// Builds one of our native kernel libraries: `node scripts/build-native.js src/<...>/<name>.c` writes
 // <name>.linux-x64.so next to it (src/native/native-library.ts opens it). Run by hand after editing the C source
 // (the .so is committed: users need no compiler); a test fails while a committed .so is stale.
 //

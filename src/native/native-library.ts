@@ -1,6 +1,6 @@
 /**
- * Our own native kernels (C in src/**\/native/*.c, prebuilt for linux-x64 by scripts/build-native.js and shipped
- * next to their source as <name>.linux-x64.so), opened through koffi. They are ACCELERATORS ONLY: each one
+ * Our own native kernels (C beside the WebAssembly kernel each one accelerates, prebuilt for linux-x64 by
+ * scripts/build-native.js and shipped next to their source as <name>.linux-x64.so), opened through koffi. They are ACCELERATORS ONLY: each one
  * computes bit for bit what the WebAssembly kernel beside it computes (same operations, same order, float64
  * multiply and add rounded separately where that matters), so a machine without them (another OS or CPU, no
  * koffi, MTEB_TS_NATIVE=0) gets the same results, slower. Tests compare the two paths bit for bit.
