@@ -6,7 +6,10 @@
  * matters on a shared machine, where scikit-learn's wall time moves with the other load).
  *
  *   node bin/run-ts.js bench/evaluators/native-ab.ts [--rounds 3] [--shapes banking77,massive,banking77-4096]
- *     [--json out.json]
+ *     [--native-level avx2] [--json out.json]
+ *
+ * `--native-level avx2` runs the native side on its AVX2 path (MTEB_TS_NATIVE=avx2): with OPENBLAS_CORETYPE=Haswell
+ * exported, scikit-learn's OpenBLAS also runs its AVX2 kernels, which is what a CPU without AVX-512 gives both.
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ const arg = (name: string) => (process.argv.indexOf(name) > 0 ? process.argv[pro
 const rounds = Number(arg('--rounds') ?? 3);
 const shapes = (arg('--shapes') ?? 'banking77,massive,banking77-4096').split(',');
 const modes = ['native', 'wasm'] as const;
+const nativeSetting = arg('--native-level') === 'avx2' ? 'avx2' : '1';
 
 interface Row {
   round: number;
@@ -29,7 +33,7 @@ for (let round = 1; round <= rounds; round++) {
     for (const mode of round % 2 ? modes : [...modes].reverse()) {
       process.stderr.write(`${new Date().toISOString()} round ${round} ${shape} ${mode} load ${os.loadavg()[0].toFixed(2)}\n`);
       const out = execFileSync(process.execPath, ['bin/run-ts.js', 'bench/evaluators/run.ts', '--only', 'classification', '--classification-shapes', shape], {
-        env: { ...process.env, MTEB_TS_NATIVE: mode === 'native' ? '1' : '0' },
+        env: { ...process.env, MTEB_TS_NATIVE: mode === 'native' ? nativeSetting : '0' },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'inherit'],
         maxBuffer: 1 << 26,
@@ -74,6 +78,6 @@ for (const shape of shapes) {
     same_predictions_both_modes: native.predictions_sha256.length === 1 && wasm.predictions_sha256.length === 1 && native.predictions_sha256[0] === wasm.predictions_sha256[0],
   };
 }
-const report = { command: process.argv.slice(1).join(' '), date: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x ${os.availableParallelism()}`, node: process.version, summary, runs };
+const report = { command: process.argv.slice(1).join(' '), openblas_coretype: process.env.OPENBLAS_CORETYPE ?? null, date: new Date().toISOString(), machine: `${os.cpus()[0]?.model} x ${os.availableParallelism()}`, node: process.version, summary, runs };
 if (arg('--json')) writeFileSync(arg('--json')!, JSON.stringify(report, null, 1) + '\n');
 process.stdout.write(JSON.stringify(summary, null, 1) + '\n');

@@ -21,8 +21,17 @@ export function nativePlatform(): string | undefined {
 
 /** False when the user turned the native kernels off (MTEB_TS_NATIVE=0|off|false): the WebAssembly ones run. */
 export function nativeAllowed(): boolean {
+  return nativeLevelCap() > 0;
+}
+
+/**
+ * The highest instruction-set level a native kernel may use: 2 (AVX-512, the default: whatever the CPU has),
+ * 1 with MTEB_TS_NATIVE=avx2 (to see what a CPU without AVX-512 gets, results being the same bits anyway), 0 off.
+ */
+export function nativeLevelCap(): number {
   const v = (process.env.MTEB_TS_NATIVE ?? '').trim().toLowerCase();
-  return !(v === '0' || v === 'off' || v === 'false' || v === 'no');
+  if (v === '0' || v === 'off' || v === 'false' || v === 'no') return 0;
+  return v === 'avx2' ? 1 : 2;
 }
 
 export interface NativeLibrary {

@@ -62,6 +62,14 @@ describe('the native canonical kernel', () => {
     expect(nativeIsas().length).toBeGreaterThan(0);
   });
 
+  test('MTEB_TS_NATIVE=avx2 keeps it to the AVX2 path (what a CPU without AVX-512 runs)', () => {
+    process.env.MTEB_TS_NATIVE = 'avx2';
+    expect(nativeIsas()).toEqual(['avx2']);
+    expect(nativeKernel()?.isa).toBe('avx2');
+    delete process.env.MTEB_TS_NATIVE;
+    expect(nativeIsas()[0]).toBe(fs.readFileSync('/proc/cpuinfo', 'utf8').includes(' avx512f') ? 'avx512' : 'avx2');
+  });
+
   test('MTEB_TS_NATIVE=0 turns it off', () => {
     process.env.MTEB_TS_NATIVE = '0';
     expect(nativeIsas()).toEqual([]);

@@ -6,7 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { MtebError } from '../../core/errors.js';
-import { openNativeLibrary } from '../../native/native-library.js';
+import { nativeLevelCap, openNativeLibrary } from '../../native/native-library.js';
 
 export type NativeIsa = 'avx512' | 'avx2';
 
@@ -53,7 +53,9 @@ export function nativeIsas(): NativeIsa[] {
   const lib = openNativeLibrary(new URL('./canonical-native', import.meta.url));
   if (!lib) return [];
   level ??= lib.lib.func('int32_t mteb_canonical_level(void)')() as number;
-  return level >= 2 ? ['avx512', 'avx2'] : level >= 1 ? ['avx2'] : [];
+  // MTEB_TS_NATIVE=avx2 caps the path (the same bits; to measure what a CPU without AVX-512 gets).
+  const usable = Math.min(level, nativeLevelCap());
+  return usable >= 2 ? ['avx512', 'avx2'] : usable >= 1 ? ['avx2'] : [];
 }
 
 /** The native kernel for `isa` (default: the best this CPU runs), or undefined (see the file comment). */

@@ -53,6 +53,20 @@ describe('dense64-native.linux-x64.so', () => {
     expect(natives[0].kernels).toBe('avx2');
   });
 
+  test('MTEB_TS_NATIVE=avx2 keeps the workspace on the AVX2 path (what a CPU without AVX-512 runs)', () => {
+    const before = process.env.MTEB_TS_NATIVE;
+    process.env.MTEB_TS_NATIVE = 'avx2';
+    try {
+      expect(dense64Native()?.level).toBe(1);
+      const ws = new Dense64Workspace(1);
+      expect(ws.kernels).toBe('avx2');
+      ws.close();
+    } finally {
+      if (before === undefined) delete process.env.MTEB_TS_NATIVE;
+      else process.env.MTEB_TS_NATIVE = before;
+    }
+  });
+
   test('MTEB_TS_NATIVE=0 turns it off: the workspace runs the WebAssembly kernels', () => {
     const before = process.env.MTEB_TS_NATIVE;
     process.env.MTEB_TS_NATIVE = '0';
