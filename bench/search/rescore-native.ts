@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { CanonicalScorer } from '../../src/search/canonical/scorer.js';
 import { nativeIsas, nativeKernel } from '../../src/search/canonical/native-kernel.js';
-import { mulberry32 } from '../../src/util/mulberry32.js';
+import { pairWorkload } from './pair-workload.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -16,23 +16,7 @@ const arg = (name: string, dflt: string) => {
 const reps = Number(arg('--reps', '7'));
 const PER = Number(arg('--per', '51'));
 const sim = arg('--similarity', 'cosine') as 'cosine' | 'dot';
-const [M, N, D] = [1000, 50_000, 1024];
-const r = mulberry32(5);
-const chunk = () => Float32Array.from({ length: N * D }, () => r() * 2 - 1);
-const c1 = chunk();
-const c2 = chunk();
-const queries = Float32Array.from({ length: M * D }, () => r() * 2 - 1);
-const total = M * 2 * PER;
-const rows = new Int32Array(total);
-const starts = new Int32Array(M);
-const counts = new Int32Array(M).fill(2 * PER);
-for (let i = 0; i < M; i++) {
-  starts[i] = i * 2 * PER;
-  for (let c = 0; c < PER; c++) {
-    rows[starts[i] + c] = Math.floor(r() * N);
-    rows[starts[i] + PER + c] = N + Math.floor(r() * N);
-  }
-}
+const { M, N, D, c1, c2, queries, total, rows, starts, counts } = pairWorkload(PER);
 const variants: [string, CanonicalScorer, boolean][] = [['wasm_copy_2t', new CanonicalScorer(2, undefined), false]];
 for (const isa of nativeIsas()) for (const t of [1, 2]) variants.push([`native_${isa}_${t}t`, new CanonicalScorer(t, nativeKernel(isa)), true]);
 const want = new Float32Array(total);

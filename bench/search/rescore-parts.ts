@@ -8,7 +8,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { CanonicalScorer } from '../../src/search/canonical/scorer.js';
-import { mulberry32 } from '../../src/util/mulberry32.js';
+import { pairWorkload } from './pair-workload.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(name);
@@ -18,23 +18,8 @@ const reps = Number(arg('--reps', '9'));
 const sim = arg('--similarity', 'cosine') as 'cosine' | 'dot';
 // --threads 1: everything on the calling thread, so process CPU is the work itself (less noisy on a busy machine).
 const threads = Number(arg('--threads', String(os.availableParallelism())));
-const [M, N, D, PER] = [1000, 50_000, 1024, 51];
-const r = mulberry32(5);
-const chunk = () => Float32Array.from({ length: N * D }, () => r() * 2 - 1);
-const c1 = chunk();
-const c2 = chunk();
-const queries = Float32Array.from({ length: M * D }, () => r() * 2 - 1);
-const total = M * 2 * PER;
-const rows = new Int32Array(total);
-const starts = new Int32Array(M);
-const counts = new Int32Array(M).fill(2 * PER);
-for (let i = 0; i < M; i++) {
-  starts[i] = i * 2 * PER;
-  for (let c = 0; c < PER; c++) {
-    rows[starts[i] + c] = Math.floor(r() * N);
-    rows[starts[i] + PER + c] = N + Math.floor(r() * N);
-  }
-}
+const PER = 51;
+const { M, N, D, c1, c2, queries, total, rows, starts, counts } = pairWorkload(PER);
 const comparePath = arg('--compare', '');
 const scorers: Record<string, CanonicalScorer> = { '': new CanonicalScorer(threads) };
 if (comparePath) {
