@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { buildLeaderboard, resolveEmbedder, runEvaluation } from '../../src/index.js';
 import { benchmarkTaskSpecs, getBenchmark } from '../../src/public/registry.js';
 import { writeConsumerLock } from './consumer-lock.js';
@@ -78,6 +79,8 @@ describe('npm pack + offline install + use, as a user', () => {
       'dist/src/public/metrics.d.ts',
       'dist/src/search/blas/kernels.wasm',
       'dist/src/search/canonical/canonical.wasm',
+      'dist/src/search/canonical/canonical-native.linux-x64.so',
+      'dist/src/metrics/numeric/dense64/dense64-native.linux-x64.so',
       'dist/tasks/benchmarks.json',
       'dist/tasks/Retrieval/ArguAna.json',
       'dist/fixtures/tasks/DemoRetrieval/task.json',
@@ -127,6 +130,25 @@ describe('npm pack + offline install + use, as a user', () => {
       expect([task, score]).toEqual([task, fromSource.tasks[task]?.value]);
     }
   }, 600_000);
+
+  // The prebuilt native kernels ship without their C sources (so without the freshness check a source checkout
+  // makes) and must still load from the installed package; elsewhere the WebAssembly kernels run (same bits).
+  (process.platform === 'linux' && process.arch === 'x64' ? test : test.skip)('the installed package loads its native kernels (linux-x64)', () => {
+    const dist = path.join(app, 'node_modules', 'mteb-ts', 'dist', 'src');
+    expect(existsSync(path.join(dist, 'metrics', 'numeric', 'dense64', 'dense64-native.c'))).toBe(false);
+    const probe = [
+      `const d = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'metrics', 'numeric', 'dense64', 'native-kernels.js')).href)});`,
+      `const c = await import(${JSON.stringify(pathToFileURL(path.join(dist, 'search', 'canonical', 'native-kernel.js')).href)});`,
+      'console.log(JSON.stringify({ dense64: d.dense64Native()?.level ?? 0, canonical: c.nativeIsas() }));',
+    ].join('\n');
+    const env = { ...process.env };
+    delete env.MTEB_TS_NATIVE;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: app, encoding: 'utf8', env });
+    expect(r.stderr).toBe('');
+    const got = JSON.parse(r.stdout);
+    expect(got.dense64).toBeGreaterThan(0);
+    expect(got.canonical.length).toBeGreaterThan(0);
+  });
 
   test('a TypeScript consumer compiles against the published types (root and subpaths) and runs', () => {
     writeFileSync(
