@@ -77,3 +77,23 @@ export function openNativeLibrary(base: URL): NativeLibrary | undefined {
   opened.set(soPath, result);
   return result ?? undefined;
 }
+
+const levels = new WeakMap<NativeLibrary, number>();
+
+/**
+ * The instruction-set level `lib` may use here: its own answer to `levelFunction` (an exported
+ * `int32_t f(void)`: 2 AVX-512, 1 AVX2, 0 neither; asked once per library) capped by MTEB_TS_NATIVE (read on every
+ * call, so a later setting applies); 0 when the function cannot be called.
+ */
+export function usableLevel(lib: NativeLibrary, levelFunction: string): number {
+  let level = levels.get(lib);
+  if (level === undefined) {
+    try {
+      level = Number(lib.lib.func(`int32_t ${levelFunction}(void)`)()) || 0;
+    } catch {
+      level = 0;
+    }
+    levels.set(lib, level);
+  }
+  return Math.min(level, nativeLevelCap());
+}

@@ -6,7 +6,7 @@
  */
 import { promisify } from 'node:util';
 import { MtebError } from '../../core/errors.js';
-import { nativeLevelCap, openNativeLibrary } from '../../native/native-library.js';
+import { openNativeLibrary, usableLevel } from '../../native/native-library.js';
 
 export type NativeIsa = 'avx512' | 'avx2';
 
@@ -44,17 +44,13 @@ const SIGNATURE = (isa: NativeIsa) =>
   'const double *qnorms, const int32_t *pairs, int32_t from, int32_t to, int32_t dim, int32_t cosine, float *out, double *scratch)';
 
 const kernels = new Map<NativeIsa, NativeKernel | null>();
-/** mteb_canonical_level() of the library (asked once: it does not change while the process runs). */
-let level: number | undefined;
 
 /** The instruction sets this CPU runs the native kernel with, best first (none when it is unavailable). */
 export function nativeIsas(): NativeIsa[] {
-  // Asked on every call: MTEB_TS_NATIVE=0 set later in the process (tests, benches) turns the kernel off.
+  // Asked on every call: MTEB_TS_NATIVE=0 (off) or =avx2 (capped) set later in the process (tests, benches) applies.
   const lib = openNativeLibrary(new URL('./canonical-native', import.meta.url));
   if (!lib) return [];
-  level ??= lib.lib.func('int32_t mteb_canonical_level(void)')() as number;
-  // MTEB_TS_NATIVE=avx2 caps the path (the same bits; to measure what a CPU without AVX-512 gets).
-  const usable = Math.min(level, nativeLevelCap());
+  const usable = usableLevel(lib, 'mteb_canonical_level');
   return usable >= 2 ? ['avx512', 'avx2'] : usable >= 1 ? ['avx2'] : [];
 }
 

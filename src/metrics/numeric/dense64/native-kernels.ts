@@ -4,7 +4,7 @@
  * the CPU has neither AVX2 nor AVX-512: the WebAssembly kernels then run, with the same results.
  */
 import { createRequire } from 'node:module';
-import { nativeLevelCap, openNativeLibrary, type NativeLibrary } from '../../../native/native-library.js';
+import { openNativeLibrary, usableLevel, type NativeLibrary } from '../../../native/native-library.js';
 
 /** The kernels take the wasm kernels' arguments (byte offsets in the memory) after the path and the memory. */
 type Kernel = (level: number, mem: Uint8Array, ...args: number[]) => void;
@@ -30,32 +30,28 @@ export function kernelsName(level: number | undefined): 'avx512' | 'avx2' | 'was
   return !level ? 'wasm' : level >= 2 ? 'avx512' : 'avx2';
 }
 
-const bound = new WeakMap<NativeLibrary, Dense64Native | null>();
+const bound = new WeakMap<NativeLibrary, Omit<Dense64Native, 'level'> | null>();
 
 /** The native kernels, or undefined (see above). Never throws. */
 export function dense64Native(): Dense64Native | undefined {
   const opened = openNativeLibrary(new URL('./dense64-native', import.meta.url));
   if (!opened) return undefined;
+  // MTEB_TS_NATIVE=avx2 caps the path (the same bits; to measure what a CPU without AVX-512 gets).
+  const level = usableLevel(opened, 'dense64_native_level');
+  if (level <= 0) return undefined;
   let k = bound.get(opened);
   if (k === undefined) {
-    k = null;
     try {
-      const level = opened.lib.func('int dense64_native_level(void)')() as number;
-      if (level > 0) {
-        k = {
-          level,
-          library: opened.path,
-          koffi: createRequire(import.meta.url).resolve('koffi'),
-          forward: opened.lib.func(FORWARD_SIGNATURE),
-          gradient: opened.lib.func(GRADIENT_SIGNATURE),
-        };
-      }
+      k = {
+        library: opened.path,
+        koffi: createRequire(import.meta.url).resolve('koffi'),
+        forward: opened.lib.func(FORWARD_SIGNATURE),
+        gradient: opened.lib.func(GRADIENT_SIGNATURE),
+      };
     } catch {
       k = null;
     }
     bound.set(opened, k);
   }
-  // MTEB_TS_NATIVE=avx2 caps the path (the same bits; to measure what a CPU without AVX-512 gets).
-  const cap = nativeLevelCap();
-  return k && k.level > cap ? { ...k, level: cap } : (k ?? undefined);
+  return k ? { ...k, level } : undefined;
 }
