@@ -29,10 +29,19 @@ export function nativeAllowed(): boolean {
  * 1 with MTEB_TS_NATIVE=avx2 (to see what a CPU without AVX-512 gets, results being the same bits anyway), 0 off.
  */
 export function nativeLevelCap(): number {
-  const v = (process.env.MTEB_TS_NATIVE ?? '').trim().toLowerCase();
+  const raw = process.env.MTEB_TS_NATIVE ?? '';
+  const v = raw.trim().toLowerCase();
   if (v === '0' || v === 'off' || v === 'false' || v === 'no') return 0;
-  return v === 'avx2' ? 1 : 2;
+  if (v === 'avx2') return 1;
+  if (!['', '1', 'on', 'true', 'yes', 'avx512'].includes(v) && !warned.has(raw)) {
+    // Results are the same bits either way, so a typo is worth a warning, not a failed run; said once per value.
+    warned.add(raw);
+    process.stderr.write(`warning: MTEB_TS_NATIVE=${JSON.stringify(raw)} is not 0/off, 1/on or avx2: the native kernels stay on\n`);
+  }
+  return 2;
 }
+
+const warned = new Set<string>();
 
 export interface NativeLibrary {
   /** koffi's library object: `lib.func(signature)` binds a function. */

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, test, expect, afterEach, afterAll } from '@jest/globals';
-import { nativePlatform, openNativeLibrary, sourceHash } from '../../src/native/native-library.js';
+import { describe, test, expect, afterEach, afterAll, jest } from '@jest/globals';
+import { nativeLevelCap, nativePlatform, openNativeLibrary, sourceHash } from '../../src/native/native-library.js';
 
 // The loader's contract, on fixtures/native/probe.c and its committed build (no compiler needed at test time),
 // and the freshness of every native library src/ ships.
@@ -50,6 +50,24 @@ describe('native kernel libraries', () => {
     }
     process.env.MTEB_TS_NATIVE = '1';
     expect(openNativeLibrary(probeCopy(true))).toBeDefined();
+  });
+
+  test('MTEB_TS_NATIVE: avx2 caps at level 1; an unknown value keeps them on with one warning, its text quoted', () => {
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => (writes.push(String(s)), true));
+    try {
+      for (const [v, level] of [['', 2], ['on', 2], ['AVX512', 2], [' avx2 ', 1], ['off', 0]] as const) {
+        process.env.MTEB_TS_NATIVE = v;
+        expect(nativeLevelCap()).toBe(level);
+      }
+      expect(writes).toEqual([]);
+      process.env.MTEB_TS_NATIVE = 'fasle\n\u001b[31mx';
+      expect(nativeLevelCap()).toBe(2);
+      expect(nativeLevelCap()).toBe(2);
+      expect(writes).toEqual(['warning: MTEB_TS_NATIVE="fasle\\n\\u001b[31mx" is not 0/off, 1/on or avx2: the native kernels stay on\n']);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   here('a library whose source changed after it was built is stale: not used', () => {
